@@ -1,0 +1,15 @@
+/** Jest runs the TypeScript sources through ts-jest (transpile only; `npm run typecheck` type-checks). */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts"],
+  setupFiles: ["<rootDir>/node/runtime/shims.ts"],
+  transform: {
+    "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }],
+    // Fedify's CommonJS build require()s a few ESM-only files; Jest on Node 20 must transpile them.
+    "^.+\\.m?js$": ["ts-jest", { tsconfig: { allowJs: true, module: "commonjs", target: "ES2022", esModuleInterop: true, isolatedModules: true } }],
+  },
+  transformIgnorePatterns: ["/node_modules/(?!(structured-field-values|jsonld/dist/jsonld\\.esm|byte-encodings|urlpattern-polyfill)/)"],
+  testTimeout: 60000,
+  maxWorkers: 2,
+};
