@@ -6,6 +6,7 @@ import type { FieldError } from "./errors";
 import { challengeRuleErrors, hubRuleErrors } from "./validation-rules";
 import { SCHEMAS, schemaErrors, type SchemaName } from "./validation-schema";
 
+import { validators } from "./validation-schema";
 export type { SchemaName } from "./validation-schema";
 export { ALLOWED_TRANSITIONS, checkTransition, isFinal, isPublic } from "./validation-lifecycle";
 
@@ -50,3 +51,8 @@ export function getSchema(name: string): object | undefined {
 
 /** Re-exported so the HTTP layer can serve /schemas/codelists/{name}.json beside the schemas. */
 export { CODE_LIST_NAMES, getCodeList } from "./codelists";
+
+/** Compiles the validators now rather than on the first request (a few hundred ms for the challenge schema). */
+export function warmUpValidators(allowHttp = false): void {
+  validators(allowHttp);
+}

@@ -1,0 +1,116 @@
+// The `ipn` command line (commander): start a node, manage hubs and tokens on its store.
+import "./runtime/shims";
+import { readFileSync } from "node:fs";
+import { Command, InvalidArgumentError } from "commander";
+import { ConfigError, loadConfig, type Config } from "./config";
+import { configureLogging } from "./log";
+import { openServices, SOFTWARE, startNode } from "./main";
+import type { Result } from "./domain/errors";
+
+function config(): Config {
+  try {
+    return loadConfig(process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+}
+
+function fail<T>(r: Result<T>): T {
+  if (r.ok) return r.value;
+  const e = r.error;
+  console.error(e.kind === "validation" || (e.kind === "conflict" && e.errors)
+    ? `${e.kind === "validation" ? "invalid" : (e as { message: string }).message}:\n${(e.errors ?? []).map((x) => `  ${x.pointer || "/"}: ${x.message}`).join("\n")}`
+    : JSON.stringify(e));
+  process.exit(1);
+}
+
+async function start(): Promise<void> {
+  const cfg = config();
+  await configureLogging(cfg.logLevel, { json: !process.stdout.isTTY });
+  const node = await startNode(cfg);
+  const tokenHint = node.adminTokenFile ? `$(cat ${node.adminTokenFile})` : "$IPN_ADMIN_TOKEN";
+  console.log([
+    ``,
+    `IPN node (${cfg.role}) listening on ${node.listenUrl}`,
+    `  public origin: ${node.origin}${cfg.allowPrivateNetwork ? "   [test/demo mode: private network allowed, not for production]" : ""}`,
+    `  store:         ${cfg.store}`,
+    node.adminTokenFile ? `  admin token:   kept in ${node.adminTokenFile} (set IPN_ADMIN_TOKEN to choose your own)` : `  admin token:   from IPN_ADMIN_TOKEN`,
+    ``,
+    `Create the first hub:`,
+    `  curl -X POST ${node.listenUrl}/api/v1/hubs -H "Authorization: Bearer ${tokenHint}" -H "Content-Type: application/json" \\`,
+    `    -d '{"preferredUsername":"demo_hub","hubType":"innovation-procurement-hub","name":{"en":"Demo hub"},"defaultLanguage":"en","languages":["en"],"country":"${cfg.country ?? "DE"}","contact":{"email":"hub@example.org"}}'`,
+    `  or: npx ipn hub create --handle demo_hub --name "Demo hub" --email hub@example.org --country ${cfg.country ?? "DE"}`,
+    `API description: ${node.listenUrl}/api/openapi.json — listing: ${node.listenUrl}/`,
+    ``,
+  ].join("\n"));
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: shutting down…`);
+    const force = setTimeout(() => process.exit(1), 30_000);
+    force.unref();
+    await node.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+const handleArg = (v: string) => {
+  if (!/^[a-z0-9_]{1,30}$/.test(v)) throw new InvalidArgumentError("lowercase letters, digits and _ (at most 30)");
+  return v;
+};
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command("ipn")
+    .description("IPN — Innovation Procurement Network node. Configuration comes from the environment (see README).")
+    .version(SOFTWARE.version);
+
+  program.command("start", { isDefault: true }).description("start the node (HTTP, federation, schedules)").action(start);
+
+  const hub = program.command("hub").description("manage the hubs of this node (works on the store directly)");
+  hub.command("create")
+    .description("create a hub and print its token (shown once)")
+    .option("--file <path>", "a hub document (JSON) without id, node, published, updated")
+    .option("--handle <handle>", "preferredUsername: the hub's fediverse handle", handleArg)
+    .option("--name <name>", "display name")
+    .option("--email <email>", "functional contact mailbox")
+    .option("--country <code>", "ISO 3166-1 alpha-2 (GR for Greece)")
+    .option("--type <hubType>", "hub type", "innovation-procurement-hub")
+    .option("--language <tag>", "default language (e.g. de, fr, en)", "en")
+    .action(async (o: Record<string, string | undefined>) => {
+      const cfg = config();
+      const doc = o.file ? JSON.parse(readFileSync(o.file, "utf8")) : {
+        preferredUsername: o.handle, hubType: o.type, name: { [o.language!]: o.name ?? o.handle },
+        defaultLanguage: o.language, languages: [o.language], country: (o.country ?? cfg.country)?.toUpperCase(),
+        contact: { email: o.email },
+      };
+      const { store, hubs } = await openServices(cfg, cfg.origin);
+      try {
+        const created = fail(await hubs.create(doc));
+        console.log(`hub created: ${created.hub.doc.id}\nfediverse handle: @${created.hub.handle}@${new URL(cfg.origin).host}\ntoken (shown once, keep it safe): ${created.token}`);
+      } finally { await store.close(); }
+    });
+  hub.command("list").description("list the hubs").action(async () => {
+    const cfg = config();
+    const { store, hubs } = await openServices(cfg, cfg.origin);
+    try {
+      for (const h of await hubs.list()) console.log(`${h.handle}\t${h.doc.country}\t${Object.values(h.doc.name)[0]}\t${h.doc.id}`);
+    } finally { await store.close(); }
+  });
+  hub.command("rotate-token").description("replace a hub's token; the old one stops working").argument("<handle>", "the hub", handleArg)
+    .action(async (handle: string) => {
+      const cfg = config();
+      const { store, hubs } = await openServices(cfg, cfg.origin);
+      try {
+        console.log(`new token for ${handle} (shown once): ${fail(await hubs.rotateToken(handle))}`);
+      } finally { await store.close(); }
+    });
+
+  await program.parseAsync(argv);
+}

@@ -1,0 +1,105 @@
+// Configuration: read from the environment once, validated against schemas/config.schema.json,
+// with operator-readable errors. Nothing else in the code base reads process.env.
+import path from "node:path";
+import Ajv2020 from "ajv/dist/2020";
+import configSchema from "../schemas/config.schema.json";
+
+export interface Config {
+  port: number;
+  host?: string;
+  /** Public origin without trailing slash, e.g. "https://ipn.example.gov". */
+  origin: string;
+  dataDir: string;
+  /** "sqlite:<file>" or "mongodb://…". */
+  store: string;
+  country?: string;
+  nodeName?: string;
+  /** Absent: a token is generated once and kept in <dataDir>/admin-token. */
+  adminToken?: string;
+  /** Test/demo only: plain-http origin, loopback and private-network peers. */
+  allowPrivateNetwork: boolean;
+  logLevel: "debug" | "info" | "warning" | "error";
+  role: "all" | "web" | "worker";
+  scheduleCron: string;
+  /** True when IPN_ORIGIN was not given and the node runs as a local try-out on http://localhost. */
+  localDefaults: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const ENV_NAMES: Record<string, string> = {
+  port: "PORT", host: "IPN_HOST", origin: "IPN_ORIGIN", dataDir: "IPN_DATA_DIR", store: "IPN_STORE",
+  country: "IPN_COUNTRY", nodeName: "IPN_NODE_NAME", adminToken: "IPN_ADMIN_TOKEN",
+  allowPrivateNetwork: "IPN_ALLOW_PRIVATE_NETWORK", logLevel: "IPN_LOG_LEVEL", role: "IPN_PROCESS_ROLE",
+  scheduleCron: "IPN_SCHEDULE_CRON",
+};
+
+const ajv = new Ajv2020({ allErrors: true, strict: true });
+const validate = ajv.compile(configSchema);
+
+function bool(name: string, v: string | undefined, problems: string[]): boolean | undefined {
+  if (v === undefined || v === "") return undefined;
+  if (/^(1|true|yes|on)$/i.test(v)) return true;
+  if (/^(0|false|no|off)$/i.test(v)) return false;
+  problems.push(`${name} must be true or false (got ${JSON.stringify(v)})`);
+  return undefined;
+}
+
+export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
+  const problems: string[] = [];
+  const get = (k: string) => (env[k] === undefined || env[k] === "" ? undefined : env[k]!.trim());
+
+  const portRaw = get("PORT");
+  const port = portRaw === undefined ? 3000 : /^\d+$/.test(portRaw) ? Number(portRaw) : NaN;
+  if (Number.isNaN(port)) problems.push(`PORT must be a number from 0 to 65535 (got ${JSON.stringify(portRaw)})`);
+
+  const originRaw = get("IPN_ORIGIN");
+  const localDefaults = originRaw === undefined;
+  const origin = (originRaw ?? `http://localhost:${port}`).replace(/\/+$/, "");
+  const dataDir = path.resolve(cwd, get("IPN_DATA_DIR") ?? "data");
+  const allowExplicit = bool("IPN_ALLOW_PRIVATE_NETWORK", get("IPN_ALLOW_PRIVATE_NETWORK"), problems);
+
+  const candidate: Record<string, unknown> = {
+    port,
+    host: get("IPN_HOST"),
+    origin,
+    dataDir,
+    store: get("IPN_STORE") ?? `sqlite:${path.join(dataDir, "ipn.db")}`,
+    country: get("IPN_COUNTRY")?.toUpperCase(),
+    nodeName: get("IPN_NODE_NAME"),
+    adminToken: get("IPN_ADMIN_TOKEN"),
+    allowPrivateNetwork: allowExplicit ?? localDefaults,
+    logLevel: get("IPN_LOG_LEVEL") ?? "info",
+    role: get("IPN_PROCESS_ROLE") ?? "all",
+    scheduleCron: get("IPN_SCHEDULE_CRON") ?? "* * * * *",
+  };
+  for (const k of Object.keys(candidate)) if (candidate[k] === undefined) delete candidate[k];
+
+  if (!validate(candidate)) {
+    for (const e of validate.errors ?? []) {
+      const field = e.instancePath.slice(1);
+      const name = ENV_NAMES[field] ?? field;
+      const value = candidate[field];
+      const shown = field === "adminToken" ? "(hidden)" : JSON.stringify(value);
+      const hint = (configSchema.properties as Record<string, { description?: string }>)[field]?.description ?? "";
+      problems.push(`${name} ${e.message ?? "is invalid"} (got ${shown}) — ${hint}`);
+    }
+  }
+
+  if (problems.length === 0) {
+    const url = new URL(origin);
+    if (url.protocol === "https:" && candidate.allowPrivateNetwork === true) {
+      problems.push("IPN_ALLOW_PRIVATE_NETWORK=true is for tests and demos only and is refused with an https (production) IPN_ORIGIN: it would let remote input make this node fetch private-network addresses");
+    }
+    if (url.protocol === "http:" && candidate.allowPrivateNetwork !== true) {
+      problems.push(`IPN_ORIGIN ${origin} is plain http; fediverse servers only talk to https origins. Use an https origin behind a TLS proxy, or set IPN_ALLOW_PRIVATE_NETWORK=true for a local test or demo`);
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return { ...(candidate as Omit<Config, "localDefaults">), localDefaults };
+}

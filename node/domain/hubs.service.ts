@@ -1,0 +1,77 @@
+// Hubs: the publishing organisations of a node. Each hub is an ActivityPub actor (federation/)
+// and has one bearer token for its editors, shown once and stored hashed.
+import type { Hub } from "./types";
+import { HUB_SERVER_FIELDS } from "./types";
+import { fail, ok, type Result } from "./errors";
+import { isPlainObject } from "./merge-patch";
+import { hashToken, handleOfHubToken, newHubToken, tokenMatches } from "./tokens";
+import { paths, uri } from "./uris";
+import { validateHub } from "./validation";
+import { DuplicateError, type HubRepository, type StoredHub } from "../storage/ports";
+import type { Principal } from "./actor";
+import { SCHEMA_VERSION } from "./challenges.service";
+
+export interface HubServiceDeps {
+  hubs: HubRepository;
+  origin: string;
+  now?: () => Date;
+}
+
+export class HubService {
+  private readonly now: () => Date;
+  constructor(private readonly deps: HubServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** Creates a hub; the returned token is the only time it is ever shown. */
+  async create(input: unknown): Promise<Result<{ hub: StoredHub; token: string }>> {
+    if (!isPlainObject(input)) return fail({ kind: "validation", errors: [{ pointer: "", message: "must be a JSON object (a hub document)" }] });
+    const serverFields = HUB_SERVER_FIELDS.filter((f) => f in input);
+    if (serverFields.length) return fail({ kind: "validation", errors: serverFields.map((f) => ({ pointer: `/${f}`, message: "is assigned by the server; leave it out" })) });
+    const handle = input.preferredUsername;
+    const doc = {
+      schemaVersion: SCHEMA_VERSION,
+      ...input,
+      id: typeof handle === "string" ? uri(this.deps.origin, paths.hub(handle)) : uri(this.deps.origin, "/hubs/invalid"),
+      published: this.now().toISOString(),
+    } as Hub;
+    // Ids are https in production; a plain-http origin exists only in the explicit test/demo mode.
+    const errors = validateHub(doc, { allowHttp: this.deps.origin.startsWith("http:") });
+    if (errors.length) return fail({ kind: "validation", errors });
+
+    const token = newHubToken(doc.preferredUsername);
+    const hub: StoredHub = { handle: doc.preferredUsername, doc, tokenHash: hashToken(token) };
+    try {
+      await this.deps.hubs.insert(hub);
+    } catch (e) {
+      if (e instanceof DuplicateError) {
+        return fail({ kind: "conflict", message: `a hub named ${doc.preferredUsername} already exists`, errors: [{ pointer: "/preferredUsername", message: "is taken on this node" }] });
+      }
+      throw e;
+    }
+    return ok({ hub, token });
+  }
+
+  get(handle: string): Promise<StoredHub | null> {
+    return this.deps.hubs.get(handle);
+  }
+
+  list(): Promise<StoredHub[]> {
+    return this.deps.hubs.list();
+  }
+
+  /** Replaces a hub's token; the old one stops working at once. */
+  async rotateToken(handle: string): Promise<Result<string>> {
+    const token = newHubToken(handle);
+    if (!(await this.deps.hubs.setTokenHash(handle, hashToken(token)))) return fail({ kind: "not-found", what: `hub ${handle}` });
+    return ok(token);
+  }
+
+  /** Resolves a presented hub token to its principal, or null. */
+  async authenticate(token: string): Promise<Principal | null> {
+    const handle = handleOfHubToken(token);
+    if (!handle) return null;
+    const hub = await this.deps.hubs.get(handle);
+    return hub && tokenMatches(token, hub.tokenHash) ? { kind: "hub", handle } : null;
+  }
+}

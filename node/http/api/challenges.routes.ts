@@ -1,0 +1,59 @@
+// /api/v1/challenges — the listing, the canonical document, edits (JSON Merge Patch) and withdrawal.
+import { Router } from "express";
+import type { ChallengeService } from "../../domain/challenges.service";
+import { InvalidCursorError } from "../../storage/ports";
+import type { Authenticator } from "../auth";
+import { parseListingQuery } from "../listing-query";
+import { problem, sendProblem } from "../problem";
+import { jsonBody, param, sendJson, unwrap } from "./helpers";
+
+const PATCH_TYPES = ["application/merge-patch+json", "application/json"] as const;
+
+export function challengesRouter(deps: { challenges: ChallengeService; auth: Authenticator; origin: string }): Router {
+  const r = Router();
+
+  r.get("/", async (req, res) => {
+    const parsed = parseListingQuery(req.query as Record<string, unknown>, { origin: deps.origin });
+    if (!parsed.ok) return sendProblem(res, problem(400, "invalid listing parameters", parsed.errors));
+    try {
+      const page = await deps.challenges.list(parsed.query);
+      sendJson(res, 200, { items: page.items.map((c) => c.doc), nextCursor: page.nextCursor });
+    } catch (e) {
+      if (e instanceof InvalidCursorError) return sendProblem(res, problem(400, "invalid listing parameters", [{ pointer: "/query/cursor", message: "is not a cursor returned by this API" }]));
+      throw e;
+    }
+  });
+
+  r.get("/:key", async (req, res) => {
+    const principal = await deps.auth.optional(req);
+    const c = unwrap(res, await deps.challenges.get(param(req, "key"), principal));
+    if (!c) return;
+    res.set("ETag", `"${c.version}"`);
+    // Drafts must never end up in a shared cache.
+    res.set("Cache-Control", c.doc.status === "draft" ? "private, no-store" : "public, max-age=60");
+    sendJson(res, 200, c.doc);
+  });
+
+  r.patch("/:key", async (req, res) => {
+    const principal = await deps.auth.required(req);
+    const body = jsonBody(req, PATCH_TYPES);
+    const ifMatch = req.get("if-match");
+    if (ifMatch) {
+      const current = await deps.challenges.get(param(req, "key"), principal);
+      if (current.ok && ifMatch !== "*" && !ifMatch.split(",").map((s) => s.trim()).includes(`"${current.value.version}"`)) {
+        return sendProblem(res, problem(412, `the challenge has changed since that version (current ETag "${current.value.version}")`));
+      }
+    }
+    const updated = unwrap(res, await deps.challenges.patch(principal, param(req, "key"), body));
+    if (!updated) return;
+    res.set("ETag", `"${updated.version}"`);
+    sendJson(res, 200, updated.doc);
+  });
+
+  r.delete("/:key", async (req, res) => {
+    const principal = await deps.auth.required(req);
+    if (unwrap(res, await deps.challenges.withdraw(principal, param(req, "key")))) res.status(204).end();
+  });
+
+  return r;
+}

@@ -1,0 +1,117 @@
+// createApp(deps): the node's Express application, without listening (tests mount it on port 0).
+// Order matters: Fedify sees ActivityPub requests (and their raw bodies) first; the JSON API gets its
+// own body parser; HTML pages answer browsers on the same URLs; one error boundary ends the chain.
+import express, { type ErrorRequestHandler, type RequestHandler } from "express";
+import helmet from "helmet";
+import { randomUUID } from "node:crypto";
+import type { ChallengeService } from "../domain/challenges.service";
+import type { HubService } from "../domain/hubs.service";
+import { getCodeList, getSchema } from "../domain/validation";
+import configSchema from "../../schemas/config.schema.json";
+import { getLogger } from "../log";
+import { Authenticator } from "./auth";
+import { challengesRouter } from "./api/challenges.routes";
+import { hubsRouter } from "./api/hubs.routes";
+import { openApiDocument } from "./openapi";
+import { HttpProblem, problem, sendProblem } from "./problem";
+
+const log = getLogger(["ipn", "http"]);
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface AppDeps {
+  origin: string;
+  adminToken: string;
+  hubs: HubService;
+  challenges: ChallengeService;
+  /** Fedify, mounted before any body parser. */
+  federation: RequestHandler;
+  /** HTML pages, after Fedify (same URLs, content negotiation). */
+  pages: RequestHandler;
+  /** Extra routers (health, metrics …) mounted before the pages. */
+  extra?: RequestHandler[];
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  app.set("query parser", "extended");
+
+  app.use((req, res, next) => {
+    const id = req.get("x-request-id")?.slice(0, 100) || randomUUID();
+    res.set("X-Request-Id", id);
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const path = req.originalUrl.split("?")[0]!;
+      const rounded = Math.round(ms * 10) / 10;
+      log.info(`${req.method} ${path} ${res.statusCode} ${rounded}ms`, { requestId: id, method: req.method, path, status: res.statusCode, ms: rounded });
+    });
+    next();
+  });
+
+  app.use(helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        "default-src": ["'self'"],
+        "script-src": ["'none'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "https:", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+      },
+    },
+    // Fediverse servers and browsers elsewhere fetch our JSON and media.
+    crossOriginResourcePolicy: { policy: "cross-origin" },
+    strictTransportSecurity: deps.origin.startsWith("https:"),
+  }));
+
+  // ActivityPub, WebFinger, NodeInfo. The JSON API never goes through Fedify.
+  app.use((req, res, next) => (req.path.startsWith("/api/") || req.path === "/api" ? next() : deps.federation(req, res, next)));
+
+  for (const extra of deps.extra ?? []) app.use(extra);
+
+  const auth = new Authenticator(deps.adminToken, deps.hubs);
+  const api = express.Router();
+  api.use(express.json({ limit: MAX_BODY_BYTES, type: ["application/json", "application/merge-patch+json"], strict: true }));
+  api.use((_req, res, next) => { res.set("Cache-Control", "no-store"); next(); });
+  api.get("/openapi.json", (_req, res) => { res.set("Cache-Control", "public, max-age=300"); res.type("application/json").send(JSON.stringify(openApiDocument(deps.origin))); });
+  api.use("/v1/hubs", hubsRouter({ hubs: deps.hubs, challenges: deps.challenges, auth }));
+  api.use("/v1/challenges", challengesRouter({ challenges: deps.challenges, auth, origin: deps.origin }));
+  api.use((req, res) => sendProblem(res, problem(404, `no API endpoint ${req.method} ${req.baseUrl}${req.path}`)));
+  app.use("/api", api);
+
+  app.get(["/schemas/:file", "/schemas/codelists/:list"], (req, res) => {
+    const list = typeof req.params.list === "string" ? /^([a-z0-9-]+)\.json$/.exec(req.params.list) : null;
+    const m = /^([a-z-]+)\.json$/.exec(String(req.params.file));
+    const schema = list ? getCodeList(list[1]!) : m ? (m[1] === "config" ? configSchema : getSchema(m[1]!)) : undefined;
+    if (!schema) return sendProblem(res, problem(404, `no schema or code list ${req.path}`));
+    res.set("Cache-Control", "public, max-age=3600");
+    res.set("Access-Control-Allow-Origin", "*");
+    res.type("application/schema+json").send(JSON.stringify(schema, null, 2));
+  });
+
+  app.use(deps.pages);
+
+  app.use((req, res) => sendProblem(res, problem(404, `nothing at ${req.path}`)));
+  app.use(errorBoundary);
+  return app;
+}
+
+/** Maps every thrown error to a problem; 5xx never echo internals. */
+const errorBoundary: ErrorRequestHandler = (err, req, res, _next) => {
+  if (res.headersSent) return;
+  if (err instanceof HttpProblem) return sendProblem(res, err.problem);
+  const e = err as { type?: string; status?: number; statusCode?: number };
+  const status = e.status ?? e.statusCode;
+  if (e.type === "entity.too.large" || status === 413) return sendProblem(res, problem(413, `bodies are limited to ${MAX_BODY_BYTES} bytes`));
+  if (e.type === "entity.parse.failed") return sendProblem(res, problem(400, "the body is not valid JSON", [{ pointer: "", message: "malformed JSON" }]));
+  if (e.type === "encoding.unsupported" || e.type === "charset.unsupported") return sendProblem(res, problem(415, "send UTF-8 JSON"));
+  if (typeof status === "number" && status >= 400 && status < 500) return sendProblem(res, problem(status));
+  log.error("unhandled error on {method} {path}: {error}", { method: req.method, path: req.path, error: err });
+  sendProblem(res, problem(500, "something went wrong on our side; it has been logged"));
+};

@@ -1,0 +1,124 @@
+// The composition root: builds the store, the domain services, federation, the HTTP app and the jobs
+// from a validated Config, and owns their start and orderly shutdown. Nothing else wires things together.
+import "./runtime/shims";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { mkdirSync, readFileSync, writeFileSync, existsSync, chmodSync } from "node:fs";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import type { Config } from "./config";
+import { ChallengeService } from "./domain/challenges.service";
+import { HubService } from "./domain/hubs.service";
+import { warmUpValidators } from "./domain/validation";
+import { createApp } from "./http/app";
+import { createPagesRouter } from "./http/pages/router";
+import { startScheduler, type Scheduler } from "./jobs/scheduler";
+import { getLogger } from "./log";
+import { openStore } from "./storage/open-store";
+import type { Store } from "./storage/store";
+import { createIpnFederation } from "../federation";
+
+const log = getLogger(["ipn", "node"]);
+
+export const SOFTWARE = { name: "ipn", version: "0.1.0" } as const;
+
+export interface RunningNode {
+  /** Where the HTTP server listens, e.g. http://127.0.0.1:3000 */
+  listenUrl: string;
+  origin: string;
+  adminToken: string;
+  /** Where the generated admin token is kept (when IPN_ADMIN_TOKEN is not set). */
+  adminTokenFile: string | null;
+  store: Store;
+  hubs: HubService;
+  challenges: ChallengeService;
+  federation: ReturnType<typeof createIpnFederation>;
+  scheduler: Scheduler | null;
+  close(): Promise<void>;
+}
+
+/** The admin token: from the configuration, else generated once and kept (0600) in the data directory. */
+function adminToken(config: Config): { token: string; file: string | null } {
+  if (config.adminToken) return { token: config.adminToken, file: null };
+  const file = path.join(config.dataDir, "admin-token");
+  if (existsSync(file)) return { token: readFileSync(file, "utf8").trim(), file };
+  const token = randomBytes(32).toString("base64url");
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return { token, file };
+}
+
+export async function openServices(config: Config, origin: string) {
+  mkdirSync(config.dataDir, { recursive: true });
+  const store = await openStore({ url: config.store });
+  const hubs = new HubService({ hubs: store.hubs, origin });
+  let kick = () => {};
+  const challenges = new ChallengeService({ challenges: store.challenges, hubs: store.hubs, origin, onActivity: () => kick() });
+  return { store, hubs, challenges, setKick: (f: () => void) => { kick = f; } };
+}
+
+/** Starts a node: listens first (so port 0 works), then builds everything on the known origin. */
+export async function startNode(config: Config): Promise<RunningNode> {
+  const server = http.createServer();
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => { server.off("error", reject); resolve(); });
+  });
+  const address = server.address() as AddressInfo;
+  const anyInterface = address.address === "::" || address.address === "0.0.0.0";
+  const host = anyInterface ? "localhost" : address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const listenUrl = `http://${host}:${address.port}`;
+  // A local try-out (no IPN_ORIGIN) is reachable where it listens, whatever port it got.
+  const origin = config.localDefaults ? `http://${config.host ?? "localhost"}:${address.port}` : config.origin;
+
+  const { store, hubs, challenges, setKick } = await openServices(config, origin);
+  warmUpValidators(origin.startsWith("http:"));
+  const admin = adminToken(config);
+  const federation = createIpnFederation({
+    origin,
+    store,
+    allowPrivateNetwork: config.allowPrivateNetwork,
+    nodeInfo: { software: SOFTWARE.name, version: SOFTWARE.version },
+    // Every process enqueues; only processes that work (all, worker) consume. Starting the queue
+    // explicitly matters: Fedify would otherwise only listen after this process enqueued something.
+    manuallyStartQueue: true,
+  });
+  setKick(() => federation.relay.kick());
+  const queueStop = new AbortController();
+  let queueDone: Promise<void> = Promise.resolve();
+  if (config.role !== "web") {
+    federation.relay.start();
+    queueDone = federation.startQueue(queueStop.signal).catch((error) => log.error("queue stopped: {error}", { error }));
+  }
+
+  const app = createApp({
+    origin,
+    adminToken: admin.token,
+    hubs,
+    challenges,
+    federation: federation.middleware,
+    pages: createPagesRouter({ repos: store, origin, nodeName: config.nodeName ?? new URL(origin).host, country: config.country ?? "" }),
+  });
+  server.on("request", app);
+
+  const scheduler = config.role === "web" ? null : startScheduler([
+    { name: "challenge-status-clock", cron: config.scheduleCron, run: () => challenges.applyClock() },
+  ]);
+
+  let closing: Promise<void> | null = null;
+  const close = () => (closing ??= (async () => {
+    log.info("shutting down: stop intake, drain, close the store");
+    server.closeIdleConnections?.();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    await scheduler?.stop();
+    await federation.close();
+    queueStop.abort();
+    await queueDone;
+    server.closeAllConnections?.();
+    await closed;
+    await store.close();
+  })());
+
+  return { listenUrl, origin, adminToken: admin.token, adminTokenFile: admin.file, store, hubs, challenges, federation, scheduler, close };
+}
