@@ -1,0 +1,99 @@
+// Display helpers: language choice, code-list labels, dates and money. Pure functions of the
+// canonical documents; nothing here touches the request or the store.
+import { getCodeList, minorUnits } from "../../domain/codelists";
+import type { Challenge, LanguageMap, LanguageTag, MonetaryAmount } from "../../domain/types";
+
+/** The UI chrome's language (labels, headings); content keeps the language it was written in. */
+export const UI_LANGUAGE = "en";
+
+export interface LocalText { text: string; lang: string }
+
+/** The text in `lang`, else in `fallback` (the document's default language), else any present. */
+export function pick(map: LanguageMap | undefined, lang: string, fallback: string): LocalText | null {
+  if (!map) return null;
+  const m = map as Record<string, string | undefined>;
+  for (const l of [lang, fallback]) {
+    const t = m[l];
+    if (typeof t === "string" && t !== "") return { text: t, lang: l };
+  }
+  for (const [l, t] of Object.entries(m)) if (typeof t === "string" && t !== "") return { text: t, lang: l };
+  return null;
+}
+
+/** The languages a challenge is written in (those of its title), the default one first. */
+export function docLanguages(doc: Challenge): LanguageTag[] {
+  const others = Object.keys(doc.title).filter((l) => l !== doc.defaultLanguage).sort() as LanguageTag[];
+  return [doc.defaultLanguage, ...others];
+}
+
+const labelCache = new Map<string, Map<string, LanguageMap>>();
+
+/** A code's label from schemas/codelists (e.g. label("instruments", "ppi")), or the code itself. */
+export function label(list: string, code: string, lang: string = UI_LANGUAGE): string {
+  let byCode = labelCache.get(list);
+  if (!byCode) {
+    byCode = new Map((getCodeList(list)?.codes ?? []).map((c) => [c.code, c.label]));
+    labelCache.set(list, byCode);
+  }
+  const l = byCode.get(code) as Record<string, string | undefined> | undefined;
+  return l?.[lang] ?? l?.[UI_LANGUAGE] ?? code;
+}
+
+/** EEA countries with their labels, for the filter form. */
+export function countryOptions(): { code: string; label: string }[] {
+  return (getCodeList("countries")?.codes ?? [])
+    .map((c) => ({ code: c.code, label: label("countries", c.code) }))
+    .sort((a, b) => a.label.localeCompare(b.label, UI_LANGUAGE));
+}
+
+const DATETIME_RE = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i;
+
+export interface DisplayDateTime {
+  /** As stored: the publisher's wall-clock time and offset, e.g. "2027-01-29 12:00 UTC+01:00". */
+  local: string;
+  /** The same instant in UTC, e.g. "2027-01-29 11:00 UTC". */
+  utc: string;
+  /** The machine-readable value for <time datetime>. */
+  iso: string;
+}
+
+export function displayDateTime(value: string | undefined | null): DisplayDateTime | null {
+  if (!value) return null;
+  const m = DATETIME_RE.exec(value);
+  const t = Date.parse(value);
+  if (!m || Number.isNaN(t)) return null;
+  const seconds = m[3] && m[3] !== "00" ? `:${m[3]}` : "";
+  const offset = m[4]!.toUpperCase() === "Z" || m[4] === "+00:00" ? "UTC" : `UTC${m[4]}`;
+  const u = new Date(t).toISOString();
+  const uSeconds = u.slice(17, 19) !== "00" ? u.slice(16, 19) : "";
+  return {
+    local: `${m[1]} ${m[2]}${seconds} ${offset}`,
+    utc: `${u.slice(0, 10)} ${u.slice(11, 16)}${uSeconds} UTC`,
+    iso: value,
+  };
+}
+
+/** "120000.00 EUR" → "€120,000.00", exact (Intl formats decimal strings without going through a float). */
+export function formatMoney(m: MonetaryAmount | undefined): string | null {
+  if (!m || typeof m.amount !== "string" || typeof m.currency !== "string") return null;
+  try {
+    const digits = minorUnits(m.currency) ?? 2;
+    const nf = new Intl.NumberFormat(UI_LANGUAGE, { style: "currency", currency: m.currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+    // Intl.NumberFormat v3 (ES2023) takes numeric strings as exact decimals; the lib typing lags behind.
+    return nf.format(m.amount as unknown as number);
+  } catch {
+    return `${m.amount} ${m.currency}`;
+  }
+}
+
+export function formatBytes(n: number | undefined): string | null {
+  if (typeof n !== "number" || !Number.isFinite(n) || n < 0) return null;
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(0)} KB`;
+  return `${(n / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+export function ordinal(n: number): string {
+  const s = n % 100 >= 11 && n % 100 <= 13 ? "th" : (["th", "st", "nd", "rd"][n % 10] ?? "th");
+  return `${n}${s}`;
+}

@@ -1,0 +1,125 @@
+// The server-rendered HTML pages. Mounted after Fedify: ActivityPub clients asking for these same
+// URLs get AS2 from Fedify; everything Fedify passes on (browsers, and also unknown or draft
+// objects it does not serve) lands here, so this router decides 404/410 on its own.
+import express, { type Response } from "express";
+import type { Repositories, StoredChallenge } from "../../storage/ports";
+import { InvalidCursorError } from "../../storage/ports";
+import { CHALLENGE_STATUSES } from "../../domain/types";
+import { lastSegment, paths, uri } from "../../domain/uris";
+import { parseListingQuery } from "../listing-query";
+import { challengeBody, challengeHead, challengeTitle } from "./challenge-page";
+import { remoteHubLabel, type HubLabel } from "./components";
+import { badRequestPage, gonePage, notFoundPage, type ErrorPage } from "./error-pages";
+import { docLanguages, pick } from "./format";
+import { html, type SafeHtml } from "./html";
+import { hubBody, hubHead } from "./hub-page";
+import { layout, type SiteInfo } from "./layout";
+import { filterForm, listingBody } from "./listing-page";
+import { stylesheet, STYLESHEET_PATH } from "./stylesheet";
+
+export interface PagesDeps {
+  repos: Repositories;
+  /** Canonical public origin, e.g. "https://de.ipn.example". */
+  origin: string;
+  nodeName: string;
+  /** ISO 3166-1 alpha-2 of the node ("" when not configured). */
+  country: string;
+}
+
+const PUBLIC_STATUSES = CHALLENGE_STATUSES.filter((s) => s !== "draft");
+const HUB_PAGE_LIMIT = 50;
+const HANDLE_RE = /^[A-Za-z0-9_.-]{1,64}$/;
+const KEY_RE = /^[A-Za-z0-9_.~-]{1,200}$/;
+
+export function createPagesRouter(deps: PagesDeps): express.Router {
+  const origin = new URL(deps.origin).origin;
+  const host = new URL(origin).host;
+  const site: SiteInfo = { nodeName: deps.nodeName, country: deps.country };
+  const localHubPrefix = uri(origin, "/hubs/");
+  const router = express.Router();
+
+  const send = (res: Response, status: number, page: { title: string; body: SafeHtml; head?: SafeHtml; lang?: string }) => {
+    res.status(status);
+    res.vary("Accept");
+    res.set("Content-Type", "text/html; charset=utf-8");
+    res.send(layout({ site, ...page }).value);
+  };
+  const sendError = (res: Response, page: ErrorPage) => send(res, page.status, page);
+
+  /** Names for the hubs of these challenges: stored locally, or derived from a peer's hub IRI. */
+  const hubLabels = async (challenges: readonly StoredChallenge[]): Promise<Map<string, HubLabel>> => {
+    const labels = new Map<string, HubLabel>();
+    for (const iri of new Set(challenges.map((c) => c.doc.hub))) {
+      let found: HubLabel | null = null;
+      if (iri.startsWith(localHubPrefix)) {
+        const handle = lastSegment(iri);
+        const hub = await deps.repos.hubs.get(handle);
+        if (hub) {
+          const name = pick(hub.doc.name, hub.doc.defaultLanguage, hub.doc.defaultLanguage);
+          found = { name: name?.text ?? handle, lang: name?.lang, href: uri(origin, paths.hub(handle)) };
+        }
+      }
+      labels.set(iri, found ?? remoteHubLabel(iri));
+    }
+    return labels;
+  };
+
+  router.get(STYLESHEET_PATH, (_req, res) => {
+    // The page links it with a content-hash query, so a year-long cache never serves a stale file.
+    res.set("Cache-Control", "public, max-age=31536000, immutable");
+    res.type("text/css; charset=utf-8").send(stylesheet);
+  });
+
+  router.get("/", async (req, res) => {
+    const raw = req.query as Record<string, unknown>;
+    const parsed = parseListingQuery(raw, { origin });
+    if (!parsed.ok) return sendError(res, badRequestPage(parsed.errors, filterForm(raw, null)));
+    let page;
+    try {
+      page = await deps.repos.challenges.list(parsed.query);
+    } catch (e) {
+      if (e instanceof InvalidCursorError) {
+        return sendError(res, badRequestPage([{ pointer: "/query/cursor", message: "is not a cursor returned by this site" }], filterForm(raw, null)));
+      }
+      throw e;
+    }
+    const hubs = await hubLabels(page.items);
+    send(res, 200, {
+      title: "Innovation challenges",
+      head: html`<meta name="description" content="${`Public-sector innovation challenges published on ${deps.nodeName}`}">`,
+      body: listingBody({ raw, query: parsed.query, page, hubs, origin }),
+    });
+  });
+
+  router.get("/hubs/:handle", async (req, res) => {
+    const handle = String(req.params.handle);
+    const hub = HANDLE_RE.test(handle) ? await deps.repos.hubs.get(handle) : null;
+    if (!hub) return sendError(res, notFoundPage("hub"));
+    const actorId = uri(origin, paths.hub(handle));
+    const page = await deps.repos.challenges.list({ hub: [actorId], status: [...PUBLIC_STATUSES], sort: "newest", limit: HUB_PAGE_LIMIT });
+    const moreHref = page.nextCursor
+      ? `/?${new URLSearchParams({ hub: handle, status: PUBLIC_STATUSES.join(","), sort: "newest" }).toString()}`
+      : null;
+    const view = { hub, actorId, host, challenges: page.items, moreHref };
+    const lang = hub.doc.defaultLanguage;
+    const name = pick(hub.doc.name, lang, lang)?.text ?? handle;
+    const summary = pick(hub.doc.summary, lang, lang)?.text ?? null;
+    send(res, 200, { title: name, head: hubHead(view, name, summary), body: hubBody(view) });
+  });
+
+  router.get("/challenges/:key", async (req, res) => {
+    const key = String(req.params.key);
+    const challenge = KEY_RE.test(key) ? await deps.repos.challenges.getByKey(key) : null;
+    // Drafts were never public: they do not exist as far as readers are concerned, withdrawn or not.
+    if (!challenge || challenge.key === null || challenge.doc.status === "draft") return sendError(res, notFoundPage("challenge"));
+    if (challenge.withdrawnAt) return sendError(res, gonePage(challenge.withdrawnAt));
+    const doc = challenge.doc;
+    const asked = typeof req.query.lang === "string" ? req.query.lang : "";
+    const lang = (docLanguages(doc) as string[]).includes(asked) ? asked : doc.defaultLanguage;
+    const hub = (await hubLabels([challenge])).get(doc.hub) ?? remoteHubLabel(doc.hub);
+    const view = { challenge, lang, hub, pageUrl: uri(origin, paths.challenge(challenge.key)) };
+    send(res, 200, { title: challengeTitle(doc, lang), head: challengeHead(view), body: challengeBody(view) });
+  });
+
+  return router;
+}
