@@ -1,0 +1,105 @@
+// Hub actors (DESIGN §4, mastodon-interop "Actor (one per hub)"): one Organization per hub, its keys,
+// WebFinger handle, followers (paged, counted) and an empty following collection.
+import type { Federation } from "@fedify/fedify";
+import { Endpoints, Image, LanguageString, Organization, PropertyValue, type Recipient } from "@fedify/vocab";
+import type { Hub, LanguageMap, LanguageTag } from "../node/domain/types";
+import type { Follower, Repositories } from "../node/storage/ports";
+import { anchor, escapeHtml, isWebUrl } from "./html";
+import type { HubKeys } from "./keys";
+import { routes } from "./routes";
+
+export interface ActorDeps {
+  repos: Repositories;
+  keys: HubKeys;
+}
+
+const FOLLOWERS_PAGE = 50;
+
+/** Default-language text plus one LanguageString per language (→ `name` + `nameMap`). */
+function languageValues(map: LanguageMap | undefined, defaultLanguage: LanguageTag, render: (s: string) => string = (s) => s): (string | LanguageString)[] {
+  if (!map) return [];
+  const languages = [defaultLanguage, ...(Object.keys(map) as LanguageTag[]).filter((l) => l !== defaultLanguage)];
+  const localized = languages.filter((l) => map[l]).map((l) => new LanguageString(render(map[l]!), l));
+  const first = localized[0];
+  return first ? [first.toString(), ...localized] : [];
+}
+
+function profileFields(hub: Hub): PropertyValue[] {
+  const fields = [new PropertyValue({ name: "Country", value: escapeHtml(hub.country) })];
+  if (hub.website && isWebUrl(hub.website)) {
+    const label = hub.website.replace(/^https?:\/\//, "").replace(/\/$/, "");
+    fields.push(new PropertyValue({ name: "Website", value: anchor(hub.website, label, 'rel="me nofollow noopener noreferrer" target="_blank"') }));
+  }
+  for (const link of (hub.profileLinks ?? []).slice(0, 2)) {
+    if (!isWebUrl(link.url)) continue;
+    const name = link.label[hub.defaultLanguage] ?? Object.values(link.label)[0] ?? "Link";
+    fields.push(new PropertyValue({ name, value: anchor(link.url, link.url.replace(/^https?:\/\//, ""), 'rel="nofollow noopener noreferrer" target="_blank"') }));
+  }
+  return fields;
+}
+
+function toRecipient(f: Follower): Recipient {
+  return { id: new URL(f.actorId), inboxId: new URL(f.inbox), endpoints: f.sharedInbox ? { sharedInbox: new URL(f.sharedInbox) } : null };
+}
+
+export function registerHubActors(federation: Federation<void>, deps: ActorDeps): void {
+  const { repos, keys } = deps;
+
+  federation
+    .setActorDispatcher(routes.hub, async (ctx, identifier) => {
+      const stored = await repos.hubs.get(identifier);
+      if (!stored) return null;
+      const hub = stored.doc;
+      const id = ctx.getActorUri(identifier);
+      const pairs = await ctx.getActorKeyPairs(identifier);
+      return new Organization({
+        id,
+        preferredUsername: stored.handle,
+        names: languageValues(hub.name, hub.defaultLanguage),
+        summaries: languageValues(hub.summary, hub.defaultLanguage, (s) => `<p>${escapeHtml(s).replace(/\r?\n+/g, "<br>")}</p>`),
+        // The same URL serves the HTML profile to browsers (content negotiation).
+        url: id,
+        icon: hub.icon && isWebUrl(hub.icon.url)
+          ? new Image({ url: new URL(hub.icon.url), mediaType: hub.icon.mediaType, name: hub.icon.alt?.[hub.defaultLanguage] ?? null })
+          : null,
+        inbox: ctx.getInboxUri(identifier),
+        outbox: ctx.getOutboxUri(identifier),
+        followers: ctx.getFollowersUri(identifier),
+        following: ctx.getFollowingUri(identifier),
+        endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
+        publicKey: pairs[0]?.cryptographicKey ?? null,
+        assertionMethods: pairs.map((p) => p.multikey),
+        attachments: profileFields(hub),
+        discoverable: true,
+        indexable: true,
+        manuallyApprovesFollowers: false,
+        published: hub.published ? Temporal.Instant.from(hub.published) : null,
+      });
+    })
+    .setKeyPairsDispatcher(async (ctx, identifier) => {
+      if (!(await repos.hubs.get(identifier))) return [];
+      return keys.pairsFor(ctx.getActorUri(identifier).href);
+    })
+    // acct:{handle}@{host} → the hub; unknown handles get 404.
+    .mapHandle(async (_ctx, username) => ((await repos.hubs.get(username)) ? username : null));
+
+  federation
+    .setFollowersDispatcher(routes.hubFollowers, async (_ctx, identifier, cursor) => {
+      if (!(await repos.hubs.get(identifier))) return null;
+      // cursor null: sendActivity(…, "followers") wants every recipient at once.
+      if (cursor == null) return { items: (await repos.followers.all(identifier)).map(toRecipient) };
+      try {
+        const page = await repos.followers.page(identifier, cursor === "" ? null : cursor, FOLLOWERS_PAGE);
+        return { items: page.items.map(toRecipient), nextCursor: page.next };
+      } catch {
+        return null; // a hostile or stale cursor is a 404, not a 500
+      }
+    })
+    .setFirstCursor(() => "")
+    .setCounter(async (_ctx, identifier) => ((await repos.hubs.get(identifier)) ? repos.followers.count(identifier) : null));
+
+  federation
+    .setFollowingDispatcher(routes.hubFollowing, async (_ctx, identifier) =>
+      (await repos.hubs.get(identifier)) ? { items: [] as URL[] } : null)
+    .setCounter(() => 0);
+}

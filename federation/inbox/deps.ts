@@ -1,0 +1,5 @@
+import type { Repositories } from "../../node/storage/ports";
+
+export interface InboxDeps {
+  repos: Repositories;
+}

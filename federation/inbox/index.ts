@@ -1,0 +1,37 @@
+// The inbox listener chain (shared inbox /inbox and each hub's inbox). Fedify verifies signatures
+// before any listener runs; listeners only see authenticated activities and never throw on hostile
+// input (an exception would make Fedify retry and log it as an error).
+import type { Federation } from "@fedify/fedify";
+import { Activity, Delete, Follow, Undo } from "@fedify/vocab";
+import { routes } from "../routes";
+import { federationLogger } from "../log";
+import type { InboxDeps } from "./deps";
+import { handleFollow } from "./follow";
+import { handleUndo } from "./undo";
+
+const log = federationLogger("inbox");
+
+export type { InboxDeps } from "./deps";
+
+export function registerInbox(federation: Federation<void>, deps: InboxDeps): void {
+  federation
+    .setInboxListeners(routes.hubInbox, routes.sharedInbox)
+    .on(Follow, (ctx, follow) => handleFollow(deps, ctx, follow))
+    .on(Undo, (ctx, undo) => handleUndo(deps, ctx, undo))
+    // Everything else (Like, Announce of our challenges, Delete of remote accounts …) is accepted
+    // and ignored; Fedify matches listeners by class hierarchy, so this catches all other activities.
+    .on(Activity, async (_ctx, activity) => {
+      log.debug("ignored {type} {id}", { type: activity.constructor.name, id: activity.id?.href });
+    })
+    // A deleted remote account signs its own Delete with a key that is gone by now (410/404):
+    // answer 202 without processing instead of a 401 that makes its server retry for days.
+    .onUnverifiedActivity((_ctx, activity, reason) => {
+      if (!(activity instanceof Delete) || activity.actorId == null || activity.objectId?.href !== activity.actorId.href) return;
+      if (reason.type === "keyFetchError" && "status" in reason.result && (reason.result.status === 410 || reason.result.status === 404)) {
+        return new Response(null, { status: 202 });
+      }
+    })
+    .onError((_ctx, error) => {
+      log.warn("inbox listener failed: {error}", { error });
+    });
+}

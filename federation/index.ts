@@ -1,0 +1,99 @@
+// createIpnFederation: everything ActivityPub of an IPN node, wired on one Fedify instance —
+// hub actors, challenge objects and activities, inbox, NodeInfo, delivery settings and the outbox
+// relay — plus the Express middleware that exposes it. The composition root owns the store.
+import { createExponentialBackoffPolicy, createFederation, type Federation } from "@fedify/fedify";
+import { getUserAgent } from "@fedify/vocab-runtime";
+import type { RequestHandler } from "express";
+import { fedifyMiddleware } from "../node/http/fedify-adapter";
+import type { Store } from "../node/storage/store";
+import { registerHubActors } from "./actors";
+import { createSafeLoaderFactories } from "./document-loader";
+import { registerInbox } from "./inbox";
+import { HubKeys } from "./keys";
+import { federationLogger } from "./log";
+import { registerNodeInfo } from "./nodeinfo";
+import { registerObjectDispatchers } from "./objects";
+import { createOutboxRelay, type OutboxRelay } from "./relay";
+import { checkRoutesMatchUris, isInboxPath } from "./routes";
+
+export type { OutboxRelay } from "./relay";
+export { challengeToNote, challengeToTombstone } from "./challenge-note";
+
+const log = federationLogger();
+
+export interface IpnFederationOptions {
+  /** Public origin, e.g. "https://de.ipn.example" (or http://127.0.0.1:PORT in test mode). */
+  origin: string;
+  store: Store;
+  /** Test/demo mode only: lets Fedify fetch actors and keys on loopback and private addresses. */
+  allowPrivateNetwork: boolean;
+  nodeInfo: { software: string; version: string };
+  /** Web processes that only enqueue set this; workers call startQueue(). */
+  manuallyStartQueue?: boolean;
+  /** Relay poll interval (default 2 s). */
+  relayPollMs?: number;
+}
+
+export interface IpnFederation {
+  federation: Federation<void>;
+  /** Mount before any body parser. */
+  middleware: RequestHandler;
+  /** Not started: call relay.start() where activities should be relayed (worker or all-in-one). */
+  relay: OutboxRelay;
+  /** Consumes Fedify's queues until the signal aborts (for manuallyStartQueue). */
+  startQueue(signal: AbortSignal): Promise<void>;
+  /** Stops the relay (the store is closed by its owner). */
+  close(): Promise<void>;
+}
+
+export function createIpnFederation(options: IpnFederationOptions): IpnFederation {
+  checkRoutesMatchUris();
+  const origin = new URL(options.origin).origin;
+  const { store } = options;
+
+  const federation = createFederation<void>({
+    kv: store.kv,
+    queue: store.queue,
+    manuallyStartQueue: options.manuallyStartQueue ?? false,
+    origin,
+    // Every fetch Fedify makes for us (actors, keys, objects, contexts) goes through safeFetch. These
+    // factories exclude Fedify's allowPrivateAddress/userAgent options (fedify-notes P4): the private-
+    // network switch (never on in production: the config refuses it with an https origin) and the
+    // User-Agent live in the factories instead.
+    ...createSafeLoaderFactories({
+      kv: store.kv,
+      allowPrivateNetwork: options.allowPrivateNetwork,
+      userAgent: getUserAgent({ software: `${options.nodeInfo.software}/${options.nodeInfo.version}`, url: origin }),
+    }),
+    // Mastodon retries for 2–3 days; Fedify's default gives up after ~10 attempts. 30 s doubling to
+    // a 12 h cap over 16 attempts spans about three days.
+    outboxRetryPolicy: createExponentialBackoffPolicy({ initialDelay: { seconds: 30 }, maxDelay: { hours: 12 }, maxAttempts: 16 }),
+    inboxRetryPolicy: createExponentialBackoffPolicy({ initialDelay: { seconds: 10 }, maxDelay: { hours: 1 }, maxAttempts: 10 }),
+    // Most of the fediverse (Mastodon < 4.7 outbound, many others) speaks draft-cavage: saves a 401 round trip.
+    firstKnock: "draft-cavage-http-signatures-12",
+  });
+
+  federation.setOutboxPermanentFailureHandler(async (_ctx, { reason, inbox, statusCode }) => {
+    // Only a 404/410 from the inbox itself is final; a long outage (circuit breaker) is not.
+    if (reason !== "http") return;
+    const removed = await store.followers.removeByInbox(inbox.href);
+    log.info("inbox {inbox} answered {status}: removed {removed} follower(s)", { inbox: inbox.href, status: statusCode, removed });
+  });
+
+  const keys = new HubKeys(store.keys);
+  registerHubActors(federation, { repos: store, keys });
+  registerObjectDispatchers(federation, { repos: store, origin });
+  registerInbox(federation, { repos: store });
+  registerNodeInfo(federation, { repos: store, ...options.nodeInfo });
+
+  // Started by the caller in processes that relay (not in web-only processes).
+  const relay = createOutboxRelay({ federation, repos: store, origin, pollMs: options.relayPollMs });
+
+  return {
+    federation,
+    middleware: fedifyMiddleware(federation, { origin, isInboxPath }),
+    relay,
+    startQueue: (signal) => federation.startQueue(undefined, { signal }),
+    close: () => relay.stop(),
+  };
+}

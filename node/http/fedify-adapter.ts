@@ -1,0 +1,118 @@
+// Express 5 ⇄ Fedify bridge (replaces @fedify/express, which pins Express 4 and Fedify 1.x).
+// Mount it BEFORE any body parser. Fixes over the prototype:
+//  - the Request URL is built from the configured canonical origin (signatures cover the target URI;
+//    behind a TLS proxy req.protocol would say http), and from originalUrl (mount paths);
+//  - only inbox POSTs have their bodies read, and never more than 1 MB (413 before parsing);
+//    every other request body stays untouched for Express's own parsers;
+//  - a Tombstone served for a withdrawn object answers 410 Gone (Fedify answers 200);
+//  - resources Fedify does not know, and browsers asking for HTML, fall through to Express.
+import { Buffer } from "node:buffer";
+import type { Federation } from "@fedify/fedify";
+import type { NextFunction, Request as ERequest, RequestHandler, Response as EResponse } from "express";
+
+export const MAX_INBOX_BODY_BYTES = 1024 * 1024;
+
+export interface FedifyAdapterOptions {
+  /** Canonical public origin, e.g. "https://de.ipn.example". */
+  origin: string;
+  /** Which POST paths are ActivityPub inboxes. */
+  isInboxPath: (pathname: string) => boolean;
+  maxBodyBytes?: number;
+}
+
+class PayloadTooLarge extends Error {}
+
+async function readBody(req: ERequest, max: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > max) throw new PayloadTooLarge();
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks);
+}
+
+function headersOf(req: ERequest): Headers {
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (Array.isArray(v)) for (const x of v) headers.append(k, x);
+    else if (typeof v === "string") headers.append(k, v);
+  }
+  return headers;
+}
+
+async function writeResponse(res: EResponse, response: Response, body: Buffer | null): Promise<void> {
+  res.status(response.status);
+  response.headers.forEach((value, key) => res.append(key, value));
+  res.end(body ?? undefined);
+}
+
+/** Fedify serves any object with 200; a Tombstone means the id is gone for good. */
+function isTombstone(body: Buffer, contentType: string | null): boolean {
+  if (!contentType || !/json/i.test(contentType) || body.length > 64 * 1024) return false;
+  try {
+    const json = JSON.parse(body.toString("utf8")) as { type?: unknown };
+    return json.type === "Tombstone";
+  } catch {
+    return false;
+  }
+}
+
+function tooLarge(res: EResponse, max: number): void {
+  // Close the connection: the rest of an oversized body is not worth reading.
+  res.status(413).set("Connection", "close").type("application/problem+json")
+    .send(JSON.stringify({ type: "about:blank", title: "Payload Too Large", status: 413, detail: `inbox bodies are limited to ${max} bytes` }));
+}
+
+export function fedifyMiddleware(federation: Federation<void>, opts: FedifyAdapterOptions): RequestHandler {
+  const max = opts.maxBodyBytes ?? MAX_INBOX_BODY_BYTES;
+  return async (req: ERequest, res: EResponse, next: NextFunction) => {
+    try {
+      const url = new URL(req.originalUrl, opts.origin);
+      const isRead = req.method === "GET" || req.method === "HEAD";
+      if (!isRead && !(req.method === "POST" && opts.isInboxPath(url.pathname))) return next();
+
+      let body: Buffer | undefined;
+      if (!isRead) {
+        const declared = Number(req.get("content-length") ?? "0");
+        if (Number.isFinite(declared) && declared > max) return tooLarge(res, max);
+        try {
+          body = await readBody(req, max);
+        } catch (error) {
+          if (error instanceof PayloadTooLarge) return tooLarge(res, max);
+          throw error;
+        }
+      }
+
+      const request = new Request(url, { method: req.method, headers: headersOf(req), body: body == null ? undefined : new Uint8Array(body) });
+      let passThrough = false;
+      const response = await federation.fetch(request, {
+        contextData: undefined,
+        // Not a federation resource, or a browser asking for HTML: Express's routes answer.
+        onNotFound: () => { passThrough = true; return new Response(null, { status: 404 }); },
+        onNotAcceptable: () => { passThrough = true; return new Response(null, { status: 406 }); },
+      });
+      if (passThrough && isRead) {
+        res.vary("Accept"); // the same URL serves HTML and AS2: caches must key on Accept
+        return next();
+      }
+      if (passThrough) {
+        // An inbox POST Fedify did not route (e.g. the inbox of an unknown hub): the body is consumed.
+        res.status(404).end();
+        return;
+      }
+      const responseBody = response.body == null ? null : Buffer.from(await response.arrayBuffer());
+      if (response.status === 200 && responseBody && isTombstone(responseBody, response.headers.get("content-type"))) {
+        res.status(410);
+        response.headers.forEach((value, key) => res.append(key, value));
+        res.end(req.method === "HEAD" ? undefined : responseBody);
+        return;
+      }
+      await writeResponse(res, response, req.method === "HEAD" ? null : responseBody);
+    } catch (err) {
+      next(err);
+    }
+  };
+}
