@@ -289,3 +289,17 @@ test("the stylesheet is served as CSS with a long cache lifetime", async () => {
   expect(res.headers["cache-control"]).toContain("max-age=31536000");
   expect(res.text).toContain(".card");
 });
+
+describe("hashtag links", () => {
+  it("turns a focus-area tag into that filter, a country tag into the country filter and any other tag into a search", async () => {
+    const focus = await request(app).get("/tags/mobility");
+    expect([focus.status, focus.headers.location]).toEqual([302, "/?focusArea=mobility"]);
+    const country = await request(app).get("/tags/de");
+    expect([country.status, country.headers.location]).toEqual([302, "/?country=DE"]);
+    const other = await request(app).get("/tags/Lieferzonen");
+    expect([other.status, other.headers.location]).toEqual([302, "/?q=Lieferzonen"]);
+    const followed = await request(app).get(focus.headers.location!);
+    expect(followed.status).toBe(200);
+    expect(followed.text).toContain(DE_TITLE);
+  });
+});

@@ -4,7 +4,7 @@
 import express, { type Response } from "express";
 import type { Repositories, StoredChallenge } from "../../storage/ports";
 import { InvalidCursorError } from "../../storage/ports";
-import { CHALLENGE_STATUSES } from "../../domain/types";
+import { CHALLENGE_STATUSES, FOCUS_AREAS } from "../../domain/types";
 import { lastSegment, paths, uri } from "../../domain/uris";
 import { parseListingQuery } from "../listing-query";
 import { challengeBody, challengeHead, challengeTitle } from "./challenge-page";
@@ -68,6 +68,18 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
     // The page links it with a content-hash query, so a year-long cache never serves a stale file.
     res.set("Cache-Control", "public, max-age=31536000, immutable");
     res.type("text/css; charset=utf-8").send(stylesheet);
+  });
+
+  // Hashtag links in federated Notes point here: a focus area or country tag becomes that filter,
+  // any other tag a full-text search.
+  router.get("/tags/:name", (req, res) => {
+    const name = String(req.params.name).slice(0, 100);
+    const lower = name.toLowerCase();
+    const params = new URLSearchParams();
+    if ((FOCUS_AREAS as readonly string[]).includes(lower)) params.set("focusArea", lower);
+    else if (/^[a-z]{2}$/.test(lower)) params.set("country", lower.toUpperCase());
+    else params.set("q", name);
+    res.redirect(302, `/?${params}`);
   });
 
   router.get("/", async (req, res) => {
