@@ -83,7 +83,7 @@ export function createIpnFederation(options: IpnFederationOptions): IpnFederatio
   const keys = new HubKeys(store.keys);
   registerHubActors(federation, { repos: store, keys });
   registerObjectDispatchers(federation, { repos: store, origin });
-  registerInbox(federation, { repos: store });
+  registerInbox(federation, { repos: store, allowPrivateNetwork: options.allowPrivateNetwork });
   registerNodeInfo(federation, { repos: store, ...options.nodeInfo });
 
   // Started by the caller in processes that relay (not in web-only processes).

@@ -286,6 +286,32 @@ async function readCapped(hop: Hop, url: string, max: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/**
+ * Checks a URL the way safeFetch checks each hop, without fetching it: for URLs that someone else
+ * will fetch later (e.g. a follower's inbox, which Fedify POSTs to with its own fetch). Throws
+ * SafeFetchError ("unsupported-scheme", "dns", "blocked-address", "timeout").
+ */
+export async function assertFetchableUrl(
+  input: string | URL,
+  opts: Pick<SafeFetchOptions, "allowPrivateNetwork" | "resolver" | "isAllowedAddress" | "timeoutMs" | "signal"> = {},
+): Promise<void> {
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch (error) {
+    throw new SafeFetchError("unsupported-scheme", String(input), "not a URL", { cause: error });
+  }
+  const deadline = AbortSignal.timeout(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const signal = opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline;
+  try {
+    await vet(url, opts, signal);
+  } catch (error) {
+    if (error instanceof SafeFetchError) throw error;
+    if (deadline.aborted) throw new SafeFetchError("timeout", url.href, "no DNS answer in time", { cause: error });
+    throw error;
+  }
+}
+
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /** Fetches a remote resource under the guards above; throws SafeFetchError when a guard refuses. */
@@ -323,10 +349,10 @@ export async function safeFetch(input: string | URL, opts: SafeFetchOptions = {}
         url = new URL(location, url);
         continue;
       }
-      const body = method === "HEAD" ? (hop.stream.destroy(), Buffer.alloc(0)) : await readCapped(hop, url.href, maxBytes);
-      const finalUrl = url.href;
+      if (method === "HEAD") hop.stream.destroy();
+      const body = method === "HEAD" ? Buffer.alloc(0) : await readCapped(hop, url.href, maxBytes);
       return {
-        url: finalUrl,
+        url: url.href,
         status: hop.status,
         ok: hop.status >= 200 && hop.status < 300,
         headers: hop.headers,

@@ -3,6 +3,7 @@
 import type { InboxContext } from "@fedify/fedify";
 import { Accept, Follow, isActor } from "@fedify/vocab";
 import { federationLogger } from "../log";
+import { assertFetchableUrl } from "../safe-fetch";
 import type { InboxDeps } from "./deps";
 
 const log = federationLogger("inbox", "follow");
@@ -18,6 +19,15 @@ export async function handleFollow(deps: InboxDeps, ctx: InboxContext<void>, fol
   // The signer is follow.actor (Fedify checked it); the fetched document must be that actor.
   if (!isActor(follower) || follower.id?.href !== follow.actorId.href || follower.inboxId == null) {
     log.info("Follow of {handle} by {actor} dropped: actor document unusable", { handle, actor: follow.actorId.href });
+    return;
+  }
+  // Deliveries are Fedify's own POSTs, outside our guarded fetch: never store an inbox that points
+  // into a private network, or a public actor document could aim our deliveries at internal hosts.
+  const inboxes = [follower.inboxId, follower.endpoints?.sharedInbox].filter((u): u is URL => u != null);
+  try {
+    for (const inbox of inboxes) await assertFetchableUrl(inbox, { allowPrivateNetwork: deps.allowPrivateNetwork ?? false, resolver: deps.resolver });
+  } catch (error) {
+    log.info("Follow of {handle} by {actor} dropped: inbox not acceptable ({error})", { handle, actor: follow.actorId.href, error: String(error) });
     return;
   }
   await deps.repos.followers.add(handle, {

@@ -116,7 +116,7 @@ function checkPlaces(kind: "challenge" | "hub", doc: Json, errors: FieldError[])
 // as local time of this server, and the schema already reports it.
 const instant = (v: unknown): number | undefined => {
   const s = str(v);
-  if (!s || !/^\d{4}-\d{2}-\d{2}T[^]*(Z|[+-]\d{2}:\d{2})$/i.test(s)) return undefined;
+  if (!s || !/^\d{4}-\d{2}-\d{2}T[\s\S]*(Z|[+-]\d{2}:\d{2})$/i.test(s)) return undefined;
   const t = Date.parse(s);
   return Number.isNaN(t) ? undefined : t;
 };
@@ -228,7 +228,7 @@ function checkCpv(doc: Json, errors: FieldError[]): void {
     }
   };
   check("/cpv/main", doc.cpv.main);
-  if (Array.isArray(doc.cpv.additional)) doc.cpv.additional.forEach((c, i) => check(`/cpv/additional/${i}`, c));
+  if (Array.isArray(doc.cpv.additional)) doc.cpv.additional.forEach((c, i) => { check(`/cpv/additional/${i}`, c); });
 }
 
 // ---------------------------------------------------------------------------------------------

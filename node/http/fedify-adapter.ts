@@ -45,7 +45,7 @@ function headersOf(req: ERequest): Headers {
 
 async function writeResponse(res: EResponse, response: Response, body: Buffer | null): Promise<void> {
   res.status(response.status);
-  response.headers.forEach((value, key) => res.append(key, value));
+  response.headers.forEach((value, key) => { res.append(key, value); });
   res.end(body ?? undefined);
 }
 
@@ -106,7 +106,7 @@ export function fedifyMiddleware(federation: Federation<void>, opts: FedifyAdapt
       const responseBody = response.body == null ? null : Buffer.from(await response.arrayBuffer());
       if (response.status === 200 && responseBody && isTombstone(responseBody, response.headers.get("content-type"))) {
         res.status(410);
-        response.headers.forEach((value, key) => res.append(key, value));
+        response.headers.forEach((value, key) => { res.append(key, value); });
         res.end(req.method === "HEAD" ? undefined : responseBody);
         return;
       }

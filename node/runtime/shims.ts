@@ -11,5 +11,3 @@ if (typeof g.navigator === "undefined") g.navigator = { userAgent: `Node.js/${pr
 if (!("Temporal" in globalThis)) {
   Object.defineProperty(globalThis, "Temporal", { value: TemporalPolyfill, writable: true, configurable: true });
 }
-
-export {};

@@ -32,13 +32,16 @@ function setup(recipient: string | null = null) {
   return { repos, ctx, sent };
 }
 
+// social.example is a public server; internal.example resolves into a private network.
+const resolver = async (host: string) => [{ address: host === "internal.example" ? "10.0.0.7" : "93.184.216.34", family: 4 as const }];
+
 const alice = new Person({ id: new URL(ALICE), inbox: new URL(`${ALICE}/inbox`), endpoints: null });
 const followOf = (object: string, id = `${REMOTE}/follows/1`) => new Follow({ id: new URL(id), actor: alice, object: new URL(object) });
 
 describe("Follow", () => {
   it("stores the follower and sends an Accept embedding the Follow with its id", async () => {
     const { repos, ctx, sent } = setup();
-    await handleFollow({ repos }, ctx, followOf(HUB));
+    await handleFollow({ repos, resolver }, ctx, followOf(HUB));
     expect(await repos.followers.all(HANDLE)).toEqual([{ actorId: ALICE, inbox: `${ALICE}/inbox`, sharedInbox: null, followId: `${REMOTE}/follows/1` }]);
     expect(sent).toHaveLength(1);
     const accept = sent[0]!.activity;
@@ -47,9 +50,17 @@ describe("Follow", () => {
     expect(accept.objectId?.href).toBe(`${REMOTE}/follows/1`);
   });
 
+  it("drops a follower whose inbox points into a private network, without accepting", async () => {
+    const { repos, ctx, sent } = setup();
+    const sneaky = new Person({ id: new URL(ALICE), inbox: new URL("https://internal.example/inbox"), endpoints: null });
+    await handleFollow({ repos, resolver }, ctx, new Follow({ id: new URL(`${REMOTE}/follows/2`), actor: sneaky, object: new URL(HUB) }));
+    expect(await repos.followers.count(HANDLE)).toBe(0);
+    expect(sent).toHaveLength(0);
+  });
+
   it("ignores follows of hubs that do not exist", async () => {
     const { repos, ctx, sent } = setup();
-    await handleFollow({ repos }, ctx, followOf(`${ORIGIN}/hubs/nobody`));
+    await handleFollow({ repos, resolver }, ctx, followOf(`${ORIGIN}/hubs/nobody`));
     expect(await repos.followers.count("nobody")).toBe(0);
     expect(sent).toHaveLength(0);
   });

@@ -1,7 +1,7 @@
 // The challenge → Note mapping as Mastodon users will see it (mastodon-interop items 17–21).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Hashtag, Link } from "@fedify/vocab";
+import { type Hashtag, Link } from "@fedify/vocab";
 import type { Challenge } from "../../node/domain/types";
 import { challengeToNote, challengeToTombstone } from "../../federation/challenge-note";
 import { formatMoney } from "../../federation/challenge-digest";

@@ -2,7 +2,7 @@
 // URLs get AS2 from Fedify; everything Fedify passes on (browsers, and also unknown or draft
 // objects it does not serve) lands here, so this router decides 404/410 on its own.
 import express, { type Response } from "express";
-import type { Repositories, StoredChallenge } from "../../storage/ports";
+import type { ListingPage, Repositories, StoredChallenge } from "../../storage/ports";
 import { InvalidCursorError } from "../../storage/ports";
 import { CHALLENGE_STATUSES, FOCUS_AREAS } from "../../domain/types";
 import { lastSegment, paths, uri } from "../../domain/uris";
@@ -86,7 +86,7 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
     const raw = req.query as Record<string, unknown>;
     const parsed = parseListingQuery(raw, { origin });
     if (!parsed.ok) return sendError(res, badRequestPage(parsed.errors, filterForm(raw, null)));
-    let page;
+    let page: ListingPage;
     try {
       page = await deps.repos.challenges.list(parsed.query);
     } catch (e) {

@@ -1,0 +1,44 @@
+// Picks the store implementation from a URL. This is the one switch point for storage back ends:
+// "sqlite:<path>" or a bare file path today; "mongodb://" / "mongodb+srv://" go here when added.
+import path from "node:path";
+import type { Store } from "./store";
+import { createSqliteStore } from "./sqlite";
+
+/** Queue tuning every back end understands (the contract tests use short leases and grace periods). */
+export interface QueueTuning {
+  workers?: number;
+  pollIntervalMs?: number;
+  leaseMs?: number;
+  retryDelayMs?: number;
+  shutdownGraceMs?: number;
+}
+
+export interface OpenStoreOptions {
+  /** "sqlite:/abs/path.db", "sqlite:rel/path.db", "sqlite::memory:", or a bare file path. */
+  url: string;
+  queue?: QueueTuning;
+}
+
+export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  const url = options.url.trim();
+  if (url === "") throw new Error("store url is empty: use sqlite:<file> or a file path");
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+  // A one-letter "scheme" is a Windows drive letter (C:\data\ipn.db), i.e. a bare path.
+  if (scheme === undefined || scheme.length === 1) return createSqliteStore(sqliteFile(url), { queue: options.queue });
+  switch (scheme) {
+    case "sqlite":
+    case "file":
+      return createSqliteStore(sqliteFile(url.slice(scheme.length + 1)), { queue: options.queue });
+    // case "mongodb": case "mongodb+srv": return createMongoStore(url, …);
+    default:
+      throw new Error(`unsupported store url scheme "${scheme}:" (supported: sqlite:<file> or a plain file path)`);
+  }
+}
+
+function sqliteFile(rest: string): string {
+  // "sqlite:///abs/x.db" and "file:///abs/x.db" (URL style) as well as "sqlite:/abs/x.db" and "sqlite:rel/x.db".
+  const p = rest.startsWith("//") ? decodeURIComponent(rest.slice(2)) : rest;
+  if (p === ":memory:") return p;
+  if (p === "") throw new Error("store url has no file path: use sqlite:<file>");
+  return path.resolve(p);
+}

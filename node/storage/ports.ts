@@ -1,0 +1,163 @@
+// Repository ports: what the domain needs from storage, in database-neutral terms.
+// Implemented by node/storage/sqlite (embedded default) and node/storage/mongo (production).
+// No driver, Express or Fedify type appears here. Every adapter must pass test/contract/*.
+
+import type { Challenge, ChallengeStatus, Hub } from "../domain/types";
+
+/** A challenge as stored: the canonical document plus what the node needs to find and guard it. */
+export interface StoredChallenge {
+  /** The canonical id (https IRI); primary key; never reused. */
+  id: string;
+  /** Last path segment of the id; unique among local challenges; null for mirrored ones. */
+  key: string | null;
+  /** Origin of the home node (e.g. "https://de.ipn.example"); equals our own origin for local ones. */
+  origin: string;
+  /** ISO 3166-1 alpha-2 of the publishing hub (listing facet alongside places of performance). */
+  country: string;
+  /** The canonical document (for drafts too). After withdrawal: the last public version. */
+  doc: Challenge;
+  /** Optimistic-concurrency counter: +1 on every stored write, drafts included. */
+  version: number;
+  /** ISO instant of withdrawal (Delete + Tombstone), or null. */
+  withdrawnAt: string | null;
+}
+
+export type ActivityType = "Create" | "Update" | "Delete";
+
+/**
+ * An outgoing activity, written in the same atomic step as the challenge change it announces
+ * (transactional outbox): a crash after the write can never lose the federation of it.
+ */
+export interface ActivityRecord {
+  /** The activity's IRI. */
+  id: string;
+  type: ActivityType;
+  /** Hub actor IRI that performs it. */
+  actor: string;
+  /** Challenge IRI it is about. */
+  objectId: string;
+  revision: number;
+  /** ISO instant. */
+  published: string;
+  /** Snapshot of the canonical document at this revision (the last public one for Delete). */
+  object: Challenge;
+  /** ISO instant when handed to the delivery queue; null while pending. */
+  federatedAt: string | null;
+}
+
+export interface ListingQuery {
+  /** Default (when absent): ["open", "forthcoming"]. "draft" is never listed. */
+  status?: ChallengeStatus[];
+  /** Matches the hub's country or any place of performance. */
+  country?: string[];
+  focusArea?: string[];
+  instrument?: string[];
+  /** Hub actor IRIs. */
+  hub?: string[];
+  /** Full-text words (all must match, in any language of title, summary, description). */
+  q?: string;
+  /** ISO instants bounding submissionPeriod.end (inclusive). */
+  deadlineFrom?: string;
+  deadlineTo?: string;
+  /** "deadline": nearest deadline first (default); "newest": latest published first. */
+  sort?: "deadline" | "newest";
+  /** Opaque cursor from a previous page. */
+  cursor?: string;
+  /** 1..100 */
+  limit: number;
+}
+
+export interface ListingPage { items: StoredChallenge[]; nextCursor: string | null }
+
+export class DuplicateError extends Error {
+  constructor(what: string) { super(`${what} already exists`); this.name = "DuplicateError"; }
+}
+
+export class InvalidCursorError extends Error {
+  constructor() { super("invalid cursor"); this.name = "InvalidCursorError"; }
+}
+
+export interface ChallengeRepository {
+  /** Insert a new challenge and (if public) its Create activity atomically. DuplicateError on id/key. */
+  insert(challenge: StoredChallenge, activity: ActivityRecord | null): Promise<void>;
+  /**
+   * Replace a challenge if its stored version is still `expectedVersion` (the stored version becomes
+   * challenge.version), appending `activity` atomically. Returns false when the version moved on.
+   */
+  update(challenge: StoredChallenge, expectedVersion: number, activity: ActivityRecord | null): Promise<boolean>;
+  getById(id: string): Promise<StoredChallenge | null>;
+  getByKey(key: string): Promise<StoredChallenge | null>;
+  /** Public challenges only: never drafts, never withdrawn ones. InvalidCursorError on a bad cursor. */
+  list(query: ListingQuery): Promise<ListingPage>;
+  /** Local, non-withdrawn challenges whose status the clock may change: forthcoming with
+   *  submissionPeriod.start <= now, or open with submissionPeriod.end <= now. */
+  dueForStatusChange(now: Date, limit: number): Promise<StoredChallenge[]>;
+  /** Number of public (non-draft, non-withdrawn) local challenges of a hub. */
+  countPublicByHub(hubId: string): Promise<number>;
+}
+
+export interface ActivityRepository {
+  /** Activities not yet handed to the delivery queue, oldest first. */
+  pending(limit: number): Promise<ActivityRecord[]>;
+  markFederated(id: string, at: string): Promise<void>;
+  get(id: string): Promise<ActivityRecord | null>;
+  /** Newest first; `before` is an opaque cursor from a previous page. */
+  pageByActor(actor: string, before: string | null, limit: number): Promise<{ items: ActivityRecord[]; next: string | null }>;
+  countByActor(actor: string): Promise<number>;
+}
+
+export interface StoredHub {
+  /** preferredUsername; unique per node. */
+  handle: string;
+  doc: Hub;
+  /** SHA-256 (hex) of the hub's bearer token; the token itself is never stored. */
+  tokenHash: string;
+}
+
+export interface HubRepository {
+  /** DuplicateError when the handle exists. */
+  insert(hub: StoredHub): Promise<void>;
+  get(handle: string): Promise<StoredHub | null>;
+  list(): Promise<StoredHub[]>;
+  setTokenHash(handle: string, tokenHash: string): Promise<boolean>;
+}
+
+export interface Follower {
+  /** Follower actor IRI. */
+  actorId: string;
+  inbox: string;
+  sharedInbox: string | null;
+  /** The Follow activity's id (Undo(Follow) refers to it). */
+  followId: string | null;
+}
+
+export interface FollowerRepository {
+  /** Upsert by (hub handle, actorId). */
+  add(hub: string, follower: Follower): Promise<void>;
+  /** Returns whether a follower was removed. */
+  remove(hub: string, actorId: string): Promise<boolean>;
+  /** Remove every follower whose inbox or shared inbox is this URL (permanent delivery failure). */
+  removeByInbox(inbox: string): Promise<number>;
+  all(hub: string): Promise<Follower[]>;
+  /** Oldest first; cursor is opaque. */
+  page(hub: string, cursor: string | null, limit: number): Promise<{ items: Follower[]; next: string | null }>;
+  count(hub: string): Promise<number>;
+}
+
+export type KeyAlgorithm = "RSASSA-PKCS1-v1_5" | "Ed25519";
+export interface StoredKeyPair { publicKey: JsonWebKey; privateKey: JsonWebKey }
+
+export interface KeyRepository {
+  get(owner: string, algorithm: KeyAlgorithm): Promise<StoredKeyPair | null>;
+  /** Insert if absent; returns the pair that is stored afterwards (the existing one wins a race). */
+  putIfAbsent(owner: string, algorithm: KeyAlgorithm, pair: StoredKeyPair): Promise<StoredKeyPair>;
+}
+
+/** Storage of the node's domain data. */
+export interface Repositories {
+  challenges: ChallengeRepository;
+  activities: ActivityRepository;
+  hubs: HubRepository;
+  followers: FollowerRepository;
+  keys: KeyRepository;
+}

@@ -1,0 +1,147 @@
+// ChallengeRepository on SQLite. A write touches the challenge row, its facets, its full-text row
+// and (when given) the outbox activity in ONE immediate transaction: all of it is stored, or none.
+import type { Statement } from "better-sqlite3";
+import {
+  DuplicateError, type ActivityRecord, type ChallengeRepository, type ListingPage, type ListingQuery, type StoredChallenge,
+} from "../ports";
+import { activityParams, CHALLENGE_COLUMNS, facetsOf, fromRow, ftsOf, toParams, type ChallengeRow } from "./challenge-rows";
+import { isUniqueViolation, type Db } from "./database";
+import { toFtsMatch } from "./fts-query";
+import { buildListing, FEW_TEXT_MATCHES, nextCursor, type TextFilter } from "./listing-sql";
+
+const STATEMENT_CACHE_SIZE = 256;
+
+export class SqliteChallengeRepository implements ChallengeRepository {
+  private readonly listingStatements = new Map<string, Statement<(string | number)[]>>();
+  private readonly s;
+
+  constructor(private readonly db: Db) {
+    this.s = {
+      insert: db.prepare(`INSERT INTO challenges (id, key, origin, country, doc, version, withdrawn_at, status, listed, hub,
+          instrument, start_ms, deadline_ms, published_ms, deadline_key, published_key)
+        VALUES (@id, @key, @origin, @country, @doc, @version, @withdrawn_at, @status, @listed, @hub,
+          @instrument, @start_ms, @deadline_ms, @published_ms, @deadline_key, @published_key)`),
+      update: db.prepare(`UPDATE challenges SET origin = @origin, country = @country, doc = @doc, version = @version,
+          withdrawn_at = @withdrawn_at, status = @status, listed = @listed, hub = @hub, instrument = @instrument,
+          start_ms = @start_ms, deadline_ms = @deadline_ms, published_ms = @published_ms,
+          deadline_key = @deadline_key, published_key = @published_key
+        WHERE id = @id AND version = @expected RETURNING rid`),
+      deleteFacets: db.prepare("DELETE FROM challenge_facets WHERE rid = ?"),
+      insertFacet: db.prepare("INSERT OR IGNORE INTO challenge_facets (facet, value, rid) VALUES (?, ?, ?)"),
+      deleteFts: db.prepare("DELETE FROM challenges_fts WHERE rowid = ?"),
+      insertFts: db.prepare("INSERT INTO challenges_fts (rowid, title, summary, description, hashtags) VALUES (@rid, @title, @summary, @description, @hashtags)"),
+      insertActivity: db.prepare(`INSERT INTO activities (id, type, actor, object_id, revision, published, object, federated_at)
+        VALUES (@id, @type, @actor, @object_id, @revision, @published, @object, @federated_at)`),
+      byId: db.prepare(`SELECT ${CHALLENGE_COLUMNS} FROM challenges c WHERE c.id = ?`),
+      byKey: db.prepare(`SELECT ${CHALLENGE_COLUMNS} FROM challenges c WHERE c.key = ?`),
+      // Two index range scans (challenges_due_start / challenges_due_end), OR-ed.
+      due: db.prepare(`SELECT ${CHALLENGE_COLUMNS} FROM challenges c
+        WHERE c.key IS NOT NULL AND c.withdrawn_at IS NULL
+          AND ((c.status = 'forthcoming' AND c.start_ms <= @now) OR (c.status = 'open' AND c.deadline_ms <= @now))
+        LIMIT @limit`),
+      ftsHits: db.prepare("SELECT rowid AS rid FROM challenges_fts WHERE challenges_fts MATCH ? LIMIT ?"),
+      countByHub: db.prepare(`SELECT COUNT(*) AS n FROM challenges c
+        WHERE c.hub = ? AND c.listed = 1 AND c.key IS NOT NULL`),
+    };
+  }
+
+  async insert(challenge: StoredChallenge, activity: ActivityRecord | null): Promise<void> {
+    this.db.transaction(() => {
+      let rid: number;
+      try {
+        rid = Number(this.s.insert.run(toParams(challenge)).lastInsertRowid);
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new DuplicateError(`challenge ${challenge.key ?? challenge.id}`);
+        throw err;
+      }
+      this.writeIndexes(rid, challenge);
+      if (activity) this.appendActivity(activity);
+    }).immediate();
+  }
+
+  async update(challenge: StoredChallenge, expectedVersion: number, activity: ActivityRecord | null): Promise<boolean> {
+    return this.db.transaction(() => {
+      const row = this.s.update.get({ ...toParams(challenge), expected: expectedVersion }) as { rid: number } | undefined;
+      if (!row) return false;
+      this.s.deleteFacets.run(row.rid);
+      this.s.deleteFts.run(row.rid);
+      this.writeIndexes(row.rid, challenge);
+      if (activity) this.appendActivity(activity);
+      return true;
+    }).immediate();
+  }
+
+  async getById(id: string): Promise<StoredChallenge | null> {
+    const r = this.s.byId.get(id) as ChallengeRow | undefined;
+    return r ? fromRow(r) : null;
+  }
+
+  async getByKey(key: string): Promise<StoredChallenge | null> {
+    const r = this.s.byKey.get(key) as ChallengeRow | undefined;
+    return r ? fromRow(r) : null;
+  }
+
+  async list(query: ListingQuery): Promise<ListingPage> {
+    const text = this.textFilter(query.q);
+    if (text === "none") return { items: [], nextCursor: null };
+    const built = buildListing(query, text);
+    if (!built) return { items: [], nextCursor: null };
+    const rows = this.statement(built.sql).all(...built.params) as (ChallengeRow & { sort_key: number })[];
+    const page = rows.slice(0, built.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(fromRow),
+      nextCursor: rows.length > built.limit && last ? nextCursor(built.sort, last) : null,
+    };
+  }
+
+  async dueForStatusChange(now: Date, limit: number): Promise<StoredChallenge[]> {
+    const rows = this.s.due.all({ now: now.getTime(), limit: Math.max(1, Math.trunc(limit)) }) as ChallengeRow[];
+    return rows.map(fromRow);
+  }
+
+  async countPublicByHub(hubId: string): Promise<number> {
+    return (this.s.countByHub.get(hubId) as { n: number }).n;
+  }
+
+  /**
+   * A rare word is cheapest as the list of its rows; a common one (thousands of rows) as a probe
+   * of each row met along the sort order, which stops after one page. One bounded FTS read decides.
+   * FTS5 re-expands a prefix term on every probe (~2 ms at 100k rows), so probes use the exact last
+   * word when it exists as a word: for text this common, a complete word is what was meant.
+   */
+  private textFilter(q: string | undefined): TextFilter | null | "none" {
+    const match = q ? toFtsMatch(q) : null;
+    if (!match) return null;
+    const rids = (this.s.ftsHits.all(match, FEW_TEXT_MATCHES + 1) as { rid: number }[]).map((r) => r.rid);
+    if (rids.length === 0) return "none";
+    if (rids.length <= FEW_TEXT_MATCHES) return { kind: "rids", rids };
+    const exact = toFtsMatch(q!, false)!;
+    return { kind: "probe", match: this.s.ftsHits.get(exact, 1) ? exact : match };
+  }
+
+  private writeIndexes(rid: number, c: StoredChallenge): void {
+    for (const f of facetsOf(c)) this.s.insertFacet.run(f.facet, f.value, rid);
+    this.s.insertFts.run({ rid, ...ftsOf(c.doc) });
+  }
+
+  private appendActivity(a: ActivityRecord): void {
+    try {
+      this.s.insertActivity.run(activityParams(a));
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new DuplicateError(`activity ${a.id}`);
+      throw err;
+    }
+  }
+
+  /** Listing SQL varies with the filters present; prepared statements are reused per shape. */
+  private statement(sql: string) {
+    let st = this.listingStatements.get(sql);
+    if (!st) {
+      if (this.listingStatements.size >= STATEMENT_CACHE_SIZE) this.listingStatements.clear();
+      st = this.db.prepare<(string | number)[]>(sql);
+      this.listingStatements.set(sql, st);
+    }
+    return st;
+  }
+}

@@ -1,0 +1,46 @@
+// The embedded store: every repository, Fedify's KV and queue on one SQLite file.
+import type { Store } from "../store";
+import { SqliteActivityRepository } from "./activities";
+import { SqliteChallengeRepository } from "./challenges";
+import { openDatabase, type OpenDatabaseOptions } from "./database";
+import { SqliteFollowerRepository } from "./followers";
+import { SqliteHubRepository } from "./hubs";
+import { SqliteKeyRepository } from "./keys";
+import { SqliteKvStore, type SqliteKvOptions } from "./kv";
+import { SqliteMessageQueue, type SqliteQueueOptions } from "./mq";
+
+export interface SqliteStoreOptions extends OpenDatabaseOptions {
+  queue?: SqliteQueueOptions;
+  kv?: SqliteKvOptions;
+}
+
+export { SqliteKvStore, SqliteMessageQueue, openDatabase };
+export type { SqliteKvOptions, SqliteQueueOptions };
+
+/** Opens (creating and migrating if needed) the SQLite file as a Store. ":memory:" gives a throwaway store. */
+export function createSqliteStore(file: string, opts: SqliteStoreOptions = {}): Store {
+  const db = openDatabase(file, opts);
+  const kv = new SqliteKvStore(db, opts.kv);
+  const queue = new SqliteMessageQueue(db, opts.queue);
+  let closing: Promise<void> | null = null;
+  return {
+    challenges: new SqliteChallengeRepository(db),
+    activities: new SqliteActivityRepository(db),
+    hubs: new SqliteHubRepository(db),
+    followers: new SqliteFollowerRepository(db),
+    keys: new SqliteKeyRepository(db),
+    kv,
+    queue,
+    async ping() {
+      db.prepare("SELECT 1").get();
+    },
+    close() {
+      closing ??= (async () => {
+        kv.close();
+        await queue.close();
+        db.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,94 @@
+// Builds the public listing query. Every filter is AND-ed; values within one filter are OR-ed.
+// Pagination is keyset on (sort key, id), so page N costs the same as page 1 and a row inserted
+// while someone pages never makes them see another row twice.
+import type { ListingQuery } from "../ports";
+import { CHALLENGE_COLUMNS } from "./challenge-rows";
+import { decodeCursor, encodeCursor } from "./cursor";
+import { NO_DEADLINE_KEY } from "./schema";
+
+export const MAX_LIMIT = 100;
+const DEFAULT_STATUSES = ["open", "forthcoming"];
+
+type Param = string | number;
+
+interface Sort { tag: string; column: string; dir: "ASC" | "DESC" }
+const SORTS: Record<"deadline" | "newest", Sort> = {
+  deadline: { tag: "d", column: "deadline_key", dir: "ASC" },
+  newest: { tag: "n", column: "published_key", dir: "DESC" },
+};
+
+export interface ListingSql { sql: string; params: Param[]; limit: number; sort: Sort }
+
+/**
+ * How the text filter joins the listing, decided from the number of matches (see textFilter):
+ * few matches drive the query from their rowids; many are probed row by row along the sort order.
+ */
+export type TextFilter = { kind: "rids"; rids: number[] } | { kind: "probe"; match: string };
+export const FEW_TEXT_MATCHES = 5000;
+
+const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ");
+const distinct = (xs: readonly string[]) => [...new Set(xs)];
+
+export function clampLimit(limit: number): number {
+  return Number.isFinite(limit) ? Math.min(MAX_LIMIT, Math.max(1, Math.trunc(limit))) : 20;
+}
+
+/**
+ * One branch per requested status, each an ordered index range scan that stops after limit+1 rows,
+ * merged by an outer ORDER BY: "status IN (a, b) ORDER BY deadline" would otherwise sort every
+ * matching row before applying LIMIT.
+ */
+export function buildListing(q: ListingQuery, text: TextFilter | null = null): ListingSql | null {
+  const sort = SORTS[q.sort ?? "deadline"];
+  const limit = clampLimit(q.limit);
+  const statuses = distinct(q.status?.length ? q.status : DEFAULT_STATUSES).filter((s) => s !== "draft");
+
+  const where: string[] = [];
+  const params: Param[] = [];
+  const inList = (column: string, values: readonly string[] | undefined) => {
+    if (!values || values.length === 0) return;
+    const v = distinct(values);
+    where.push(`c.${column} IN (${placeholders(v.length)})`);
+    params.push(...v);
+  };
+  const facet = (name: string, values: readonly string[] | undefined) => {
+    if (!values || values.length === 0) return;
+    const v = distinct(values);
+    where.push(`EXISTS (SELECT 1 FROM challenge_facets f WHERE f.facet = '${name}' AND f.value IN (${placeholders(v.length)}) AND f.rid = c.rid)`);
+    params.push(...v);
+  };
+  inList("instrument", q.instrument);
+  inList("hub", q.hub);
+  facet("country", q.country?.map((c) => c.toUpperCase()));
+  facet("focusArea", q.focusArea);
+  const from = q.deadlineFrom ? Date.parse(q.deadlineFrom) : NaN;
+  const to = q.deadlineTo ? Date.parse(q.deadlineTo) : NaN;
+  // On deadline_key, not deadline_ms: the window is then a range of the ordered listing index.
+  // "No deadline" sorts above every instant, so the upper bound always excludes it.
+  if (!Number.isNaN(from) || !Number.isNaN(to)) {
+    where.push("c.deadline_key >= ? AND c.deadline_key <= ?");
+    params.push(Number.isNaN(from) ? -NO_DEADLINE_KEY : from, Number.isNaN(to) ? NO_DEADLINE_KEY - 1 : to);
+  }
+  if (text?.kind === "rids") { where.push("c.rid IN (SELECT value FROM json_each(?))"); params.push(JSON.stringify(text.rids)); }
+  if (text?.kind === "probe") { where.push("EXISTS (SELECT 1 FROM challenges_fts WHERE challenges_fts MATCH ? AND rowid = c.rid)"); params.push(text.match); }
+  if (q.cursor !== undefined && q.cursor !== null) {
+    const [key, id] = decodeCursor(q.cursor, sort.tag, ["int", "string"]);
+    where.push(`(c.${sort.column}, c.id) ${sort.dir === "ASC" ? ">" : "<"} (?, ?)`);
+    params.push(key!, id!);
+  }
+
+  // Only "draft" asked for: drafts are never listed.
+  if (statuses.length === 0) return null;
+  const common = where.length ? ` AND ${where.join(" AND ")}` : "";
+  const branch = `SELECT ${CHALLENGE_COLUMNS}, c.${sort.column} AS sort_key FROM challenges c
+    WHERE c.listed = 1 AND c.status = ?${common} ORDER BY c.${sort.column} ${sort.dir}, c.id ${sort.dir} LIMIT ${limit + 1}`;
+  const order = `sort_key ${sort.dir}, id ${sort.dir}`;
+  const branches = statuses.map(() => `SELECT * FROM (${branch})`);
+  const allParams = statuses.flatMap((s) => [s, ...params]);
+  const sql = branches.length === 1 ? branch : `${branches.join(" UNION ALL ")} ORDER BY ${order} LIMIT ${limit + 1}`;
+  return { sql, params: allParams, limit, sort };
+}
+
+export function nextCursor(sort: Sort, last: { sort_key: number; id: string }): string {
+  return encodeCursor([sort.tag, last.sort_key, last.id]);
+}

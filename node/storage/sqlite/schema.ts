@@ -1,0 +1,126 @@
+// The schema as an append-only list of migrations: migration N brings PRAGMA user_version from N-1
+// to N. Never edit a released step; add a new one (later features append their tables here).
+import type Database from "better-sqlite3";
+
+type Migration = (db: Database.Database) => void;
+
+/** Sort key for "no deadline": after every real instant (Date's range ends at 8.64e15 ms). */
+export const NO_DEADLINE_KEY = 8_640_000_000_000_001;
+/** Sort key for "never published": before every real instant. */
+export const NO_PUBLISHED_KEY = -8_640_000_000_000_001;
+
+export const MIGRATIONS: readonly Migration[] = [
+  // 1: domain repositories, full text, Fedify's KV and queue.
+  (db) => db.exec(`
+    CREATE TABLE challenges (
+      rid           INTEGER PRIMARY KEY,          -- rowid: joins facets and the FTS index
+      id            TEXT NOT NULL UNIQUE,
+      key           TEXT UNIQUE,                  -- NULL for mirrored challenges
+      origin        TEXT NOT NULL,
+      country       TEXT NOT NULL,
+      version       INTEGER NOT NULL,
+      withdrawn_at  TEXT,
+      -- derived from doc on every write, for listing and the clock:
+      status        TEXT NOT NULL,
+      listed        INTEGER NOT NULL,             -- 1 = public: not a draft and not withdrawn
+      hub           TEXT NOT NULL,
+      instrument    TEXT NOT NULL,
+      start_ms      INTEGER,                      -- submissionPeriod.start
+      deadline_ms   INTEGER,                      -- submissionPeriod.end
+      published_ms  INTEGER,
+      deadline_key  INTEGER NOT NULL,             -- deadline_ms, or NO_DEADLINE_KEY (nulls sort last)
+      published_key INTEGER NOT NULL,             -- published_ms, or NO_PUBLISHED_KEY
+      doc           TEXT NOT NULL                 -- canonical JSON; last, so the small columns
+                                                  -- above are read without its overflow pages
+    );
+    -- No ANALYZE statistics are ever gathered: with them the planner picked skip-scans over the
+    -- hub index for plain listings (100x slower); without, it prefers these equality+range plans.
+    -- Keyset listing: one ordered index per sort, led by status (the filter every listing has).
+    CREATE INDEX challenges_by_deadline ON challenges(status, deadline_key, id) WHERE listed = 1;
+    CREATE INDEX challenges_by_newest ON challenges(status, published_key, id) WHERE listed = 1;
+    CREATE INDEX challenges_by_hub ON challenges(hub, status, deadline_key, id) WHERE listed = 1;
+    CREATE INDEX challenges_by_instrument ON challenges(instrument, status, deadline_key, id) WHERE listed = 1;
+    -- The clock's work list: local, not withdrawn.
+    CREATE INDEX challenges_due_start ON challenges(status, start_ms) WHERE key IS NOT NULL AND withdrawn_at IS NULL;
+    CREATE INDEX challenges_due_end ON challenges(status, deadline_ms) WHERE key IS NOT NULL AND withdrawn_at IS NULL;
+
+    -- Multi-valued listing facets: country (hub ∪ places of performance), focusArea.
+    CREATE TABLE challenge_facets (
+      facet TEXT NOT NULL,
+      value TEXT NOT NULL,
+      rid   INTEGER NOT NULL REFERENCES challenges(rid) ON DELETE CASCADE,
+      PRIMARY KEY (facet, value, rid)
+    ) WITHOUT ROWID;
+    CREATE INDEX challenge_facets_by_rid ON challenge_facets(rid);
+
+    -- Full text over every language; rowid = challenges.rid. Contentless: the text lives in doc.
+    -- remove_diacritics 2: "Munchen" finds "München", "telesuivi" finds "télésuivi".
+    CREATE VIRTUAL TABLE challenges_fts USING fts5(
+      title, summary, description, hashtags,
+      content = '', contentless_delete = 1,
+      tokenize = 'unicode61 remove_diacritics 2'
+    );
+
+    -- Transactional outbox: written in the same transaction as the challenge change it announces.
+    CREATE TABLE activities (
+      seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+      id           TEXT NOT NULL UNIQUE,
+      type         TEXT NOT NULL,
+      actor        TEXT NOT NULL,
+      object_id    TEXT NOT NULL,
+      revision     INTEGER NOT NULL,
+      published    TEXT NOT NULL,
+      object       TEXT NOT NULL,
+      federated_at TEXT
+    );
+    CREATE INDEX activities_pending ON activities(seq) WHERE federated_at IS NULL;
+    CREATE INDEX activities_by_actor ON activities(actor, seq);
+
+    CREATE TABLE hubs (
+      seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+      handle     TEXT NOT NULL UNIQUE,
+      doc        TEXT NOT NULL,
+      token_hash TEXT NOT NULL
+    );
+
+    CREATE TABLE followers (
+      seq          INTEGER PRIMARY KEY AUTOINCREMENT,  -- paging order; kept on upsert
+      hub          TEXT NOT NULL,
+      actor_id     TEXT NOT NULL,
+      inbox        TEXT NOT NULL,
+      shared_inbox TEXT,
+      follow_id    TEXT,
+      UNIQUE (hub, actor_id)
+    );
+    CREATE INDEX followers_by_hub ON followers(hub, seq);
+    CREATE INDEX followers_by_inbox ON followers(inbox);
+    CREATE INDEX followers_by_shared_inbox ON followers(shared_inbox) WHERE shared_inbox IS NOT NULL;
+
+    CREATE TABLE key_pairs (
+      owner       TEXT NOT NULL,
+      algorithm   TEXT NOT NULL,
+      public_key  TEXT NOT NULL,
+      private_key TEXT NOT NULL,
+      PRIMARY KEY (owner, algorithm)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE fedify_kv (
+      key     TEXT PRIMARY KEY,   -- JSON.stringify(KvKey)
+      value   TEXT NOT NULL,      -- JSON
+      expires INTEGER             -- epoch ms, NULL = forever
+    ) WITHOUT ROWID;
+    CREATE INDEX fedify_kv_expires ON fedify_kv(expires) WHERE expires IS NOT NULL;
+
+    -- Holds outbox messages with private keys (JWK): protect the file like a secret.
+    CREATE TABLE fedify_mq (
+      seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+      message      TEXT NOT NULL,
+      ordering_key TEXT,
+      deliver_at   INTEGER NOT NULL,
+      locked_until INTEGER NOT NULL DEFAULT 0,
+      lock_token   TEXT
+    );
+    CREATE INDEX fedify_mq_due ON fedify_mq(deliver_at, seq);
+    CREATE INDEX fedify_mq_ordering ON fedify_mq(ordering_key, seq) WHERE ordering_key IS NOT NULL;
+  `),
+];

@@ -1,0 +1,160 @@
+// The MessageQueue contract every store's queue must meet: Fedify's own conformance suite
+// (testMessageQueue, with ordering keys), plus what IPN relies on beyond it: at-least-once across
+// crashes and shutdowns, retry after a failing handler, and depth counts.
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { testMessageQueue } from "@fedify/testing";
+import type { QueueTuning } from "../../node/storage/open-store";
+import type { Store } from "../../node/storage/store";
+
+type Queue = Store["queue"];
+
+export interface QueueHarness {
+  /** A new queue instance on the same storage, as another process would open it. */
+  open(tuning?: QueueTuning): Promise<Queue>;
+  /** The store URL, for openStore() in a child process (the crash test kills it). */
+  url: string;
+  /** Closes every instance opened and removes the storage. */
+  cleanup(): Promise<void>;
+}
+export type QueueFactory = () => Promise<QueueHarness>;
+
+const CRASH_WORKER = path.join(__dirname, "queue-crash-worker.ts");
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(what: string, predicate: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+export function describeQueueContract(name: string, factory: QueueFactory): void {
+  describe(`${name}: Fedify MessageQueue`, () => {
+    let h: QueueHarness;
+    beforeEach(async () => { h = await factory(); });
+    afterEach(async () => { await h.cleanup(); });
+
+    it("passes @fedify/testing testMessageQueue with two instances and ordering keys", async () => {
+      await testMessageQueue(
+        () => h.open({ pollIntervalMs: 200, workers: 2 }),
+        ({ controller }) => { controller.abort(); },
+        { testOrderingKey: true },
+      );
+    }, 120_000);
+
+    it("does not retry natively: Fedify re-enqueues failed deliveries itself", async () => {
+      expect((await h.open()).nativeRetrial ?? false).toBe(false);
+    });
+
+    it("delivers a message again when its handler throws", async () => {
+      const q = await h.open({ retryDelayMs: 50, pollIntervalMs: 50 });
+      const seen: unknown[] = [];
+      const controller = new AbortController();
+      const listening = q.listen(async (m) => {
+        seen.push(m);
+        if (seen.length === 1) throw new Error("transient failure");
+      }, { signal: controller.signal });
+      await q.enqueue({ type: "outbox", n: 1 });
+      await until("the retry", () => seen.length >= 2);
+      expect(seen).toEqual([{ type: "outbox", n: 1 }, { type: "outbox", n: 1 }]);
+      await until("the queue to drain", async () => (await q.getDepth()).queued === 0);
+      controller.abort();
+      await expect(listening).resolves.toBeUndefined();
+    });
+
+    it("hands back a message whose handler is still running at shutdown, to be delivered again", async () => {
+      const first = await h.open({ shutdownGraceMs: 50, workers: 1 });
+      let started = 0;
+      const controller = new AbortController();
+      const listening = first.listen(() => { started++; return new Promise<void>(() => { /* never finishes */ }); }, { signal: controller.signal });
+      await first.enqueue({ type: "fanout", id: "stuck" });
+      await until("the handler to start", () => started === 1);
+      controller.abort();
+      await expect(listening).resolves.toBeUndefined();
+
+      const second = await h.open({ pollIntervalMs: 50 });
+      const got: unknown[] = [];
+      const c2 = new AbortController();
+      const l2 = second.listen((m) => { got.push(m); }, { signal: c2.signal });
+      await until("redelivery", () => got.length === 1);
+      expect(got).toEqual([{ type: "fanout", id: "stuck" }]);
+      c2.abort();
+      await l2;
+    });
+
+    it("redelivers the message of a process killed mid-handler once its lease expires", async () => {
+      const q = await h.open({ pollIntervalMs: 50 });
+      await q.enqueue({ type: "inbox", id: "crash-me" });
+      const child = spawn(process.execPath, ["--import", "tsx", CRASH_WORKER, h.url, "800"], {
+        cwd: path.join(__dirname, "..", ".."), stdio: ["ignore", "pipe", "pipe"],
+      });
+      let out = "";
+      let err = "";
+      child.stdout.on("data", (d: Buffer) => { out += d.toString(); });
+      child.stderr.on("data", (d: Buffer) => { err += d.toString(); });
+      const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+      try {
+        await until(`the child to claim the message (stderr: ${err})`, () => out.includes("claimed"), 30_000);
+      } finally {
+        child.kill("SIGKILL");
+        await exited;
+      }
+      expect(out).toContain('"crash-me"');
+      const got: unknown[] = [];
+      const controller = new AbortController();
+      const listening = q.listen((m) => { got.push(m); }, { signal: controller.signal });
+      await until("redelivery after the lease", () => got.length === 1);
+      expect(got).toEqual([{ type: "inbox", id: "crash-me" }]);
+      controller.abort();
+      await listening;
+    }, 60_000);
+
+    it("counts queued, ready and delayed messages; a message in progress is not queued", async () => {
+      const q = await h.open({ workers: 1, pollIntervalMs: 50 });
+      expect(await q.getDepth()).toEqual({ queued: 0, ready: 0, delayed: 0 });
+      await q.enqueueMany!([{ n: 1 }, { n: 2 }]);
+      await q.enqueue({ n: 3 }, { delay: Temporal.Duration.from({ hours: 1 }) });
+      expect(await q.getDepth()).toEqual({ queued: 3, ready: 2, delayed: 1 });
+
+      let release!: () => void;
+      const gate = new Promise<void>((r) => { release = r; });
+      const handled: unknown[] = [];
+      const controller = new AbortController();
+      const listening = q.listen(async (m) => { handled.push(m); await gate; }, { signal: controller.signal });
+      await until("the first message to start", () => handled.length === 1);
+      expect(await q.getDepth()).toEqual({ queued: 2, ready: 1, delayed: 1 });
+      release();
+      await until("the ready messages to finish", async () => (await q.getDepth()).ready === 0 && handled.length === 2);
+      await until("the last ack", async () => (await q.getDepth()).queued === 1);
+      expect(await q.getDepth()).toEqual({ queued: 1, ready: 0, delayed: 1 });
+      controller.abort();
+      await listening;
+    });
+
+    it("keeps one ordering key strictly sequential even with many workers", async () => {
+      const q = await h.open({ workers: 4, pollIntervalMs: 50 });
+      const log: string[] = [];
+      let running = 0;
+      let overlap = false;
+      const controller = new AbortController();
+      const listening = q.listen(async (m) => {
+        const { key, n } = m as { key: string; n: number };
+        if (key === "A") { running++; if (running > 1) overlap = true; }
+        await sleep(5);
+        log.push(`${key}${n}`);
+        if (key === "A") running--;
+      }, { signal: controller.signal });
+      for (let n = 1; n <= 6; n++) {
+        await q.enqueue({ key: "A", n }, { orderingKey: "A" });
+        await q.enqueue({ key: "B", n });
+      }
+      await until("all messages", () => log.length === 12);
+      expect(log.filter((x) => x.startsWith("A"))).toEqual(["A1", "A2", "A3", "A4", "A5", "A6"]);
+      expect(overlap).toBe(false);
+      controller.abort();
+      await listening;
+    });
+  });
+}

@@ -1,0 +1,20 @@
+// Child process for the queue contract's crash test: claims one message, reports it, and hangs
+// until the parent kills it (SIGKILL, so nothing is acknowledged or released).
+// Usage: node --import tsx queue-crash-worker.ts <store-url> <leaseMs>
+import "../../node/runtime/shims";
+import { openStore } from "../../node/storage/open-store";
+
+async function main(): Promise<void> {
+  const [url, lease] = process.argv.slice(2);
+  if (!url) throw new Error("usage: queue-crash-worker.ts <store-url> <leaseMs>");
+  const store = await openStore({ url, queue: { leaseMs: Number(lease ?? 1000), pollIntervalMs: 50, workers: 1 } });
+  await store.queue.listen((message) => {
+    process.stdout.write(`claimed ${JSON.stringify(message)}\n`);
+    return new Promise<void>(() => { /* never acknowledges */ });
+  });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${String(err)}\n`);
+  process.exit(1);
+});

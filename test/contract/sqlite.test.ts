@@ -1,0 +1,102 @@
+// Runs the store, KV and queue contracts against the embedded SQLite store, on temporary files.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import type { Hub } from "../../node/domain/types";
+import { openStore } from "../../node/storage/open-store";
+import { createSqliteStore } from "../../node/storage/sqlite";
+import type { Store } from "../../node/storage/store";
+import { describeKvContract } from "./kv-contract";
+import { describeQueueContract } from "./queue-contract";
+import { activityFor, sampleChallenge } from "./sample-challenge";
+import { describeStoreContract } from "./store-contract";
+
+const dirs: string[] = [];
+const tempFile = () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ipn-store-"));
+  dirs.push(dir);
+  return path.join(dir, "ipn.db");
+};
+afterAll(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
+
+/** A store on a fresh file; cleanup closes it and deletes the file (and its -wal/-shm). */
+async function fresh(): Promise<{ store: Store; cleanup(): Promise<void> }> {
+  const file = tempFile();
+  const store = createSqliteStore(file);
+  return { store, cleanup: async () => { await store.close(); fs.rmSync(path.dirname(file), { recursive: true, force: true }); } };
+}
+
+describeStoreContract("SQLite", fresh);
+describeKvContract("SQLite", async () => {
+  const { store, cleanup } = await fresh();
+  return { kv: store.kv, cleanup };
+});
+describeQueueContract("SQLite", async () => {
+  const file = tempFile();
+  const stores: Store[] = [];
+  return {
+    url: `sqlite:${file}`,
+    async open(tuning) {
+      const store = await openStore({ url: `sqlite:${file}`, queue: tuning });
+      stores.push(store);
+      return store.queue;
+    },
+    async cleanup() {
+      await Promise.all(stores.map((s) => s.close()));
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    },
+  };
+});
+
+describe("SQLite store: files and URLs", () => {
+  it("keeps everything written after the store is closed and reopened", async () => {
+    const file = tempFile();
+    const c = sampleChallenge();
+    const create = activityFor(c);
+    let store = await openStore({ url: `sqlite:${file}` });
+    await store.challenges.insert(c, create);
+    const hub = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "hubs", "hub-de-muenchen-mobil.json"), "utf8")) as Hub;
+    await store.hubs.insert({ handle: "muenchen", tokenHash: "f".repeat(64), doc: hub });
+    await store.followers.add("muenchen", { actorId: "https://social.example/u/1", inbox: "https://social.example/u/1/inbox", sharedInbox: null, followId: null });
+    await store.kv.set(["_fedify", "publicKey", "k"], { n: 1 });
+    await store.queue.enqueue({ type: "outbox", id: 1 }, { orderingKey: "k" });
+    await store.close();
+
+    store = await openStore({ url: file }); // a bare path opens the same store
+    try {
+      expect(await store.challenges.getById(c.id)).toEqual(c);
+      expect(await store.activities.pending(10)).toEqual([create]);
+      expect(await store.hubs.get("muenchen")).toEqual({ handle: "muenchen", tokenHash: "f".repeat(64), doc: hub });
+      expect(await store.followers.count("muenchen")).toBe(1);
+      expect(await store.kv.get(["_fedify", "publicKey", "k"])).toEqual({ n: 1 });
+      expect(await store.queue.getDepth()).toEqual({ queued: 1, ready: 1, delayed: 0 });
+      expect((await store.challenges.list({ limit: 10 })).items.map((x) => x.id)).toEqual([c.id]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("opens an in-memory store and pings it", async () => {
+    const store = await openStore({ url: "sqlite::memory:" });
+    await expect(store.ping()).resolves.toBeUndefined();
+    await store.close();
+    await expect(store.ping()).rejects.toThrow();
+  });
+
+  it("refuses unknown URL schemes and empty paths with a clear message", async () => {
+    await expect(openStore({ url: "redis://localhost/0" })).rejects.toThrow(/unsupported store url scheme "redis:"/);
+    await expect(openStore({ url: "sqlite:" })).rejects.toThrow(/no file path/);
+    await expect(openStore({ url: "  " })).rejects.toThrow(/empty/);
+  });
+
+  it("refuses a database written by a newer schema instead of corrupting it", async () => {
+    const file = tempFile();
+    const store = createSqliteStore(file);
+    await store.close();
+    const raw = new Database(file);
+    raw.pragma("user_version = 999");
+    raw.close();
+    expect(() => createSqliteStore(file)).toThrow(/newer than this software knows/);
+  });
+});

@@ -1,0 +1,443 @@
+// The repository contract every store must meet (SQLite now, MongoDB later): call
+// describeStoreContract from a *.test.ts file with a factory that gives a fresh, empty store.
+import { DuplicateError, InvalidCursorError, type ListingQuery, type StoredChallenge } from "../../node/storage/ports";
+import type { Store } from "../../node/storage/store";
+import { activityFor, fixtures, hubId, sampleChallenge } from "./sample-challenge";
+
+export type StoreFactory = () => Promise<{ store: Store; cleanup(): Promise<void> }>;
+
+const ids = (items: { id: string }[]) => items.map((c) => c.id);
+
+export function describeStoreContract(name: string, factory: StoreFactory): void {
+  describe(`${name}: repositories`, () => {
+    let store: Store;
+    let cleanup: () => Promise<void>;
+    beforeEach(async () => { ({ store, cleanup } = await factory()); });
+    afterEach(async () => { await cleanup(); });
+
+    /** Inserts and returns the challenges, in order. */
+    const put = async (...cs: StoredChallenge[]) => { for (const c of cs) await store.challenges.insert(c, null); return cs; };
+    const list = async (q: Partial<ListingQuery> = {}) => (await store.challenges.list({ limit: 100, ...q })).items;
+    /** Walks every page and returns all ids in the order served. */
+    const walk = async (q: Partial<ListingQuery>, limit: number) => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let i = 0; i < 1000; i++) {
+        const page = await store.challenges.list({ ...q, limit, cursor });
+        expect(page.items.length).toBeLessThanOrEqual(limit);
+        seen.push(...ids(page.items));
+        if (!page.nextCursor) return seen;
+        cursor = page.nextCursor;
+      }
+      throw new Error("pagination does not end");
+    };
+
+    describe("challenges: writes", () => {
+      it("stores a challenge and returns it unchanged by id and by key", async () => {
+        expect(fixtures.length).toBeGreaterThan(0);
+        for (let t = 0; t < fixtures.length; t++) {
+          const c = sampleChallenge({ template: t });
+          await store.challenges.insert(c, null);
+          expect(await store.challenges.getById(c.id)).toEqual(c);
+          expect(await store.challenges.getByKey(c.key!)).toEqual(c);
+        }
+        expect(await store.challenges.getById("https://de.ipn.test/challenges/none")).toBeNull();
+        expect(await store.challenges.getByKey("none")).toBeNull();
+      });
+
+      it("stores a mirrored challenge without a key", async () => {
+        const c = sampleChallenge({ key: null, origin: "https://fr.ipn.test", country: "FR" });
+        await store.challenges.insert(c, null);
+        expect(await store.challenges.getById(c.id)).toEqual(c);
+        const other = sampleChallenge({ key: null, origin: "https://fr.ipn.test", country: "FR" });
+        await store.challenges.insert(other, null); // several keyless challenges coexist
+        expect(await store.challenges.getById(other.id)).toEqual(other);
+      });
+
+      it("rejects a duplicate id or key with DuplicateError and stores nothing of the second write", async () => {
+        const c = sampleChallenge();
+        await store.challenges.insert(c, activityFor(c));
+        const sameId = { ...sampleChallenge(), id: c.id };
+        const act1 = activityFor(sameId);
+        await expect(store.challenges.insert(sameId, act1)).rejects.toBeInstanceOf(DuplicateError);
+        const sameKey = sampleChallenge({ key: c.key });
+        const sameKeyWithOtherId = { ...sameKey, id: `${c.id}-other`, doc: { ...sameKey.doc, id: `${c.id}-other` } };
+        const act2 = activityFor(sameKeyWithOtherId);
+        await expect(store.challenges.insert(sameKeyWithOtherId, act2)).rejects.toBeInstanceOf(DuplicateError);
+        expect(await store.challenges.getById(c.id)).toEqual(c);
+        expect(await store.challenges.getById(sameKeyWithOtherId.id)).toBeNull();
+        expect(await store.activities.get(act1.id)).toBeNull();
+        expect(await store.activities.get(act2.id)).toBeNull();
+      });
+
+      it("writes the challenge and its activity atomically: a failing activity stores neither", async () => {
+        const a = sampleChallenge();
+        const create = activityFor(a);
+        await store.challenges.insert(a, create);
+        expect(await store.activities.get(create.id)).toEqual(create);
+        expect(ids(await store.activities.pending(10))).toEqual([create.id]);
+
+        const b = sampleChallenge();
+        await expect(store.challenges.insert(b, { ...activityFor(b), id: create.id })).rejects.toBeInstanceOf(DuplicateError);
+        expect(await store.challenges.getById(b.id)).toBeNull();
+        expect(await list()).toHaveLength(1);
+      });
+
+      it("updates only from the expected version; a stale version changes nothing", async () => {
+        const c = sampleChallenge({ title: { en: "Original title" } });
+        await store.challenges.insert(c, activityFor(c));
+        const next: StoredChallenge = { ...c, version: 2, doc: { ...c.doc, revision: 2, title: { en: "Edited title" }, status: "closed" } };
+        const update = activityFor(next, "Update");
+        expect(await store.challenges.update(next, 1, update)).toBe(true);
+        expect(await store.challenges.getByKey(c.key!)).toEqual(next);
+        expect(await store.activities.get(update.id)).toEqual(update);
+
+        const stale: StoredChallenge = { ...c, version: 2, doc: { ...c.doc, title: { en: "Lost edit" } } };
+        const lost = activityFor(stale, "Update");
+        expect(await store.challenges.update(stale, 1, lost)).toBe(false);
+        expect(await store.challenges.getById(c.id)).toEqual(next);
+        expect(await store.activities.get(lost.id)).toBeNull();
+        // The listing follows the update: closed now, no longer found by its old title.
+        expect(ids(await list({ status: ["closed"], q: "edited" }))).toEqual([c.id]);
+        expect(await list({ q: "original" })).toEqual([]);
+      });
+
+      it("does not update a challenge that does not exist", async () => {
+        const c = sampleChallenge();
+        expect(await store.challenges.update({ ...c, version: 2 }, 1, null)).toBe(false);
+        expect(await store.challenges.getById(c.id)).toBeNull();
+      });
+
+      it("keeps a withdrawn challenge readable but out of the listing", async () => {
+        const c = sampleChallenge();
+        await put(c);
+        const withdrawn = { ...c, version: 2, withdrawnAt: "2026-12-01T10:00:00.000Z" };
+        expect(await store.challenges.update(withdrawn, 1, activityFor(c, "Delete"))).toBe(true);
+        expect(await store.challenges.getById(c.id)).toEqual(withdrawn);
+        expect(await list({ status: ["open", "forthcoming", "closed"] })).toEqual([]);
+      });
+    });
+
+    describe("challenges: listing", () => {
+      // A small world: three hubs in three countries, every status, drafts and a withdrawn one.
+      const world = () => ({
+        munich: sampleChallenge({ hub: "muenchen", country: "DE", status: "open", instrument: "challenge-prize", focusAreas: ["mobility", "green"], places: ["DE"], deadline: "2027-01-10T12:00:00Z", published: "2026-10-01T10:00:00Z" }),
+        paris: sampleChallenge({ hub: "paris", country: "FR", status: "forthcoming", instrument: "pre-commercial-procurement", focusAreas: ["health"], places: ["FR"], start: "2026-12-01T09:00:00Z", deadline: "2027-02-10T12:00:00Z", published: "2026-10-03T10:00:00Z" }),
+        espoo: sampleChallenge({ hub: "espoo", country: "FI", status: "open", instrument: "open-market-consultation", focusAreas: ["education", "digital"], places: ["FI", "SE"], deadline: "2027-01-20T12:00:00Z", published: "2026-10-02T10:00:00Z" }),
+        closed: sampleChallenge({ hub: "muenchen", country: "DE", status: "closed", focusAreas: ["green"], deadline: "2026-09-01T12:00:00Z", published: "2026-06-01T10:00:00Z" }),
+        noDeadline: sampleChallenge({ hub: "paris", country: "FR", status: "open", instrument: "challenge-prize", focusAreas: ["digital"], places: ["FR"], deadline: null, published: "2026-10-04T10:00:00Z" }),
+        draft: sampleChallenge({ hub: "muenchen", country: "DE", status: "draft", deadline: "2027-01-01T12:00:00Z" }),
+        withdrawn: sampleChallenge({ hub: "muenchen", country: "DE", status: "open", deadline: "2027-01-02T12:00:00Z", withdrawnAt: "2026-11-01T00:00:00Z" }),
+      });
+
+      it("lists open and forthcoming by default, nearest deadline first, no deadline last", async () => {
+        const w = world();
+        await put(...Object.values(w));
+        expect(ids(await list())).toEqual(ids([w.munich, w.espoo, w.paris, w.noDeadline]));
+      });
+
+      it("never lists drafts or withdrawn challenges, whatever the status filter", async () => {
+        const w = world();
+        await put(...Object.values(w));
+        const every = await list({ status: ["open", "forthcoming", "closed", "draft", "evaluation"] });
+        expect(ids(every)).not.toContain(w.draft.id);
+        expect(ids(every)).not.toContain(w.withdrawn.id);
+        expect(await list({ status: ["draft"] })).toEqual([]);
+      });
+
+      it("filters by status", async () => {
+        const w = world();
+        await put(...Object.values(w));
+        expect(ids(await list({ status: ["closed"] }))).toEqual([w.closed.id]);
+        expect(ids(await list({ status: ["forthcoming"] }))).toEqual([w.paris.id]);
+        expect(ids(await list({ status: ["closed", "forthcoming"] }))).toEqual([w.closed.id, w.paris.id]);
+      });
+
+      it("filters by country: the hub's country or any place of performance", async () => {
+        const w = world();
+        await put(...Object.values(w));
+        expect(ids(await list({ country: ["FR"] }))).toEqual([w.paris.id, w.noDeadline.id]);
+        expect(ids(await list({ country: ["SE"] }))).toEqual([w.espoo.id]);
+        expect(ids(await list({ country: ["DE", "SE"] }))).toEqual([w.munich.id, w.espoo.id]);
+        expect(await list({ country: ["IT"] })).toEqual([]);
+      });
+
+      it("filters by focus area, instrument and hub", async () => {
+        const w = world();
+        await put(...Object.values(w));
+        expect(ids(await list({ focusArea: ["digital"] }))).toEqual([w.espoo.id, w.noDeadline.id]);
+        expect(ids(await list({ focusArea: ["health", "mobility"] }))).toEqual([w.munich.id, w.paris.id]);
+        expect(ids(await list({ instrument: ["challenge-prize"] }))).toEqual([w.munich.id, w.noDeadline.id]);
+        expect(ids(await list({ instrument: ["ppi"] }))).toEqual([]);
+        expect(ids(await list({ hub: [hubId("paris")] }))).toEqual([w.paris.id, w.noDeadline.id]);
+        expect(ids(await list({ hub: [hubId("espoo"), hubId("muenchen")] }))).toEqual([w.munich.id, w.espoo.id]);
+      });
+
+      it("filters by a deadline window (inclusive) and drops challenges without a deadline", async () => {
+        const w = world();
+        await put(...Object.values(w));
+        expect(ids(await list({ deadlineFrom: "2027-01-10T12:00:00.000Z", deadlineTo: "2027-01-20T12:00:00.000Z" }))).toEqual([w.munich.id, w.espoo.id]);
+        expect(ids(await list({ deadlineFrom: "2027-01-15T00:00:00.000Z" }))).toEqual([w.espoo.id, w.paris.id]);
+        expect(ids(await list({ deadlineTo: "2027-01-15T00:00:00.000Z" }))).toEqual([w.munich.id]);
+      });
+
+      it("AND-s different filters together", async () => {
+        const w = world();
+        await put(...Object.values(w));
+        expect(ids(await list({ country: ["FR"], instrument: ["challenge-prize"] }))).toEqual([w.noDeadline.id]);
+        expect(ids(await list({ country: ["DE", "FI"], focusArea: ["digital", "green"], status: ["open", "closed"] }))).toEqual([w.closed.id, w.munich.id, w.espoo.id]);
+        expect(await list({ country: ["FI"], hub: [hubId("paris")] })).toEqual([]);
+        expect(ids(await list({
+          q: "zones", focusArea: ["mobility"], country: ["DE"], instrument: ["challenge-prize"], hub: [hubId("muenchen")],
+          deadlineFrom: "2027-01-01T00:00:00.000Z", deadlineTo: "2027-12-31T00:00:00.000Z",
+        }))).toEqual([w.munich.id]);
+      });
+
+      it("sorts by newest publication first", async () => {
+        const w = world();
+        await put(...Object.values(w));
+        expect(ids(await list({ sort: "newest" }))).toEqual(ids([w.noDeadline, w.paris, w.espoo, w.munich]));
+      });
+
+      it("pages through every item exactly once, in order, for both sorts", async () => {
+        const all: StoredChallenge[] = [];
+        for (let i = 0; i < 23; i++) {
+          // Several share a deadline or a publication instant: the id breaks the tie.
+          all.push(sampleChallenge({
+            status: i % 5 === 0 ? "forthcoming" : "open",
+            deadline: i % 7 === 0 ? null : `2027-0${1 + (i % 3)}-15T12:00:00Z`,
+            published: `2026-10-${String(1 + (i % 4)).padStart(2, "0")}T10:00:00Z`,
+          }));
+        }
+        await put(...all);
+        for (const sort of ["deadline", "newest"] as const) {
+          const oneShot = ids(await list({ sort }));
+          expect(oneShot).toHaveLength(23);
+          for (const size of [1, 4, 10, 23]) expect(await walk({ sort }, size)).toEqual(oneShot);
+        }
+        const deadlines = (await list()).map((c) => c.doc.submissionPeriod?.end ?? "~");
+        expect(deadlines).toEqual([...deadlines].sort());
+      });
+
+      it("clamps the page size to 1..100", async () => {
+        const cs = Array.from({ length: 102 }, () => sampleChallenge());
+        await put(...cs);
+        expect((await store.challenges.list({ limit: 1000 })).items).toHaveLength(100);
+        const one = await store.challenges.list({ limit: 0 });
+        expect(one.items).toHaveLength(1);
+        expect(one.nextCursor).not.toBeNull();
+      });
+
+      it("rejects malformed, forged or foreign cursors with InvalidCursorError", async () => {
+        await put(...Array.from({ length: 3 }, () => sampleChallenge()));
+        const page = await store.challenges.list({ limit: 1 });
+        expect(page.nextCursor).toEqual(expect.stringMatching(/^[A-Za-z0-9_-]+$/));
+        const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+        for (const cursor of ["not a cursor", "!!!", "", "eyJ", b64({ a: 1 }), b64(["d", "x", 1]), b64(["d", 1e300, "x"]),
+          b64(["d", 1, "x", "extra"]), "x".repeat(600), "' OR 1=1 --"]) {
+          await expect(store.challenges.list({ limit: 5, cursor })).rejects.toBeInstanceOf(InvalidCursorError);
+        }
+        // A cursor of one sort order is not valid for the other.
+        await expect(store.challenges.list({ limit: 5, sort: "newest", cursor: page.nextCursor! })).rejects.toBeInstanceOf(InvalidCursorError);
+      });
+
+      it("finds challenges by words in any of their languages, all words required", async () => {
+        const lz = sampleChallenge({
+          title: { de: "Intelligentes Lieferzonen-Management", en: "Smart loading-zone management" },
+          summary: { de: "Falschparken in der Altstadt reduzieren", en: "Reduce illegal parking in the old town" },
+          description: { de: "Datensparsame Lösung für München", en: "Privacy-friendly solution for Munich" },
+          hashtags: ["urbanlogistics"],
+        });
+        const tele = sampleChallenge({
+          title: { fr: "Télésuivi des patients à domicile" }, summary: { fr: "Suivi après hospitalisation" },
+          description: { fr: "Solution numérique pour les patients chroniques" }, hashtags: ["eSanté"],
+        });
+        await put(lz, tele);
+        expect(ids(await list({ q: "Lieferzonen" }))).toEqual([lz.id]);
+        expect(ids(await list({ q: "parking old town" }))).toEqual([lz.id]);
+        expect(ids(await list({ q: "Altstadt munich" }))).toEqual([lz.id]); // words of two languages
+        expect(ids(await list({ q: "patients domicile" }))).toEqual([tele.id]);
+        expect(ids(await list({ q: "telesuivi" }))).toEqual([tele.id]); // accents are optional
+        expect(ids(await list({ q: "URBANLOGISTICS" }))).toEqual([lz.id]); // hashtags, any case
+        expect(ids(await list({ q: "munich patients" }))).toEqual([]);
+        expect(ids(await list({ q: "manage" }))).toEqual([lz.id]); // the last word may be a prefix
+      });
+
+      it("treats hostile search text as plain words and never fails", async () => {
+        const c = sampleChallenge({ title: { en: "Near field sensors" }, summary: { en: "Sensors or cameras" }, description: { en: "x" } });
+        await put(c);
+        for (const q of ['"', "*", "NEAR(", ")", "(", '" OR "', "sensors NEAR(field", "title:sensors", "^near", "-sensors",
+          "sensors AND", "OR", "'; DROP TABLE challenges; --", "\u0000", "🙂", "a".repeat(200), "{*} : + -"]) {
+          await expect(store.challenges.list({ limit: 10, q })).resolves.toEqual(expect.objectContaining({ items: expect.any(Array) }));
+        }
+        expect(ids(await list({ q: "near(" }))).toEqual([c.id]);
+        expect(ids(await list({ q: '"sensors" OR' }))).toEqual([c.id]);
+        expect(ids(await list({ q: "sensors NOT" }))).toEqual([]);
+      });
+
+      it("counts a hub's public local challenges", async () => {
+        const w = world();
+        await put(...Object.values(w));
+        await put(sampleChallenge({ key: null, hub: "muenchen" }));
+        expect(await store.challenges.countPublicByHub(hubId("muenchen"))).toBe(2); // munich + closed
+        expect(await store.challenges.countPublicByHub(hubId("paris"))).toBe(2);
+        expect(await store.challenges.countPublicByHub(hubId("nowhere"))).toBe(0);
+      });
+    });
+
+    describe("challenges: clock", () => {
+      it("returns local, non-withdrawn challenges whose start or deadline has come", async () => {
+        const now = new Date("2027-01-15T00:00:00Z");
+        const opens = sampleChallenge({ status: "forthcoming", start: "2027-01-14T00:00:00Z", deadline: "2027-03-01T00:00:00Z" });
+        const closes = sampleChallenge({ status: "open", deadline: "2027-01-15T00:00:00Z" });
+        const later = sampleChallenge({ status: "forthcoming", start: "2027-01-16T00:00:00Z", deadline: "2027-03-01T00:00:00Z" });
+        const running = sampleChallenge({ status: "open", deadline: "2027-02-01T00:00:00Z" });
+        const mirrored = sampleChallenge({ key: null, status: "open", deadline: "2027-01-01T00:00:00Z" });
+        const withdrawn = sampleChallenge({ status: "open", deadline: "2027-01-01T00:00:00Z", withdrawnAt: "2026-12-01T00:00:00Z" });
+        const closed = sampleChallenge({ status: "closed", deadline: "2027-01-01T00:00:00Z" });
+        const draft = sampleChallenge({ status: "draft", deadline: "2027-01-01T00:00:00Z" });
+        await put(opens, closes, later, running, mirrored, withdrawn, closed, draft);
+        expect(ids(await store.challenges.dueForStatusChange(now, 100)).sort()).toEqual([opens.id, closes.id].sort());
+        expect(await store.challenges.dueForStatusChange(now, 1)).toHaveLength(1);
+        expect(await store.challenges.dueForStatusChange(new Date("2026-01-01T00:00:00Z"), 100)).toEqual([]);
+      });
+    });
+
+    describe("activities", () => {
+      it("hands out pending activities oldest first until marked federated", async () => {
+        const c = sampleChallenge();
+        const create = activityFor(c, "Create", "2026-10-20T08:00:00.000Z");
+        await store.challenges.insert(c, create);
+        const next = { ...c, version: 2, doc: { ...c.doc, revision: 2 } };
+        const update = activityFor(next, "Update", "2026-10-21T08:00:00.000Z");
+        await store.challenges.update(next, 1, update);
+        expect(await store.activities.pending(10)).toEqual([create, update]);
+        expect(ids(await store.activities.pending(1))).toEqual([create.id]);
+        await store.activities.markFederated(create.id, "2026-10-20T08:00:01.000Z");
+        expect(ids(await store.activities.pending(10))).toEqual([update.id]);
+        expect(await store.activities.get(create.id)).toEqual({ ...create, federatedAt: "2026-10-20T08:00:01.000Z" });
+        expect(await store.activities.get("https://de.ipn.test/nothing")).toBeNull();
+      });
+
+      it("pages an actor's activities newest first and counts them", async () => {
+        const mine: string[] = [];
+        for (let i = 0; i < 7; i++) {
+          const c = sampleChallenge({ hub: "muenchen" });
+          const a = activityFor(c);
+          await store.challenges.insert(c, a);
+          mine.push(a.id);
+          await store.challenges.insert(sampleChallenge({ hub: "paris" }), activityFor(sampleChallenge({ hub: "paris" })));
+        }
+        const actor = hubId("muenchen");
+        expect(await store.activities.countByActor(actor)).toBe(7);
+        expect(await store.activities.countByActor(hubId("nobody"))).toBe(0);
+        const seen: string[] = [];
+        let before: string | null = null;
+        do {
+          const page: { items: { id: string }[]; next: string | null } = await store.activities.pageByActor(actor, before, 3);
+          seen.push(...ids(page.items));
+          before = page.next;
+        } while (before);
+        expect(seen).toEqual([...mine].reverse());
+        await expect(store.activities.pageByActor(actor, "bogus!", 3)).rejects.toBeInstanceOf(InvalidCursorError);
+      });
+    });
+
+    describe("hubs", () => {
+      const hub = (handle: string) => ({
+        handle, tokenHash: "a".repeat(64),
+        doc: { schemaVersion: "1.0", id: hubId(handle), preferredUsername: handle, hubType: "public-buyer" as const, name: { en: handle },
+          defaultLanguage: "en" as const, languages: ["en" as const], country: "DE", contact: { email: `${handle}@example.org` }, published: "2026-01-01T00:00:00Z" },
+      });
+
+      it("inserts, reads, lists and re-keys hubs; a second hub with the same handle is refused", async () => {
+        await store.hubs.insert(hub("muenchen"));
+        await store.hubs.insert(hub("berlin"));
+        await expect(store.hubs.insert(hub("muenchen"))).rejects.toBeInstanceOf(DuplicateError);
+        expect(await store.hubs.get("muenchen")).toEqual(hub("muenchen"));
+        expect(await store.hubs.get("nobody")).toBeNull();
+        expect((await store.hubs.list()).map((h) => h.handle).sort()).toEqual(["berlin", "muenchen"]);
+        expect(await store.hubs.setTokenHash("berlin", "b".repeat(64))).toBe(true);
+        expect((await store.hubs.get("berlin"))!.tokenHash).toBe("b".repeat(64));
+        expect(await store.hubs.setTokenHash("nobody", "c".repeat(64))).toBe(false);
+      });
+    });
+
+    describe("followers", () => {
+      const f = (n: number, sharedInbox: string | null = "https://social.example/inbox") => ({
+        actorId: `https://social.example/users/u${n}`, inbox: `https://social.example/users/u${n}/inbox`, sharedInbox, followId: `https://social.example/follows/${n}`,
+      });
+
+      it("upserts by hub and actor, keeping each follower's place in the order", async () => {
+        await store.followers.add("muenchen", f(1));
+        await store.followers.add("muenchen", f(2));
+        const moved = { ...f(1), inbox: "https://social.example/new-inbox/u1", followId: "https://social.example/follows/1b" };
+        await store.followers.add("muenchen", moved);
+        await store.followers.add("paris", f(1));
+        expect(await store.followers.all("muenchen")).toEqual([moved, f(2)]);
+        expect(await store.followers.count("muenchen")).toBe(2);
+        expect(await store.followers.all("paris")).toEqual([f(1)]);
+      });
+
+      it("removes one follower of one hub", async () => {
+        await store.followers.add("muenchen", f(1));
+        await store.followers.add("paris", f(1));
+        expect(await store.followers.remove("muenchen", f(1).actorId)).toBe(true);
+        expect(await store.followers.remove("muenchen", f(1).actorId)).toBe(false);
+        expect(await store.followers.count("muenchen")).toBe(0);
+        expect(await store.followers.count("paris")).toBe(1);
+      });
+
+      it("removes every follower reached through a dead inbox or shared inbox", async () => {
+        await store.followers.add("muenchen", f(1));
+        await store.followers.add("paris", f(2));
+        await store.followers.add("muenchen", f(3, null));
+        await store.followers.add("muenchen", { ...f(4, null), actorId: "https://other.example/u4", inbox: "https://other.example/inbox" });
+        expect(await store.followers.removeByInbox("https://social.example/inbox")).toBe(2);
+        expect(await store.followers.removeByInbox(f(3).inbox)).toBe(1);
+        expect(await store.followers.removeByInbox("https://nowhere.example/inbox")).toBe(0);
+        expect((await store.followers.all("muenchen")).map((x) => x.actorId)).toEqual(["https://other.example/u4"]);
+      });
+
+      it("pages followers oldest first with an opaque cursor", async () => {
+        for (let i = 0; i < 11; i++) await store.followers.add("muenchen", f(i));
+        await store.followers.add("paris", f(99));
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const page: { items: { actorId: string }[]; next: string | null } = await store.followers.page("muenchen", cursor, 4);
+          expect(page.items.length).toBeLessThanOrEqual(4);
+          seen.push(...page.items.map((x) => x.actorId));
+          cursor = page.next;
+        } while (cursor);
+        expect(seen).toEqual(Array.from({ length: 11 }, (_, i) => f(i).actorId));
+        await expect(store.followers.page("muenchen", "%%%", 4)).rejects.toBeInstanceOf(InvalidCursorError);
+      });
+    });
+
+    describe("keys", () => {
+      const pair = (n: number) => ({
+        publicKey: { kty: "OKP", crv: "Ed25519", x: `public-${n}` } as JsonWebKey,
+        privateKey: { kty: "OKP", crv: "Ed25519", x: `public-${n}`, d: `private-${n}` } as JsonWebKey,
+      });
+
+      it("stores the first key pair of a race and gives every racer that one", async () => {
+        expect(await store.keys.get("muenchen", "Ed25519")).toBeNull();
+        const results = await Promise.all(Array.from({ length: 8 }, (_, i) => store.keys.putIfAbsent("muenchen", "Ed25519", pair(i))));
+        const stored = await store.keys.get("muenchen", "Ed25519");
+        expect(stored).not.toBeNull();
+        for (const r of results) expect(r).toEqual(stored);
+        expect(await store.keys.putIfAbsent("muenchen", "Ed25519", pair(100))).toEqual(stored);
+        // Another algorithm or owner is a separate slot.
+        expect(await store.keys.putIfAbsent("muenchen", "RSASSA-PKCS1-v1_5", pair(7))).toEqual(pair(7));
+        expect(await store.keys.putIfAbsent("paris", "Ed25519", pair(8))).toEqual(pair(8));
+      });
+    });
+
+    it("answers ping and closes idempotently", async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+      await store.close();
+      await store.close();
+    });
+  });
+}
