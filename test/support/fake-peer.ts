@@ -54,7 +54,7 @@ export async function startFakePeer(): Promise<FakePeer> {
     try {
       const url = new URL(req.url ?? "/", `http://${req.headers.host}`);
       const body = req.method === "POST" ? await readBody(req) : undefined;
-      if (body && body.length) {
+      if (body?.length) {
         try {
           const json = JSON.parse(body.toString("utf8")) as Record<string, unknown>;
           if (typeof json.id === "string") rawById.set(json.id, { raw: json, inbox: url.pathname === "/inbox" ? "shared" : "personal" });
