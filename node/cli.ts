@@ -22,9 +22,14 @@ function config(): Config {
 function fail<T>(r: Result<T>): T {
   if (r.ok) return r.value;
   const e = r.error;
-  console.error(e.kind === "validation" || (e.kind === "conflict" && e.errors)
-    ? `${e.kind === "validation" ? "invalid" : (e as { message: string }).message}:\n${(e.errors ?? []).map((x) => `  ${x.pointer || "/"}: ${x.message}`).join("\n")}`
-    : JSON.stringify(e));
+  const fields = (errors: { pointer: string; message: string }[] = []) => errors.map((x) => `\n  ${x.pointer || "/"}: ${x.message}`).join("");
+  switch (e.kind) {
+    case "validation": console.error(`invalid:${fields(e.errors)}`); break;
+    case "conflict": console.error(`${e.message}${fields(e.errors)}`); break;
+    case "not-found": console.error(`${e.what} does not exist`); break;
+    case "gone": console.error(e.what); break;
+    case "forbidden": console.error(e.message); break;
+  }
   process.exit(1);
 }
 

@@ -307,3 +307,11 @@ describe("challenge lifecycle", () => {
     expect(CHALLENGE_STATUSES.filter(isFinal).sort()).toEqual(["awarded", "cancelled", "unsuccessful"]);
   });
 });
+
+describe("a document without status", () => {
+  it("reports the missing status once, without the requirements that depend on a status", () => {
+    const doc = munich();
+    delete doc.status;
+    expect(pointers(validateChallenge(doc))).toEqual(["/status"]);
+  });
+});
