@@ -1,0 +1,232 @@
+// Leases in Fedify's KvStore so that two worker processes on one store never run the same scheduled job
+// at the same time. A lease is one KV entry ["ipn","lease",<job>] = { owner, until, slot? }, changed only
+// through cas(), so the SQLite and MongoDB stores both make take-over atomic across processes.
+//
+// A holder renews its lease while the job runs; a process that dies stops renewing and its lease lapses
+// after ttlMs, so a crashed worker never blocks a job for longer than that.
+//
+// `slot` remembers the latest cron slot a process was elected for: node-cron asks every process about
+// the same slot, and a process whose clock lags must not run a slot that another already ran.
+//
+// One JobLeases per process serves both node-cron's runCoordinator and guard(): when the coordinator
+// has just taken a job's lease for a cron run, the guarded run that the cron callback starts uses
+// that lease instead of contending with its own process for it.
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import type { KvKey, KvStore } from "@fedify/fedify";
+import type { RunCoordinator } from "node-cron";
+import { getLogger } from "../log";
+
+const log = getLogger(["ipn", "ops", "lease"]);
+
+export interface LeaseRecord {
+  /** Which process holds it ("" once released). */
+  owner: string;
+  /** Epoch ms after which anyone may take it. */
+  until: number;
+  /** ISO time of the latest cron slot any process was elected for. */
+  slot?: string;
+}
+
+export const leaseKey = (name: string): KvKey => ["ipn", "lease", name];
+
+export interface JobLeasesOptions {
+  /** Identifies this process in lease records (default host/pid/random). */
+  owner?: string;
+  /** Lease length for guard() and withLease() (default 60 s); node-cron passes its own. */
+  ttlMs?: number;
+  /** How often a held lease is extended (default a third of its ttl). */
+  renewEveryMs?: number;
+  /** Clock (tests step it to expire leases without waiting). */
+  now?: () => number;
+}
+
+/** What a lease-guarded run did: ran (with the function's value) or skipped because another process holds the lease. */
+export type LeaseOutcome<T> = { ran: true; value: T } | { ran: false; heldBy: string };
+
+interface Held {
+  name: string;
+  ttlMs: number;
+  value: LeaseRecord;
+  timer: NodeJS.Timeout | null;
+  /** Renewals and the release run one after another, never interleaved. */
+  chain: Promise<void>;
+}
+
+interface Runnable { name: string; run(): Promise<unknown> }
+
+const DEFAULT_TTL_MS = 60_000;
+
+function isLease(v: unknown): v is LeaseRecord {
+  const r = v as LeaseRecord | null;
+  return typeof r === "object" && r !== null && typeof r.owner === "string" && typeof r.until === "number";
+}
+
+/** node-cron coordinator keys are `${taskName}:${slot.toISOString()}`; task names may contain ':' themselves. */
+export function parseCronKey(key: string): { job: string; slot: string | undefined } {
+  const m = /^(.*):(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z)$/.exec(key);
+  return m ? { job: m[1]!, slot: m[2]! } : { job: key, slot: undefined };
+}
+
+export class JobLeases {
+  readonly owner: string;
+  private readonly ttlMs: number;
+  private readonly renewEveryMs: number | undefined;
+  private readonly now: () => number;
+  private readonly held = new Set<Held>();
+  /** Leases node-cron's coordinator took, by coordinator key, until its onComplete. */
+  private readonly elected = new Map<string, Held>();
+  /** A coordinator lease not yet used by a guarded run of the same job (at most one run per election). */
+  private readonly tickets = new Map<string, Held>();
+  private readonly cas: NonNullable<KvStore["cas"]>;
+
+  constructor(private readonly kv: KvStore, opts: JobLeasesOptions = {}) {
+    // Without an atomic compare-and-swap two processes could both believe they took a lease.
+    if (!kv.cas) throw new Error("job leases need a KvStore with cas() (the SQLite and MongoDB stores have it)");
+    this.cas = kv.cas.bind(kv);
+    this.owner = opts.owner ?? `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
+    this.ttlMs = Math.max(1, opts.ttlMs ?? DEFAULT_TTL_MS);
+    this.renewEveryMs = opts.renewEveryMs;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** For node-cron: `cron.schedule(expr, fn, { name, distributed: true, runCoordinator: leases.runCoordinator })`. */
+  readonly runCoordinator: RunCoordinator = {
+    shouldRun: async (key, ttlMs) => {
+      const { job, slot } = parseCronKey(key);
+      const held = await this.acquire(job, ttlMs, slot);
+      if (!held) return false;
+      this.elected.set(key, held);
+      this.tickets.set(job, held);
+      return true;
+    },
+    onComplete: async (key) => {
+      const held = this.elected.get(key);
+      if (!held) return;
+      this.elected.delete(key);
+      if (this.tickets.get(held.name) === held) this.tickets.delete(held.name);
+      await this.release(held);
+    },
+  };
+
+  /** Runs fn only while holding the named lease; skips (ran: false) when another holder has it. */
+  async withLease<T>(name: string, fn: () => Promise<T> | T, ttlMs = this.ttlMs): Promise<LeaseOutcome<T>> {
+    const ticket = this.tickets.get(name);
+    if (ticket) {
+      // The coordinator took this lease for the very cron run now starting; it releases it in onComplete.
+      this.tickets.delete(name);
+      return { ran: true, value: await fn() };
+    }
+    const held = await this.acquire(name, ttlMs);
+    if (!held) {
+      const current = await this.kv.get<LeaseRecord>(leaseKey(name));
+      return { ran: false, heldBy: isLease(current) ? current.owner : "unknown" };
+    }
+    try {
+      return { ran: true, value: await fn() };
+    } finally {
+      await this.release(held);
+    }
+  }
+
+  /** The same job, its run() lease-guarded (for the scheduler's start-up run, runNow and cron runs alike). */
+  guard<J extends Runnable>(job: J): J {
+    return {
+      ...job,
+      run: async () => {
+        const outcome = await this.withLease(job.name, () => job.run());
+        if (outcome.ran) return outcome.value;
+        log.debug("job {job} skipped: lease held by {owner}", { job: job.name, owner: outcome.heldBy });
+        return { skipped: `lease held by ${outcome.heldBy}` };
+      },
+    };
+  }
+
+  /** Stops renewing and releases every lease this instance holds (for shutdown). Idempotent. */
+  async close(): Promise<void> {
+    this.tickets.clear();
+    this.elected.clear();
+    await Promise.all([...this.held].map((h) => this.release(h)));
+  }
+
+  /** Takes the lease if it is free (absent, released or expired) and, for a cron slot, not already run. */
+  private async acquire(name: string, ttlMs: number, slot?: string): Promise<Held | null> {
+    const key = leaseKey(name);
+    const current = await this.kv.get<unknown>(key);
+    const now = this.now();
+    const lease = isLease(current) ? current : undefined;
+    if (lease && lease.until > now) return null;
+    if (slot !== undefined && lease?.slot !== undefined && lease.slot >= slot) return null;
+    const lastSlot = slot ?? lease?.slot;
+    const value: LeaseRecord = { owner: this.owner, until: now + ttlMs, ...(lastSlot === undefined ? {} : { slot: lastSlot }) };
+    // cas against what was read: if any other process changed the entry in between, we lose.
+    if (!(await this.cas(key, current, value))) return null;
+    const held: Held = { name, ttlMs, value, timer: null, chain: Promise.resolve() };
+    const every = Math.max(1, this.renewEveryMs ?? Math.floor(ttlMs / 3));
+    held.timer = setInterval(() => { held.chain = held.chain.then(() => this.renew(held)); }, every);
+    held.timer.unref();
+    this.held.add(held);
+    return held;
+  }
+
+  private async renew(held: Held): Promise<void> {
+    if (!held.timer) return;
+    try {
+      const key = leaseKey(held.name);
+      const current = await this.kv.get<unknown>(key);
+      const next: LeaseRecord = { ...held.value, until: this.now() + held.ttlMs };
+      if (this.isMine(current, held) && (await this.cas(key, current, next))) {
+        held.value = next;
+        return;
+      }
+      log.warn("lost the lease of job {job}: it ran longer than its lease and another process may have taken over", { job: held.name });
+      this.stopRenewing(held);
+    } catch (error) {
+      // Store unreachable: keep trying; if it stays down the lease lapses, which is the safe side.
+      log.warn("could not renew the lease of job {job}: {error}", { job: held.name, error });
+    }
+  }
+
+  private release(held: Held): Promise<void> {
+    const wasRenewing = this.stopRenewing(held);
+    if (!wasRenewing) return held.chain;
+    held.chain = held.chain.then(async () => {
+      try {
+        const key = leaseKey(held.name);
+        const current = await this.kv.get<unknown>(key);
+        if (!this.isMine(current, held)) return; // expired and taken over: not ours to release
+        // A cron lease keeps its slot (so lagging processes still skip it); a plain one is deleted.
+        const released = held.value.slot === undefined ? undefined : { owner: "", until: 0, slot: held.value.slot };
+        await this.cas(key, current, released);
+      } catch (error) {
+        log.warn("could not release the lease of job {job} (it lapses on its own): {error}", { job: held.name, error });
+      }
+    });
+    return held.chain;
+  }
+
+  private stopRenewing(held: Held): boolean {
+    if (!held.timer) return false;
+    clearInterval(held.timer);
+    held.timer = null;
+    this.held.delete(held);
+    return true;
+  }
+
+  private isMine(current: unknown, held: Held): boolean {
+    return isLease(current) && current.owner === this.owner && current.until === held.value.until;
+  }
+}
+
+/** Runs fn under the named lease with a one-off JobLeases (for work outside the scheduler). */
+export function withLease<T>(kv: KvStore, name: string, ttlMs: number, fn: () => Promise<T> | T): Promise<LeaseOutcome<T>> {
+  return new JobLeases(kv, { ttlMs }).withLease(name, fn);
+}
+
+/**
+ * The job with a lease-guarded run(). Jobs guarded by separate calls contend with each other; to use
+ * node-cron's runCoordinator too, take guard() and runCoordinator from one JobLeases.
+ */
+export function guarded<J extends Runnable>(kv: KvStore, job: J, opts: JobLeasesOptions = {}): J {
+  return new JobLeases(kv, opts).guard(job);
+}

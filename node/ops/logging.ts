@@ -1,0 +1,44 @@
+// LogTape configuration for production: one sink for our records and Fedify's, JSON lines when the
+// output is not a terminal (log collectors parse them), readable text when it is. The context-local
+// storage is what lets withContext() attach a request id to every record a request causes, including
+// Fedify's (Fedify wraps its own request and queue work in withContext too).
+//
+// Drop-in for node/log.ts's configureLogging (same signature, plus an injectable sink for tests).
+import { AsyncLocalStorage } from "node:async_hooks";
+import { configure, getConsoleSink, jsonLinesFormatter, type Config, type LogLevel, type Sink } from "@logtape/logtape";
+
+/** The one store of implicit log context for the process. */
+export const logContextStorage = new AsyncLocalStorage<Record<string, unknown>>();
+
+export interface LoggingOptions {
+  /** JSON lines (default: when stdout is not a terminal). */
+  json?: boolean;
+  /** Where records go (default: the console); tests pass a collecting sink. */
+  sink?: Sink;
+}
+
+/** Fedify is chatty below warning (a line per inbound activity); it follows our level only to be quieter or at debug. */
+function fedifyLevel(level: LogLevel): LogLevel {
+  if (level === "debug" || level === "trace") return "debug";
+  return level === "error" || level === "fatal" ? level : "warning";
+}
+
+export function loggingConfig(level: LogLevel, opts: LoggingOptions = {}): Config<"main", never> {
+  const json = opts.json ?? !process.stdout.isTTY;
+  const sink = opts.sink ?? (json ? getConsoleSink({ formatter: jsonLinesFormatter }) : getConsoleSink());
+  return {
+    reset: true,
+    contextLocalStorage: logContextStorage,
+    sinks: { main: sink },
+    loggers: [
+      { category: "ipn", lowestLevel: level, sinks: ["main"] },
+      { category: "fedify", lowestLevel: fedifyLevel(level), sinks: ["main"] },
+      { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["main"] },
+    ],
+  };
+}
+
+/** Configures (or reconfigures) LogTape for the process. */
+export async function configureLogging(level: LogLevel, opts: LoggingOptions = {}): Promise<void> {
+  await configure(loggingConfig(level, opts));
+}
