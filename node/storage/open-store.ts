@@ -1,7 +1,8 @@
 // Picks the store implementation from a URL. This is the one switch point for storage back ends:
-// "sqlite:<path>" or a bare file path today; "mongodb://" / "mongodb+srv://" go here when added.
+// "sqlite:<path>" or a bare file path (embedded), "mongodb://" / "mongodb+srv://" (production).
 import path from "node:path";
 import type { Store } from "./store";
+import { createMongoStore } from "./mongo";
 import { createSqliteStore } from "./sqlite";
 
 /** Queue tuning every back end understands (the contract tests use short leases and grace periods). */
@@ -14,7 +15,7 @@ export interface QueueTuning {
 }
 
 export interface OpenStoreOptions {
-  /** "sqlite:/abs/path.db", "sqlite:rel/path.db", "sqlite::memory:", or a bare file path. */
+  /** "sqlite:/abs/path.db", "sqlite:rel/path.db", "sqlite::memory:", a bare file path, or "mongodb://host/db". */
   url: string;
   queue?: QueueTuning;
 }
@@ -29,9 +30,12 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     case "sqlite":
     case "file":
       return createSqliteStore(sqliteFile(url.slice(scheme.length + 1)), { queue: options.queue });
-    // case "mongodb": case "mongodb+srv": return createMongoStore(url, …);
+    case "mongodb":
+    case "mongodb+srv":
+      // Database from the URL path ("mongodb://host/ipn"), default "ipn".
+      return createMongoStore(url, { queue: options.queue });
     default:
-      throw new Error(`unsupported store url scheme "${scheme}:" (supported: sqlite:<file> or a plain file path)`);
+      throw new Error(`unsupported store url scheme "${scheme}:" (supported: sqlite:<file>, a plain file path, mongodb:// or mongodb+srv://)`);
   }
 }
 

@@ -1,0 +1,182 @@
+// ChallengeRepository on MongoDB, without multi-document transactions (FerretDB 1.x has none, and
+// a standalone mongod neither). A challenge write and its outbox activity must still be all or
+// nothing, and an update must win only from the version it read. Both rest on the one write that
+// is atomic on every server speaking the protocol: an insert checked by unique indexes. (On
+// FerretDB 1.x a conditional update is a read followed by a write, so two updateOne({_id, version})
+// calls can both succeed; see test/contract/mongo.test.ts.)
+//
+// Every write is first recorded as ONE document in `challenge_writes`, the commit point:
+//   _id "<challenge id>@<version it replaces>" (0 for an insert): unique, so one write per version
+//       ever wins, and an insert of an existing id loses;
+//   key (inserts of local challenges) and activityId: unique sparse, reserving them;
+//   challenge + activity: the complete new state, and pending: true until it is applied.
+// Then the state is applied (challenge replaced only while still at the replaced version,
+// activity inserted, both idempotent) and the record's payload dropped. Only after that does the
+// call resolve, so nothing acknowledged can be lost. A process that dies between commit and apply
+// left a complete record: the store applies pending records when it opens, every minute, and an
+// update that finds a stale one in its way. Until then readers see the previous version.
+import type { Collection } from "mongodb";
+import {
+  DuplicateError, type ActivityRecord, type ChallengeRepository, type ListingPage, type ListingQuery, type StoredChallenge,
+} from "../ports";
+import {
+  CHALLENGE_PROJECTION, fromChallengeDoc, toActivityDoc, toChallengeDoc, type ActivityDoc, type ChallengeDoc,
+} from "./challenge-docs";
+import { isDuplicateKey } from "./connection";
+import { buildListing, nextCursor } from "./listing-query";
+import { nextSequence } from "./sequence";
+
+export interface WriteDoc {
+  _id: string;
+  challengeId: string;
+  /** The version this write replaces; 0 for an insert. */
+  from: number;
+  key?: string;
+  activityId?: string;
+  at: Date;
+  pending?: true;
+  challenge?: ChallengeDoc;
+  activity?: ActivityDoc;
+}
+
+/** A pending record older than this is taken to be abandoned by a dead writer and applied by others. */
+export const ABANDONED_AFTER_MS = 10_000;
+/** Applied records stay this long: a concurrent writer that read the old version still meets its _id. */
+export const KEEP_APPLIED_MS = 60 * 60_000;
+
+export interface ChallengeCollections {
+  challenges: Collection<ChallengeDoc>;
+  activities: Collection<ActivityDoc>;
+  writes: Collection<WriteDoc>;
+}
+
+export class MongoChallengeRepository implements ChallengeRepository {
+  constructor(private readonly c: ChallengeCollections) {}
+
+  async insert(challenge: StoredChallenge, activity: ActivityRecord | null): Promise<void> {
+    const what = `challenge ${challenge.key ?? challenge.id}`;
+    // Fast, precise answers for the common case; the unique indexes of the record decide races.
+    const clash = await this.c.challenges.findOne(
+      { $or: [{ _id: challenge.id }, ...(challenge.key === null ? [] : [{ key: challenge.key }])] }, { projection: { _id: 1 } });
+    if (clash) throw new DuplicateError(what);
+    if (activity && (await this.c.activities.findOne({ _id: activity.id }, { projection: { _id: 1 } }))) {
+      throw new DuplicateError(`activity ${activity.id}`);
+    }
+    const record = this.record(challenge, 0, activity);
+    try {
+      await this.c.writes.insertOne(record);
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      if (activity && (await this.c.writes.findOne({ activityId: activity.id }, { projection: { _id: 1 } }))) {
+        throw new DuplicateError(`activity ${activity.id}`);
+      }
+      throw new DuplicateError(what);
+    }
+    await this.apply(record);
+  }
+
+  async update(challenge: StoredChallenge, expectedVersion: number, activity: ActivityRecord | null): Promise<boolean> {
+    if (!(challenge.version > expectedVersion)) {
+      throw new Error(`a challenge write must raise its version (from ${expectedVersion} to ${challenge.version})`);
+    }
+    const current = await this.c.challenges.findOne({ _id: challenge.id }, { projection: { version: 1 } });
+    if (!current || current.version !== expectedVersion) return false;
+    if (activity && (await this.c.activities.findOne({ _id: activity.id }, { projection: { _id: 1 } }))) {
+      throw new DuplicateError(`activity ${activity.id}`);
+    }
+    const record = this.record(challenge, expectedVersion, activity);
+    try {
+      await this.c.writes.insertOne(record);
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      const winner = await this.c.writes.findOne({ _id: record._id });
+      if (!winner) throw new DuplicateError(`activity ${activity?.id ?? "?"}`);
+      // Another write from this version won. If its writer died before applying it, finish it now
+      // so that the challenge does not stay at a version nobody can update from.
+      if (winner.pending && Date.now() - winner.at.getTime() > ABANDONED_AFTER_MS) await this.apply(winner);
+      return false;
+    }
+    await this.apply(record);
+    return true;
+  }
+
+  async getById(id: string): Promise<StoredChallenge | null> {
+    const d = await this.c.challenges.findOne({ _id: id }, { projection: CHALLENGE_PROJECTION });
+    return d ? fromChallengeDoc(d) : null;
+  }
+
+  async getByKey(key: string): Promise<StoredChallenge | null> {
+    const d = await this.c.challenges.findOne({ key }, { projection: CHALLENGE_PROJECTION });
+    return d ? fromChallengeDoc(d) : null;
+  }
+
+  async list(query: ListingQuery): Promise<ListingPage> {
+    const built = buildListing(query);
+    if (!built) return { items: [], nextCursor: null };
+    const docs = await this.c.challenges
+      .find(built.filter, { projection: { ...CHALLENGE_PROJECTION, deadlineKey: 1, publishedKey: 1 } })
+      .sort(built.sort).limit(built.limit + 1).toArray();
+    const page = docs.slice(0, built.limit);
+    const last = page[page.length - 1];
+    return { items: page.map(fromChallengeDoc), nextCursor: docs.length > built.limit && last ? nextCursor(built.spec, last) : null };
+  }
+
+  async dueForStatusChange(now: Date, limit: number): Promise<StoredChallenge[]> {
+    const t = now.getTime();
+    const docs = await this.c.challenges.find({
+      local: true, withdrawn: false,
+      $or: [{ status: "forthcoming", startMs: { $lte: t } }, { status: "open", deadlineMs: { $lte: t } }],
+    }, { projection: CHALLENGE_PROJECTION }).limit(Math.max(1, Math.trunc(limit))).toArray();
+    return docs.map(fromChallengeDoc);
+  }
+
+  async countPublicByHub(hubId: string): Promise<number> {
+    return this.c.challenges.countDocuments({ hub: hubId, listed: true, local: true });
+  }
+
+  /** Applies every pending record older than `olderThanMs` (0: all); returns how many. */
+  async applyPending(olderThanMs: number): Promise<number> {
+    const cutoff = new Date(Date.now() - olderThanMs);
+    const pending = await this.c.writes.find({ pending: true, at: { $lte: cutoff } }).sort({ at: 1, _id: 1 }).toArray();
+    for (const w of pending) await this.apply(w);
+    return pending.length;
+  }
+
+  /** Deletes applied records that no concurrent writer can still be racing. */
+  async forgetApplied(): Promise<void> {
+    await this.c.writes.deleteMany({ pending: { $exists: false }, at: { $lt: new Date(Date.now() - KEEP_APPLIED_MS) } });
+  }
+
+  private record(challenge: StoredChallenge, from: number, activity: ActivityRecord | null): WriteDoc {
+    return {
+      _id: `${challenge.id}@${from}`, challengeId: challenge.id, from,
+      ...(from === 0 && challenge.key !== null ? { key: challenge.key } : {}),
+      ...(activity ? { activityId: activity.id, activity: toActivityDoc(activity, nextSequence()) } : {}),
+      at: new Date(), pending: true, challenge: toChallengeDoc(challenge),
+    };
+  }
+
+  /** Idempotent: safe to run twice, or in two processes at once (the writer and a recovery). */
+  private async apply(w: WriteDoc): Promise<void> {
+    if (w.challenge) {
+      if (w.from === 0) {
+        try {
+          await this.c.challenges.insertOne(w.challenge);
+        } catch (err) {
+          if (!isDuplicateKey(err)) throw err; // applied before
+        }
+      } else {
+        // Only over the replaced version: a late second apply never undoes a newer write.
+        await this.c.challenges.replaceOne({ _id: w.challengeId, version: w.from }, w.challenge);
+      }
+    }
+    if (w.activity) {
+      try {
+        await this.c.activities.insertOne(w.activity);
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
+    }
+    await this.c.writes.updateOne({ _id: w._id }, { $unset: { pending: "", challenge: "", activity: "" } });
+  }
+}

@@ -1,0 +1,91 @@
+// The production store: every repository, Fedify's KV and queue on one MongoDB database (or any
+// server speaking its protocol; the contract tests run against FerretDB 1.24). Nothing here needs
+// transactions, change streams, text indexes or TTL indexes; see challenges.ts, kv.ts and mq.ts
+// for how atomicity is obtained from unique inserts instead.
+import type { Store } from "../store";
+import { MongoActivityRepository } from "./activities";
+import { MongoChallengeRepository, ABANDONED_AFTER_MS, type WriteDoc } from "./challenges";
+import type { ActivityDoc, ChallengeDoc } from "./challenge-docs";
+import { connect, databaseName } from "./connection";
+import { MongoFollowerRepository, type FollowerDoc } from "./followers";
+import { MongoHubRepository, type HubDoc } from "./hubs";
+import { ensureIndexes } from "./indexes";
+import { MongoKeyRepository, type KeyDoc } from "./keys";
+import { MongoKvStore, type KvCasDoc, type KvDoc } from "./kv";
+import { MongoMirrorRepository } from "./mirror";
+import { MongoMessageQueue, type ClaimDoc, type MongoQueueOptions, type MqDoc } from "./mq";
+import { MongoPeerRepository, type PeerDoc } from "./peers";
+
+export interface MongoStoreOptions {
+  queue?: MongoQueueOptions;
+  /** How often expired KV values, old markers and abandoned writes are dealt with (default one minute; 0 = never). */
+  sweepIntervalMs?: number;
+  /** How long to look for a server before failing (default 10 s). */
+  serverSelectionTimeoutMs?: number;
+}
+
+export { MongoKvStore, MongoMessageQueue, databaseName };
+export type { MongoQueueOptions };
+
+/** Connects to the database named in the URL (default "ipn"), creates the indexes and finishes interrupted writes. */
+export async function createMongoStore(url: string, opts: MongoStoreOptions = {}): Promise<Store> {
+  const { client, db } = await connect(url, opts);
+  let sweeper: NodeJS.Timeout | null = null;
+  try {
+    const { ttl } = await ensureIndexes(db);
+    const challenges = new MongoChallengeRepository({
+      challenges: db.collection<ChallengeDoc>("challenges"),
+      activities: db.collection<ActivityDoc>("activities"),
+      writes: db.collection<WriteDoc>("challenge_writes"),
+    });
+    const kv = new MongoKvStore(db.collection<KvDoc>("fedify_kv"), db.collection<KvCasDoc>("fedify_kv_cas"));
+    const queue = new MongoMessageQueue(
+      db.collection<MqDoc>("fedify_mq"), db.collection<ClaimDoc>("fedify_mq_claims"), `${url}\u0000${db.databaseName}`, opts.queue,
+    );
+    // A write committed by a process that died before applying it (challenges.ts).
+    await challenges.applyPending(ABANDONED_AFTER_MS);
+    const sweep = async () => {
+      try {
+        await challenges.applyPending(ABANDONED_AFTER_MS);
+        await challenges.forgetApplied();
+        if (!ttl) await kv.sweep();
+        await db.collection<ClaimDoc>("fedify_mq_claims").deleteMany({ until: { $lt: new Date(Date.now() - 60 * 60_000) } });
+      } catch {
+        // Server unreachable or closing: the next sweep catches up.
+      }
+    };
+    const every = opts.sweepIntervalMs ?? 60_000;
+    if (every > 0) {
+      sweeper = setInterval(() => void sweep(), every);
+      sweeper.unref();
+    }
+    let closing: Promise<void> | null = null;
+    return {
+      challenges,
+      activities: new MongoActivityRepository(db.collection<ActivityDoc>("activities")),
+      hubs: new MongoHubRepository(db.collection<HubDoc>("hubs")),
+      followers: new MongoFollowerRepository(db.collection<FollowerDoc>("followers")),
+      keys: new MongoKeyRepository(db.collection<KeyDoc>("key_pairs")),
+      peers: new MongoPeerRepository(db.collection<PeerDoc>("peers")),
+      mirror: new MongoMirrorRepository(challenges, db.collection<ChallengeDoc>("challenges"), db.collection<WriteDoc>("challenge_writes")),
+      kv,
+      queue,
+      async ping() {
+        if (closing) throw new Error("the store is closed");
+        await db.command({ ping: 1 });
+      },
+      close() {
+        closing ??= (async () => {
+          if (sweeper) clearInterval(sweeper);
+          await queue.close();
+          await client.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    if (sweeper) clearInterval(sweeper);
+    await client.close().catch(() => undefined);
+    throw err;
+  }
+}

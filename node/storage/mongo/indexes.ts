@@ -1,0 +1,68 @@
+// Every index the MongoDB store queries with, created (idempotently) when a store opens. Only
+// options FerretDB 1.x implements are used: no partialFilterExpression (a boolean `listed` field
+// leads the listing indexes instead), no text index (text-tokens.ts), and TTL only where the
+// server accepts it (otherwise the store's sweeper deletes expired values).
+import type { Db, IndexSpecification, CreateIndexesOptions } from "mongodb";
+import { isNotImplemented } from "./connection";
+
+type Spec = [IndexSpecification, CreateIndexesOptions?];
+
+const INDEXES: Record<string, Spec[]> = {
+  challenges: [
+    // Local challenge keys; absent for mirrored challenges, hence sparse.
+    [{ key: 1 }, { unique: true, sparse: true, name: "key_unique" }],
+    // Keyset listing: one ordered index per sort, led by the filters every listing has.
+    [{ listed: 1, status: 1, deadlineKey: 1, _id: 1 }, { name: "listing_deadline" }],
+    [{ listed: 1, status: 1, publishedKey: -1, _id: -1 }, { name: "listing_newest" }],
+    [{ hub: 1, listed: 1, status: 1, deadlineKey: 1, _id: 1 }, { name: "listing_hub" }],
+    [{ instrument: 1, listed: 1, status: 1, deadlineKey: 1, _id: 1 }, { name: "listing_instrument" }],
+    [{ countries: 1, listed: 1, status: 1, deadlineKey: 1 }, { name: "listing_country" }],
+    [{ focusAreas: 1, listed: 1, status: 1, deadlineKey: 1 }, { name: "listing_focus" }],
+    [{ tokens: 1 }, { name: "listing_text" }],
+    // The mirror: live challenges of one origin in id order.
+    [{ origin: 1, listed: 1, _id: 1 }, { name: "by_origin" }],
+    // The clock's work lists and the hub's count.
+    [{ status: 1, local: 1, withdrawn: 1, startMs: 1 }, { name: "due_start" }],
+    [{ status: 1, local: 1, withdrawn: 1, deadlineMs: 1 }, { name: "due_end" }],
+  ],
+  challenge_writes: [
+    [{ key: 1 }, { unique: true, sparse: true, name: "key_unique" }],
+    [{ activityId: 1 }, { unique: true, sparse: true, name: "activity_unique" }],
+    [{ pending: 1 }, { sparse: true, name: "pending" }],
+    [{ at: 1 }, { name: "age" }],
+    [{ challengeId: 1 }, { name: "by_challenge" }],
+  ],
+  activities: [
+    [{ federatedAt: 1, seq: 1 }, { name: "pending" }],
+    [{ actor: 1, seq: 1 }, { name: "by_actor" }],
+  ],
+  hubs: [[{ seq: 1 }, { name: "creation" }]],
+  followers: [
+    [{ hub: 1, seq: 1 }, { name: "by_hub" }],
+    [{ inbox: 1 }, { name: "by_inbox" }],
+    [{ sharedInbox: 1 }, { sparse: true, name: "by_shared_inbox" }],
+  ],
+  fedify_kv_cas: [[{ at: 1 }, { name: "age" }]],
+  fedify_mq: [
+    [{ at: 1, _id: 1 }, { name: "due" }],
+    [{ lockedUntil: 1, at: 1 }, { name: "depth" }],
+    [{ k: 1, _id: 1 }, { name: "ordering" }],
+  ],
+  fedify_mq_claims: [[{ msg: 1, n: -1 }, { name: "by_message" }]],
+};
+
+/** Creates the indexes; returns whether the server removes expired KV values itself (TTL index). */
+export async function ensureIndexes(db: Db): Promise<{ ttl: boolean }> {
+  for (const [collection, specs] of Object.entries(INDEXES)) {
+    for (const [spec, options] of specs) await db.collection(collection).createIndex(spec, options ?? {});
+  }
+  const kv = db.collection("fedify_kv");
+  try {
+    await kv.createIndex({ exp: 1 }, { expireAfterSeconds: 0, name: "expiry_ttl" });
+    return { ttl: true };
+  } catch (err) {
+    if (!isNotImplemented(err)) throw err;
+    await kv.createIndex({ exp: 1 }, { name: "expiry" });
+    return { ttl: false };
+  }
+}

@@ -1,0 +1,85 @@
+// MirrorRepository on MongoDB: mirrored challenges are challenge documents without a key, written
+// through the challenge repository, so each one goes through its commit record (challenges.ts):
+// concurrent writers of one id (an inbox Update and a backfill page) never lose a newer revision.
+// A batch is applied in order, one document at a time: without transactions it is not atomic as a
+// whole, but every step is idempotent and a sync that stopped half-way simply runs again.
+import type { Collection } from "mongodb";
+import {
+  DuplicateError, type MirrorOutcome, type MirrorRepository, type MirrorWrite, type RevisionEntry, type StoredChallenge,
+} from "../ports";
+import { CHALLENGE_PROJECTION, fromChallengeDoc, type ChallengeDoc } from "./challenge-docs";
+import type { MongoChallengeRepository, WriteDoc } from "./challenges";
+
+/** Attempts per document when another writer keeps winning the same version. */
+const ATTEMPTS = 5;
+
+export class MongoMirrorRepository implements MirrorRepository {
+  constructor(
+    private readonly challenges: MongoChallengeRepository,
+    private readonly c: Collection<ChallengeDoc>,
+    private readonly writes: Collection<WriteDoc>,
+  ) {}
+
+  async upsertMany(writes: MirrorWrite[]): Promise<MirrorOutcome[]> {
+    const outcomes: MirrorOutcome[] = [];
+    for (const w of writes) outcomes.push(await this.upsertOne(w));
+    return outcomes;
+  }
+
+  private async upsertOne(w: MirrorWrite): Promise<MirrorOutcome> {
+    const next = (version: number): StoredChallenge => ({ id: w.doc.id, key: null, origin: w.origin, country: w.country, doc: w.doc, version, withdrawnAt: null });
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const held = await this.c.findOne({ _id: w.doc.id }, { projection: { key: 1, origin: 1, version: 1, withdrawnAt: 1, revision: 1 } });
+      if (!held) {
+        try {
+          await this.challenges.insert(next(1), null);
+          return "created";
+        } catch (err) {
+          if (err instanceof DuplicateError) continue; // created meanwhile: judge it again
+          throw err;
+        }
+      }
+      if (held.key !== undefined && held.key !== null) return "conflict";
+      if (held.origin !== w.origin) return "conflict";
+      if (held.withdrawnAt) return "withdrawn";
+      if (held.revision >= w.doc.revision) return "stale";
+      if (await this.challenges.update(next(held.version + 1), held.version, null)) return "updated";
+    }
+    throw new Error(`mirror write of ${w.doc.id} kept losing to concurrent writers`);
+  }
+
+  async withdraw(origin: string, ids: string[], at: string): Promise<StoredChallenge[]> {
+    const done: StoredChallenge[] = [];
+    for (const id of ids) {
+      for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+        const d = await this.c.findOne({ _id: id, origin, key: { $exists: false }, withdrawnAt: null }, { projection: CHALLENGE_PROJECTION });
+        if (!d) break;
+        const held = fromChallengeDoc(d);
+        const withdrawn = { ...held, version: held.version + 1, withdrawnAt: at };
+        if (await this.challenges.update(withdrawn, held.version, null)) { done.push(withdrawn); break; }
+      }
+    }
+    return done;
+  }
+
+  async revisions(origin: string): Promise<RevisionEntry[]> {
+    const docs = await this.c.find({ origin, listed: true }, { projection: { _id: 1, revision: 1 } }).sort({ _id: 1 }).toArray();
+    return docs.map((d) => ({ id: d._id, revision: d.revision }));
+  }
+
+  async page(origin: string, afterId: string | null, limit: number): Promise<StoredChallenge[]> {
+    const n = Math.max(1, Math.trunc(limit));
+    const docs = await this.c.find(afterId === null ? { origin, listed: true } : { origin, listed: true, _id: { $gt: afterId } }, { projection: CHALLENGE_PROJECTION })
+      .sort({ _id: 1 }).limit(n).toArray();
+    return docs.map(fromChallengeDoc);
+  }
+
+  async removeOrigin(origin: string): Promise<number> {
+    const ids = (await this.c.find({ origin, key: { $exists: false } }, { projection: { _id: 1 } }).toArray()).map((d) => d._id);
+    if (ids.length === 0) return 0;
+    const { deletedCount } = await this.c.deleteMany({ _id: { $in: ids }, key: { $exists: false } });
+    // Their commit records go too: the ids may be mirrored again (an insert's record reserves its id).
+    await this.writes.deleteMany({ challengeId: { $in: ids } });
+    return deletedCount;
+  }
+}

@@ -1,0 +1,199 @@
+// Runs the store, KV and queue contracts against the MongoDB store, on a real server speaking the
+// MongoDB wire protocol: the one at IPN_TEST_MONGODB_URL, or else a FerretDB 1.24 that this file
+// builds (first time only, needs Go) and starts itself via .ci/ferretdb.sh. Every store gets a
+// fresh, randomly named database, dropped afterwards.
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { MongoClient } from "mongodb";
+import { createMongoStore, databaseName } from "../../node/storage/mongo";
+import { toActivityDoc, toChallengeDoc } from "../../node/storage/mongo/challenge-docs";
+import { openStore } from "../../node/storage/open-store";
+import type { Store } from "../../node/storage/store";
+import { describeKvContract } from "./kv-contract";
+import { describeQueueContract } from "./queue-contract";
+import { activityFor, sampleChallenge } from "./sample-challenge";
+import { describeStoreContract } from "./store-contract";
+
+const FERRETDB = path.join(__dirname, "..", "..", ".ci", "ferretdb.sh");
+
+let server = "";
+let ownServerState: string | null = null;
+let admin: MongoClient;
+
+beforeAll(async () => {
+  const given = process.env.IPN_TEST_MONGODB_URL?.trim();
+  if (given) {
+    server = given;
+  } else {
+    ownServerState = fs.mkdtempSync(path.join(os.tmpdir(), "ipn-ferretdb-"));
+    // Builds FerretDB on first use (about 2 min on a fresh machine), then starts it on a free port.
+    try {
+      server = execFileSync("bash", [FERRETDB, "start", "--state", ownServerState], {
+        encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 9 * 60_000,
+      }).trim();
+    } catch (err) {
+      const stderr = String((err as { stderr?: unknown }).stderr ?? "").split("\n").slice(-15).join("\n");
+      throw new Error(`could not start FerretDB for the MongoDB store tests (or set IPN_TEST_MONGODB_URL to a running server):\n${stderr}`);
+    }
+  }
+  admin = new MongoClient(server, { serverSelectionTimeoutMS: 10_000 });
+  await admin.connect();
+}, 10 * 60_000);
+
+afterAll(async () => {
+  await admin?.close();
+  if (ownServerState) {
+    execFileSync("bash", [FERRETDB, "stop", "--state", ownServerState], { stdio: "inherit" });
+    fs.rmSync(ownServerState, { recursive: true, force: true });
+  }
+});
+
+/** The server URL with another database in its path (query options kept). */
+function withDatabase(url: string, name: string): string {
+  const m = /^(mongodb(?:\+srv)?:\/\/[^/?#]*)(?:\/[^?#]*)?(.*)$/i.exec(url);
+  if (!m) throw new Error(`IPN_TEST_MONGODB_URL is not a mongodb:// URL: ${url}`);
+  return `${m[1]}/${name}${m[2] ?? ""}`;
+}
+
+const freshDatabase = () => `ipn_test_${randomBytes(6).toString("hex")}`;
+const dropDatabase = (name: string) => admin.db(name).dropDatabase();
+
+async function fresh(): Promise<{ store: Store; cleanup(): Promise<void> }> {
+  const name = freshDatabase();
+  const store = await openStore({ url: withDatabase(server, name) });
+  return { store, cleanup: async () => { await store.close(); await dropDatabase(name); } };
+}
+
+describeStoreContract("MongoDB", fresh);
+describeKvContract("MongoDB", async () => {
+  const { store, cleanup } = await fresh();
+  return { kv: store.kv, cleanup };
+});
+describeQueueContract("MongoDB", async () => {
+  const name = freshDatabase();
+  const url = withDatabase(server, name);
+  const stores: Store[] = [];
+  return {
+    url,
+    async open(tuning) {
+      const store = await openStore({ url, queue: tuning });
+      stores.push(store);
+      return store.queue;
+    },
+    async cleanup() {
+      await Promise.all(stores.map((s) => s.close()));
+      await dropDatabase(name);
+    },
+  };
+});
+
+describe("MongoDB store: URLs, durability and races", () => {
+  let name: string;
+  let url: string;
+  const stores: Store[] = [];
+  const open = async () => {
+    const s = await openStore({ url });
+    stores.push(s);
+    return s;
+  };
+  beforeEach(() => { name = freshDatabase(); url = withDatabase(server, name); });
+  afterEach(async () => {
+    await Promise.all(stores.splice(0).map((s) => s.close()));
+    await dropDatabase(name);
+  });
+
+  it("takes the database from the URL path, \"ipn\" when there is none", () => {
+    expect(databaseName("mongodb://db.example:27017/ipn_prod?replicaSet=rs0")).toBe("ipn_prod");
+    expect(databaseName("mongodb://user:p%40ss@h1:27017,h2:27017/?replicaSet=rs0")).toBe("ipn");
+    expect(databaseName("mongodb+srv://cluster.example")).toBe("ipn");
+    expect(() => databaseName("mongodb://h/a.b")).toThrow(/invalid MongoDB database name/);
+  });
+
+  it("keeps everything written after the store is closed and reopened", async () => {
+    const c = sampleChallenge();
+    const create = activityFor(c);
+    let store = await open();
+    await store.challenges.insert(c, create);
+    await store.followers.add("muenchen", { actorId: "https://social.example/u/1", inbox: "https://social.example/u/1/inbox", sharedInbox: null, followId: null });
+    await store.kv.set(["_fedify", "publicKey", "k"], { n: 1 });
+    await store.queue.enqueue({ type: "outbox", id: 1 }, { orderingKey: "k" });
+    await store.close();
+
+    store = await open();
+    expect(await store.challenges.getById(c.id)).toEqual(c);
+    expect(await store.activities.pending(10)).toEqual([create]);
+    expect(await store.followers.count("muenchen")).toBe(1);
+    expect(await store.kv.get(["_fedify", "publicKey", "k"])).toEqual({ n: 1 });
+    expect(await store.queue.getDepth()).toEqual({ queued: 1, ready: 1, delayed: 0 });
+    expect((await store.challenges.list({ limit: 10 })).items.map((x) => x.id)).toEqual([c.id]);
+  });
+
+  it("lets exactly one of many concurrent edits of the same version win, from two store instances", async () => {
+    const [a, b] = [await open(), await open()];
+    const c = sampleChallenge({ title: { en: "Original" } });
+    await a.challenges.insert(c, null);
+    const edits = Array.from({ length: 10 }, (_, i) => {
+      const next = { ...c, version: 2, doc: { ...c.doc, revision: 2, title: { en: `Edit ${i}` } } };
+      return (i % 2 ? a : b).challenges.update(next, 1, activityFor(next, "Update"));
+    });
+    const won = (await Promise.all(edits)).flatMap((ok, i) => (ok ? [i] : []));
+    expect(won).toHaveLength(1);
+    const stored = await a.challenges.getById(c.id);
+    expect(stored?.version).toBe(2);
+    expect(stored?.doc.title).toEqual({ en: `Edit ${won[0]}` });
+    expect((await a.activities.pending(100)).filter((x) => x.type === "Update")).toHaveLength(1);
+  });
+
+  it("stores one of many concurrent inserts of the same key and refuses the others", async () => {
+    const [a, b] = [await open(), await open()];
+    const key = `race-${randomBytes(3).toString("hex")}`;
+    const inserts = Array.from({ length: 8 }, (_, i) => {
+      const c = sampleChallenge({ key });
+      const other = { ...c, id: `${c.id}-${i}`, doc: { ...c.doc, id: `${c.id}-${i}` } };
+      return (i % 2 ? a : b).challenges.insert(other, activityFor(other));
+    });
+    const results = await Promise.allSettled(inserts);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    for (const r of results) if (r.status === "rejected") expect((r.reason as Error).name).toBe("DuplicateError");
+    expect((await a.challenges.getByKey(key))?.key).toBe(key);
+    expect(await a.activities.pending(100)).toHaveLength(1);
+  });
+
+  it("finishes a write whose process died after committing it, when the store opens again", async () => {
+    const store = await open();
+    const c = sampleChallenge({ title: { en: "Interrupted write" } });
+    const create = activityFor(c);
+    // What a writer leaves behind when it dies between its commit record and applying it.
+    await admin.db(name).collection("challenge_writes").insertOne({
+      _id: `${c.id}@0` as never, challengeId: c.id, from: 0, key: c.key, activityId: create.id,
+      at: new Date(Date.now() - 60_000), pending: true, challenge: toChallengeDoc(c), activity: toActivityDoc(create, "000000000000001000000-00000000"),
+    });
+    expect(await store.challenges.getById(c.id)).toBeNull();
+    const reopened = await open();
+    expect(await reopened.challenges.getById(c.id)).toEqual(c);
+    expect(await reopened.activities.pending(10)).toEqual([create]);
+    expect((await reopened.challenges.list({ limit: 10, q: "interrupted" })).items.map((x) => x.id)).toEqual([c.id]);
+  });
+
+  it("lets exactly one of many concurrent kv cas calls win across two store instances", async () => {
+    const [a, b] = [await open(), await open()];
+    await a.kv.set(["circuit"], { state: "closed" });
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).kv.cas!(["circuit"], { state: "closed" }, { state: "open", by: i })));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await a.kv.get(["circuit"])).toEqual({ state: "open", by: results.indexOf(true) });
+  });
+
+  it("fails to open with a clear message when no server answers", async () => {
+    await expect(createMongoStore("mongodb://127.0.0.1:9/ipn", { serverSelectionTimeoutMs: 300 })).rejects.toThrow(/cannot reach MongoDB at mongodb:\/\/127\.0\.0\.1:9\/ipn/);
+  });
+
+  it("pings while open and refuses after close", async () => {
+    const store = await open();
+    await expect(store.ping()).resolves.toBeUndefined();
+    await store.close();
+    await expect(store.ping()).rejects.toThrow();
+  });
+});
