@@ -6,11 +6,14 @@ import type { Hub, LanguageMap, LanguageTag } from "../node/domain/types";
 import type { Follower, Repositories } from "../node/storage/ports";
 import { anchor, escapeHtml, isWebUrl } from "./html";
 import type { HubKeys } from "./keys";
+import { type ActorProvider, ownedBy } from "./network/actor-provider";
 import { routes } from "./routes";
 
 export interface ActorDeps {
   repos: Repositories;
   keys: HubKeys;
+  /** Actors that are not hubs (the instance actor …), asked before the hubs. */
+  providers?: ActorProvider[];
 }
 
 const FOLLOWERS_PAGE = 50;
@@ -43,10 +46,14 @@ function toRecipient(f: Follower): Recipient {
 }
 
 export function registerHubActors(federation: Federation<void>, deps: ActorDeps): void {
-  const { repos, keys } = deps;
+  const { repos, keys, providers } = deps;
+  /** A hub or a provider's actor. */
+  const exists = async (identifier: string) => ownedBy(providers, identifier) !== undefined || (await repos.hubs.get(identifier)) !== null;
 
-  federation
+  const setters = federation
     .setActorDispatcher(routes.hub, async (ctx, identifier) => {
+      const provider = ownedBy(providers, identifier);
+      if (provider) return provider.dispatch(ctx, identifier);
       const stored = await repos.hubs.get(identifier);
       if (!stored) return null;
       const hub = stored.doc;
@@ -77,15 +84,30 @@ export function registerHubActors(federation: Federation<void>, deps: ActorDeps)
       });
     })
     .setKeyPairsDispatcher(async (ctx, identifier) => {
-      if (!(await repos.hubs.get(identifier))) return [];
+      if (!(await exists(identifier))) return [];
       return keys.pairsFor(ctx.getActorUri(identifier).href);
     })
     // acct:{handle}@{host} → the hub; unknown handles get 404.
-    .mapHandle(async (_ctx, username) => ((await repos.hubs.get(username)) ? username : null));
+    .mapHandle(async (_ctx, username) => {
+      for (const p of providers ?? []) {
+        const id = p.identifierForHandle(username);
+        if (id) return id;
+      }
+      return (await repos.hubs.get(username)) ? username : null;
+    })
+    // FEP-d556: the origin URL itself names the instance actor.
+    .mapAlias((_ctx, resource) => {
+      for (const p of providers ?? []) {
+        const identifier = p.identifierForResource(resource);
+        if (identifier) return { identifier };
+      }
+      return null;
+    });
+  for (const p of providers ?? []) for (const a of p.aliases) setters.mapActorAlias(a.path, a.identifier);
 
   federation
     .setFollowersDispatcher(routes.hubFollowers, async (_ctx, identifier, cursor) => {
-      if (!(await repos.hubs.get(identifier))) return null;
+      if (!(await exists(identifier))) return null;
       // cursor null: sendActivity(…, "followers") wants every recipient at once.
       if (cursor == null) return { items: (await repos.followers.all(identifier)).map(toRecipient) };
       try {
@@ -96,10 +118,10 @@ export function registerHubActors(federation: Federation<void>, deps: ActorDeps)
       }
     })
     .setFirstCursor(() => "")
-    .setCounter(async (_ctx, identifier) => ((await repos.hubs.get(identifier)) ? repos.followers.count(identifier) : null));
+    .setCounter(async (_ctx, identifier) => ((await exists(identifier)) ? repos.followers.count(identifier) : null));
 
   federation
     .setFollowingDispatcher(routes.hubFollowing, async (_ctx, identifier) =>
-      (await repos.hubs.get(identifier)) ? { items: [] as URL[] } : null)
+      (await exists(identifier)) ? { items: [] as URL[] } : null)
     .setCounter(() => 0);
 }

@@ -13,10 +13,15 @@ import { HubKeys } from "./keys";
 import { federationLogger } from "./log";
 import { registerNodeInfo } from "./nodeinfo";
 import { registerObjectDispatchers } from "./objects";
+import type { MirrorService } from "../node/domain/mirror";
+import { nodeInfoLinksHandler } from "./network/discovery";
+import { createInstanceActorProvider, INSTANCE_IDENTIFIER } from "./network/instance-actor";
+import { PeerNetwork } from "./network/peer-network";
 import { createOutboxRelay, type OutboxRelay } from "./relay";
-import { checkRoutesMatchUris, isInboxPath } from "./routes";
+import { checkRoutesMatchUris, isInboxPath, routes } from "./routes";
 
 export type { OutboxRelay } from "./relay";
+export type { PeerNetwork } from "./network/peer-network";
 export { challengeToNote, challengeToTombstone } from "./challenge-note";
 
 const log = federationLogger();
@@ -32,6 +37,8 @@ export interface IpnFederationOptions {
   manuallyStartQueue?: boolean;
   /** Relay poll interval (default 2 s). */
   relayPollMs?: number;
+  /** Node-to-node replication: the instance actor, peers' follows, the mirror (issue 3). */
+  network?: { mirror: MirrorService; nodeName: string };
 }
 
 export interface IpnFederation {
@@ -42,6 +49,8 @@ export interface IpnFederation {
   relay: OutboxRelay;
   /** Consumes Fedify's queues until the signal aborts (for manuallyStartQueue). */
   startQueue(signal: AbortSignal): Promise<void>;
+  /** Node-to-node replication, when options.network was given. */
+  network: PeerNetwork | null;
   /** Stops the relay (the store is closed by its owner). */
   close(): Promise<void>;
 }
@@ -81,19 +90,44 @@ export function createIpnFederation(options: IpnFederationOptions): IpnFederatio
   });
 
   const keys = new HubKeys(store.keys);
-  registerHubActors(federation, { repos: store, keys });
+  const userAgent = getUserAgent({ software: `${options.nodeInfo.software}/${options.nodeInfo.version}`, url: origin });
+  const network = options.network
+    ? new PeerNetwork({ federation, repos: store, mirror: options.network.mirror, origin, allowPrivateNetwork: options.allowPrivateNetwork, userAgent })
+    : null;
+  const providers = options.network ? [createInstanceActorProvider({ origin, name: options.network.nodeName })] : [];
+  registerHubActors(federation, { repos: store, keys, providers });
   registerObjectDispatchers(federation, { repos: store, origin });
-  registerInbox(federation, { repos: store, allowPrivateNetwork: options.allowPrivateNetwork });
+  registerInbox(federation, {
+    repos: store,
+    allowPrivateNetwork: options.allowPrivateNetwork,
+    network: network
+      ? {
+        isFollowable: (identifier) => identifier === INSTANCE_IDENTIFIER,
+        received: (kind, actorId, objectId) => network.received(kind, actorId, objectId),
+        deleted: (actorId, objectId) => network.deleted(actorId, objectId),
+        followAnswered: (actorId, accepted) => network.followAnswered(actorId, accepted),
+      }
+      : undefined,
+  });
   registerNodeInfo(federation, { repos: store, ...options.nodeInfo });
 
   // Started by the caller in processes that relay (not in web-only processes).
-  const relay = createOutboxRelay({ federation, repos: store, origin, pollMs: options.relayPollMs });
+  const relay = createOutboxRelay({
+    federation, repos: store, origin, pollMs: options.relayPollMs,
+    extraRecipients: network ? () => network.instanceFollowers() : undefined,
+  });
 
+  const fedify = fedifyMiddleware(federation, { origin, isInboxPath });
+  const wellKnown = network ? nodeInfoLinksHandler(origin, routes.nodeInfo) : null;
   return {
     federation,
-    middleware: fedifyMiddleware(federation, { origin, isInboxPath }),
+    middleware: wellKnown ? (req, res, next) => wellKnown(req, res, () => fedify(req, res, next)) : fedify,
     relay,
+    network,
     startQueue: (signal) => federation.startQueue(undefined, { signal }),
-    close: () => relay.stop(),
+    close: async () => {
+      await relay.stop();
+      await network?.close();
+    },
   };
 }

@@ -4,6 +4,7 @@
 // can never slow down or fail a local write. At-least-once: a crash between enqueue and
 // markFederated re-sends with the same activity id, which remote servers deduplicate.
 import type { Federation } from "@fedify/fedify";
+import type { Recipient } from "@fedify/vocab";
 import type { ActivityRecord, Repositories } from "../node/storage/ports";
 import { activityFromRecord, hubHandleOf } from "./activities";
 import { federationLogger } from "./log";
@@ -17,6 +18,11 @@ export interface OutboxRelayOptions {
   /** Poll interval as a safety net for kicks that were missed (other processes writing). */
   pollMs?: number;
   batchSize?: number;
+  /**
+   * Recipients beyond the hub's followers: peers' instance actors that follow our instance actor
+   * (ADR 0006). They get the hub-signed activity itself, so actor and object share one origin.
+   */
+  extraRecipients?: () => Promise<Recipient[]>;
 }
 
 export interface OutboxRelay {
@@ -55,6 +61,13 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       // Create, Update, Delete of one challenge reach each inbox in order.
       orderingKey: record.objectId,
     });
+    const extra = opts.extraRecipients ? await opts.extraRecipients() : [];
+    if (extra.length) {
+      // An inbox that already got it as a hub follower does not get it twice.
+      const reached = new Set((await repos.followers.all(handle)).flatMap((f) => [f.inbox, f.sharedInbox]));
+      const others = extra.filter((r) => !reached.has((r.endpoints?.sharedInbox ?? r.inboxId)?.href ?? ""));
+      if (others.length) await ctx.sendActivity({ identifier: handle }, others, activity, { preferSharedInbox: true, orderingKey: record.objectId });
+    }
     await repos.activities.markFederated(record.id, new Date().toISOString());
   }
 

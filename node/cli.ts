@@ -117,5 +117,45 @@ export async function main(argv: string[]): Promise<void> {
       } finally { await store.close(); }
     });
 
+  const peer = program.command("peer").description("manage the allowlist of peer nodes (works on the store; a running node follows and backfills added peers at its next reconciliation)");
+  peer.command("add").description("allow a peer node to put its challenges into our mirror, and follow it")
+    .argument("<origin>", "the peer's origin, e.g. https://fr.ipn.example")
+    .requiredOption("--country <code>", "ISO 3166-1 alpha-2 of the member state it serves, or EU for the aggregator")
+    .option("--role <role>", "national or aggregator", "national")
+    .action(async (origin: string, o: { country: string; role: string }) => {
+      const cfg = config();
+      const { store, peers } = await openServices(cfg, cfg.origin);
+      try {
+        const added = fail(await peers.add({ origin, country: o.country, role: o.role }));
+        console.log(`${added.created ? "added" : "updated"} peer ${added.peer.origin} (${added.peer.country}, ${added.peer.role})`);
+      } finally { await store.close(); }
+    });
+  peer.command("list").description("list peers with their sync status and backfill progress").action(async () => {
+    const cfg = config();
+    const { store, peers } = await openServices(cfg, cfg.origin);
+    try {
+      const list = await peers.list();
+      if (list.length === 0) console.log("no peers (add one with: ipn peer add <origin> --country <code>)");
+      for (const p of list) {
+        const s = p.sync;
+        const backfill = s.backfill.done ? `complete (${s.backfill.fetched})` : s.backfill.startedAt ? `in progress: ${s.backfill.fetched} fetched` : "not started";
+        console.log([
+          p.origin, p.country, p.role, `follow ${s.followState}`, `held ${s.held ?? "?"}/${s.announced ?? "?"}`,
+          `last sync ${s.lastSyncAt ?? "never"}`, `backfill ${backfill}`, s.lastError ? `last error: ${s.lastError}` : "",
+        ].filter(Boolean).join("\t"));
+      }
+    } finally { await store.close(); }
+  });
+  peer.command("remove").description("remove a peer: its challenges leave the listings (a running node unfollows it when removed through the API)")
+    .argument("<origin>", "the peer's origin")
+    .action(async (origin: string) => {
+      const cfg = config();
+      const { store, peers } = await openServices(cfg, cfg.origin);
+      try {
+        const removed = fail(await peers.remove(origin));
+        console.log(`removed peer ${removed.origin}`);
+      } finally { await store.close(); }
+    });
+
   await program.parseAsync(argv);
 }

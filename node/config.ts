@@ -3,6 +3,7 @@
 import path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import configSchema from "../schemas/config.schema.json";
+import { parsePeerList, type PeerInput } from "./domain/peers";
 
 export interface Config {
   port: number;
@@ -21,6 +22,10 @@ export interface Config {
   logLevel: "debug" | "info" | "warning" | "error";
   role: "all" | "web" | "worker";
   scheduleCron: string;
+  /** IPN_PEERS: allowlisted peer nodes from the configuration (more can be added through the API). */
+  peers: PeerInput[];
+  /** IPN_RECONCILE_CRON: when reconciliation with every peer runs (also once at start). */
+  reconcileCron: string;
   /** True when IPN_ORIGIN was not given and the node runs as a local try-out on http://localhost. */
   localDefaults: boolean;
 }
@@ -36,7 +41,7 @@ const ENV_NAMES: Record<string, string> = {
   port: "PORT", host: "IPN_HOST", origin: "IPN_ORIGIN", dataDir: "IPN_DATA_DIR", store: "IPN_STORE",
   country: "IPN_COUNTRY", nodeName: "IPN_NODE_NAME", adminToken: "IPN_ADMIN_TOKEN",
   allowPrivateNetwork: "IPN_ALLOW_PRIVATE_NETWORK", logLevel: "IPN_LOG_LEVEL", role: "IPN_PROCESS_ROLE",
-  scheduleCron: "IPN_SCHEDULE_CRON",
+  scheduleCron: "IPN_SCHEDULE_CRON", peers: "IPN_PEERS", reconcileCron: "IPN_RECONCILE_CRON",
 };
 
 const ajv = new Ajv2020({ allErrors: true, strict: true });
@@ -77,7 +82,15 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     logLevel: get("IPN_LOG_LEVEL") ?? "info",
     role: get("IPN_PROCESS_ROLE") ?? "all",
     scheduleCron: get("IPN_SCHEDULE_CRON") ?? "* * * * *",
+    peers: [],
+    reconcileCron: get("IPN_RECONCILE_CRON") ?? "*/10 * * * *",
   };
+  const peersRaw = get("IPN_PEERS");
+  if (peersRaw !== undefined) {
+    const parsed = parsePeerList(peersRaw, { allowHttp: (allowExplicit ?? localDefaults) === true, ownOrigin: origin });
+    for (const p of parsed.problems) problems.push(`IPN_PEERS: ${p}`);
+    candidate.peers = parsed.peers;
+  }
   for (const k of Object.keys(candidate)) if (candidate[k] === undefined) delete candidate[k];
 
   if (!validate(candidate)) {

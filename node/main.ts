@@ -9,6 +9,8 @@ import { randomBytes } from "node:crypto";
 import type { Config } from "./config";
 import { ChallengeService } from "./domain/challenges.service";
 import { HubService } from "./domain/hubs.service";
+import { MirrorService } from "./domain/mirror";
+import { PeerService } from "./domain/peers";
 import { warmUpValidators } from "./domain/validation";
 import { createApp } from "./http/app";
 import { createPagesRouter } from "./http/pages/router";
@@ -17,10 +19,13 @@ import { getLogger } from "./log";
 import { openStore } from "./storage/open-store";
 import type { Store } from "./storage/store";
 import { createIpnFederation } from "../federation";
+import { INSTANCE_IDENTIFIER } from "../federation/network/instance-actor";
 
 const log = getLogger(["ipn", "node"]);
 
 export const SOFTWARE = { name: "ipn", version: "0.1.0" } as const;
+/** Scheduler job name of the reconciliation with every peer (scheduler.runNow). */
+export const PEER_RECONCILIATION_JOB = "peer-reconciliation";
 
 export interface RunningNode {
   /** Where the HTTP server listens, e.g. http://127.0.0.1:3000 */
@@ -32,6 +37,10 @@ export interface RunningNode {
   store: Store;
   hubs: HubService;
   challenges: ChallengeService;
+  /** The allowlist of peer nodes (admin API, CLI, IPN_PEERS). */
+  peers: PeerService;
+  /** Challenges mirrored from peers; subscribe with mirror.onChange (aggregator topic actors). */
+  mirror: MirrorService;
   federation: ReturnType<typeof createIpnFederation>;
   scheduler: Scheduler | null;
   close(): Promise<void>;
@@ -54,7 +63,9 @@ export async function openServices(config: Config, origin: string) {
   const hubs = new HubService({ hubs: store.hubs, origin });
   let kick = () => {};
   const challenges = new ChallengeService({ challenges: store.challenges, hubs: store.hubs, origin, onActivity: () => kick() });
-  return { store, hubs, challenges, setKick: (f: () => void) => { kick = f; } };
+  const mirror = new MirrorService({ mirror: store.mirror, allowHttp: config.allowPrivateNetwork });
+  const peers = new PeerService({ peers: store.peers, mirror: store.mirror, rules: { allowHttp: config.allowPrivateNetwork, ownOrigin: origin } });
+  return { store, hubs, challenges, mirror, peers, setKick: (f: () => void) => { kick = f; } };
 }
 
 /** Starts a node: listens first (so port 0 works), then builds everything on the known origin. */
@@ -72,7 +83,8 @@ export async function startNode(config: Config): Promise<RunningNode> {
   // A local try-out (no IPN_ORIGIN) is reachable where it listens, whatever port it got.
   const origin = config.localDefaults ? `http://${config.host ?? "localhost"}:${address.port}` : config.origin;
 
-  const { store, hubs, challenges, setKick } = await openServices(config, origin);
+  const { store, hubs, challenges, mirror, peers, setKick } = await openServices(config, origin);
+  const nodeName = config.nodeName ?? new URL(origin).host;
   warmUpValidators(origin.startsWith("http:"));
   const admin = adminToken(config);
   const federation = createIpnFederation({
@@ -83,12 +95,17 @@ export async function startNode(config: Config): Promise<RunningNode> {
     // Every process enqueues; only processes that work (all, worker) consume. Starting the queue
     // explicitly matters: Fedify would otherwise only listen after this process enqueued something.
     manuallyStartQueue: true,
+    network: { mirror, nodeName },
   });
+  const network = federation.network!;
   setKick(() => federation.relay.kick());
   const queueStop = new AbortController();
   let queueDone: Promise<void> = Promise.resolve();
   if (config.role !== "web") {
     federation.relay.start();
+    // Only processes that work talk to peers; a web process records allowlist changes, and the
+    // worker's reconciliation follows and backfills them.
+    peers.setHooks(network);
     queueDone = federation.startQueue(queueStop.signal).catch((error) => log.error("queue stopped: {error}", { error }));
   }
 
@@ -98,12 +115,22 @@ export async function startNode(config: Config): Promise<RunningNode> {
     hubs,
     challenges,
     federation: federation.middleware,
-    pages: createPagesRouter({ repos: store, origin, nodeName: config.nodeName ?? new URL(origin).host, country: config.country ?? "" }),
+    pages: createPagesRouter({ repos: store, origin, nodeName, country: config.country ?? "" }),
+    network: {
+      peers,
+      sync: {
+        revisions: () => store.mirror.revisions(origin),
+        page: (afterId, limit) => store.mirror.page(origin, afterId, limit),
+        isInstanceFollower: async (actorId) => (await store.followers.all(INSTANCE_IDENTIFIER)).some((f) => f.actorId === actorId),
+      },
+    },
   });
   server.on("request", app);
 
+  await peers.applyConfigured(config.peers);
   const scheduler = config.role === "web" ? null : startScheduler([
     { name: "challenge-status-clock", cron: config.scheduleCron, run: () => challenges.applyClock() },
+    { name: PEER_RECONCILIATION_JOB, cron: config.reconcileCron, run: () => network.reconcileAll() },
   ]);
 
   let closing: Promise<void> | null = null;
@@ -120,5 +147,5 @@ export async function startNode(config: Config): Promise<RunningNode> {
     await store.close();
   })());
 
-  return { listenUrl, origin, adminToken: admin.token, adminTokenFile: admin.file, store, hubs, challenges, federation, scheduler, close };
+  return { listenUrl, origin, adminToken: admin.token, adminTokenFile: admin.file, store, hubs, challenges, peers, mirror, federation, scheduler, close };
 }

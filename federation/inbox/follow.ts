@@ -13,7 +13,7 @@ export async function handleFollow(deps: InboxDeps, ctx: InboxContext<void>, fol
   const target = ctx.parseUri(follow.objectId);
   if (target?.type !== "actor") return; // not one of ours: nothing to do
   const handle = target.identifier;
-  if (!(await deps.repos.hubs.get(handle))) return;
+  if (!deps.network?.isFollowable(handle) && !(await deps.repos.hubs.get(handle))) return;
 
   const follower = await follow.getActor(ctx);
   // The signer is follow.actor (Fedify checked it); the fetched document must be that actor.

@@ -2,7 +2,7 @@
 // before any listener runs; listeners only see authenticated activities and never throw on hostile
 // input (an exception would make Fedify retry and log it as an error).
 import type { Federation } from "@fedify/fedify";
-import { Activity, Delete, Follow, Undo } from "@fedify/vocab";
+import { Accept, Activity, Announce, Create, Delete, Follow, Reject, Undo, Update } from "@fedify/vocab";
 import { routes } from "../routes";
 import { federationLogger } from "../log";
 import type { InboxDeps } from "./deps";
@@ -18,6 +18,13 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): vo
     .setInboxListeners(routes.hubInbox, routes.sharedInbox)
     .on(Follow, (ctx, follow) => handleFollow(deps, ctx, follow))
     .on(Undo, (ctx, undo) => handleUndo(deps, ctx, undo))
+    // Node-to-node mirroring (origin rules in federation/network/peer-network.ts).
+    .on(Create, async (_ctx, a) => deps.network?.received("Create", a.actorId, a.objectId))
+    .on(Update, async (_ctx, a) => deps.network?.received("Update", a.actorId, a.objectId))
+    .on(Announce, async (_ctx, a) => deps.network?.received("Announce", a.actorId, a.objectId))
+    .on(Delete, async (_ctx, a) => deps.network?.deleted(a.actorId, a.objectId))
+    .on(Accept, async (_ctx, a) => { if (a.actorId) await deps.network?.followAnswered(a.actorId, true); })
+    .on(Reject, async (_ctx, a) => { if (a.actorId) await deps.network?.followAnswered(a.actorId, false); })
     // Everything else (Like, Announce of our challenges, Delete of remote accounts …) is accepted
     // and ignored; Fedify matches listeners by class hierarchy, so this catches all other activities.
     .on(Activity, async (_ctx, activity) => {

@@ -10,6 +10,8 @@ export const paths = {
   updateActivity: (key: string, revision: number) => `/challenges/${key}/activities/update-${revision}`,
   deleteActivity: (key: string) => `/challenges/${key}/activities/delete`,
   tag: (name: string) => `/tags/${encodeURIComponent(name.toLowerCase())}`,
+  /** The node's instance actor (Application, FEP-2677): peers follow it to mirror every hub. */
+  instanceActor: "/actor",
 } as const;
 
 export function uri(origin: string, path: string): string {

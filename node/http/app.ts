@@ -12,6 +12,8 @@ import { getLogger } from "../log";
 import { Authenticator } from "./auth";
 import { challengesRouter } from "./api/challenges.routes";
 import { hubsRouter } from "./api/hubs.routes";
+import { peersRouter, syncRouter, type SyncSource } from "./api/peers.routes";
+import type { PeerService } from "../domain/peers";
 import { openApiDocument } from "./openapi";
 import { HttpProblem, problem, sendProblem } from "./problem";
 
@@ -30,6 +32,8 @@ export interface AppDeps {
   pages: RequestHandler;
   /** Extra routers (health, metrics …) mounted before the pages. */
   extra?: RequestHandler[];
+  /** Node-to-node network: the allowlist (admin) and the sync API peers read. */
+  network?: { peers: PeerService; sync: SyncSource };
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -82,6 +86,10 @@ export function createApp(deps: AppDeps): express.Express {
   api.get("/openapi.json", (_req, res) => { res.set("Cache-Control", "public, max-age=300"); res.type("application/json").send(JSON.stringify(openApiDocument(deps.origin))); });
   api.use("/v1/hubs", hubsRouter({ hubs: deps.hubs, challenges: deps.challenges, auth }));
   api.use("/v1/challenges", challengesRouter({ challenges: deps.challenges, auth, origin: deps.origin }));
+  if (deps.network) {
+    api.use("/v1/peers", peersRouter({ peers: deps.network.peers, auth }));
+    api.use("/v1/sync", syncRouter({ source: deps.network.sync }));
+  }
   api.use((req, res) => sendProblem(res, problem(404, `no API endpoint ${req.method} ${req.baseUrl}${req.path}`)));
   app.use("/api", api);
 

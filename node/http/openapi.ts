@@ -17,6 +17,31 @@ const listingParams = [
   ["limit", "Page size, 1–100 (default 20).", { type: "integer", minimum: 1, maximum: 100 }],
 ] as const;
 
+const peerInputSchema = {
+  type: "object", required: ["origin", "country"], additionalProperties: false,
+  properties: { origin: { type: "string", description: "https origin (no path)" }, country: { type: "string", description: "ISO 3166-1 alpha-2 (EEA) or EU" }, role: { enum: ["national", "aggregator"], default: "national" } },
+};
+const peerSchema = {
+  type: "object", required: ["origin", "country", "role", "source", "addedAt", "sync"],
+  properties: {
+    origin: { type: "string" }, country: { type: "string" }, role: { enum: ["national", "aggregator"] }, source: { enum: ["config", "api"] }, addedAt: { type: "string" },
+    sync: {
+      type: "object",
+      properties: {
+        followState: { enum: ["none", "pending", "accepted", "rejected"] }, followActivityId: { type: ["string", "null"] }, actorId: { type: ["string", "null"] },
+        lastSyncAt: { type: ["string", "null"] }, lastAttemptAt: { type: ["string", "null"] }, held: { type: ["integer", "null"] }, announced: { type: ["integer", "null"] },
+        missing: { type: ["integer", "null"] }, lagSeconds: { type: ["integer", "null"] }, lastError: { type: ["string", "null"] }, lastErrorAt: { type: ["string", "null"] },
+        backfill: { type: "object", properties: { cursor: { type: ["string", "null"] }, fetched: { type: "integer" }, done: { type: "boolean" }, startedAt: { type: ["string", "null"] }, finishedAt: { type: ["string", "null"] } } },
+      },
+    },
+  },
+};
+
+const syncPaging = (max: number) => [
+  { name: "cursor", in: "query", required: false, description: "nextCursor of the previous page.", schema: { type: "string" } },
+  { name: "limit", in: "query", required: false, description: `Page size, 1–${max}.`, schema: { type: "integer", minimum: 1, maximum: max } },
+];
+
 export function openApiDocument(origin: string): object {
   const schema = (name: string) => ({ $ref: `${origin}/schemas/${name}.json` });
   const key = { name: "key", in: "path", required: true, description: "Last path segment of the challenge's id.", schema: { type: "string" } };
@@ -86,6 +111,40 @@ export function openApiDocument(origin: string): object {
           responses: { 200: { description: "The new canonical document", content: json(schema("challenge")) }, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 410: problem, 412: problem, 413: problem, 415: problem, 422: problem },
         },
         delete: { summary: "Withdraw a challenge (ActivityPub Delete; the id answers 410 afterwards and is never reused)", operationId: "withdrawChallenge", security: [{ bearer: [] }], parameters: [key], responses: { 204: { description: "Withdrawn" }, 401: problem, 403: problem, 404: problem, 410: problem } },
+      },
+      "/api/v1/peers": {
+        get: { summary: "Allowlisted peer nodes with their sync status (admin)", operationId: "listPeers", security: [{ bearer: [] }], responses: { 200: { description: "Peers", content: json({ type: "object", required: ["items"], properties: { items: { type: "array", items: peerSchema } } }) }, 401: problem, 403: problem } },
+        post: {
+          summary: "Allow a peer node and follow it (admin)", operationId: "addPeer", security: [{ bearer: [] }],
+          description: "The node follows the peer's instance actor and backfills all its current challenges; only allowlisted peers can put challenges into the mirror. Posting an existing origin updates its country and role (200).",
+          requestBody: { required: true, content: json(peerInputSchema) },
+          responses: { 200: { description: "Updated", content: json(peerSchema) }, 201: { description: "Added", headers: { Location: { schema: { type: "string" } } }, content: json(peerSchema) }, 400: problem, 401: problem, 403: problem, 413: problem, 415: problem, 422: problem },
+        },
+        delete: {
+          summary: "Remove a peer (admin): unfollow it; its challenges leave the listings", operationId: "removePeer", security: [{ bearer: [] }],
+          parameters: [{ name: "origin", in: "query", required: true, description: "The peer's origin, e.g. https://fr.ipn.example", schema: { type: "string" } }],
+          responses: { 204: { description: "Removed" }, 400: problem, 401: problem, 403: problem, 404: problem },
+        },
+      },
+      "/api/v1/sync/digest": {
+        get: {
+          summary: "Digest of this node's live challenges (for peers' reconciliation)", operationId: "syncDigest",
+          parameters: [{ name: "follower", in: "query", required: false, description: "An instance actor IRI: followedBy tells whether it follows this node's instance actor.", schema: { type: "string" } }],
+          responses: { 200: { description: "count, SHA-256 over 'id revision\\n' lines in id order", content: json({ type: "object", required: ["count", "digest", "followedBy"], properties: { count: { type: "integer" }, digest: { type: "string" }, algorithm: { type: "string" }, followedBy: { type: ["boolean", "null"] } } }) }, 400: problem },
+        },
+      },
+      "/api/v1/sync/revisions": {
+        get: {
+          summary: "(id, revision) of every live challenge of this node, in id order", operationId: "syncRevisions", parameters: syncPaging(5000),
+          responses: { 200: { description: "A page", content: json({ type: "object", required: ["items", "nextCursor"], properties: { items: { type: "array", items: { type: "object", required: ["id", "revision"], properties: { id: { type: "string" }, revision: { type: "integer" } } } }, nextCursor: { type: ["string", "null"] } } }) }, 400: problem },
+        },
+      },
+      "/api/v1/sync/challenges": {
+        get: {
+          summary: "Canonical documents of every live challenge of this node, in id order (backfill)", operationId: "syncChallenges", parameters: syncPaging(500),
+          description: "Withdrawn challenges are absent; a peer learns withdrawals by comparing /api/v1/sync/revisions with what it holds.",
+          responses: { 200: { description: "A page of canonical documents", content: json({ type: "object", required: ["items", "nextCursor"], properties: { items: { type: "array", items: schema("challenge") }, nextCursor: { type: ["string", "null"] } } }) }, 400: problem },
+        },
       },
       "/api/openapi.json": { get: { summary: "This document", operationId: "openapi", responses: { 200: { description: "OpenAPI 3.1", content: json({ type: "object" }) } } } },
     },

@@ -3,6 +3,10 @@
 // No driver, Express or Fedify type appears here. Every adapter must pass test/contract/*.
 
 import type { Challenge, ChallengeStatus, Hub } from "../domain/types";
+import type { MirrorRepository, PeerRepository } from "./ports-network";
+
+export type * from "./ports-network";
+export { initialSyncState } from "./ports-network";
 
 /** A challenge as stored: the canonical document plus what the node needs to find and guard it. */
 export interface StoredChallenge {
@@ -160,4 +164,8 @@ export interface Repositories {
   hubs: HubRepository;
   followers: FollowerRepository;
   keys: KeyRepository;
+  /** Allowlisted peer nodes and their sync state (ports-network.ts). */
+  peers: PeerRepository;
+  /** Challenges mirrored from peers (ports-network.ts). */
+  mirror: MirrorRepository;
 }

@@ -1,6 +1,6 @@
 // The repository contract every store must meet (SQLite now, MongoDB later): call
 // describeStoreContract from a *.test.ts file with a factory that gives a fresh, empty store.
-import { DuplicateError, InvalidCursorError, type ListingQuery, type StoredChallenge } from "../../node/storage/ports";
+import { DuplicateError, initialSyncState, InvalidCursorError, type ListingQuery, type StoredChallenge } from "../../node/storage/ports";
 import type { Store } from "../../node/storage/store";
 import { activityFor, fixtures, hubId, sampleChallenge } from "./sample-challenge";
 
@@ -431,6 +431,89 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         // Another algorithm or owner is a separate slot.
         expect(await store.keys.putIfAbsent("muenchen", "RSASSA-PKCS1-v1_5", pair(7))).toEqual(pair(7));
         expect(await store.keys.putIfAbsent("paris", "Ed25519", pair(8))).toEqual(pair(8));
+      });
+    });
+
+    describe("peers", () => {
+      const peer = (origin: string, country = "FR") => ({ origin, country, role: "national" as const, source: "api" as const, addedAt: "2026-11-01T10:00:00.000Z" });
+
+      it("keeps allowlist entries with an initial sync state, ordered by origin", async () => {
+        const fr = await store.peers.upsert(peer("https://fr.ipn.test"));
+        expect(fr).toEqual({ ...peer("https://fr.ipn.test"), sync: initialSyncState() });
+        await store.peers.upsert(peer("https://at.ipn.test", "AT"));
+        expect((await store.peers.list()).map((p) => p.origin)).toEqual(["https://at.ipn.test", "https://fr.ipn.test"]);
+        expect(await store.peers.get("https://none.ipn.test")).toBeNull();
+        expect(await store.peers.remove("https://at.ipn.test")).toBe(true);
+        expect(await store.peers.remove("https://at.ipn.test")).toBe(false);
+        expect((await store.peers.list()).map((p) => p.origin)).toEqual(["https://fr.ipn.test"]);
+      });
+
+      it("merges sync patches and keeps the sync state when the entry is updated", async () => {
+        await store.peers.upsert(peer("https://fr.ipn.test"));
+        await store.peers.patchSync("https://fr.ipn.test", { followState: "pending", followActivityId: "https://de.ipn.test/actor#follows/1" });
+        const backfill = { cursor: "abc", fetched: 200, done: false, startedAt: "2026-11-01T10:00:00.000Z", finishedAt: null };
+        await store.peers.patchSync("https://fr.ipn.test", { backfill, held: 3 });
+        const updated = await store.peers.upsert({ ...peer("https://fr.ipn.test", "FR"), role: "aggregator", source: "config" });
+        expect(updated).toMatchObject({ role: "aggregator", source: "config" });
+        expect(updated.sync).toEqual({ ...initialSyncState(), followState: "pending", followActivityId: "https://de.ipn.test/actor#follows/1", backfill, held: 3 });
+        await store.peers.patchSync("https://none.ipn.test", { held: 1 }); // unknown origin: no-op
+        expect(await store.peers.get("https://none.ipn.test")).toBeNull();
+      });
+    });
+
+    describe("mirror", () => {
+      const FR = "https://fr.ipn.test";
+      const remote = (revision = 1, o: Parameters<typeof sampleChallenge>[0] = {}) => {
+        const c = sampleChallenge({ key: null, origin: FR, country: "FR", ...o });
+        c.doc.revision = revision;
+        return c;
+      };
+      const write = (c: StoredChallenge, revision = c.doc.revision) => ({ doc: { ...c.doc, revision }, origin: c.origin, country: c.country });
+
+      it("keeps the highest revision: creates, updates, ignores lower or equal ones, never overwrites a local challenge", async () => {
+        const a = remote(1);
+        const local = sampleChallenge();
+        await put(local);
+        const forged = { doc: { ...local.doc, revision: 99 }, origin: FR, country: "FR" };
+        expect(await store.mirror.upsertMany([write(a), write(a, 3), write(a, 2), write(a, 3), forged])).toEqual(["created", "updated", "stale", "stale", "conflict"]);
+        const held = await store.challenges.getById(a.id);
+        expect(held).toMatchObject({ key: null, origin: FR, country: "FR", withdrawnAt: null });
+        expect(held!.doc.revision).toBe(3);
+        expect(await store.challenges.getById(local.id)).toEqual(local);
+        expect(ids((await list({ country: ["FR"] })))).toEqual([a.id]);
+      });
+
+      it("withdraws mirrored challenges for good and lists the live (id, revision) set of an origin in id order", async () => {
+        const cs = [remote(2), remote(1), remote(5)];
+        await store.mirror.upsertMany(cs.map((c) => write(c)));
+        const other = remote(1, { origin: "https://at.ipn.test", country: "AT" });
+        await store.mirror.upsertMany([write(other)]);
+        const withdrawn = await store.mirror.withdraw(FR, [cs[0]!.id, other.id, "https://fr.ipn.test/challenges/none"], "2026-11-02T10:00:00.000Z");
+        expect(withdrawn.map((c) => c.id)).toEqual([cs[0]!.id]); // another origin's challenge is not FR's to withdraw
+        expect(withdrawn[0]!.withdrawnAt).toBe("2026-11-02T10:00:00.000Z");
+        expect(await store.mirror.withdraw(FR, [cs[0]!.id], "2026-11-03T10:00:00.000Z")).toEqual([]);
+        expect(await store.mirror.upsertMany([write(cs[0]!, 9)])).toEqual(["withdrawn"]);
+        const live = [cs[1]!, cs[2]!].sort((x, y) => (x.id < y.id ? -1 : 1));
+        expect(await store.mirror.revisions(FR)).toEqual(live.map((c) => ({ id: c.id, revision: c.doc.revision })));
+        expect(ids(await list({ country: ["FR"] })).sort()).toEqual(live.map((c) => c.id));
+        const first = await store.mirror.page(FR, null, 1);
+        expect(ids(first)).toEqual([live[0]!.id]);
+        expect(ids(await store.mirror.page(FR, first[0]!.id, 10))).toEqual([live[1]!.id]);
+      });
+
+      it("serves the local live set by our own origin and removes only an origin's mirrored challenges", async () => {
+        const local = sampleChallenge();
+        const draft = sampleChallenge({ status: "draft" });
+        await put(local, draft);
+        expect(await store.mirror.revisions(local.origin)).toEqual([{ id: local.id, revision: local.doc.revision }]);
+        const cs = [remote(1), remote(1)];
+        await store.mirror.upsertMany(cs.map((c) => write(c)));
+        expect(await store.mirror.removeOrigin(FR)).toBe(2);
+        expect(await store.mirror.removeOrigin(local.origin)).toBe(0);
+        expect(await store.challenges.getById(cs[0]!.id)).toBeNull();
+        expect(await store.challenges.getById(local.id)).toEqual(local);
+        expect(await list({ country: ["FR"] })).toEqual([]);
+        expect(await list({ q: "zzzznotthere" })).toEqual([]);
       });
     });
 

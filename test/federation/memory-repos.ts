@@ -52,5 +52,7 @@ export function memoryRepos(): Repositories & { activities: MemoryActivities; hu
     followers: new MemoryFollowers(),
     challenges: unused as Repositories["challenges"],
     keys: unused as Repositories["keys"],
+    peers: unused as Repositories["peers"],
+    mirror: unused as Repositories["mirror"],
   };
 }

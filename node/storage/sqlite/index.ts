@@ -7,7 +7,9 @@ import { SqliteFollowerRepository } from "./followers";
 import { SqliteHubRepository } from "./hubs";
 import { SqliteKeyRepository } from "./keys";
 import { SqliteKvStore, type SqliteKvOptions } from "./kv";
+import { SqliteMirrorRepository } from "./mirror";
 import { SqliteMessageQueue, type SqliteQueueOptions } from "./mq";
+import { SqlitePeerRepository } from "./peers";
 
 export interface SqliteStoreOptions extends OpenDatabaseOptions {
   queue?: SqliteQueueOptions;
@@ -29,6 +31,8 @@ export function createSqliteStore(file: string, opts: SqliteStoreOptions = {}): 
     hubs: new SqliteHubRepository(db),
     followers: new SqliteFollowerRepository(db),
     keys: new SqliteKeyRepository(db),
+    peers: new SqlitePeerRepository(db),
+    mirror: new SqliteMirrorRepository(db),
     kv,
     queue,
     async ping() {

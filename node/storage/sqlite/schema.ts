@@ -123,4 +123,17 @@ export const MIGRATIONS: readonly Migration[] = [
     CREATE INDEX fedify_mq_due ON fedify_mq(deliver_at, seq);
     CREATE INDEX fedify_mq_ordering ON fedify_mq(ordering_key, seq) WHERE ordering_key IS NOT NULL;
   `),
+  // 2: the node-to-node network: allowlisted peers with their sync state, and per-origin mirror reads.
+  (db) => db.exec(`
+    CREATE TABLE peers (
+      origin   TEXT PRIMARY KEY,
+      country  TEXT NOT NULL,
+      role     TEXT NOT NULL,
+      source   TEXT NOT NULL,
+      added_at TEXT NOT NULL,
+      sync     TEXT NOT NULL            -- JSON of PeerSyncState: read and written whole
+    ) WITHOUT ROWID;
+    -- Digest, revision list and sync pages: the live challenges of one origin in id order.
+    CREATE INDEX challenges_by_origin ON challenges(origin, id) WHERE listed = 1;
+  `),
 ];

@@ -1,0 +1,126 @@
+// /api/v1/peers — the operator's allowlist of peer nodes with their sync status (admin token), and
+// /api/v1/sync — what peers read to backfill and reconcile: a digest of (id, revision) of our live
+// challenges, the full list, and pages of canonical documents. The sync API is public like the
+// documents themselves; TLS to our origin is what makes them authentic for the reader.
+import { Router, type Request } from "express";
+import { revisionDigest } from "../../domain/mirror";
+import type { PeerService } from "../../domain/peers";
+import type { FieldError } from "../../domain/errors";
+import type { PeerRecord, RevisionEntry, StoredChallenge } from "../../storage/ports";
+import type { Authenticator } from "../auth";
+import { problem, sendProblem } from "../problem";
+import { jsonBody, sendJson, unwrap } from "./helpers";
+
+/** The peer as the API shows it: the entry, its sync state and derived figures. */
+export function peerView(p: PeerRecord, now: Date = new Date()) {
+  const lastSync = p.sync.lastSyncAt ? Date.parse(p.sync.lastSyncAt) : NaN;
+  return {
+    origin: p.origin, country: p.country, role: p.role, source: p.source, addedAt: p.addedAt,
+    sync: {
+      ...p.sync,
+      /** Seconds since the mirror was last known equal to the peer (null: never). */
+      lagSeconds: Number.isNaN(lastSync) ? null : Math.max(0, Math.round((now.getTime() - lastSync) / 1000)),
+      /** Live challenges the peer announced that we do not hold (at the last attempt). */
+      missing: p.sync.announced !== null && p.sync.held !== null ? Math.max(0, p.sync.announced - p.sync.held) : null,
+    },
+  };
+}
+
+export function peersRouter(deps: { peers: PeerService; auth: Authenticator }): Router {
+  const r = Router();
+
+  r.get("/", async (req, res) => {
+    await deps.auth.admin(req);
+    const now = new Date();
+    sendJson(res, 200, { items: (await deps.peers.list()).map((p) => peerView(p, now)) });
+  });
+
+  r.post("/", async (req, res) => {
+    await deps.auth.admin(req);
+    const added = unwrap(res, await deps.peers.add(jsonBody(req)));
+    if (!added) return;
+    res.location(`/api/v1/peers?origin=${encodeURIComponent(added.peer.origin)}`);
+    sendJson(res, added.created ? 201 : 200, peerView(added.peer));
+  });
+
+  r.delete("/", async (req, res) => {
+    await deps.auth.admin(req);
+    const origin = req.query.origin;
+    if (typeof origin !== "string" || origin === "") {
+      return sendProblem(res, problem(400, "name the peer to remove", [{ pointer: "/query/origin", message: "is required: the peer's origin, e.g. https://fr.ipn.example" }]));
+    }
+    if (unwrap(res, await deps.peers.remove(origin))) res.status(204).end();
+  });
+
+  return r;
+}
+
+/** Our side of the sync API: the local live challenges and who follows our instance actor. */
+export interface SyncSource {
+  revisions(): Promise<RevisionEntry[]>;
+  page(afterId: string | null, limit: number): Promise<StoredChallenge[]>;
+  isInstanceFollower(actorId: string): Promise<boolean>;
+}
+
+const MAX_SYNC_PAGE = 500;
+const MAX_REVISION_PAGE = 5000;
+
+const encodeCursor = (id: string) => Buffer.from(id, "utf8").toString("base64url");
+
+/** limit and cursor of a sync request, or the field errors. */
+function paging(req: Request, max: number, fallback: number): { limit: number; after: string | null } | FieldError[] {
+  const errors: FieldError[] = [];
+  const rawLimit = req.query.limit;
+  let limit = fallback;
+  if (rawLimit !== undefined) {
+    limit = typeof rawLimit === "string" && /^\d{1,6}$/.test(rawLimit) ? Number(rawLimit) : NaN;
+    if (!(limit >= 1 && limit <= max)) errors.push({ pointer: "/query/limit", message: `must be an integer from 1 to ${max}` });
+  }
+  const rawCursor = req.query.cursor;
+  let after: string | null = null;
+  if (rawCursor !== undefined) {
+    const decoded = typeof rawCursor === "string" && /^[A-Za-z0-9_-]{1,2800}$/.test(rawCursor) ? Buffer.from(rawCursor, "base64url").toString("utf8") : "";
+    if (!/^https?:\/\/\S+$/.test(decoded)) errors.push({ pointer: "/query/cursor", message: "is not a cursor returned by this API" });
+    else after = decoded;
+  }
+  for (const k of Object.keys(req.query)) if (!["limit", "cursor", "follower"].includes(k)) errors.push({ pointer: `/query/${k}`, message: "is not a parameter of this endpoint" });
+  return errors.length ? errors : { limit, after };
+}
+
+export function syncRouter(deps: { source: SyncSource }): Router {
+  const r = Router();
+
+  r.get("/digest", async (req, res) => {
+    const follower = req.query.follower;
+    if (follower !== undefined && (typeof follower !== "string" || !/^https?:\/\/\S+$/.test(follower))) {
+      return sendProblem(res, problem(400, "invalid sync parameters", [{ pointer: "/query/follower", message: "must be an actor IRI" }]));
+    }
+    const entries = await deps.source.revisions();
+    sendJson(res, 200, {
+      count: entries.length,
+      digest: revisionDigest(entries),
+      algorithm: "sha256 over 'id revision\\n' lines in id order",
+      followedBy: typeof follower === "string" ? await deps.source.isInstanceFollower(follower) : null,
+    });
+  });
+
+  r.get("/revisions", async (req, res) => {
+    const p = paging(req, MAX_REVISION_PAGE, MAX_REVISION_PAGE);
+    if (Array.isArray(p)) return sendProblem(res, problem(400, "invalid sync parameters", p));
+    const all = await deps.source.revisions();
+    const start = p.after === null ? 0 : all.findIndex((e) => e.id > p.after!);
+    const items = start < 0 ? [] : all.slice(start, start + p.limit);
+    const more = start >= 0 && start + p.limit < all.length;
+    sendJson(res, 200, { items, nextCursor: more && items.length ? encodeCursor(items[items.length - 1]!.id) : null });
+  });
+
+  r.get("/challenges", async (req, res) => {
+    const p = paging(req, MAX_SYNC_PAGE, 100);
+    if (Array.isArray(p)) return sendProblem(res, problem(400, "invalid sync parameters", p));
+    const rows = await deps.source.page(p.after, p.limit + 1);
+    const items = rows.slice(0, p.limit);
+    sendJson(res, 200, { items: items.map((c) => c.doc), nextCursor: rows.length > p.limit ? encodeCursor(items[items.length - 1]!.id) : null });
+  });
+
+  return r;
+}

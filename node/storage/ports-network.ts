@@ -1,0 +1,102 @@
+// Ports of the node-to-node network (issue 3): the operator's allowlist of peer nodes with the sync
+// state of each, and the mirror of their challenges. Database-neutral like ports.ts: objects in,
+// objects out; every adapter must pass test/contract/store-contract.ts.
+import type { Challenge } from "../domain/types";
+import type { StoredChallenge } from "./ports";
+
+export type PeerRole = "national" | "aggregator";
+
+/** One allowlist entry: only these origins can put challenges into the mirror. */
+export interface Peer {
+  /** "https://fr.ipn.example" (scheme, host, port; no path). Primary key. */
+  origin: string;
+  /** ISO 3166-1 alpha-2 of the member state the peer serves, or "EU" for the Commission's aggregator. */
+  country: string;
+  role: PeerRole;
+  /** Where the entry came from: IPN_PEERS (re-applied at every start) or the admin API / CLI. */
+  source: "config" | "api";
+  /** ISO instant. */
+  addedAt: string;
+}
+
+export type FollowState = "none" | "pending" | "accepted" | "rejected";
+
+export interface BackfillProgress {
+  /** Opaque cursor of the next page to fetch from the peer; null before the first page. */
+  cursor: string | null;
+  /** Documents received so far in this run. */
+  fetched: number;
+  done: boolean;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+/** What this node knows about its replication from one peer; shown to operators. */
+export interface PeerSyncState {
+  followState: FollowState;
+  /** Id of our last Follow of the peer's instance actor (Undo refers to it). */
+  followActivityId: string | null;
+  /** The peer's instance actor IRI, once resolved. */
+  actorId: string | null;
+  /** ISO instant of the last reconciliation that ended with both sides equal. */
+  lastSyncAt: string | null;
+  /** ISO instant of the last reconciliation attempt. */
+  lastAttemptAt: string | null;
+  /** Live challenges of the peer held in our mirror, as counted at the last attempt. */
+  held: number | null;
+  /** Live challenges the peer announced (its digest count) at the last attempt. */
+  announced: number | null;
+  lastError: string | null;
+  lastErrorAt: string | null;
+  backfill: BackfillProgress;
+}
+
+export interface PeerRecord extends Peer { sync: PeerSyncState }
+
+export const initialSyncState = (): PeerSyncState => ({
+  followState: "none", followActivityId: null, actorId: null, lastSyncAt: null, lastAttemptAt: null,
+  held: null, announced: null, lastError: null, lastErrorAt: null,
+  backfill: { cursor: null, fetched: 0, done: false, startedAt: null, finishedAt: null },
+});
+
+export interface PeerRepository {
+  /** Inserts the peer with an initial sync state, or updates country/role/source of an existing one (its sync state stays). */
+  upsert(peer: Peer): Promise<PeerRecord>;
+  get(origin: string): Promise<PeerRecord | null>;
+  /** Ordered by origin. */
+  list(): Promise<PeerRecord[]>;
+  /** Removes the entry and its sync state; returns whether it existed. */
+  remove(origin: string): Promise<boolean>;
+  /** Shallow-merges `patch` into the stored sync state (backfill is replaced as a whole); no-op for an unknown origin. */
+  patchSync(origin: string, patch: Partial<PeerSyncState>): Promise<void>;
+}
+
+/** A canonical document obtained authentically from its origin, to be kept in the mirror. */
+export interface MirrorWrite {
+  doc: Challenge;
+  /** The peer's origin; must equal the origin of doc.id. */
+  origin: string;
+  /** The peer's country (allowlist entry). */
+  country: string;
+}
+
+/**
+ * created / updated: stored. stale: we hold an equal or higher revision. withdrawn: we hold it as
+ * withdrawn (final). conflict: the id belongs to a local challenge or another origin (never overwritten).
+ */
+export type MirrorOutcome = "created" | "updated" | "stale" | "withdrawn" | "conflict";
+
+export interface RevisionEntry { id: string; revision: number }
+
+export interface MirrorRepository {
+  /** Applies every write in one atomic batch, in order; an outcome per write. */
+  upsertMany(writes: MirrorWrite[]): Promise<MirrorOutcome[]>;
+  /** Marks mirrored challenges of `origin` withdrawn (gone from listings); returns those newly withdrawn. */
+  withdraw(origin: string, ids: string[], at: string): Promise<StoredChallenge[]>;
+  /** (id, revision) of every live (public, not withdrawn) challenge of an origin, ordered by id. Our own origin gives the local set. */
+  revisions(origin: string): Promise<RevisionEntry[]>;
+  /** Live challenges of an origin ordered by id, starting after `afterId`. */
+  page(origin: string, afterId: string | null, limit: number): Promise<StoredChallenge[]>;
+  /** Deletes every mirrored (keyless) challenge of an origin; returns how many. Never touches local ones. */
+  removeOrigin(origin: string): Promise<number>;
+}

@@ -1,0 +1,99 @@
+// MirrorRepository on SQLite: mirrored challenges live in the challenges table (key NULL, origin =
+// the peer), so the listing, facets and full text serve them like local ones. A batch of writes is
+// one immediate transaction (backfill pages: one commit per page, not per document).
+import type { Challenge } from "../../domain/types";
+import type { MirrorOutcome, MirrorRepository, MirrorWrite, RevisionEntry, StoredChallenge } from "../ports";
+import { CHALLENGE_COLUMNS, facetsOf, fromRow, ftsOf, toParams, type ChallengeRow } from "./challenge-rows";
+import type { Db } from "./database";
+
+interface Held { rid: number; key: string | null; origin: string; version: number; withdrawn_at: string | null; revision: number }
+
+export class SqliteMirrorRepository implements MirrorRepository {
+  private readonly s;
+
+  constructor(private readonly db: Db) {
+    this.s = {
+      held: db.prepare("SELECT rid, key, origin, version, withdrawn_at, json_extract(doc, '$.revision') AS revision FROM challenges WHERE id = ?"),
+      insert: db.prepare(`INSERT INTO challenges (id, key, origin, country, doc, version, withdrawn_at, status, listed, hub,
+          instrument, start_ms, deadline_ms, published_ms, deadline_key, published_key)
+        VALUES (@id, @key, @origin, @country, @doc, @version, @withdrawn_at, @status, @listed, @hub,
+          @instrument, @start_ms, @deadline_ms, @published_ms, @deadline_key, @published_key)`),
+      update: db.prepare(`UPDATE challenges SET country = @country, doc = @doc, version = @version, withdrawn_at = @withdrawn_at,
+          status = @status, listed = @listed, hub = @hub, instrument = @instrument, start_ms = @start_ms, deadline_ms = @deadline_ms,
+          published_ms = @published_ms, deadline_key = @deadline_key, published_key = @published_key
+        WHERE rid = @rid`),
+      withdraw: db.prepare("UPDATE challenges SET withdrawn_at = @at, listed = 0, version = version + 1 WHERE id = @id AND origin = @origin AND key IS NULL AND withdrawn_at IS NULL RETURNING rid"),
+      byRid: db.prepare(`SELECT ${CHALLENGE_COLUMNS} FROM challenges c WHERE c.rid = ?`),
+      deleteFacets: db.prepare("DELETE FROM challenge_facets WHERE rid = ?"),
+      insertFacet: db.prepare("INSERT OR IGNORE INTO challenge_facets (facet, value, rid) VALUES (?, ?, ?)"),
+      deleteFts: db.prepare("DELETE FROM challenges_fts WHERE rowid = ?"),
+      insertFts: db.prepare("INSERT INTO challenges_fts (rowid, title, summary, description, hashtags) VALUES (@rid, @title, @summary, @description, @hashtags)"),
+      revisions: db.prepare("SELECT id, json_extract(doc, '$.revision') AS revision FROM challenges WHERE origin = ? AND listed = 1 ORDER BY id"),
+      pageFirst: db.prepare(`SELECT ${CHALLENGE_COLUMNS} FROM challenges c WHERE c.origin = ? AND c.listed = 1 ORDER BY c.id LIMIT ?`),
+      pageAfter: db.prepare(`SELECT ${CHALLENGE_COLUMNS} FROM challenges c WHERE c.origin = ? AND c.listed = 1 AND c.id > ? ORDER BY c.id LIMIT ?`),
+      originRids: db.prepare("SELECT rid FROM challenges WHERE origin = ? AND key IS NULL"),
+      deleteRid: db.prepare("DELETE FROM challenges WHERE rid = ?"),
+    };
+  }
+
+  async upsertMany(writes: MirrorWrite[]): Promise<MirrorOutcome[]> {
+    return this.db.transaction(() => writes.map((w) => this.upsertOne(w))).immediate();
+  }
+
+  private upsertOne(w: MirrorWrite): MirrorOutcome {
+    const held = this.s.held.get(w.doc.id) as Held | undefined;
+    const next = (version: number): StoredChallenge => ({ id: w.doc.id, key: null, origin: w.origin, country: w.country, doc: w.doc, version, withdrawnAt: null });
+    if (!held) {
+      const rid = Number(this.s.insert.run(toParams(next(1))).lastInsertRowid);
+      this.writeIndexes(rid, next(1));
+      return "created";
+    }
+    if (held.key !== null || held.origin !== w.origin) return "conflict";
+    if (held.withdrawn_at !== null) return "withdrawn";
+    if (held.revision >= w.doc.revision) return "stale";
+    const stored = next(held.version + 1);
+    this.s.update.run({ ...toParams(stored), rid: held.rid });
+    this.s.deleteFacets.run(held.rid);
+    this.s.deleteFts.run(held.rid);
+    this.writeIndexes(held.rid, stored);
+    return "updated";
+  }
+
+  async withdraw(origin: string, ids: string[], at: string): Promise<StoredChallenge[]> {
+    return this.db.transaction(() => {
+      const done: StoredChallenge[] = [];
+      for (const id of ids) {
+        const row = this.s.withdraw.get({ id, origin, at }) as { rid: number } | undefined;
+        if (row) done.push(fromRow(this.s.byRid.get(row.rid) as ChallengeRow));
+      }
+      return done;
+    }).immediate();
+  }
+
+  async revisions(origin: string): Promise<RevisionEntry[]> {
+    return this.s.revisions.all(origin) as RevisionEntry[];
+  }
+
+  async page(origin: string, afterId: string | null, limit: number): Promise<StoredChallenge[]> {
+    const n = Math.max(1, Math.trunc(limit));
+    const rows = (afterId === null ? this.s.pageFirst.all(origin, n) : this.s.pageAfter.all(origin, afterId, n)) as ChallengeRow[];
+    return rows.map(fromRow);
+  }
+
+  async removeOrigin(origin: string): Promise<number> {
+    return this.db.transaction(() => {
+      const rids = (this.s.originRids.all(origin) as { rid: number }[]).map((r) => r.rid);
+      for (const rid of rids) {
+        // Contentless FTS rows are not covered by the facets' ON DELETE CASCADE.
+        this.s.deleteFts.run(rid);
+        this.s.deleteRid.run(rid);
+      }
+      return rids.length;
+    }).immediate();
+  }
+
+  private writeIndexes(rid: number, c: StoredChallenge & { doc: Challenge }): void {
+    for (const f of facetsOf(c)) this.s.insertFacet.run(f.facet, f.value, rid);
+    this.s.insertFts.run({ rid, ...ftsOf(c.doc) });
+  }
+}
