@@ -1,7 +1,7 @@
 // createIpnFederation: everything ActivityPub of an IPN node, wired on one Fedify instance —
 // hub actors, challenge objects and activities, inbox, NodeInfo, delivery settings and the outbox
 // relay — plus the Express middleware that exposes it. The composition root owns the store.
-import { createExponentialBackoffPolicy, createFederation, type Federation } from "@fedify/fedify";
+import { createExponentialBackoffPolicy, createFederation, type Federation, type FederationOptions } from "@fedify/fedify";
 import { getUserAgent } from "@fedify/vocab-runtime";
 import type { RequestHandler } from "express";
 import { fedifyMiddleware } from "../node/http/fedify-adapter";
@@ -27,6 +27,8 @@ export { challengeToNote, challengeToTombstone } from "./challenge-note";
 const log = federationLogger();
 
 export interface IpnFederationOptions {
+  /** Fedify's OpenTelemetry meters (node/ops/fedify-meter.ts turns them into Prometheus counters). */
+  meterProvider?: FederationOptions<void>["meterProvider"];
   /** Public origin, e.g. "https://de.ipn.example" (or http://127.0.0.1:PORT in test mode). */
   origin: string;
   store: Store;
@@ -61,6 +63,7 @@ export function createIpnFederation(options: IpnFederationOptions): IpnFederatio
   const { store } = options;
 
   const federation = createFederation<void>({
+    meterProvider: options.meterProvider,
     kv: store.kv,
     queue: store.queue,
     manuallyStartQueue: options.manuallyStartQueue ?? false,

@@ -26,6 +26,10 @@ export interface Config {
   peers: PeerInput[];
   /** IPN_RECONCILE_CRON: when reconciliation with every peer runs (also once at start). */
   reconcileCron: string;
+  /** Bearer token protecting /metrics (absent: open — block it at the proxy). */
+  metricsToken?: string;
+  /** How long readiness reports 503 before intake stops (lets a load balancer notice; 5000 on Kubernetes). */
+  shutdownDelayMs: number;
   /** True when IPN_ORIGIN was not given and the node runs as a local try-out on http://localhost. */
   localDefaults: boolean;
 }
@@ -42,6 +46,7 @@ const ENV_NAMES: Record<string, string> = {
   country: "IPN_COUNTRY", nodeName: "IPN_NODE_NAME", adminToken: "IPN_ADMIN_TOKEN",
   allowPrivateNetwork: "IPN_ALLOW_PRIVATE_NETWORK", logLevel: "IPN_LOG_LEVEL", role: "IPN_PROCESS_ROLE",
   scheduleCron: "IPN_SCHEDULE_CRON", peers: "IPN_PEERS", reconcileCron: "IPN_RECONCILE_CRON",
+  metricsToken: "IPN_METRICS_TOKEN", shutdownDelayMs: "IPN_SHUTDOWN_DELAY_MS",
 };
 
 const ajv = new Ajv2020({ allErrors: true, strict: true });
@@ -84,6 +89,12 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     scheduleCron: get("IPN_SCHEDULE_CRON") ?? "* * * * *",
     peers: [],
     reconcileCron: get("IPN_RECONCILE_CRON") ?? "*/10 * * * *",
+    metricsToken: get("IPN_METRICS_TOKEN"),
+    shutdownDelayMs: (() => {
+      const v = get("IPN_SHUTDOWN_DELAY_MS");
+      if (v === undefined) return 0;
+      return /^\d+$/.test(v) ? Number(v) : v;
+    })(),
   };
   const peersRaw = get("IPN_PEERS");
   if (peersRaw !== undefined) {
@@ -98,7 +109,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       const field = e.instancePath.slice(1);
       const name = ENV_NAMES[field] ?? field;
       const value = candidate[field];
-      const shown = field === "adminToken" ? "(hidden)" : JSON.stringify(value);
+      const shown = field === "adminToken" || field === "metricsToken" ? "(hidden)" : JSON.stringify(value);
       const hint = (configSchema.properties as Record<string, { description?: string }>)[field]?.description ?? "";
       problems.push(`${name} ${e.message ?? "is invalid"} (got ${shown}) — ${hint}`);
     }

@@ -13,6 +13,11 @@ import { MirrorService } from "./domain/mirror";
 import { PeerService } from "./domain/peers";
 import { warmUpValidators } from "./domain/validation";
 import { createApp } from "./http/app";
+import { healthRouter, watchRunning } from "./http/health";
+import { createMetrics, metricsRouter, type IpnMetrics } from "./http/metrics";
+import { fedifyMeterProvider } from "./ops/fedify-meter";
+import { JobLeases } from "./ops/job-lease";
+import { createGracefulShutdown } from "./ops/shutdown";
 import { createPagesRouter } from "./http/pages/router";
 import { startScheduler, type Scheduler } from "./jobs/scheduler";
 import { getLogger } from "./log";
@@ -43,6 +48,8 @@ export interface RunningNode {
   mirror: MirrorService;
   federation: ReturnType<typeof createIpnFederation>;
   scheduler: Scheduler | null;
+  metrics: IpnMetrics;
+  /** Graceful: readiness turns 503, intake stops, in-flight work finishes, then everything closes in order. */
   close(): Promise<void>;
 }
 
@@ -87,6 +94,7 @@ export async function startNode(config: Config): Promise<RunningNode> {
   const nodeName = config.nodeName ?? new URL(origin).host;
   warmUpValidators(origin.startsWith("http:"));
   const admin = adminToken(config);
+  const metrics = createMetrics({ queueDepth: () => store.queue.getDepth() });
   const federation = createIpnFederation({
     origin,
     store,
@@ -96,18 +104,38 @@ export async function startNode(config: Config): Promise<RunningNode> {
     // explicitly matters: Fedify would otherwise only listen after this process enqueued something.
     manuallyStartQueue: true,
     network: { mirror, nodeName },
+    // Fedify's own delivery and inbox counters, exported as Prometheus metrics.
+    meterProvider: fedifyMeterProvider(metrics),
   });
   const network = federation.network!;
   setKick(() => federation.relay.kick());
   const queueStop = new AbortController();
   let queueDone: Promise<void> = Promise.resolve();
+  let queue: { running(): boolean } | undefined;
   if (config.role !== "web") {
     federation.relay.start();
     // Only processes that work talk to peers; a web process records allowlist changes, and the
     // worker's reconciliation follows and backfills them.
     peers.setHooks(network);
     queueDone = federation.startQueue(queueStop.signal).catch((error) => log.error("queue stopped: {error}", { error }));
+    queue = watchRunning(queueDone);
   }
+
+  const leases = new JobLeases(store.kv);
+  let scheduler: Scheduler | null = null;
+  const shutdown = createGracefulShutdown({
+    server,
+    readinessDelayMs: config.shutdownDelayMs,
+    requestGraceMs: 10_000,
+    hardTimeoutMs: 25_000, // under the CLI's 30 s forced exit
+    steps: [
+      { name: "stop scheduler", run: () => scheduler?.stop() },
+      { name: "release job leases", run: () => leases.close() },
+      { name: "stop relay", run: () => federation.close() },
+      { name: "stop queue listeners", run: async () => { queueStop.abort(); await queueDone; } },
+      { name: "close store", run: () => store.close() },
+    ],
+  });
 
   const app = createApp({
     origin,
@@ -115,6 +143,11 @@ export async function startNode(config: Config): Promise<RunningNode> {
     hubs,
     challenges,
     federation: federation.middleware,
+    early: [
+      metrics.http,
+      healthRouter({ pingStore: () => store.ping(), queueRunning: queue?.running, draining: shutdown.draining }),
+      metricsRouter(metrics.registry, { token: config.metricsToken }),
+    ],
     pages: createPagesRouter({ repos: store, origin, nodeName, country: config.country ?? "" }),
     network: {
       peers,
@@ -128,24 +161,16 @@ export async function startNode(config: Config): Promise<RunningNode> {
   server.on("request", app);
 
   await peers.applyConfigured(config.peers);
-  const scheduler = config.role === "web" ? null : startScheduler([
+  // Several worker processes may share a store: a lease in the store lets one run each job at a time.
+  scheduler = config.role === "web" ? null : startScheduler([
     { name: "challenge-status-clock", cron: config.scheduleCron, run: () => challenges.applyClock() },
     { name: PEER_RECONCILIATION_JOB, cron: config.reconcileCron, run: () => network.reconcileAll() },
-  ]);
+  ].map((job) => leases.guard(job)));
 
-  let closing: Promise<void> | null = null;
-  const close = () => (closing ??= (async () => {
+  const close = async () => {
     log.info("shutting down: stop intake, drain, close the store");
-    server.closeIdleConnections?.();
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    await scheduler?.stop();
-    await federation.close();
-    queueStop.abort();
-    await queueDone;
-    server.closeAllConnections?.();
-    await closed;
-    await store.close();
-  })());
+    await shutdown.run("close");
+  };
 
-  return { listenUrl, origin, adminToken: admin.token, adminTokenFile: admin.file, store, hubs, challenges, peers, mirror, federation, scheduler, close };
+  return { listenUrl, origin, adminToken: admin.token, adminTokenFile: admin.file, store, hubs, challenges, peers, mirror, federation, scheduler, metrics, close };
 }

@@ -3,12 +3,12 @@
 // own body parser; HTML pages answer browsers on the same URLs; one error boundary ends the chain.
 import express, { type ErrorRequestHandler, type RequestHandler } from "express";
 import helmet from "helmet";
-import { randomUUID } from "node:crypto";
 import type { ChallengeService } from "../domain/challenges.service";
 import type { HubService } from "../domain/hubs.service";
 import { getCodeList, getSchema } from "../domain/validation";
 import configSchema from "../../schemas/config.schema.json";
 import { getLogger } from "../log";
+import { requestContext, requestIdOf } from "../ops/request-context";
 import { Authenticator } from "./auth";
 import { challengesRouter } from "./api/challenges.routes";
 import { hubsRouter } from "./api/hubs.routes";
@@ -30,8 +30,10 @@ export interface AppDeps {
   federation: RequestHandler;
   /** HTML pages, after Fedify (same URLs, content negotiation). */
   pages: RequestHandler;
-  /** Extra routers (health, metrics …) mounted before the pages. */
+  /** Extra routers mounted before the pages. */
   extra?: RequestHandler[];
+  /** Mounted right after the request id, before helmet and Fedify: metrics middleware, /healthz, /readyz, /metrics. */
+  early?: RequestHandler[];
   /** Node-to-node network: the allowlist (admin) and the sync API peers read. */
   network?: { peers: PeerService; sync: SyncSource };
 }
@@ -42,18 +44,21 @@ export function createApp(deps: AppDeps): express.Express {
   app.set("etag", false);
   app.set("query parser", "extended");
 
+  app.use(requestContext());
   app.use((req, res, next) => {
-    const id = req.get("x-request-id")?.slice(0, 100) || randomUUID();
-    res.set("X-Request-Id", id);
+    const id = requestIdOf(res)!;
     const started = process.hrtime.bigint();
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const path = req.originalUrl.split("?")[0]!;
       const rounded = Math.round(ms * 10) / 10;
-      log.info(`${req.method} ${path} ${res.statusCode} ${rounded}ms`, { requestId: id, method: req.method, path, status: res.statusCode, ms: rounded });
+      // Probes and scrapes every few seconds would drown the access log.
+      const quiet = path === "/healthz" || path === "/readyz" || path === "/metrics";
+      log[quiet ? "debug" : "info"](`${req.method} ${path} ${res.statusCode} ${rounded}ms`, { requestId: id, method: req.method, path, status: res.statusCode, ms: rounded });
     });
     next();
   });
+  for (const h of deps.early ?? []) app.use(h);
 
   app.use(helmet({
     contentSecurityPolicy: {
