@@ -5,14 +5,10 @@ import type { Store } from "./store";
 import { createMongoStore } from "./mongo";
 import { createSqliteStore } from "./sqlite";
 
+import type { QueueTuning } from "./leased-queue";
+
 /** Queue tuning every back end understands (the contract tests use short leases and grace periods). */
-export interface QueueTuning {
-  workers?: number;
-  pollIntervalMs?: number;
-  leaseMs?: number;
-  retryDelayMs?: number;
-  shutdownGraceMs?: number;
-}
+export type { QueueTuning };
 
 export interface OpenStoreOptions {
   /** "sqlite:/abs/path.db", "sqlite:rel/path.db", "sqlite::memory:", a bare file path, or "mongodb://host/db". */

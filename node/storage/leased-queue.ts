@@ -1,0 +1,194 @@
+// The worker machinery shared by the SQLite and MongoDB message queues: concurrency inside the queue
+// (`workers`; never ParallelMessageQueue, which acknowledges when a slot starts — pitfall P9), leases
+// renewed while a handler runs, acknowledgement only after the handler resolved (at-least-once),
+// release with a delay when it threw, hand-back of unfinished messages on shutdown, and in-process
+// wake-ups plus polling. Each store supplies the five storage operations: insert, claim, renew,
+// ack, release (and what is due next).
+import type {
+  MessageQueue, MessageQueueDepth, MessageQueueEnqueueOptions, MessageQueueListenOptions,
+} from "@fedify/fedify";
+
+export interface QueueTuning {
+  /** Concurrent handlers per listen() (default 4). */
+  workers?: number;
+  /** Idle re-check interval: picks up other processes' messages and expired leases (default 1000). */
+  pollIntervalMs?: number;
+  /** A claimed message whose worker stopped renewing the lease is redelivered after this (default 60 s). */
+  leaseMs?: number;
+  /** After a handler threw, the message is retried this much later (default 5 s). */
+  retryDelayMs?: number;
+  /** On abort, how long to wait for running handlers before releasing their messages (default 10 s). */
+  shutdownGraceMs?: number;
+}
+
+type Handler = (message: unknown) => Promise<void> | void;
+
+/** In-process wake-up across every queue instance on the same database (SQLite has no NOTIFY; FerretDB no change streams). */
+const wakers = new Map<unknown, Set<() => void>>();
+
+export abstract class LeasedMessageQueue<Job> implements MessageQueue {
+  readonly nativeRetrial = false;
+  protected readonly workers: number;
+  protected readonly pollMs: number;
+  protected readonly leaseMs: number;
+  protected readonly retryMs: number;
+  protected readonly graceMs: number;
+  private readonly listeners = new Set<{ abort: AbortController; done: Promise<void> }>();
+  protected closed = false;
+
+  /** `wakeKey` identifies the database, so enqueues wake idle workers of every instance on it. */
+  constructor(private readonly wakeKey: unknown, opts: QueueTuning = {}) {
+    this.workers = Math.max(1, Math.trunc(opts.workers ?? 4));
+    this.pollMs = Math.max(10, opts.pollIntervalMs ?? 1000);
+    this.leaseMs = Math.max(100, opts.leaseMs ?? 60_000);
+    this.retryMs = Math.max(0, opts.retryDelayMs ?? 5000);
+    this.graceMs = Math.max(0, opts.shutdownGraceMs ?? 10_000);
+  }
+
+  /** Stores serialized messages, due at `at` (epoch ms). */
+  protected abstract insert(messages: readonly string[], orderingKey: string | null, at: number): Promise<void>;
+  /** Leases the next due message whose ordering key is free, or returns undefined. Atomic across processes. */
+  protected abstract claim(now: number): Promise<Job | undefined>;
+  protected abstract payload(job: Job): string;
+  /** Extends our lease to `until` (epoch ms), if it is still ours. */
+  protected abstract renew(job: Job, until: number): Promise<void>;
+  /** Deletes the message (the handler succeeded), if our lease is still current. */
+  protected abstract ack(job: Job): Promise<void>;
+  /** Ends our lease; the message is due again at `at` (epoch ms). */
+  protected abstract release(job: Job, at: number): Promise<void>;
+  /** When the next delayed message becomes due (epoch ms), or null. */
+  protected abstract nextDue(now: number): Promise<number | null>;
+  /** True when the underlying connection is gone for good (stop the workers). */
+  protected abstract storeClosed(): boolean;
+  abstract getDepth(): Promise<MessageQueueDepth>;
+
+  async enqueue(message: unknown, options?: MessageQueueEnqueueOptions): Promise<void> {
+    return this.enqueueMany([message], options);
+  }
+
+  async enqueueMany(messages: readonly unknown[], options?: MessageQueueEnqueueOptions): Promise<void> {
+    if (messages.length === 0) return;
+    const delay = Math.max(0, options?.delay?.total("millisecond") ?? 0);
+    await this.insert(messages.map((m) => JSON.stringify(m)), options?.orderingKey ?? null, Date.now() + delay);
+    // Idle workers recompute their sleep: run it now, or wake up when the delay ends.
+    this.wake();
+  }
+
+  /** Never rejects; resolves once the signal aborted and running handlers finished (or were released). */
+  async listen(handler: Handler, options: MessageQueueListenOptions = {}): Promise<void> {
+    if (this.closed || options.signal?.aborted) return;
+    const abort = new AbortController();
+    const forward = () => abort.abort();
+    options.signal?.addEventListener("abort", forward, { once: true });
+    const done = Promise.all(Array.from({ length: this.workers }, () => this.worker(handler, abort.signal)))
+      .then(() => undefined, () => undefined);
+    const entry = { abort, done };
+    this.listeners.add(entry);
+    try {
+      await done;
+    } finally {
+      this.listeners.delete(entry);
+      options.signal?.removeEventListener("abort", forward);
+    }
+  }
+
+  /** Stops every listen() of this instance and waits for them. Idempotent. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const running = [...this.listeners];
+    for (const l of running) l.abort.abort();
+    await Promise.all(running.map((l) => l.done));
+  }
+
+  private async worker(handler: Handler, signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      let job: Job | undefined;
+      try {
+        job = await this.claim(Date.now());
+      } catch {
+        // Busy or unreachable database, or it was closed under us: back off and try again.
+        if (this.closed || this.storeClosed()) return;
+        await this.idle(signal, this.pollMs);
+        continue;
+      }
+      if (job !== undefined && signal.aborted) {
+        const claimed = job;
+        await this.safely(() => this.release(claimed, Date.now()));
+        return;
+      }
+      if (job !== undefined) await this.run(job, handler, signal);
+      else await this.idle(signal, await this.idleMs());
+    }
+  }
+
+  private async run(job: Job, handler: Handler, signal: AbortSignal): Promise<void> {
+    const renew = setInterval(() => void this.safely(() => this.renew(job, Date.now() + this.leaseMs)), this.leaseMs / 3);
+    renew.unref();
+    let handedBack = false;
+    const work = Promise.resolve()
+      .then(() => handler(JSON.parse(this.payload(job))))
+      .then(
+        () => this.safely(() => this.ack(job)),
+        () => (handedBack ? undefined : this.safely(() => this.releaseAndWake(job, Date.now() + this.retryMs))),
+      )
+      .finally(() => clearInterval(renew));
+    const outcome = await new Promise<"done" | "grace">((resolve) => {
+      let graceTimer: NodeJS.Timeout | undefined;
+      const onAbort = () => { graceTimer = setTimeout(() => resolve("grace"), this.graceMs); };
+      void work.then(() => {
+        signal.removeEventListener("abort", onAbort);
+        clearTimeout(graceTimer);
+        resolve("done");
+      });
+      if (signal.aborted) onAbort(); else signal.addEventListener("abort", onAbort, { once: true });
+    });
+    if (outcome === "grace") {
+      // Shutting down and the handler is still running: hand the message back now rather than make
+      // another worker wait for the lease; a late ack or release no longer matches our lease.
+      clearInterval(renew);
+      handedBack = true;
+      await this.safely(() => this.releaseAndWake(job, Date.now()));
+    }
+  }
+
+  private async releaseAndWake(job: Job, at: number): Promise<void> {
+    await this.release(job, at);
+    this.wake();
+  }
+
+  private wake(): void {
+    for (const wake of [...(wakers.get(this.wakeKey) ?? [])]) wake();
+  }
+
+  private async idleMs(): Promise<number> {
+    const now = Date.now();
+    const next = await this.safely(() => this.nextDue(now));
+    return next ? Math.min(this.pollMs, Math.max(1, next - now)) : this.pollMs;
+  }
+
+  private idle(signal: AbortSignal, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const set = wakers.get(this.wakeKey) ?? new Set<() => void>();
+      wakers.set(this.wakeKey, set);
+      const done = () => {
+        clearTimeout(timer);
+        set.delete(done);
+        if (set.size === 0 && wakers.get(this.wakeKey) === set) wakers.delete(this.wakeKey);
+        signal.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      set.add(done);
+      signal.addEventListener("abort", done, { once: true });
+    });
+  }
+
+  /** Bookkeeping after a handler must never crash a worker (e.g. the database is closing). */
+  private async safely<T>(fn: () => T | Promise<T>): Promise<T | undefined> {
+    try {
+      return await fn();
+    } catch {
+      return undefined;
+    }
+  }
+}
