@@ -71,7 +71,7 @@ start() {
   mkdir -p "$STATE/data"
   nohup "$BIN" --handler=sqlite --sqlite-url="file:$STATE/data/" \
     --listen-addr="127.0.0.1:$port" --debug-addr="127.0.0.1:$debug" \
-    --telemetry=disable --log-level=warn >"$STATE/ferretdb.log" 2>&1 &
+    --telemetry=disable --log-level=warn --state-dir="$STATE" >"$STATE/ferretdb.log" 2>&1 &
   echo $! >"$STATE/ferretdb.pid"
   for _ in $(seq 1 300); do
     if port_open "$port"; then

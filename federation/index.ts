@@ -17,11 +17,13 @@ import type { MirrorService } from "../node/domain/mirror";
 import { nodeInfoLinksHandler } from "./network/discovery";
 import { createInstanceActorProvider, INSTANCE_IDENTIFIER } from "./network/instance-actor";
 import { PeerNetwork } from "./network/peer-network";
+import { createAggregator, type Aggregator } from "./aggregator";
 import { createOutboxRelay, type OutboxRelay } from "./relay";
 import { checkRoutesMatchUris, isInboxPath, routes } from "./routes";
 
 export type { OutboxRelay } from "./relay";
 export type { PeerNetwork } from "./network/peer-network";
+export type { Aggregator } from "./aggregator";
 export { challengeToNote, challengeToTombstone } from "./challenge-note";
 
 const log = federationLogger();
@@ -41,6 +43,8 @@ export interface IpnFederationOptions {
   relayPollMs?: number;
   /** Node-to-node replication: the instance actor, peers' follows, the mirror (issue 3). */
   network?: { mirror: MirrorService; nodeName: string };
+  /** IPN_ROLE=aggregator: topic and country feed actors that boost mirrored challenges (ADR 0007). Needs `network`. */
+  aggregator?: boolean;
 }
 
 export interface IpnFederation {
@@ -53,6 +57,8 @@ export interface IpnFederation {
   startQueue(signal: AbortSignal): Promise<void>;
   /** Node-to-node replication, when options.network was given. */
   network: PeerNetwork | null;
+  /** The feed actors of an aggregator, when options.aggregator was set. */
+  aggregator: Aggregator | null;
   /** Stops the relay (the store is closed by its owner). */
   close(): Promise<void>;
 }
@@ -97,7 +103,11 @@ export function createIpnFederation(options: IpnFederationOptions): IpnFederatio
   const network = options.network
     ? new PeerNetwork({ federation, repos: store, mirror: options.network.mirror, origin, allowPrivateNetwork: options.allowPrivateNetwork, userAgent })
     : null;
+  const aggregator = options.network && options.aggregator
+    ? createAggregator({ federation, kv: store.kv, repos: store, mirror: options.network.mirror, origin, nodeName: options.network.nodeName })
+    : null;
   const providers = options.network ? [createInstanceActorProvider({ origin, name: options.network.nodeName })] : [];
+  if (aggregator) providers.push(aggregator.provider);
   registerHubActors(federation, { repos: store, keys, providers });
   registerObjectDispatchers(federation, { repos: store, origin });
   registerInbox(federation, {
@@ -105,10 +115,11 @@ export function createIpnFederation(options: IpnFederationOptions): IpnFederatio
     allowPrivateNetwork: options.allowPrivateNetwork,
     network: network
       ? {
-        isFollowable: (identifier) => identifier === INSTANCE_IDENTIFIER,
+        isFollowable: (identifier) => identifier === INSTANCE_IDENTIFIER || (aggregator?.isFollowable(identifier) ?? false),
         received: (kind, actorId, objectId) => network.received(kind, actorId, objectId),
         deleted: (actorId, objectId) => network.deleted(actorId, objectId),
         followAnswered: (actorId, accepted) => network.followAnswered(actorId, accepted),
+        forward: aggregator ? (ctx, activity) => aggregator.forward(ctx, activity) : undefined,
       }
       : undefined,
   });
@@ -127,10 +138,12 @@ export function createIpnFederation(options: IpnFederationOptions): IpnFederatio
     middleware: wellKnown ? (req, res, next) => wellKnown(req, res, () => fedify(req, res, next)) : fedify,
     relay,
     network,
+    aggregator,
     startQueue: (signal) => federation.startQueue(undefined, { signal }),
     close: async () => {
       await relay.stop();
       await network?.close();
+      await aggregator?.close();
     },
   };
 }

@@ -3,7 +3,7 @@
 import path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import configSchema from "../schemas/config.schema.json";
-import { parsePeerList, type PeerInput } from "./domain/peers";
+import { AGGREGATOR_COUNTRY, parsePeerList, type PeerInput } from "./domain/peers";
 
 export interface Config {
   port: number;
@@ -21,6 +21,8 @@ export interface Config {
   allowPrivateNetwork: boolean;
   logLevel: "debug" | "info" | "warning" | "error";
   role: "all" | "web" | "worker";
+  /** IPN_ROLE: a member state's node (default) or the Commission's EEA-wide aggregator (ADR 0007). */
+  nodeRole: "national" | "aggregator";
   scheduleCron: string;
   /** IPN_PEERS: allowlisted peer nodes from the configuration (more can be added through the API). */
   peers: PeerInput[];
@@ -44,7 +46,7 @@ export class ConfigError extends Error {
 const ENV_NAMES: Record<string, string> = {
   port: "PORT", host: "IPN_HOST", origin: "IPN_ORIGIN", dataDir: "IPN_DATA_DIR", store: "IPN_STORE",
   country: "IPN_COUNTRY", nodeName: "IPN_NODE_NAME", adminToken: "IPN_ADMIN_TOKEN",
-  allowPrivateNetwork: "IPN_ALLOW_PRIVATE_NETWORK", logLevel: "IPN_LOG_LEVEL", role: "IPN_PROCESS_ROLE",
+  allowPrivateNetwork: "IPN_ALLOW_PRIVATE_NETWORK", logLevel: "IPN_LOG_LEVEL", role: "IPN_PROCESS_ROLE", nodeRole: "IPN_ROLE",
   scheduleCron: "IPN_SCHEDULE_CRON", peers: "IPN_PEERS", reconcileCron: "IPN_RECONCILE_CRON",
   metricsToken: "IPN_METRICS_TOKEN", shutdownDelayMs: "IPN_SHUTDOWN_DELAY_MS",
 };
@@ -86,6 +88,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     allowPrivateNetwork: allowExplicit ?? localDefaults,
     logLevel: get("IPN_LOG_LEVEL") ?? "info",
     role: get("IPN_PROCESS_ROLE") ?? "all",
+    nodeRole: get("IPN_ROLE")?.toLowerCase() ?? "national",
     scheduleCron: get("IPN_SCHEDULE_CRON") ?? "* * * * *",
     peers: [],
     reconcileCron: get("IPN_RECONCILE_CRON") ?? "*/10 * * * *",
@@ -113,6 +116,11 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       const hint = (configSchema.properties as Record<string, { description?: string }>)[field]?.description ?? "";
       problems.push(`${name} ${e.message ?? "is invalid"} (got ${shown}) — ${hint}`);
     }
+  }
+
+  // The aggregator serves the whole EEA: "EU" (or no country) is its country, and only its.
+  if (candidate.country === AGGREGATOR_COUNTRY && candidate.nodeRole !== "aggregator") {
+    problems.push(`IPN_COUNTRY ${AGGREGATOR_COUNTRY} is for the aggregator only (IPN_ROLE=aggregator); a national node serves one EEA member state`);
   }
 
   if (problems.length === 0) {

@@ -10,7 +10,7 @@ import type { Config } from "./config";
 import { ChallengeService } from "./domain/challenges.service";
 import { HubService } from "./domain/hubs.service";
 import { MirrorService } from "./domain/mirror";
-import { PeerService } from "./domain/peers";
+import { AGGREGATOR_COUNTRY, PeerService } from "./domain/peers";
 import { warmUpValidators } from "./domain/validation";
 import { createApp } from "./http/app";
 import { healthRouter, watchRunning } from "./http/health";
@@ -25,6 +25,13 @@ import { openStore } from "./storage/open-store";
 import type { Store } from "./storage/store";
 import { createIpnFederation } from "../federation";
 import { INSTANCE_IDENTIFIER } from "../federation/network/instance-actor";
+import { FEEDS, feedLabel } from "../federation/aggregator";
+
+/** The aggregator's feed actors as the pages list them. */
+function feedDirectory(origin: string) {
+  const host = new URL(origin).host;
+  return FEEDS.map((f) => ({ kind: f.kind, handle: `@${f.handle}@${host}`, actorUrl: new URL(f.path, origin).href, label: feedLabel(f) }));
+}
 
 const log = getLogger(["ipn", "node"]);
 
@@ -104,6 +111,7 @@ export async function startNode(config: Config): Promise<RunningNode> {
     // explicitly matters: Fedify would otherwise only listen after this process enqueued something.
     manuallyStartQueue: true,
     network: { mirror, nodeName },
+    aggregator: config.nodeRole === "aggregator",
     // Fedify's own delivery and inbox counters, exported as Prometheus metrics.
     meterProvider: fedifyMeterProvider(metrics),
   });
@@ -148,7 +156,13 @@ export async function startNode(config: Config): Promise<RunningNode> {
       healthRouter({ pingStore: () => store.ping(), queueRunning: queue?.running, draining: shutdown.draining }),
       metricsRouter(metrics.registry, { token: config.metricsToken }),
     ],
-    pages: createPagesRouter({ repos: store, origin, nodeName, country: config.country ?? "" }),
+    pages: createPagesRouter({
+      repos: store, origin, nodeName,
+      country: config.country === AGGREGATOR_COUNTRY ? "" : config.country ?? "",
+      // Public sync status: which nodes this one mirrors and how current each copy is (ADR 0007).
+      peers: () => peers.list(),
+      feeds: federation.aggregator ? feedDirectory(origin) : undefined,
+    }),
     network: {
       peers,
       sync: {

@@ -1,3 +1,5 @@
+import type { InboxContext } from "@fedify/fedify";
+import type { Activity } from "@fedify/vocab";
 import type { Repositories } from "../../node/storage/ports";
 import type { Resolver } from "../safe-fetch";
 
@@ -8,6 +10,8 @@ export interface NetworkInbox {
   received(kind: "Create" | "Update" | "Announce", actorId: URL | null, objectId: URL | null): Promise<void>;
   deleted(actorId: URL | null, objectId: URL | null): Promise<void>;
   followAnswered(actorId: URL, accepted: boolean): Promise<void>;
+  /** After an Update or Delete was applied: the aggregator forwards it to its feeds' followers (ADR 0007). */
+  forward?(ctx: InboxContext<void>, activity: Activity): Promise<void>;
 }
 
 export interface InboxDeps {

@@ -20,9 +20,15 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): vo
     .on(Undo, (ctx, undo) => handleUndo(deps, ctx, undo))
     // Node-to-node mirroring (origin rules in federation/network/peer-network.ts).
     .on(Create, async (_ctx, a) => deps.network?.received("Create", a.actorId, a.objectId))
-    .on(Update, async (_ctx, a) => deps.network?.received("Update", a.actorId, a.objectId))
+    .on(Update, async (ctx, a) => {
+      await deps.network?.received("Update", a.actorId, a.objectId);
+      await deps.network?.forward?.(ctx, a);
+    })
     .on(Announce, async (_ctx, a) => deps.network?.received("Announce", a.actorId, a.objectId))
-    .on(Delete, async (_ctx, a) => deps.network?.deleted(a.actorId, a.objectId))
+    .on(Delete, async (ctx, a) => {
+      await deps.network?.deleted(a.actorId, a.objectId);
+      await deps.network?.forward?.(ctx, a);
+    })
     .on(Accept, async (_ctx, a) => { if (a.actorId) await deps.network?.followAnswered(a.actorId, true); })
     .on(Reject, async (_ctx, a) => { if (a.actorId) await deps.network?.followAnswered(a.actorId, false); })
     // Everything else (Like, Announce of our challenges, Delete of remote accounts …) is accepted

@@ -104,7 +104,7 @@ export async function startMongoWireServer(opts: { own?: boolean } = {}): Promis
     const proc = spawn(binary, [
       "--handler=sqlite", `--sqlite-url=file:${dataDir}/`,
       `--listen-addr=127.0.0.1:${port}`, `--debug-addr=127.0.0.1:${debugPort}`,
-      "--telemetry=disable", "--log-level=warn",
+      "--telemetry=disable", "--log-level=warn", `--state-dir=${state}`,
     ], { stdio: ["ignore", log, log] });
     fs.closeSync(log);
     child = proc;

@@ -2,7 +2,7 @@
 // URLs get AS2 from Fedify; everything Fedify passes on (browsers, and also unknown or draft
 // objects it does not serve) lands here, so this router decides 404/410 on its own.
 import express, { type Response } from "express";
-import type { ListingPage, Repositories, StoredChallenge } from "../../storage/ports";
+import type { ListingPage, PeerRecord, Repositories, StoredChallenge } from "../../storage/ports";
 import { InvalidCursorError } from "../../storage/ports";
 import { CHALLENGE_STATUSES, FOCUS_AREAS } from "../../domain/types";
 import { lastSegment, paths, uri } from "../../domain/uris";
@@ -15,6 +15,7 @@ import { html, type SafeHtml } from "./html";
 import { hubBody, hubHead } from "./hub-page";
 import { layout, type SiteInfo } from "./layout";
 import { filterForm, listingBody } from "./listing-page";
+import { type FeedEntry, feedsBody, peersBody } from "./network-page";
 import { stylesheet, STYLESHEET_PATH } from "./stylesheet";
 
 export interface PagesDeps {
@@ -24,6 +25,10 @@ export interface PagesDeps {
   nodeName: string;
   /** ISO 3166-1 alpha-2 of the node ("" when not configured). */
   country: string;
+  /** The allowlisted peers with their sync state (the public /peers page). */
+  peers?: () => Promise<PeerRecord[]>;
+  /** The aggregator's topic and country actors (the /feeds page); absent on national nodes. */
+  feeds?: readonly FeedEntry[];
 }
 
 const PUBLIC_STATUSES = CHALLENGE_STATUSES.filter((s) => s !== "draft");
@@ -102,6 +107,27 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
       body: listingBody({ raw, query: parsed.query, page, hubs, origin }),
     });
   });
+
+  if (deps.peers) {
+    const list = deps.peers;
+    router.get("/peers", async (_req, res) => {
+      // Sync figures change by the minute: never cached by a proxy.
+      res.set("Cache-Control", "no-store");
+      send(res, 200, { title: "Peer nodes and sync status", body: peersBody(await list()) });
+    });
+  }
+
+  if (deps.feeds) {
+    const feeds = deps.feeds;
+    router.get("/feeds", (_req, res) => send(res, 200, { title: "Follow challenges from the fediverse", body: feedsBody(feeds) }));
+    // A browser opening a feed actor's IRI (ActivityPub clients get the actor from Fedify) sees its listing.
+    const known = new Set(feeds.map((f) => new URL(f.actorUrl).pathname));
+    router.get(["/topics/:code", "/countries/:code"], (req, res, next) => {
+      if (!known.has(req.path)) return next();
+      const code = String(req.params.code);
+      res.redirect(302, req.path.startsWith("/topics/") ? `/?focusArea=${code}` : `/?country=${code.toUpperCase()}`);
+    });
+  }
 
   router.get("/hubs/:handle", async (req, res) => {
     const handle = String(req.params.handle);

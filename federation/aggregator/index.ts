@@ -1,0 +1,50 @@
+// The aggregator role (IPN_ROLE=aggregator, ADR 0007): the feed actors (topic and country), their
+// Announces, and the forwarding of hub-signed edits and deletions to their followers. Following the
+// national nodes and listing their challenges is the ordinary peer machinery of every node.
+import type { Federation, InboxContext, KvStore } from "@fedify/fedify";
+import { Announce, type Activity } from "@fedify/vocab";
+import type { MirrorService } from "../../node/domain/mirror";
+import type { Repositories } from "../../node/storage/ports";
+import type { ActorProvider } from "../network/actor-provider";
+import { ANNOUNCE_ROUTE, FeedAnnouncer } from "./announcer";
+import { createFeedActorProvider, feedOf } from "./feed-actors";
+
+export { COUNTRY_FEEDS, FEEDS, TOPIC_FEEDS, feedLabel, feedsFor, type Feed } from "./feed-actors";
+export type { FeedAnnouncer } from "./announcer";
+
+export interface AggregatorOptions {
+  federation: Federation<void>;
+  kv: KvStore;
+  repos: Repositories;
+  mirror: MirrorService;
+  origin: string;
+  nodeName: string;
+}
+
+export interface Aggregator {
+  /** Registered with the hub actor dispatcher (federation/actors.ts). */
+  provider: ActorProvider;
+  /** Feed actors accept follows automatically (federation/inbox/follow.ts). */
+  isFollowable(identifier: string): boolean;
+  announcer: FeedAnnouncer;
+  /** Forwards a verified Update/Delete of a boosted challenge to the feeds' followers. */
+  forward(ctx: InboxContext<void>, activity: Activity): Promise<void>;
+  /** Stops reacting to the mirror and waits for pending Announces to be queued. */
+  close(): Promise<void>;
+}
+
+export function createAggregator(o: AggregatorOptions): Aggregator {
+  const announcer = new FeedAnnouncer({ federation: o.federation, kv: o.kv, repos: o.repos, origin: o.origin });
+  o.federation.setObjectDispatcher(Announce, ANNOUNCE_ROUTE, (_ctx, values) => announcer.dispatch(values.feed, values.announce));
+  const unsubscribe = o.mirror.onChange((change) => announcer.onMirrorChange(change));
+  return {
+    provider: createFeedActorProvider({ origin: o.origin, nodeName: o.nodeName }),
+    isFollowable: (identifier) => feedOf(identifier) !== undefined,
+    announcer,
+    forward: (ctx, activity) => announcer.forward(ctx, activity),
+    async close() {
+      unsubscribe();
+      await announcer.idle();
+    },
+  };
+}
