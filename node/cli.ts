@@ -40,7 +40,7 @@ async function start(): Promise<void> {
   const tokenHint = node.adminTokenFile ? `$(cat ${node.adminTokenFile})` : "$IPN_ADMIN_TOKEN";
   console.log([
     ``,
-    `IPN node (${cfg.role}) listening on ${node.listenUrl}`,
+    `IPN ${cfg.nodeRole} node (process role: ${cfg.role}) listening on ${node.listenUrl}`,
     `  public origin: ${node.origin}${cfg.allowPrivateNetwork ? "   [test/demo mode: private network allowed, not for production]" : ""}`,
     `  store:         ${cfg.store}`,
     node.adminTokenFile ? `  admin token:   kept in ${node.adminTokenFile} (set IPN_ADMIN_TOKEN to choose your own)` : `  admin token:   from IPN_ADMIN_TOKEN`,

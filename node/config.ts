@@ -28,6 +28,8 @@ export interface Config {
   peers: PeerInput[];
   /** IPN_RECONCILE_CRON: when reconciliation with every peer runs (also once at start). */
   reconcileCron: string;
+  /** How long a worker's claim on a queue message lasts before another worker may take it over (renewed while it works). */
+  queueLeaseMs: number;
   /** Bearer token protecting /metrics (absent: open — block it at the proxy). */
   metricsToken?: string;
   /** How long readiness reports 503 before intake stops (lets a load balancer notice; 5000 on Kubernetes). */
@@ -48,7 +50,7 @@ const ENV_NAMES: Record<string, string> = {
   country: "IPN_COUNTRY", nodeName: "IPN_NODE_NAME", adminToken: "IPN_ADMIN_TOKEN",
   allowPrivateNetwork: "IPN_ALLOW_PRIVATE_NETWORK", logLevel: "IPN_LOG_LEVEL", role: "IPN_PROCESS_ROLE", nodeRole: "IPN_ROLE",
   scheduleCron: "IPN_SCHEDULE_CRON", peers: "IPN_PEERS", reconcileCron: "IPN_RECONCILE_CRON",
-  metricsToken: "IPN_METRICS_TOKEN", shutdownDelayMs: "IPN_SHUTDOWN_DELAY_MS",
+  metricsToken: "IPN_METRICS_TOKEN", queueLeaseMs: "IPN_QUEUE_LEASE_MS", shutdownDelayMs: "IPN_SHUTDOWN_DELAY_MS",
 };
 
 const ajv = new Ajv2020({ allErrors: true, strict: true });
@@ -93,6 +95,11 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     peers: [],
     reconcileCron: get("IPN_RECONCILE_CRON") ?? "*/10 * * * *",
     metricsToken: get("IPN_METRICS_TOKEN"),
+    queueLeaseMs: (() => {
+      const v = get("IPN_QUEUE_LEASE_MS");
+      if (v === undefined) return 60_000;
+      return /^\d+$/.test(v) ? Number(v) : v;
+    })(),
     shutdownDelayMs: (() => {
       const v = get("IPN_SHUTDOWN_DELAY_MS");
       if (v === undefined) return 0;

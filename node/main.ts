@@ -12,7 +12,7 @@ import { HubService } from "./domain/hubs.service";
 import { MirrorService } from "./domain/mirror";
 import { AGGREGATOR_COUNTRY, PeerService } from "./domain/peers";
 import { warmUpValidators } from "./domain/validation";
-import { createApp } from "./http/app";
+import { createApp, createOperationsApp } from "./http/app";
 import { healthRouter, watchRunning } from "./http/health";
 import { createMetrics, metricsRouter, type IpnMetrics } from "./http/metrics";
 import { fedifyMeterProvider } from "./ops/fedify-meter";
@@ -73,7 +73,7 @@ function adminToken(config: Config): { token: string; file: string | null } {
 
 export async function openServices(config: Config, origin: string) {
   mkdirSync(config.dataDir, { recursive: true });
-  const store = await openStore({ url: config.store });
+  const store = await openStore({ url: config.store, queue: { leaseMs: config.queueLeaseMs } });
   const hubs = new HubService({ hubs: store.hubs, origin });
   let kick = () => {};
   const challenges = new ChallengeService({ challenges: store.challenges, hubs: store.hubs, origin, onActivity: () => kick() });
@@ -145,17 +145,19 @@ export async function startNode(config: Config): Promise<RunningNode> {
     ],
   });
 
-  const app = createApp({
+  const operations = [
+    metrics.http,
+    healthRouter({ pingStore: () => store.ping(), queueRunning: queue?.running, draining: shutdown.draining }),
+    metricsRouter(metrics.registry, { token: config.metricsToken }),
+  ];
+  // A worker answers only probes and metrics: the API, pages and inbox are the web processes' job.
+  const app = config.role === "worker" ? createOperationsApp(operations) : createApp({
     origin,
     adminToken: admin.token,
     hubs,
     challenges,
     federation: federation.middleware,
-    early: [
-      metrics.http,
-      healthRouter({ pingStore: () => store.ping(), queueRunning: queue?.running, draining: shutdown.draining }),
-      metricsRouter(metrics.registry, { token: config.metricsToken }),
-    ],
+    early: operations,
     pages: createPagesRouter({
       repos: store, origin, nodeName,
       country: config.country === AGGREGATOR_COUNTRY ? "" : config.country ?? "",

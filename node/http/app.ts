@@ -115,6 +115,17 @@ export function createApp(deps: AppDeps): express.Express {
   return app;
 }
 
+/** What a worker process serves: request ids, probes and metrics, and a clear 404 for everything else. */
+export function createOperationsApp(operations: RequestHandler[]): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(requestContext());
+  for (const h of operations) app.use(h);
+  app.use((req, res) => sendProblem(res, problem(404, `this is a worker process: it serves /healthz, /readyz and /metrics only (not ${req.path})`)));
+  app.use(errorBoundary);
+  return app;
+}
+
 /** Maps every thrown error to a problem; 5xx never echo internals. */
 const errorBoundary: ErrorRequestHandler = (err, req, res, _next) => {
   if (res.headersSent) return;

@@ -75,7 +75,8 @@ export async function startFanOutScenario(mongo: MongoWireServer, opts: { follow
       },
       async startWorker(name) {
         // Same node, same public origin: the worker signs and addresses as the web process's origin.
-        const worker = await spawnNode({ name, role: "worker", store: storeUrl, origin: web.listenUrl });
+        // A short queue lease: a killed worker's deliveries come back after 5 s rather than a minute.
+        const worker = await spawnNode({ name, role: "worker", store: storeUrl, origin: web.listenUrl, env: { IPN_QUEUE_LEASE_MS: "5000" } });
         processes.push(worker);
         return worker;
       },

@@ -50,8 +50,12 @@ it("delivers to every follower after the worker is killed mid-fan-out; the web p
   const second = await scenario.startWorker("worker-2");
   // A worker serves no public traffic but answers its probes on its own port: it consumes the queue.
   const workerReady = await (await fetch(`${second.listenUrl}/readyz`)).json() as { checks: Record<string, unknown> };
+  // A worker serves probes and metrics only; the API and the inbox belong to the web processes.
+  const workerApi = await fetch(`${second.listenUrl}/api/v1/hubs`);
+  expect(workerApi.status).toBe(404);
+  expect(((await workerApi.json()) as { detail: string }).detail).toMatch(/worker process/);
   expect(workerReady.checks).toMatchObject({ store: "ok", queue: "ok" });
-  // Up to one queue lease (60 s) for what the dead worker had claimed, plus the rest of the fan-out.
+  // Up to one queue lease (5 s here) for what the dead worker had claimed, plus the rest of the fan-out.
   // A delivery counts once the inbox answered it: one cut off by the kill is not a delivery.
   await waitFor("every follower to receive the Create", () => fediverse.deliveriesOf(create.id).every((n) => n >= 1), { timeoutMs: 100_000, intervalMs: 250 });
   await waitFor("the queue to drain", async () => {
