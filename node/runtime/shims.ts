@@ -11,3 +11,18 @@ if (typeof g.navigator === "undefined") g.navigator = { userAgent: `Node.js/${pr
 if (!("Temporal" in globalThis)) {
   Object.defineProperty(globalThis, "Temporal", { value: TemporalPolyfill, writable: true, configurable: true });
 }
+
+// Fedify's JSON-LD processing loads jsonld's *browser* bundle. Its core-js polyfills add what Node 20
+// lacks and Fedify uses (ArrayBuffer.prototype.transfer, the Set methods, Iterator, Uint8Array base64),
+// but they also replace built-ins that work perfectly well with slower JavaScript versions,
+// process-wide: JSON parse+stringify of a 4 KiB activity drops from ~56,000/s to ~8,000/s
+// (bench/RESULTS.md). Load the bundle now, keep what it adds, and put the replaced built-ins back.
+const builtIns = [
+  [JSON, "stringify"],
+  [Array.prototype, "push"],
+  [Function.prototype, "toString"],
+  [globalThis, "MessageChannel"],
+] as const;
+const natives = builtIns.map(([owner, name]) => [owner, name, Object.getOwnPropertyDescriptor(owner, name)] as const);
+require("jsonld/dist/jsonld.esm.js");
+for (const [owner, name, descriptor] of natives) if (descriptor) Object.defineProperty(owner, name, descriptor);
