@@ -1,0 +1,47 @@
+// Backfill (issue 3): a new node adds a peer holding 10,000 challenges (POST /api/v1/peers) and
+// pulls them all — canonical documents in pages through the sync API, validated, stored one page
+// per transaction. Figure: challenges stored per second from the POST until the last is stored,
+// against raw batched SQLite inserts/s; target ≥ 0.3×. The peer runs in its own process.
+import { type BenchContext, need } from "./lib/context";
+import { networkMissing } from "./lib/network";
+import { addPeer, startBenchNode } from "./lib/nodes";
+import { startOriginNode } from "./lib/origin-node";
+import { waitUntil } from "./lib/report";
+
+export async function backfill(ctx: BenchContext): Promise<void> {
+  const c = need(ctx);
+  const missing = networkMissing();
+  const total = ctx.quick ? 1000 : 10_000;
+  if (missing) {
+    ctx.emit({ name: `backfill of ${total} challenges`, value: NaN, unit: "/s", note: missing });
+    return;
+  }
+  const origin = await startOriginNode(total);
+  const node = await startBenchNode({ IPN_COUNTRY: "FR" });
+  try {
+    let stored = 0;
+    node.mirror.onChange((change) => {
+      if (change.kind === "created") stored++;
+    });
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    await addPeer(node, { origin: origin.origin, country: "DE" });
+    await waitUntil(() => stored >= total, ctx.quick ? 60_000 : 150_000, `${total} challenges backfilled (${stored} so far)`, 10);
+    const wall = (performance.now() - t0) / 1000;
+    const used = process.cpuUsage(cpu0);
+    const cpu = (used.user + used.system) / 1e6;
+    const listed = await node.store.challenges.list({ limit: 1, country: ["DE"] });
+    if (!listed.items.length) throw new Error("backfilled challenges are not in the listing");
+    ctx.emit({
+      name: `backfill of ${total.toLocaleString("en-US")} challenges from a peer (sync API pages, validate, store)`,
+      value: total / wall,
+      unit: "/s",
+      ceiling: { name: "raw batched SQLite inserts (1,000 per tx)", value: c.sqliteBatchedPerSec, unit: "/s" },
+      target: { kind: "minRatio", value: 0.3, text: "≥ 0.3 × raw batched inserts/s" },
+      note: `${wall.toFixed(2)} s from POST /api/v1/peers to the last document stored; ${cpu.toFixed(2)} CPU-s in the follower's process (${(total / cpu).toFixed(0)}/CPU-s); the peer serves pages from its own process`,
+    });
+  } finally {
+    await node.stop();
+    await origin.close();
+  }
+}

@@ -1,0 +1,88 @@
+// Real IPN nodes for the benchmarks: the composition root (node/main.ts startNode) on 127.0.0.1:0
+// with a temp data dir, plus the few API calls the benchmarks make to set them up.
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { loadConfig } from "../../node/config";
+import type { Challenge } from "../../node/domain/types";
+import { type RunningNode, startNode } from "../../node/main";
+
+export const ADMIN_TOKEN = "bench-admin-token-0123456789abcdef";
+
+export interface BenchNode extends RunningNode {
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export async function startBenchNode(env: Record<string, string> = {}): Promise<BenchNode> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "ipn-bench-node-"));
+  const config = loadConfig({
+    PORT: "0",
+    IPN_HOST: "127.0.0.1",
+    IPN_DATA_DIR: dir,
+    IPN_ADMIN_TOKEN: ADMIN_TOKEN,
+    IPN_ALLOW_PRIVATE_NETWORK: "true",
+    IPN_COUNTRY: "DE",
+    IPN_LOG_LEVEL: "error",
+    // No reconciliation ticks during a measurement (it still runs once at start and on peer add).
+    IPN_RECONCILE_CRON: "0 0 1 1 *",
+    ...env,
+  });
+  const node = await startNode(config);
+  return Object.assign(node, {
+    dataDir: dir,
+    async stop() {
+      await node.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  });
+}
+
+async function call(method: string, url: string, token: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  const json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  if (res.status >= 300) throw new Error(`${method} ${url} answered ${res.status}: ${text.slice(0, 500)}`);
+  return { status: res.status, json };
+}
+
+/** Creates a hub through the admin API; returns its handle, IRI and bearer token. */
+export async function createHub(node: RunningNode, handle: string, country = "DE"): Promise<{ handle: string; id: string; token: string }> {
+  const { json } = await call("POST", `${node.listenUrl}/api/v1/hubs`, node.adminToken, {
+    preferredUsername: handle,
+    hubType: "innovation-procurement-hub",
+    name: { en: `Hub ${handle}` },
+    defaultLanguage: "en",
+    languages: ["en"],
+    country,
+    contact: { email: `${handle}@hubs.example` },
+    website: `https://${handle}.example`,
+  });
+  return { handle, id: (json.hub as { id: string }).id, token: json.token as string };
+}
+
+/** The body for POST /api/v1/hubs/{handle}/challenges: a canonical document minus server-assigned fields. */
+export function challengeInput(doc: Challenge): Record<string, unknown> {
+  const d: Record<string, unknown> = structuredClone(doc) as unknown as Record<string, unknown>;
+  for (const f of ["id", "url", "hub", "revision", "published", "updated", "changeLog"]) delete d[f];
+  return d;
+}
+
+/** Publishes a challenge through the hub API (the path an operator's tool takes); returns its IRI. */
+export async function publish(node: RunningNode, hub: { handle: string; token: string }, doc: Challenge): Promise<string> {
+  const { json } = await call("POST", `${node.listenUrl}/api/v1/hubs/${hub.handle}/challenges`, hub.token, challengeInput(doc));
+  const id = (json.challenge as { id?: string } | undefined)?.id ?? (json.id as string | undefined);
+  if (!id) throw new Error(`publish answered without an id: ${JSON.stringify(json).slice(0, 300)}`);
+  return id;
+}
+
+/** Adds a peer through the admin API (POST /api/v1/peers): the node follows it and backfills. */
+export async function addPeer(node: RunningNode, peer: { origin: string; country: string; role?: "national" | "aggregator" }): Promise<void> {
+  await call("POST", `${node.listenUrl}/api/v1/peers`, node.adminToken, { origin: peer.origin, country: peer.country, role: peer.role ?? "national" });
+}
+
+export const rssMiB = () => process.memoryUsage().rss / 1024 / 1024;

@@ -1,0 +1,256 @@
+// Listing API over 100k mirrored challenges: p50/p95 of GET /api/v1/challenges with typical filters
+// through a real node, against the raw indexed page query + raw HTTP round trip with the same
+// payload; and the node's RSS with 100k challenges stored. SQLite always; MongoDB as well when
+// IPN_BENCH_MONGODB_URL is set (e.g. FerretDB from `.ci/ferretdb.sh start`).
+//
+// Seeding (not measured as the listing): the documents enter through the store's batch port,
+// MirrorRepository.upsertMany, 1,000 per call (one transaction each on SQLite) — the path a backfill
+// takes — directly on the node's store, so 100k rows take seconds rather than 100k fsyncs.
+import http from "node:http";
+import type { MirrorWrite } from "../node/storage/ports";
+import { type BenchContext, need } from "./lib/context";
+import { COUNTRIES, challengeDoc } from "./lib/documents";
+import { type BenchNode, rssMiB, startBenchNode } from "./lib/nodes";
+import { summarize } from "./lib/report";
+
+const peerOrigin = (country: string) => `https://${country.toLowerCase()}.ipn.bench`;
+
+/** Seeds up to `total` challenges, stopping early once `budgetMs` has passed; returns the rate and the count. */
+async function seed(node: BenchNode, total: number, ctx: BenchContext, budgetMs: number, batch: number): Promise<{ rate: number; stored: number }> {
+  for (const country of COUNTRIES) {
+    await node.store.peers.upsert({ origin: peerOrigin(country), country, role: "national", source: "api", addedAt: new Date().toISOString() });
+  }
+  const t0 = performance.now();
+  let done = 0;
+  for (; done < total && performance.now() - t0 < budgetMs; done += batch) {
+    const writes: MirrorWrite[] = [];
+    for (let n = done; n < Math.min(total, done + batch); n++) {
+      const country = COUNTRIES[n % COUNTRIES.length]!;
+      const origin = peerOrigin(country);
+      // Liechtenstein's hubs have only forthcoming challenges: "country=LI" is the rare-value case
+      // where no open row matches and the open branch of the listing finds nothing to stop at.
+      writes.push({
+        origin,
+        country,
+        doc: challengeDoc({ origin, hub: `hub${n % 7}`, key: `c${n}`, n, country, ...(country === "LI" ? { status: "forthcoming" as const } : {}) }),
+      });
+    }
+    const outcomes = await node.store.mirror.upsertMany(writes);
+    if (outcomes.some((o) => o !== "created")) throw new Error(`seeding: unexpected outcomes ${[...new Set(outcomes)].join(",")}`);
+    if ((done + batch) % 20_000 === 0) ctx.log(`seeded ${done + batch} challenges`);
+  }
+  const stored = Math.min(done, total);
+  return { rate: stored / ((performance.now() - t0) / 1000), stored };
+}
+
+/** Typical listing requests: the default page, one or two filters, full text, a deadline window, the next page. */
+function queries(): string[] {
+  const soon = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
+  return [
+    "",
+    "country=FR",
+    "focusArea=health",
+    "country=DE&focusArea=mobility",
+    "instrument=challenge-prize&sort=newest",
+    `deadlineTo=${soon}`,
+    "q=hospital",
+    "q=solar%20battery&country=IT",
+    "status=forthcoming&focusArea=green",
+    "limit=50&country=ES",
+    "country=LI",
+  ];
+}
+
+function get(agent: http.Agent, base: URL, pathAndQuery: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: base.hostname, port: base.port, path: pathAndQuery, agent, headers: { accept: "application/json" } }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => {
+        body += c;
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+async function measure(node: BenchNode, rounds: number, ctx: BenchContext): Promise<{ all: number[]; perQuery: Map<string, number[]>; items: number }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const base = new URL(node.listenUrl);
+  const all: number[] = [];
+  const perQuery = new Map<string, number[]>();
+  let items = 0;
+  const qs = queries();
+  // A cursor for "the next page" of the default listing.
+  const first = JSON.parse((await get(agent, base, "/api/v1/challenges")).body) as { nextCursor?: string | null; items?: unknown[] };
+  if (!first.items?.length) throw new Error("the listing is empty after seeding");
+  if (first.nextCursor) qs.push(`cursor=${encodeURIComponent(first.nextCursor)}`);
+  for (const q of qs) for (let i = 0; i < 5; i++) await get(agent, base, `/api/v1/challenges?${q}`);
+  for (let r = 0; r < rounds; r++) {
+    for (const q of qs) {
+      const t = performance.now();
+      const res = await get(agent, base, `/api/v1/challenges?${q}`);
+      const ms = performance.now() - t;
+      if (res.status !== 200) throw new Error(`GET /api/v1/challenges?${q} answered ${res.status}: ${res.body.slice(0, 300)}`);
+      if (r === 0) items += (JSON.parse(res.body) as { items: unknown[] }).items.length;
+      all.push(ms);
+      const list = perQuery.get(q) ?? [];
+      list.push(ms);
+      perQuery.set(q, list);
+    }
+  }
+  agent.destroy();
+  ctx.log(
+    `per query p50 (ms): ${[...perQuery].map(([q, s]) => `${q.startsWith("cursor=") ? "next page" : q || "(default)"} ${summarize(s).p50.toFixed(2)}`).join("; ")}`,
+  );
+  return { all, perQuery, items };
+}
+
+async function runOn(
+  ctx: BenchContext,
+  label: string,
+  env: Record<string, string>,
+  wanted: number,
+  budgetMs: number,
+  batch: number,
+  rounds: number,
+  rawQuery: (stored: number) => Promise<{ name: string; ms: number }> = async () => ({ name: "raw indexed page query (SQLite)", ms: need(ctx).indexedQueryMs }),
+): Promise<void> {
+  const c = need(ctx);
+  const node = await startBenchNode(env);
+  try {
+    (globalThis as { gc?: () => void }).gc?.();
+    const rssEmpty = rssMiB();
+    const { rate, stored: total } = await seed(node, wanted, ctx, budgetMs, batch);
+    ctx.emit({
+      name: `${label}: seeding ${total.toLocaleString("en-US")} mirrored challenges via mirror.upsertMany (${batch} per batch)`,
+      value: rate,
+      unit: "/s",
+      ceiling: { name: "raw batched SQLite inserts", value: c.sqliteBatchedPerSec, unit: "/s" },
+      target: { kind: "info", value: 0, text: "" },
+      note: `setup, not the measured path; each row also writes its facet rows and full-text index entries${total < wanted ? `; STOPPED after ${Math.round(budgetMs / 1000)} s at ${total.toLocaleString("en-US")} of ${wanted.toLocaleString("en-US")} to keep the run bounded` : ""}`,
+    });
+    (globalThis as { gc?: () => void }).gc?.();
+    const rss = rssMiB();
+    const { all, items, perQuery } = await measure(node, rounds, ctx);
+    const s = summarize(all);
+    const raw = await rawQuery(total);
+    const ceiling = raw.ms + c.httpRttPageMs;
+    ctx.emit({
+      name: `${label}: GET /api/v1/challenges p50 (${s.n} requests, ${s.n / rounds} typical requests, ${total.toLocaleString("en-US")} stored)`,
+      value: s.p50,
+      unit: "ms",
+      ceiling: { name: `${raw.name} + raw HTTP round trip of a page`, value: ceiling, unit: "ms" },
+      target: { kind: "maxRatio", value: 2, text: "p50 ≤ 2 × ceiling" },
+      note: `p95 ${s.p95.toFixed(2)} ms, max ${s.max.toFixed(2)} ms; ${items} items in the first round of pages`,
+    });
+    ctx.emit({
+      name: `${label}: GET /api/v1/challenges p95`,
+      value: s.p95,
+      unit: "ms",
+      ceiling: { name: "raw query + raw round trip", value: ceiling, unit: "ms" },
+      target: { kind: "info", value: 0, text: "" },
+    });
+    const [worstQuery, worst] = [...perQuery].map(([q, t]) => [q, summarize(t).p50] as const).sort((a, b) => b[1] - a[1])[0]!;
+    ctx.emit({
+      name: `${label}: slowest of the typical requests, p50: ?${worstQuery.startsWith("cursor=") ? "cursor=…" : worstQuery}`,
+      value: worst,
+      unit: "ms",
+      ceiling: { name: "raw query + raw round trip", value: ceiling, unit: "ms" },
+      target: { kind: "info", value: 0, text: "" },
+    });
+    ctx.emit({
+      name: `${label}: RSS of the node process with ${total.toLocaleString("en-US")} challenges stored`,
+      value: rss,
+      unit: "MiB",
+      target: label === "SQLite" ? { kind: "max", value: 256, text: "≤ 256 MB" } : { kind: "info", value: 0, text: "" },
+      note: `one process: node, HTTP client and benchmark harness (after seeding, before the queries); ${rssEmpty.toFixed(0)} MiB right after start with nothing stored`,
+    });
+  } finally {
+    await node.stop();
+  }
+}
+
+/** The MongoDB-wire server's own floor: an indexed, sorted, limited find on a plain collection. */
+async function rawMongoQuery(client: import("mongodb").MongoClient, rows: number): Promise<{ p50: number; rows: number; insertRate: number }> {
+  try {
+    const col = client.db().collection("raw");
+    await col.createIndex({ country: 1, status: 1, deadline: 1 });
+    const t0 = performance.now();
+    for (let done = 0; done < rows; done += 500) {
+      await col.insertMany(
+        Array.from({ length: Math.min(500, rows - done) }, (_, i) => {
+          const n = done + i;
+          return {
+            country: COUNTRIES[n % COUNTRIES.length],
+            status: n % 5 ? "open" : "forthcoming",
+            deadline: (n * 7919) % 1_000_000,
+            doc: challengeDoc({ origin: "https://x.example", hub: "h", key: `r${n}`, n }),
+          };
+        }),
+      );
+    }
+    const insertRate = rows / ((performance.now() - t0) / 1000);
+    const samples: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const t = performance.now();
+      await col
+        .find({ country: COUNTRIES[i % COUNTRIES.length], status: "open", deadline: { $gt: (i * 104729) % 500_000 } })
+        .sort({ deadline: 1 })
+        .limit(20)
+        .toArray();
+      if (i >= 10) samples.push(performance.now() - t);
+    }
+    return { p50: summarize(samples).p50, rows, insertRate };
+  } finally {
+    await client.close();
+  }
+}
+
+export async function listing(ctx: BenchContext): Promise<void> {
+  const total = ctx.quick ? 10_000 : 100_000;
+  await runOn(ctx, "SQLite", {}, total, Number.POSITIVE_INFINITY, 1000, ctx.quick ? 20 : 100);
+  const mongo = process.env.IPN_BENCH_MONGODB_URL;
+  if (!mongo) {
+    ctx.emit({
+      name: "MongoDB: GET /api/v1/challenges p50",
+      value: NaN,
+      unit: "ms",
+      note: "not measured: set IPN_BENCH_MONGODB_URL (e.g. FerretDB from `.ci/ferretdb.sh start`)",
+    });
+    return;
+  }
+  const url = new URL(mongo);
+  url.pathname = `/ipn_bench_${Date.now()}`;
+  const rawUrl = new URL(mongo);
+  rawUrl.pathname = `/ipn_bench_raw_${Date.now()}`;
+  const { MongoClient } = await import("mongodb");
+  try {
+    // The raw floor on as many rows as the store got within its seeding time box.
+    const rawFloor = async (stored: number) => {
+      const raw = await rawMongoQuery(new MongoClient(rawUrl.href), stored);
+      ctx.emit({
+        name: `MongoDB: raw indexed 20-row page query (driver, ${raw.rows} rows of ~4 KiB), p50`,
+        value: raw.p50,
+        unit: "ms",
+        target: { kind: "info", value: 0, text: "" },
+        note: `the MongoDB-wire server under test: ${url.host}; raw insertMany ${raw.insertRate.toFixed(0)} docs/s`,
+      });
+      return { name: "raw indexed page query (MongoDB, same row count)", ms: raw.p50 };
+    };
+    // Seeding through the MongoDB port is far slower than SQLite's (FerretDB here: tens of ms per
+    // document), so it is time-boxed and the figures say how many documents were stored.
+    await runOn(ctx, "MongoDB", { IPN_STORE: url.href }, total, ctx.quick ? 20_000 : 120_000, 100, ctx.quick ? 3 : 10, rawFloor);
+  } finally {
+    for (const u of [url, rawUrl]) {
+      const client = new MongoClient(u.href);
+      await client
+        .db()
+        .dropDatabase()
+        .catch(() => {});
+      await client.close();
+    }
+  }
+}
