@@ -64,6 +64,8 @@ export interface SafeFetchOptions {
    * to let a loopback server play "the public internet"; production never sets it.
    */
   isAllowedAddress?: (address: string) => boolean;
+  /** Plain http allowed (default: only with allowPrivateNetwork). Tests set it with isAllowedAddress. */
+  allowHttp?: boolean;
   timeoutMs?: number;
   maxBytes?: number;
   maxRedirects?: number;
@@ -180,6 +182,11 @@ async function vet(url: URL, opts: SafeFetchOptions, signal: AbortSignal): Promi
     // Every answer must be public: the connection may use any of them.
     const bad = addresses.find((a) => !allowed(a.address));
     if (bad) throw new SafeFetchError("blocked-address", url.href, `${host} resolves to the non-public address ${bad.address}`);
+  }
+  // Documents are authenticated by TLS from their origin (ADR 3): cleartext only in the explicit
+  // test/demo mode, on every hop (an https → http redirect is refused too).
+  if (url.protocol === "http:" && !(opts.allowHttp ?? opts.allowPrivateNetwork)) {
+    throw new SafeFetchError("unsupported-scheme", url.href, "plain http is only fetched in test/demo mode (IPN_ALLOW_PRIVATE_NETWORK); fediverse peers are reached over https");
   }
   return addresses;
 }

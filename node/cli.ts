@@ -29,6 +29,7 @@ function fail<T>(r: Result<T>): T {
     case "not-found": console.error(`${e.what} does not exist`); break;
     case "gone": console.error(e.what); break;
     case "forbidden": console.error(e.message); break;
+    case "precondition": console.error(e.message); break;
   }
   process.exit(1);
 }

@@ -96,10 +96,17 @@ export class ChallengeService {
     return this.deps.challenges.list(query);
   }
 
-  async patch(principal: Principal, key: string, patch: unknown): Promise<Result<StoredChallenge>> {
+  /**
+   * `ifVersion` (from If-Match) makes the edit conditional: it applies only to that stored version, and
+   * the write itself is checked against the same version, so a concurrent edit is never overwritten.
+   */
+  async patch(principal: Principal, key: string, patch: unknown, opts: { ifVersion?: number } = {}): Promise<Result<StoredChallenge>> {
     const found = await this.writable(principal, key);
     if (!found.ok) return found;
     const current = found.value;
+    if (opts.ifVersion !== undefined && opts.ifVersion !== current.version) {
+      return fail({ kind: "precondition", message: `the challenge has changed since that version (current ETag "${current.version}")` });
+    }
     if (!isPlainObject(patch)) return fail({ kind: "validation", errors: [{ pointer: "", message: "must be a JSON object (an RFC 7396 merge patch)" }] });
 
     const prev = current.doc;

@@ -9,6 +9,7 @@ export type DomainError =
   | { kind: "not-found"; what: string }
   | { kind: "conflict"; message: string; errors?: FieldError[] } // 409: illegal transition, duplicate, stale write
   | { kind: "gone"; what: string } // 410: withdrawn
+  | { kind: "precondition"; message: string } // 412: the version the client based its edit on is not current
   | { kind: "forbidden"; message: string };
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: DomainError };

@@ -52,6 +52,8 @@ async function writeResponse(res: EResponse, response: Response, body: Buffer | 
 /** Fedify serves any object with 200; a Tombstone means the id is gone for good. */
 function isTombstone(body: Buffer, contentType: string | null): boolean {
   if (!contentType || !/json/i.test(contentType) || body.length > 64 * 1024) return false;
+  // Cheap test first: actors, Notes and collections (almost every response) are never parsed here.
+  if (!body.includes("\"Tombstone\"")) return false;
   try {
     const json = JSON.parse(body.toString("utf8")) as { type?: unknown };
     return json.type === "Tombstone";

@@ -49,6 +49,7 @@ export function domainProblem(e: DomainError): Problem {
     case "gone": return problem(410, e.what);
     case "conflict": return problem(409, e.message, e.errors);
     case "forbidden": return problem(403, e.message);
+    case "precondition": return problem(412, e.message);
     default: {
       const never: never = e;
       throw new Error(`unmapped domain error ${JSON.stringify(never)}`);

@@ -336,3 +336,19 @@ describe("documents", () => {
     expect(res.headers["content-type"]).toMatch(/problem\+json/);
   });
 });
+
+describe("conditional edits (If-Match)", () => {
+  it("applies an edit based on the current ETag, and refuses a second edit based on the same, now stale, ETag", async () => {
+    const created = await publish();
+    const loc = created.headers.location!;
+    const etag = created.headers.etag!;
+    const first = await api.patch(loc).set(asHub()).set("If-Match", etag).set("Content-Type", "application/merge-patch+json").send({ referenceNumber: "IF-1" });
+    expect(first.status).toBe(200);
+    expect(first.headers.etag).not.toBe(etag);
+    const second = await api.patch(loc).set(asHub()).set("If-Match", etag).set("Content-Type", "application/merge-patch+json").send({ referenceNumber: "IF-2" });
+    expect(second.status).toBe(412);
+    expect((await api.get(loc)).body.referenceNumber).toBe("IF-1");
+    const garbage = await api.patch(loc).set(asHub()).set("If-Match", "yesterday").set("Content-Type", "application/merge-patch+json").send({ referenceNumber: "IF-3" });
+    expect(garbage.status).toBe(412);
+  });
+});

@@ -185,13 +185,13 @@ describe("safeFetch in production mode (SSRF guard)", () => {
 
   it("fetches from a host whose addresses pass the check", async () => {
     const resolver = resolverOf({ "public.test": ["127.0.0.1"] });
-    const res = await safeFetch(`http://public.test:${port}/ok`, { resolver, isAllowedAddress: loopbackIsPublic });
+    const res = await safeFetch(`http://public.test:${port}/ok`, { resolver, isAllowedAddress: loopbackIsPublic, allowHttp: true });
     expect(res.json()).toEqual({ hello: "world" });
   });
 
   it("re-checks every redirect hop: a public host redirecting to a private one is refused", async () => {
     const resolver = resolverOf({ "public.test": ["127.0.0.1"], "internal.test": ["192.168.0.10"] });
-    const opts = { resolver, isAllowedAddress: loopbackIsPublic };
+    const opts = { resolver, isAllowedAddress: loopbackIsPublic, allowHttp: true };
     for (const target of [`http://internal.test:${port}/ok`, "http://169.254.169.254/latest/meta-data/", `http://[::1]:${port}/ok`]) {
       seen.length = 0;
       expect(await refusal(safeFetch(`http://public.test:${port}/to?url=${encodeURIComponent(target)}`, opts))).toBe("blocked-address");
@@ -203,7 +203,7 @@ describe("safeFetch in production mode (SSRF guard)", () => {
     let calls = 0;
     const rebinding: Resolver = async () => [{ address: calls++ === 0 ? "127.0.0.1" : "10.0.0.1", family: 4 }];
     const url = `http://rebind.test:${port}/to?url=${encodeURIComponent("/ok")}`;
-    expect(await refusal(safeFetch(url, { resolver: rebinding, isAllowedAddress: loopbackIsPublic }))).toBe("blocked-address");
+    expect(await refusal(safeFetch(url, { resolver: rebinding, isAllowedAddress: loopbackIsPublic, allowHttp: true }))).toBe("blocked-address");
     expect(seen.map((s) => s.path)).toEqual(["/to"]);
   });
 });
@@ -230,5 +230,13 @@ describe("isPublicAddress", () => {
     "::ffff:7f00:1", "64:ff9b::a00:1", "2002:7f00:1::", "2001:db8::1", "not-an-ip",
   ])("%s is not public", (a) => {
     expect(isPublicAddress(a)).toBe(false);
+  });
+});
+
+describe("cleartext", () => {
+  it("refuses plain http outside test/demo mode, even for a public host: documents are authenticated by TLS", async () => {
+    const publicResolver = resolverOf({ "peer.example": ["93.184.216.34"] });
+    expect(await refusal(safeFetch("http://peer.example/api/v1/challenges/x", { resolver: publicResolver }))).toBe("unsupported-scheme");
+    await expect(assertFetchableUrl("http://peer.example/inbox", { resolver: publicResolver })).rejects.toMatchObject({ code: "unsupported-scheme" });
   });
 });

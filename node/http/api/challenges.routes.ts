@@ -37,14 +37,15 @@ export function challengesRouter(deps: { challenges: ChallengeService; auth: Aut
   r.patch("/:key", async (req, res) => {
     const principal = await deps.auth.required(req);
     const body = jsonBody(req, PATCH_TYPES);
-    const ifMatch = req.get("if-match");
-    if (ifMatch) {
-      const current = await deps.challenges.get(param(req, "key"), principal);
-      if (current.ok && ifMatch !== "*" && !ifMatch.split(",").map((s) => s.trim()).includes(`"${current.value.version}"`)) {
-        return sendProblem(res, problem(412, `the challenge has changed since that version (current ETag "${current.value.version}")`));
-      }
+    // If-Match: the ETag ("<version>") the edit is based on; "*" or absent means unconditional.
+    const ifMatch = req.get("if-match")?.trim();
+    let ifVersion: number | undefined;
+    if (ifMatch && ifMatch !== "*") {
+      const m = /^(?:W\/)?"(\d+)"$/.exec(ifMatch);
+      if (!m) return sendProblem(res, problem(412, `If-Match must be an ETag from this API, e.g. "3" (got ${ifMatch})`));
+      ifVersion = Number(m[1]);
     }
-    const updated = unwrap(res, await deps.challenges.patch(principal, param(req, "key"), body));
+    const updated = unwrap(res, await deps.challenges.patch(principal, param(req, "key"), body, { ifVersion }));
     if (!updated) return;
     res.set("ETag", `"${updated.version}"`);
     sendJson(res, 200, updated.doc);

@@ -82,6 +82,11 @@ export class MongoChallengeRepository implements ChallengeRepository {
     const current = await this.c.challenges.findOne({ _id: challenge.id }, { projection: { version: 1 } });
     if (!current || current.version !== expectedVersion) return false;
     if (activity && (await this.c.activities.findOne({ _id: activity.id }, { projection: { _id: 1 } }))) {
+      // Two writers from the same version compute the same activity id (update-<revision>): if the
+      // other one has won meanwhile, this is a lost race (false, a 409 for the client), not a duplicate.
+      const now = await this.c.challenges.findOne({ _id: challenge.id }, { projection: { version: 1 } });
+      const rival = await this.c.writes.findOne({ _id: `${challenge.id}@${expectedVersion}` }, { projection: { _id: 1 } });
+      if ((now && now.version !== expectedVersion) || rival) return false;
       throw new DuplicateError(`activity ${activity.id}`);
     }
     const record = this.record(challenge, expectedVersion, activity);
