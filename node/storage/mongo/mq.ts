@@ -113,6 +113,10 @@ export class MongoMessageQueue extends LeasedMessageQueue<Job> {
   }
 
   protected async ack(job: Job): Promise<void> {
+    // Only while our claim is the latest: if our lease lapsed and another worker took the message,
+    // deleting it now could lose it should that worker die before finishing.
+    const latest = await this.claims.find({ msg: job.msg._id }).sort({ n: -1 }).limit(1).next();
+    if (latest && latest._id !== job.claimId) return;
     await this.q.deleteOne({ _id: job.msg._id });
     await this.claims.deleteMany({ msg: job.msg._id });
   }
