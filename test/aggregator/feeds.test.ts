@@ -7,9 +7,7 @@ import { Announce, Delete, Undo, Update } from "@fedify/vocab";
 import { challengeInput, hubInput } from "../support/documents";
 import { isAccept, startFakePeer, type FakePeer, type ReceivedActivity } from "../support/fake-peer";
 import { ADMIN_TOKEN, startTestNode, type TestNode } from "../support/node";
-
-// biome-ignore lint/suspicious/noExplicitAny: assertions walk into wire JSON of unknown shape
-type Json = Record<string, any>;
+import { api, eventually, type Json } from "../support/remote";
 
 let de: TestNode;
 let fr: TestNode;
@@ -20,26 +18,6 @@ let euStopped = false;
 /** Follows @health on EU (set by the first feed test). */
 let healthPeer: FakePeer;
 const peers: FakePeer[] = [];
-
-async function api(node: TestNode, method: string, path: string, token: string | null = ADMIN_TOKEN, body?: unknown): Promise<{ status: number; json: Json }> {
-  const res = await fetch(`${node.listenUrl}${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : {} };
-}
-
-async function eventually<T>(check: () => Promise<T | false | null | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function publish(node: TestNode, hub: string, token: string, name: "de-mobility" | "fr-health-pcp" | "fi-education"): Promise<string> {
   const res = await api(node, "POST", `/api/v1/hubs/${hub}/challenges`, token, challengeInput(name));
