@@ -5,7 +5,7 @@
 //
 // Drop-in for node/log.ts's configureLogging (same signature, plus an injectable sink for tests).
 import { AsyncLocalStorage } from "node:async_hooks";
-import { configure, getConsoleSink, jsonLinesFormatter, type Config, type LogLevel, type Sink } from "@logtape/logtape";
+import { configure, getConsoleSink, jsonLinesFormatter, type Config, type LogLevel, type LogRecord, type Sink } from "@logtape/logtape";
 
 /** The one store of implicit log context for the process. */
 export const logContextStorage = new AsyncLocalStorage<Record<string, unknown>>();
@@ -23,16 +23,31 @@ function fedifyLevel(level: LogLevel): LogLevel {
   return level === "error" || level === "fatal" ? level : "warning";
 }
 
-export function loggingConfig(level: LogLevel, opts: LoggingOptions = {}): Config<"main", never> {
+/**
+ * The node-level actors (the instance actor, the aggregator's feed actors) deliberately use the shared
+ * inbox as their inbox and have no outbox; Fedify warns about that shape on every fetch of them.
+ */
+const NODE_ACTOR_SHAPE = [
+  "You configured an outbox collection dispatcher, but the actor does not have an outbox property",
+  "You configured inbox listeners, but the actor's inbox property does not match the inbox URI",
+];
+export function withoutNodeActorShapeWarnings(record: LogRecord): boolean {
+  const raw = typeof record.rawMessage === "string" ? record.rawMessage : record.rawMessage.join("");
+  return !NODE_ACTOR_SHAPE.some((m) => raw.startsWith(m));
+}
+
+export function loggingConfig(level: LogLevel, opts: LoggingOptions = {}): Config<"main", "nodeActorShape"> {
   const json = opts.json ?? !process.stdout.isTTY;
   const sink = opts.sink ?? (json ? getConsoleSink({ formatter: jsonLinesFormatter }) : getConsoleSink());
   return {
     reset: true,
     contextLocalStorage: logContextStorage,
     sinks: { main: sink },
+    filters: { nodeActorShape: withoutNodeActorShapeWarnings },
     loggers: [
       { category: "ipn", lowestLevel: level, sinks: ["main"] },
       { category: "fedify", lowestLevel: fedifyLevel(level), sinks: ["main"] },
+      { category: ["fedify", "federation", "actor"], filters: ["nodeActorShape"] },
       { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["main"] },
     ],
   };
