@@ -1,41 +1,17 @@
 // Real IPN nodes for the benchmarks: the composition root (node/main.ts startNode) on 127.0.0.1:0
 // with a temp data dir, plus the few API calls the benchmarks make to set them up.
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { loadConfig } from "../../node/config";
 import type { Challenge } from "../../node/domain/types";
-import { type RunningNode, startNode } from "../../node/main";
+import type { RunningNode } from "../../node/main";
+import { ADMIN_TOKEN, startTestNode, type TestNode } from "../../test/support/node";
 
-export const ADMIN_TOKEN = "bench-admin-token-0123456789abcdef";
+export { ADMIN_TOKEN };
 
-export interface BenchNode extends RunningNode {
-  dataDir: string;
-  stop(): Promise<void>;
-}
+export type BenchNode = TestNode;
 
-export async function startBenchNode(env: Record<string, string> = {}): Promise<BenchNode> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "ipn-bench-node-"));
-  const config = loadConfig({
-    PORT: "0",
-    IPN_HOST: "127.0.0.1",
-    IPN_DATA_DIR: dir,
-    IPN_ADMIN_TOKEN: ADMIN_TOKEN,
-    IPN_ALLOW_PRIVATE_NETWORK: "true",
-    IPN_COUNTRY: "DE",
-    IPN_LOG_LEVEL: "error",
-    // No reconciliation ticks during a measurement (it still runs once at start and on peer add).
-    IPN_RECONCILE_CRON: "0 0 1 1 *",
-    ...env,
-  });
-  const node = await startNode(config);
-  return Object.assign(node, {
-    dataDir: dir,
-    async stop() {
-      await node.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  });
+/** The same real node the tests start (test/support/node.ts), without reconciliation ticks during a measurement. */
+export function startBenchNode(env: Record<string, string> = {}): Promise<BenchNode> {
+  // Reconciliation still runs once at start and on peer add.
+  return startTestNode({ IPN_RECONCILE_CRON: "0 0 1 1 *", ...env });
 }
 
 async function call(method: string, url: string, token: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
