@@ -103,8 +103,10 @@ export function createIpnFederation(options: IpnFederationOptions): IpnFederatio
   const network = options.network
     ? new PeerNetwork({ federation, repos: store, mirror: options.network.mirror, origin, allowPrivateNetwork: options.allowPrivateNetwork, userAgent })
     : null;
+  // The relay is created below; the aggregator wakes it when it records an effect.
+  let kickRelay = () => {};
   const aggregator = options.network && options.aggregator
-    ? createAggregator({ federation, kv: store.kv, repos: store, mirror: options.network.mirror, origin, nodeName: options.network.nodeName })
+    ? createAggregator({ federation, kv: store.kv, repos: store, mirror: options.network.mirror, origin, nodeName: options.network.nodeName, kick: () => kickRelay() })
     : null;
   const providers = options.network ? [createInstanceActorProvider({ origin, name: options.network.nodeName })] : [];
   if (aggregator) providers.push(aggregator.provider);
@@ -129,7 +131,10 @@ export function createIpnFederation(options: IpnFederationOptions): IpnFederatio
   const relay = createOutboxRelay({
     federation, repos: store, origin, pollMs: options.relayPollMs,
     extraRecipients: network ? () => network.instanceFollowers() : undefined,
+    // The aggregator's feed effects go through the same relay, hence under the same lease.
+    effects: aggregator ? { relay: () => aggregator.announcer.relay(), hasPending: () => aggregator.announcer.hasPending() } : undefined,
   });
+  kickRelay = () => relay.kick();
 
   const fedify = fedifyMiddleware(federation, { origin, isInboxPath });
   const wellKnown = network ? nodeInfoLinksHandler(origin, routes.nodeInfo) : null;

@@ -23,6 +23,11 @@ export interface OutboxRelayOptions {
    * (ADR 0006). They get the hub-signed activity itself, so actor and object share one origin.
    */
   extraRecipients?: () => Promise<Recipient[]>;
+  /**
+   * A second outbox relayed in the same passes (the aggregator's feed effects): one relay, one lease.
+   * relay() runs one pass and returns whether anything failed.
+   */
+  effects?: { relay(): Promise<boolean>; hasPending(): Promise<boolean> };
 }
 
 export interface OutboxRelay {
@@ -71,8 +76,18 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     await repos.activities.markFederated(record.id, new Date().toISOString());
   }
 
-  /** One pass over the pending activities; returns whether anything failed. */
+  /** One pass over both outboxes; returns whether anything failed. */
   async function pass(): Promise<boolean> {
+    const activities = await activitiesPass();
+    const effects = opts.effects ? await opts.effects.relay() : false;
+    return activities || effects;
+  }
+
+  const anythingPending = async () =>
+    (await repos.activities.pending(1)).length > 0 || (opts.effects ? await opts.effects.hasPending() : false);
+
+  /** One pass over the pending activities; returns whether anything failed. */
+  async function activitiesPass(): Promise<boolean> {
     let failed = false;
     for (;;) {
       const batch = await repos.activities.pending(batchSize);
@@ -134,7 +149,7 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         await run();
-        if ((await repos.activities.pending(1)).length === 0) return;
+        if (!(await anythingPending())) return;
         if (Date.now() > deadline) throw new Error("outbox relay: activities still pending after drain timeout");
         await new Promise((r) => setTimeout(r, 50));
       }

@@ -25,7 +25,7 @@ import { openStore } from "./storage/open-store";
 import type { Store } from "./storage/store";
 import { createIpnFederation } from "../federation";
 import { INSTANCE_IDENTIFIER } from "../federation/network/instance-actor";
-import { FEEDS, feedLabel } from "../federation/aggregator";
+import { FEEDS, feedEffectPlanner, feedLabel } from "../federation/aggregator";
 
 /** The aggregator's feed actors as the pages list them. */
 function feedDirectory(origin: string) {
@@ -38,6 +38,8 @@ const log = getLogger(["ipn", "node"]);
 export const SOFTWARE = { name: "ipn", version: "0.1.0" } as const;
 /** Scheduler job name of the reconciliation with every peer (scheduler.runNow). */
 export const PEER_RECONCILIATION_JOB = "peer-reconciliation";
+/** Lease of the outbox relay: one relaying worker per deployment (issue 8). */
+export const RELAY_LEASE = "outbox-relay";
 
 export interface RunningNode {
   /** Where the HTTP server listens, e.g. http://127.0.0.1:3000 */
@@ -77,7 +79,11 @@ export async function openServices(config: Config, origin: string) {
   const hubs = new HubService({ hubs: store.hubs, origin });
   let kick = () => {};
   const challenges = new ChallengeService({ challenges: store.challenges, hubs: store.hubs, origin, onActivity: () => kick() });
-  const mirror = new MirrorService({ mirror: store.mirror, allowHttp: config.allowPrivateNetwork });
+  const mirror = new MirrorService({
+    mirror: store.mirror, allowHttp: config.allowPrivateNetwork,
+    // The aggregator's boosts and forwards are written with the mirror change that causes them (issue 8).
+    effects: config.nodeRole === "aggregator" ? feedEffectPlanner() : undefined,
+  });
   const peers = new PeerService({ peers: store.peers, mirror: store.mirror, rules: { allowHttp: config.allowPrivateNetwork, ownOrigin: origin } });
   return { store, hubs, challenges, mirror, peers, setKick: (f: () => void) => { kick = f; } };
 }
@@ -120,8 +126,18 @@ export async function startNode(config: Config): Promise<RunningNode> {
   const queueStop = new AbortController();
   let queueDone: Promise<void> = Promise.resolve();
   let queue: { running(): boolean } | undefined;
+  const leases = new JobLeases(store.kv);
+  let relayRole: { stop(): Promise<void> } | null = null;
   if (config.role !== "web") {
-    federation.relay.start();
+    // One relay per deployment however many workers run: the holder of the relay lease relays, the
+    // others stand by and take over once a dead holder's lease lapses (one queue lease, the same
+    // "how long until a dead worker's work is taken over" setting).
+    relayRole = leases.hold(RELAY_LEASE, {
+      ttlMs: config.queueLeaseMs,
+      onGain: () => federation.relay.start(),
+      // Waits for the pass in progress: whatever it took from the outbox is in the queue before the lease goes.
+      onLose: () => federation.relay.stop(),
+    });
     // Only processes that work talk to peers; a web process records allowlist changes, and the
     // worker's reconciliation follows and backfills them.
     peers.setHooks(network);
@@ -129,7 +145,6 @@ export async function startNode(config: Config): Promise<RunningNode> {
     queue = watchRunning(queueDone);
   }
 
-  const leases = new JobLeases(store.kv);
   let scheduler: Scheduler | null = null;
   const shutdown = createGracefulShutdown({
     server,
@@ -138,8 +153,10 @@ export async function startNode(config: Config): Promise<RunningNode> {
     hardTimeoutMs: 25_000, // under the CLI's 30 s forced exit
     steps: [
       { name: "stop scheduler", run: () => scheduler?.stop() },
+      // The relay finishes its pass (outbox entries are marked only once queued), then its lease goes.
+      { name: "stop relay", run: () => relayRole?.stop() },
       { name: "release job leases", run: () => leases.close() },
-      { name: "stop relay", run: () => federation.close() },
+      { name: "stop federation", run: () => federation.close() },
       { name: "stop queue listeners", run: async () => { queueStop.abort(); await queueDone; } },
       { name: "close store", run: () => store.close() },
     ],

@@ -135,7 +135,8 @@ async function main(): Promise<void> {
   console.log(`published ${published.length} sample challenges; waiting until the EU aggregator lists them…`);
   await until(async () => (await Promise.all(published.map((id) => eu.store.challenges.getById(id)))).every(Boolean), "EU lists every sample challenge");
   await until(async () => (await fr.store.challenges.getById(published[0]!)) !== null && (await de.store.challenges.getById(published[1]!)) !== null, "DE and FR mirror each other");
-  await eu.federation.aggregator?.announcer.idle();
+  // The feeds' boosts are in the delivery queue once the relay has nothing pending.
+  await eu.federation.relay.drain();
 
   const euHost = new URL(eu.origin).host;
   console.log([

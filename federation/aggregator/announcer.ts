@@ -4,13 +4,22 @@
 // to the feeds' followers, because Mastodon only re-renders a boosted Note on an Update signed by its
 // author. A withdrawal undoes the boost and forwards the hub's Delete. Announce ids are unique per
 // (feed, challenge, revision) and served at /announces/{feed}/{key}.
+//
+// Durable (issue 8): nothing here reacts to an in-memory event. Each mirrored change left a feed effect
+// in the store, written with the change itself (effects.ts); each hub-signed Update/Delete received
+// left a forward effect, written by the inbox job that received it (a crash before that retries the
+// job). The relay (federation/relay.ts, one per deployment under a lease) hands effects to `relay()`
+// in the order they were written. Every step is idempotent — activity ids derive from (feed,
+// challenge, revision) and the Announce's `published` from the effect — so an effect re-run after a
+// crash or a failed enqueue sends the same activities again, which receivers deduplicate. An effect
+// is marked done only after everything it implies is in Fedify's durable queue.
 import { createHash } from "node:crypto";
 import type { Federation, InboxContext, KvStore } from "@fedify/fedify";
 import { Activity, Announce, Delete, PUBLIC_COLLECTION, Undo, Update, type Recipient } from "@fedify/vocab";
-import type { MirrorChange } from "../../node/domain/mirror";
 import type { Challenge, ChallengeStatus } from "../../node/domain/types";
-import type { Follower, Repositories } from "../../node/storage/ports";
+import type { FeedEffect, Follower, Repositories } from "../../node/storage/ports";
 import { federationLogger } from "../log";
+import { forwardEffectId } from "./effects";
 import { type Feed, feedOf, feedsFor } from "./feed-actors";
 
 const log = federationLogger("aggregator");
@@ -26,24 +35,39 @@ interface AnnounceRecord {
   hub: string;
   /** Every revision announced, oldest first, with the instant of its Announce. */
   announces: { revision: number; at: string }[];
-  /** The latest Announce was undone (withdrawn, or superseded and not re-announced). */
+  /** The latest Announce was undone (withdrawn). */
   undone: boolean;
 }
 
+type Announced = AnnounceRecord["announces"][number];
+
 const challengeKey = (challengeId: string) => createHash("sha256").update(challengeId).digest("hex").slice(0, 24);
 const kvKey = (feed: string, key: string) => ["ipn", "feed-announce", feed, key] as const;
+
+/** Fedify's InboxContext.forwardActivity sends the payload as received; outside an inbox listener we
+ *  build that context from the stored payload (ContextImpl.toInboxContext, present in Fedify 2.3). */
+interface ForwardingContextFactory {
+  toInboxContext(recipient: string | null, activity: unknown, activityId: string | undefined, activityType: string): InboxContext<void>;
+}
+
+function hasSignatureOrProof(raw: Record<string, unknown>): boolean {
+  return (typeof raw.signature === "object" && raw.signature !== null) || raw.proof !== undefined;
+}
+
+const idOf = (v: unknown): string | null =>
+  typeof v === "string" ? v : typeof v === "object" && v !== null && typeof (v as { id?: unknown }).id === "string" ? (v as { id: string }).id : null;
 
 export interface AnnouncerOptions {
   federation: Federation<void>;
   kv: KvStore;
   repos: Repositories;
   origin: string;
+  /** Wakes the relay after a forward effect was recorded. */
+  kick?: () => void;
   now?: () => Date;
 }
 
 export class FeedAnnouncer {
-  /** Changes of one (feed, challenge) are applied in order. */
-  private readonly chains = new Map<string, Promise<void>>();
   private readonly now: () => Date;
 
   constructor(private readonly o: AnnouncerOptions) {
@@ -58,68 +82,98 @@ export class FeedAnnouncer {
     return this.ctx().getObjectUri(Announce, { feed, announce: `${challengeKey(challengeId)}-${revision}` });
   }
 
-  /** Subscribed to MirrorService.onChange. Never throws. */
-  onMirrorChange(change: MirrorChange): void {
-    for (const feed of feedsFor(change.doc, change.peer.country)) {
-      const key = `${feed.identifier} ${change.doc.id}`;
-      const previous = this.chains.get(key) ?? Promise.resolve();
-      const next = previous
-        .then(() => this.apply(feed, change))
-        .catch((error) => log.warn("{feed}: could not announce {kind} of {id}: {error}", { feed: feed.identifier, kind: change.kind, id: change.doc.id, error }))
-        .finally(() => { if (this.chains.get(key) === next) this.chains.delete(key); });
-      this.chains.set(key, next);
+  /** Whether effects wait to be relayed (relay drain). */
+  async hasPending(): Promise<boolean> {
+    return (await this.o.repos.feedEffects.pending(1)).length > 0;
+  }
+
+  /**
+   * One pass over the pending effects, oldest first. A failed effect stays pending and holds back the
+   * later effects of its challenge (their order matters: Undo before the next Announce); others go on.
+   * Returns whether anything failed.
+   */
+  async relay(batchSize = 50): Promise<boolean> {
+    let failed = false;
+    const blocked = new Set<string>();
+    for (;;) {
+      const batch = await this.o.repos.feedEffects.pending(batchSize);
+      let progressed = false;
+      for (const effect of batch) {
+        if (blocked.has(effect.challengeId)) continue;
+        try {
+          await this.apply(effect);
+          await this.o.repos.feedEffects.markDone(effect.id, this.now().toISOString());
+          progressed = true;
+        } catch (error) {
+          failed = true;
+          blocked.add(effect.challengeId);
+          log.warn("could not relay feed effect {id}; will retry: {error}", { id: effect.id, error });
+        }
+      }
+      if (!progressed || batch.length < batchSize) return failed;
     }
   }
 
-  /** Resolves when every pending change has been handed to the delivery queue (tests, demo, shutdown). */
-  async idle(): Promise<void> {
-    while (this.chains.size) await Promise.all([...this.chains.values()]);
+  private async apply(effect: FeedEffect): Promise<void> {
+    if (effect.kind === "forward") return this.forwardStored(effect);
+    if (!effect.doc) return;
+    for (const feed of feedsFor(effect.doc, effect.country)) await this.applyFeed(feed, effect, effect.doc);
   }
 
-  private async apply(feed: Feed, change: MirrorChange): Promise<void> {
-    const { doc } = change;
+  private async applyFeed(feed: Feed, effect: FeedEffect, doc: Challenge): Promise<void> {
     const k = kvKey(feed.identifier, challengeKey(doc.id));
     const record = (await this.o.kv.get<AnnounceRecord>(k)) ?? null;
     const latest = record?.announces.at(-1);
-    const live = record !== null && !record.undone && latest !== undefined;
 
-    if (change.kind === "withdrawn") {
-      if (!live) return;
-      await this.send(feed, this.undo(feed, record, latest.revision, latest.at), doc.id);
-      await this.o.kv.set(k, { ...record, undone: true });
+    if (effect.kind === "withdrawn") {
+      if (!record || !latest) return;
+      // Sent again on a re-run (the same Undo id): receivers ignore the second.
+      await this.send(feed, this.undo(feed, record, latest), doc.id);
+      if (!record.undone) await this.o.kv.set(k, { ...record, undone: true });
       log.info("{feed} undid its boost of withdrawn {id}", { feed: feed.identifier, id: doc.id });
       return;
     }
-    if (live && latest.revision >= doc.revision) return; // a duplicate or stale change
+    const index = record?.announces.findIndex((a) => a.revision === doc.revision) ?? -1;
+    if (record && index >= 0) {
+      // This effect ran before, up to recording its Announce: the sends may not have reached the queue.
+      if (record.undone || index !== record.announces.length - 1) return; // superseded since
+      const previous = record.announces[index - 1];
+      if (previous) await this.send(feed, this.undo(feed, record, previous), doc.id);
+      await this.send(feed, this.announce(feed, doc, record.announces[index]!), doc.id);
+      return;
+    }
+    if (record?.undone) return; // withdrawn: final
+    if (latest && latest.revision > doc.revision) return; // stale
+    const live = latest !== undefined;
     if (!live && !BOOSTED_WHEN_NEW.includes(doc.status)) return;
     // The previous boost goes first, so a follower never holds two boosts of one challenge.
-    if (live) await this.send(feed, this.undo(feed, record, latest.revision, latest.at), doc.id);
-    const at = this.now().toISOString();
+    if (record && latest) await this.send(feed, this.undo(feed, record, latest), doc.id);
+    // The Announce's instant is the effect's: a re-run sends an identical activity.
+    const announced: Announced = { revision: doc.revision, at: effect.createdAt };
     const updated: AnnounceRecord = {
-      challengeId: doc.id, hub: doc.hub, undone: false,
-      announces: [...(record?.announces ?? []), { revision: doc.revision, at }],
+      challengeId: doc.id, hub: doc.hub, undone: false, announces: [...(record?.announces ?? []), announced],
     };
     // Recorded before sending: the Announce id must be dereferenceable when a receiver looks it up.
     await this.o.kv.set(k, updated);
-    await this.send(feed, this.announce(feed, doc, doc.revision, at), doc.id);
+    await this.send(feed, this.announce(feed, doc, announced), doc.id);
     log.info("{feed} boosted {id} (revision {revision})", { feed: feed.identifier, id: doc.id, revision: doc.revision });
   }
 
-  private announce(feed: Feed, doc: Pick<Challenge, "id" | "hub">, revision: number, at: string): Announce {
+  private announce(feed: Feed, doc: Pick<Challenge, "id" | "hub">, announced: Announced): Announce {
     const ctx = this.ctx();
     return new Announce({
-      id: this.announceUri(feed.identifier, doc.id, revision),
+      id: this.announceUri(feed.identifier, doc.id, announced.revision),
       actor: ctx.getActorUri(feed.identifier),
       object: new URL(doc.id),
-      published: Temporal.Instant.from(at),
+      published: Temporal.Instant.from(announced.at),
       tos: [PUBLIC_COLLECTION],
       ccs: [ctx.getFollowersUri(feed.identifier), new URL(doc.hub)],
     });
   }
 
-  private undo(feed: Feed, record: AnnounceRecord, revision: number, at: string): Undo {
+  private undo(feed: Feed, record: AnnounceRecord, announced: Announced): Undo {
     const ctx = this.ctx();
-    const announce = this.announce(feed, { id: record.challengeId, hub: record.hub }, revision, at);
+    const announce = this.announce(feed, { id: record.challengeId, hub: record.hub }, announced);
     return new Undo({
       id: new URL(`${announce.id!.href}#undo`),
       actor: ctx.getActorUri(feed.identifier),
@@ -130,6 +184,7 @@ export class FeedAnnouncer {
   }
 
   private async send(feed: Feed, activity: Activity, challengeId: string): Promise<void> {
+    // With a queue, sendActivity resolves once every delivery is enqueued (durable), not delivered.
     await this.ctx().sendActivity({ identifier: feed.identifier }, "followers", activity, {
       preferSharedInbox: true,
       // Announce, Undo and the next Announce of one challenge reach each inbox in order.
@@ -146,21 +201,53 @@ export class FeedAnnouncer {
     const revision = Number(m[2]);
     const sent = record?.announces.find((a) => a.revision === revision);
     if (!record || !sent) return null;
-    return this.announce(feed, { id: record.challengeId, hub: record.hub }, revision, sent.at);
+    return this.announce(feed, { id: record.challengeId, hub: record.hub }, sent);
   }
 
   /**
-   * Forwards a hub-signed Update or Delete of a challenge that a feed boosted to that feed's
-   * followers, unchanged (its Linked Data signature and integrity proof stay the hub's): their
-   * servers then edit or remove the boosted Note, which no Announce of ours can make them do.
-   * Only what the mirror holds from that hub's own origin is forwarded.
+   * Inbox side of forwarding: a verified, hub-signed Update or Delete of a challenge the mirror holds
+   * from that hub's own origin is recorded as a forward effect, with the payload exactly as received
+   * (its Linked Data signature and integrity proof stay the hub's). The inbox job runs this after the
+   * mirror applied the activity; if the process dies before, the job is retried and records it then.
    */
   async forward(ctx: InboxContext<void>, activity: Activity): Promise<void> {
     if (!(activity instanceof Update || activity instanceof Delete)) return;
     const { actorId, objectId } = activity;
-    if (!actorId || !objectId) return;
+    if (!actorId || !objectId || !activity.id) return;
     const held = await this.o.repos.challenges.getById(objectId.href);
     if (!held || held.key !== null || held.origin !== actorId.origin || held.doc.hub !== actorId.href) return;
+    if (feedsFor(held.doc, held.country).length === 0) return;
+    // The payload as received; Fedify keeps it on the inbox context for forwarding.
+    const raw = (ctx as unknown as { activity?: unknown }).activity;
+    if (typeof raw !== "object" || raw === null || !hasSignatureOrProof(raw as Record<string, unknown>)) return;
+    const recorded = await this.o.repos.feedEffects.record({
+      id: forwardEffectId(activity.id.href), kind: "forward", challengeId: held.id, revision: 0, country: held.country,
+      doc: null, activity: raw, createdAt: this.now().toISOString(), doneAt: null,
+    });
+    if (recorded) this.o.kick?.();
+  }
+
+  /**
+   * Relay side of forwarding: to the followers of every feed that boosted the challenge, each inbox
+   * once, HTTP-signed by the feed actor. Their servers then edit or remove the boosted Note, which no
+   * Announce of ours can make them do. A Delete is forwarded only once the mirror withdrew the
+   * challenge (destruction is confirmed at the origin).
+   */
+  private async forwardStored(effect: FeedEffect): Promise<void> {
+    const raw = effect.activity as Record<string, unknown> | null;
+    if (!raw || typeof raw !== "object") return;
+    const type = raw.type;
+    const actor = idOf(raw.actor);
+    const held = await this.o.repos.challenges.getById(effect.challengeId);
+    if (!held || held.key !== null || !actor || held.doc.hub !== actor || held.origin !== new URL(actor).origin) return;
+    if (type === "Delete" && held.withdrawnAt === null) {
+      log.info("not forwarding the Delete of {id}: the mirror still holds it (its origin did not confirm)", { id: held.id });
+      return;
+    }
+    if (type !== "Update" && type !== "Delete") return;
+    const factory = this.ctx() as unknown as Partial<ForwardingContextFactory>;
+    if (typeof factory.toInboxContext !== "function") throw new Error("this Fedify version cannot forward stored activities");
+    const forwarding = factory.toInboxContext(null, raw, idOf(raw) ?? undefined, type);
     const reached = new Set<string>();
     for (const feed of feedsFor(held.doc, held.country)) {
       if (!(await this.o.kv.get<AnnounceRecord>(kvKey(feed.identifier, challengeKey(held.id))))) continue;
@@ -172,8 +259,10 @@ export class FeedAnnouncer {
         recipients.push(toRecipient(f));
       }
       if (recipients.length === 0) continue;
-      await ctx.forwardActivity({ identifier: feed.identifier }, recipients, { skipIfUnsigned: true, preferSharedInbox: true });
-      log.info("{feed} forwarded {type} of {id} to {count} inbox(es)", { feed: feed.identifier, type: activity.constructor.name, id: held.id, count: recipients.length });
+      await forwarding.forwardActivity({ identifier: feed.identifier }, recipients, {
+        skipIfUnsigned: true, preferSharedInbox: true, orderingKey: `forward ${held.id}`,
+      });
+      log.info("{feed} forwarded {type} of {id} to {count} inbox(es)", { feed: feed.identifier, type, id: held.id, count: recipients.length });
     }
   }
 }

@@ -1,6 +1,10 @@
 // The aggregator role (IPN_ROLE=aggregator, ADR 0007): the feed actors (topic and country), their
 // Announces, and the forwarding of hub-signed edits and deletions to their followers. Following the
 // national nodes and listing their challenges is the ordinary peer machinery of every node.
+//
+// What the feeds send is driven by feed effects in the store (effects.ts), relayed by the outbox
+// relay of the one worker that holds the relay lease; the mirror's in-memory change events only wake
+// that relay sooner.
 import type { Federation, InboxContext, KvStore } from "@fedify/fedify";
 import { Announce, type Activity } from "@fedify/vocab";
 import type { MirrorService } from "../../node/domain/mirror";
@@ -10,6 +14,7 @@ import { ANNOUNCE_ROUTE, FeedAnnouncer } from "./announcer";
 import { createFeedActorProvider, feedOf } from "./feed-actors";
 
 export { COUNTRY_FEEDS, FEEDS, TOPIC_FEEDS, feedLabel, feedsFor, type Feed } from "./feed-actors";
+export { feedEffectPlanner } from "./effects";
 export type { FeedAnnouncer } from "./announcer";
 
 export interface AggregatorOptions {
@@ -19,6 +24,8 @@ export interface AggregatorOptions {
   mirror: MirrorService;
   origin: string;
   nodeName: string;
+  /** Wakes the relay (a change or a forward was recorded). */
+  kick: () => void;
 }
 
 export interface Aggregator {
@@ -27,16 +34,17 @@ export interface Aggregator {
   /** Feed actors accept follows automatically (federation/inbox/follow.ts). */
   isFollowable(identifier: string): boolean;
   announcer: FeedAnnouncer;
-  /** Forwards a verified Update/Delete of a boosted challenge to the feeds' followers. */
+  /** Records a verified Update/Delete of a mirrored challenge for forwarding to the feeds' followers. */
   forward(ctx: InboxContext<void>, activity: Activity): Promise<void>;
-  /** Stops reacting to the mirror and waits for pending Announces to be queued. */
+  /** Stops waking the relay. */
   close(): Promise<void>;
 }
 
 export function createAggregator(o: AggregatorOptions): Aggregator {
-  const announcer = new FeedAnnouncer({ federation: o.federation, kv: o.kv, repos: o.repos, origin: o.origin });
+  const announcer = new FeedAnnouncer({ federation: o.federation, kv: o.kv, repos: o.repos, origin: o.origin, kick: o.kick });
   o.federation.setObjectDispatcher(Announce, ANNOUNCE_ROUTE, (_ctx, values) => announcer.dispatch(values.feed, values.announce));
-  const unsubscribe = o.mirror.onChange((change) => announcer.onMirrorChange(change));
+  // The effect is already in the store with the change; this only saves waiting for the next poll.
+  const unsubscribe = o.mirror.onChange(() => o.kick());
   return {
     provider: createFeedActorProvider({ origin: o.origin, nodeName: o.nodeName }),
     isFollowable: (identifier) => feedOf(identifier) !== undefined,
@@ -44,7 +52,6 @@ export function createAggregator(o: AggregatorOptions): Aggregator {
     forward: (ctx, activity) => announcer.forward(ctx, activity),
     async close() {
       unsubscribe();
-      await announcer.idle();
     },
   };
 }

@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import type { Challenge } from "./types";
 import { validateChallenge } from "./validation";
-import type { MirrorOutcome, MirrorRepository, Peer, RevisionEntry, StoredChallenge } from "../storage/ports";
+import type { MirrorEffectPlanner, MirrorOutcome, MirrorRepository, Peer, RevisionEntry, StoredChallenge } from "../storage/ports";
 
 export type MirrorChangeKind = "created" | "updated" | "withdrawn";
 
@@ -65,6 +65,8 @@ export interface MirrorServiceDeps {
   /** Test/demo mode: http ids on loopback. */
   allowHttp: boolean;
   now?: () => Date;
+  /** Aggregator: the federation side effect each stored change implies, written in the same store step (issue 8). */
+  effects?: MirrorEffectPlanner;
 }
 
 export interface MirrorResult { stored: number; stale: number; refused: number }
@@ -100,7 +102,7 @@ export class MirrorService {
       }
     }
     if (accepted.length === 0) return { stored: 0, stale: 0, refused };
-    const outcomes = await this.deps.mirror.upsertMany(accepted.map((doc) => ({ doc, origin: peer.origin, country: peer.country })));
+    const outcomes = await this.deps.mirror.upsertMany(accepted.map((doc) => ({ doc, origin: peer.origin, country: peer.country })), this.deps.effects);
     let stored = 0;
     outcomes.forEach((outcome: MirrorOutcome, i) => {
       if (outcome === "created" || outcome === "updated") {
@@ -114,7 +116,7 @@ export class MirrorService {
   /** Marks challenges of a peer withdrawn here (idempotent). */
   async withdraw(peer: Pick<Peer, "origin" | "country" | "role">, ids: string[]): Promise<number> {
     if (ids.length === 0) return 0;
-    const done: StoredChallenge[] = await this.deps.mirror.withdraw(peer.origin, ids, this.now().toISOString());
+    const done: StoredChallenge[] = await this.deps.mirror.withdraw(peer.origin, ids, this.now().toISOString(), this.deps.effects);
     for (const c of done) this.emit({ kind: "withdrawn", peer, doc: c.doc });
     return done.length;
   }

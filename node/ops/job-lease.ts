@@ -41,6 +41,14 @@ export interface JobLeasesOptions {
   now?: () => number;
 }
 
+/** A standing role held under a lease (JobLeases.hold). */
+export interface HeldRole {
+  /** Whether this process holds the lease now. */
+  holding(): boolean;
+  /** Stops trying; if held, runs onLose, then releases the lease. */
+  stop(): Promise<void>;
+}
+
 /** What a lease-guarded run did: ran (with the function's value) or skipped because another process holds the lease. */
 export type LeaseOutcome<T> = { ran: true; value: T } | { ran: false; heldBy: string };
 
@@ -138,6 +146,63 @@ export class JobLeases {
         if (outcome.ran) return outcome.value;
         log.debug("job {job} skipped: lease held by {owner}", { job: job.name, owner: outcome.heldBy });
         return { skipped: `lease held by ${outcome.heldBy}` };
+      },
+    };
+  }
+
+  /**
+   * Holds the named lease for as long as this process runs: a standing role that one process of the
+   * deployment plays at a time (the outbox relay). Tries to take it every `retryMs`; calls onGain once
+   * taken, onLose when a renewal found it taken over (this process stalled longer than the ttl) and
+   * when stopped. stop() waits for onLose (e.g. the relay's last pass) before releasing the lease, so
+   * a successor never overlaps a pass in progress here.
+   */
+  hold(name: string, opts: { ttlMs?: number; retryMs?: number; onGain(): unknown; onLose(): unknown }): HeldRole {
+    const ttlMs = Math.max(1, opts.ttlMs ?? this.ttlMs);
+    const retryMs = Math.max(1, opts.retryMs ?? Math.min(5_000, Math.floor(ttlMs / 3)));
+    let held: Held | null = null;
+    let stopped = false;
+    let timer: NodeJS.Timeout | null = null;
+    let tick: Promise<void> = Promise.resolve();
+    const step = async () => {
+      if (stopped) return;
+      try {
+        if (held && !held.timer) {
+          // The renewal found it taken over (renew() logged it): stand down.
+          held = null;
+          await opts.onLose();
+        }
+        if (!held) {
+          held = await this.acquire(name, ttlMs);
+          if (held) {
+            log.info("took the {name} lease", { name });
+            await opts.onGain();
+          }
+        }
+      } catch (error) {
+        log.warn("lease {name}: {error}", { name, error });
+      }
+    };
+    const schedule = () => {
+      if (stopped) return;
+      timer = setTimeout(() => { tick = step().finally(schedule); }, retryMs);
+      timer.unref();
+    };
+    tick = step().finally(schedule);
+    return {
+      holding: () => held !== null && held.timer !== null,
+      stop: async () => {
+        stopped = true;
+        if (timer) clearTimeout(timer);
+        await tick;
+        if (!held) return;
+        const h = held;
+        held = null;
+        try {
+          await opts.onLose();
+        } finally {
+          await this.release(h);
+        }
       },
     };
   }

@@ -2,7 +2,7 @@
 // state of each, and the mirror of their challenges. Database-neutral like ports.ts: objects in,
 // objects out; every adapter must pass test/contract/store-contract.ts.
 import type { Challenge } from "../domain/types";
-import type { StoredChallenge } from "./ports";
+import type { MirrorEffectPlanner, StoredChallenge } from "./ports";
 
 export type PeerRole = "national" | "aggregator";
 
@@ -89,10 +89,13 @@ export type MirrorOutcome = "created" | "updated" | "stale" | "withdrawn" | "con
 export interface RevisionEntry { id: string; revision: number }
 
 export interface MirrorRepository {
-  /** Applies every write in one atomic batch, in order; an outcome per write. */
-  upsertMany(writes: MirrorWrite[]): Promise<MirrorOutcome[]>;
+  /**
+   * Applies every write in one atomic batch, in order; an outcome per write. `effects` (aggregator)
+   * names the feed effect of each created/updated write, recorded in the same store step.
+   */
+  upsertMany(writes: MirrorWrite[], effects?: MirrorEffectPlanner): Promise<MirrorOutcome[]>;
   /** Marks mirrored challenges of `origin` withdrawn (gone from listings); returns those newly withdrawn. */
-  withdraw(origin: string, ids: string[], at: string): Promise<StoredChallenge[]>;
+  withdraw(origin: string, ids: string[], at: string, effects?: MirrorEffectPlanner): Promise<StoredChallenge[]>;
   /** (id, revision) of every live (public, not withdrawn) challenge of an origin, ordered by id. Our own origin gives the local set. */
   revisions(origin: string): Promise<RevisionEntry[]>;
   /** Live challenges of an origin ordered by id, starting after `afterId`. */

@@ -54,5 +54,6 @@ export function memoryRepos(): Repositories & { activities: MemoryActivities; hu
     keys: unused as Repositories["keys"],
     peers: unused as Repositories["peers"],
     mirror: unused as Repositories["mirror"],
+    feedEffects: unused as Repositories["feedEffects"],
   };
 }

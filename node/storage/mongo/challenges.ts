@@ -17,14 +17,15 @@
 // update that finds a stale one in its way. Until then readers see the previous version.
 import type { Collection } from "mongodb";
 import {
-  DuplicateError, type ActivityRecord, type ChallengeRepository, type ListingPage, type ListingQuery, type StoredChallenge,
+  DuplicateError, type ActivityRecord, type ChallengeRepository, type FeedEffect, type ListingPage, type ListingQuery, type StoredChallenge,
 } from "../ports";
 import {
   CHALLENGE_PROJECTION, fromChallengeDoc, toActivityDoc, toChallengeDoc, type ActivityDoc, type ChallengeDoc,
 } from "./challenge-docs";
 import { isDuplicateKey } from "./connection";
 import { buildListing, nextCursor } from "./listing-query";
-import { nextSequence } from "./sequence";
+import { insertFeedEffectDoc, toFeedEffectDoc, type FeedEffectDoc } from "./feed-effects";
+import type { StoreSequence } from "./sequence";
 
 export interface WriteDoc {
   _id: string;
@@ -37,6 +38,8 @@ export interface WriteDoc {
   pending?: true;
   challenge?: ChallengeDoc;
   activity?: ActivityDoc;
+  /** The aggregator's feed effect of a mirror write (issue 8), applied with it. */
+  effect?: FeedEffectDoc;
 }
 
 /** A pending record older than this is taken to be abandoned by a dead writer and applied by others. */
@@ -48,12 +51,16 @@ export interface ChallengeCollections {
   challenges: Collection<ChallengeDoc>;
   activities: Collection<ActivityDoc>;
   writes: Collection<WriteDoc>;
+  feedEffects: Collection<FeedEffectDoc>;
+  /** Outbox order from the store, not from clocks (sequence.ts). */
+  sequence: StoreSequence;
 }
 
 export class MongoChallengeRepository implements ChallengeRepository {
   constructor(private readonly c: ChallengeCollections) {}
 
-  async insert(challenge: StoredChallenge, activity: ActivityRecord | null): Promise<void> {
+  /** `effect`: a mirror write's feed effect, committed in the same record (mirror.ts). */
+  async insert(challenge: StoredChallenge, activity: ActivityRecord | null, effect?: FeedEffect | null): Promise<void> {
     const what = `challenge ${challenge.key ?? challenge.id}`;
     // Fast, precise answers for the common case; the unique indexes of the record decide races.
     const clash = await this.c.challenges.findOne(
@@ -62,7 +69,7 @@ export class MongoChallengeRepository implements ChallengeRepository {
     if (activity && (await this.c.activities.findOne({ _id: activity.id }, { projection: { _id: 1 } }))) {
       throw new DuplicateError(`activity ${activity.id}`);
     }
-    const record = this.record(challenge, 0, activity);
+    const record = await this.record(challenge, 0, activity, effect);
     try {
       await this.c.writes.insertOne(record);
     } catch (err) {
@@ -75,7 +82,7 @@ export class MongoChallengeRepository implements ChallengeRepository {
     await this.apply(record);
   }
 
-  async update(challenge: StoredChallenge, expectedVersion: number, activity: ActivityRecord | null): Promise<boolean> {
+  async update(challenge: StoredChallenge, expectedVersion: number, activity: ActivityRecord | null, effect?: FeedEffect | null): Promise<boolean> {
     if (!(challenge.version > expectedVersion)) {
       throw new Error(`a challenge write must raise its version (from ${expectedVersion} to ${challenge.version})`);
     }
@@ -89,7 +96,7 @@ export class MongoChallengeRepository implements ChallengeRepository {
       if ((now && now.version !== expectedVersion) || rival) return false;
       throw new DuplicateError(`activity ${activity.id}`);
     }
-    const record = this.record(challenge, expectedVersion, activity);
+    const record = await this.record(challenge, expectedVersion, activity, effect);
     try {
       await this.c.writes.insertOne(record);
     } catch (err) {
@@ -152,11 +159,12 @@ export class MongoChallengeRepository implements ChallengeRepository {
     await this.c.writes.deleteMany({ pending: { $exists: false }, at: { $lt: new Date(Date.now() - KEEP_APPLIED_MS) } });
   }
 
-  private record(challenge: StoredChallenge, from: number, activity: ActivityRecord | null): WriteDoc {
+  private async record(challenge: StoredChallenge, from: number, activity: ActivityRecord | null, effect?: FeedEffect | null): Promise<WriteDoc> {
     return {
       _id: `${challenge.id}@${from}`, challengeId: challenge.id, from,
       ...(from === 0 && challenge.key !== null ? { key: challenge.key } : {}),
-      ...(activity ? { activityId: activity.id, activity: toActivityDoc(activity, nextSequence()) } : {}),
+      ...(activity ? { activityId: activity.id, activity: toActivityDoc(activity, await this.c.sequence.next()) } : {}),
+      ...(effect ? { effect: toFeedEffectDoc(effect, await this.c.sequence.next()) } : {}),
       at: new Date(), pending: true, challenge: toChallengeDoc(challenge),
     };
   }
@@ -182,6 +190,7 @@ export class MongoChallengeRepository implements ChallengeRepository {
         if (!isDuplicateKey(err)) throw err;
       }
     }
-    await this.c.writes.updateOne({ _id: w._id }, { $unset: { pending: "", challenge: "", activity: "" } });
+    if (w.effect) await insertFeedEffectDoc(this.c.feedEffects, w.effect);
+    await this.c.writes.updateOne({ _id: w._id }, { $unset: { pending: "", challenge: "", activity: "", effect: "" } });
   }
 }

@@ -7,6 +7,7 @@ import { MongoActivityRepository } from "./activities";
 import { MongoChallengeRepository, ABANDONED_AFTER_MS, type WriteDoc } from "./challenges";
 import type { ActivityDoc, ChallengeDoc } from "./challenge-docs";
 import { connect, databaseName } from "./connection";
+import { MongoFeedEffectRepository, type FeedEffectDoc } from "./feed-effects";
 import { MongoFollowerRepository, type FollowerDoc } from "./followers";
 import { MongoHubRepository, type HubDoc } from "./hubs";
 import { ensureIndexes } from "./indexes";
@@ -15,6 +16,7 @@ import { MongoKvStore, type KvCasDoc, type KvDoc } from "./kv";
 import { MongoMirrorRepository } from "./mirror";
 import { MongoMessageQueue, type ClaimDoc, type MongoQueueOptions, type MqDoc } from "./mq";
 import { MongoPeerRepository, type PeerDoc } from "./peers";
+import { StoreSequence, type SequenceDoc } from "./sequence";
 
 export interface MongoStoreOptions {
   queue?: MongoQueueOptions;
@@ -33,10 +35,14 @@ export async function createMongoStore(url: string, opts: MongoStoreOptions = {}
   let sweeper: NodeJS.Timeout | null = null;
   try {
     const { ttl } = await ensureIndexes(db);
+    // One counter orders the outbox and the feed effects (sequence.ts).
+    const sequence = new StoreSequence(db.collection<SequenceDoc>("sequences"), "outbox");
     const challenges = new MongoChallengeRepository({
       challenges: db.collection<ChallengeDoc>("challenges"),
       activities: db.collection<ActivityDoc>("activities"),
       writes: db.collection<WriteDoc>("challenge_writes"),
+      feedEffects: db.collection<FeedEffectDoc>("feed_effects"),
+      sequence,
     });
     const kv = new MongoKvStore(db.collection<KvDoc>("fedify_kv"), db.collection<KvCasDoc>("fedify_kv_cas"));
     const queue = new MongoMessageQueue(
@@ -68,6 +74,7 @@ export async function createMongoStore(url: string, opts: MongoStoreOptions = {}
       keys: new MongoKeyRepository(db.collection<KeyDoc>("key_pairs")),
       peers: new MongoPeerRepository(db.collection<PeerDoc>("peers")),
       mirror: new MongoMirrorRepository(challenges, db.collection<ChallengeDoc>("challenges"), db.collection<WriteDoc>("challenge_writes")),
+      feedEffects: new MongoFeedEffectRepository(db.collection<FeedEffectDoc>("feed_effects"), sequence),
       kv,
       queue,
       async ping() {

@@ -37,6 +37,8 @@ const INDEXES: Record<string, Spec[]> = {
     [{ actor: 1, seq: 1 }, { name: "by_actor" }],
   ],
   hubs: [[{ seq: 1 }, { name: "creation" }]],
+  // The aggregator's feed effects outbox (feed-effects.ts), relayed in seq order.
+  feed_effects: [[{ doneAt: 1, seq: 1 }, { name: "pending" }]],
   followers: [
     [{ hub: 1, seq: 1 }, { name: "by_hub" }],
     [{ inbox: 1 }, { name: "by_inbox" }],

@@ -5,7 +5,7 @@
 // whole, but every step is idempotent and a sync that stopped half-way simply runs again.
 import type { Collection } from "mongodb";
 import {
-  DuplicateError, type MirrorOutcome, type MirrorRepository, type MirrorWrite, type RevisionEntry, type StoredChallenge,
+  DuplicateError, type MirrorEffectPlanner, type MirrorOutcome, type MirrorRepository, type MirrorWrite, type RevisionEntry, type StoredChallenge,
 } from "../ports";
 import { CHALLENGE_PROJECTION, fromChallengeDoc, type ChallengeDoc } from "./challenge-docs";
 import type { MongoChallengeRepository, WriteDoc } from "./challenges";
@@ -20,19 +20,20 @@ export class MongoMirrorRepository implements MirrorRepository {
     private readonly writes: Collection<WriteDoc>,
   ) {}
 
-  async upsertMany(writes: MirrorWrite[]): Promise<MirrorOutcome[]> {
+  async upsertMany(writes: MirrorWrite[], effects?: MirrorEffectPlanner): Promise<MirrorOutcome[]> {
     const outcomes: MirrorOutcome[] = [];
-    for (const w of writes) outcomes.push(await this.upsertOne(w));
+    for (const w of writes) outcomes.push(await this.upsertOne(w, effects));
     return outcomes;
   }
 
-  private async upsertOne(w: MirrorWrite): Promise<MirrorOutcome> {
+  /** The feed effect of a stored change travels in the change's commit record (challenges.ts). */
+  private async upsertOne(w: MirrorWrite, effects?: MirrorEffectPlanner): Promise<MirrorOutcome> {
     const next = (version: number): StoredChallenge => ({ id: w.doc.id, key: null, origin: w.origin, country: w.country, doc: w.doc, version, withdrawnAt: null });
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const held = await this.c.findOne({ _id: w.doc.id }, { projection: { key: 1, origin: 1, version: 1, withdrawnAt: 1, revision: 1 } });
       if (!held) {
         try {
-          await this.challenges.insert(next(1), null);
+          await this.challenges.insert(next(1), null, effects?.("created", next(1)));
           return "created";
         } catch (err) {
           if (err instanceof DuplicateError) continue; // created meanwhile: judge it again
@@ -43,12 +44,12 @@ export class MongoMirrorRepository implements MirrorRepository {
       if (held.origin !== w.origin) return "conflict";
       if (held.withdrawnAt) return "withdrawn";
       if (held.revision >= w.doc.revision) return "stale";
-      if (await this.challenges.update(next(held.version + 1), held.version, null)) return "updated";
+      if (await this.challenges.update(next(held.version + 1), held.version, null, effects?.("updated", next(held.version + 1)))) return "updated";
     }
     throw new Error(`mirror write of ${w.doc.id} kept losing to concurrent writers`);
   }
 
-  async withdraw(origin: string, ids: string[], at: string): Promise<StoredChallenge[]> {
+  async withdraw(origin: string, ids: string[], at: string, effects?: MirrorEffectPlanner): Promise<StoredChallenge[]> {
     const done: StoredChallenge[] = [];
     for (const id of ids) {
       for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -56,7 +57,7 @@ export class MongoMirrorRepository implements MirrorRepository {
         if (!d) break;
         const held = fromChallengeDoc(d);
         const withdrawn = { ...held, version: held.version + 1, withdrawnAt: at };
-        if (await this.challenges.update(withdrawn, held.version, null)) { done.push(withdrawn); break; }
+        if (await this.challenges.update(withdrawn, held.version, null, effects?.("withdrawn", withdrawn))) { done.push(withdrawn); break; }
       }
     }
     return done;

@@ -1,9 +1,19 @@
-// Sortable, unique sequence values: the insertion order that SQLite gets from AUTOINCREMENT.
-// MongoDB has no counter that is atomic on every server speaking its protocol ($inc is a read and
-// a write on FerretDB 1.x), so the order comes from the clock: milliseconds and a per-process
-// counter, zero-padded so string order is numeric order, plus a random tail that keeps two
-// processes in the same millisecond apart. Within one process the values strictly increase.
+// Sortable, unique sequence values.
+//
+// StoreSequence: the order of the outbox (activities) and of the feed effects comes from the store,
+// not from any process's clock, so web replicas with skewed clocks still relay a challenge's Create
+// before its Update. It rests on the one write that is atomic on every server speaking the protocol
+// (FerretDB 1.x runs $inc and conditional updates as a read then a write): an insert checked by the
+// unique _id. Each allocation reads the highest value taken and inserts the next one; a concurrent
+// allocator that took it first makes the insert fail, and we read again. Values are "s" + 15 digits:
+// string order is numeric order, and they sort after the clock values of earlier versions (digits),
+// so an upgraded database relays what was already pending first.
+//
+// nextSequence (clock): still used where only uniqueness and rough order within one process matter
+// (queue message ids, hub and follower creation order).
 import { randomBytes } from "node:crypto";
+import type { Collection } from "mongodb";
+import { isDuplicateKey } from "./connection";
 
 let lastMs = 0;
 let counter = 0;
@@ -12,4 +22,52 @@ export function nextSequence(): string {
   const now = Date.now();
   if (now > lastMs) { lastMs = now; counter = 0; } else counter++;
   return `${String(lastMs).padStart(15, "0")}${String(counter).padStart(6, "0")}-${randomBytes(4).toString("hex")}`;
+}
+
+/** One document per value taken: {_id: "<name>:<15 digits>", at}. */
+export interface SequenceDoc { _id: string; at: Date }
+
+const DIGITS = 15;
+/** Allocations between two prunes of old values (the highest is always kept). */
+const PRUNE_EVERY = 500;
+/** Values younger than this are kept: an allocator that read the highest value may still be inserting above it. */
+const KEEP_MS = 60 * 60_000;
+const MAX_ATTEMPTS = 1000;
+
+export class StoreSequence {
+  private allocations = 0;
+
+  constructor(private readonly c: Collection<SequenceDoc>, private readonly name: string) {
+    if (name.includes(":") || name.includes(";")) throw new Error(`bad sequence name ${name}`);
+  }
+
+  private key(n: number): string {
+    return `${this.name}:${String(n).padStart(DIGITS, "0")}`;
+  }
+
+  private async highest(): Promise<number> {
+    const top = await this.c.find({ _id: { $gt: `${this.name}:`, $lt: `${this.name};` } }, { projection: { _id: 1 } })
+      .sort({ _id: -1 }).limit(1).toArray();
+    return top[0] ? Number(top[0]._id.slice(this.name.length + 1)) : 0;
+  }
+
+  /** The next value, strictly above every value any process has taken before this call began. */
+  async next(): Promise<string> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const n = (await this.highest()) + 1;
+      try {
+        await this.c.insertOne({ _id: this.key(n), at: new Date() });
+      } catch (err) {
+        if (isDuplicateKey(err)) continue; // another allocator took it: read again
+        throw err;
+      }
+      if (++this.allocations % PRUNE_EVERY === 0) void this.prune(n).catch(() => undefined);
+      return `s${String(n).padStart(DIGITS, "0")}`;
+    }
+    throw new Error(`sequence ${this.name}: no value after ${MAX_ATTEMPTS} attempts`);
+  }
+
+  private async prune(below: number): Promise<void> {
+    await this.c.deleteMany({ _id: { $gt: `${this.name}:`, $lt: this.key(below) }, at: { $lt: new Date(Date.now() - KEEP_MS) } });
+  }
 }

@@ -3,6 +3,7 @@ import type { Store } from "../store";
 import { SqliteActivityRepository } from "./activities";
 import { SqliteChallengeRepository } from "./challenges";
 import { openDatabase, type OpenDatabaseOptions } from "./database";
+import { SqliteFeedEffectRepository } from "./feed-effects";
 import { SqliteFollowerRepository } from "./followers";
 import { SqliteHubRepository } from "./hubs";
 import { SqliteKeyRepository } from "./keys";
@@ -33,6 +34,7 @@ export function createSqliteStore(file: string, opts: SqliteStoreOptions = {}): 
     keys: new SqliteKeyRepository(db),
     peers: new SqlitePeerRepository(db),
     mirror: new SqliteMirrorRepository(db),
+    feedEffects: new SqliteFeedEffectRepository(db),
     kv,
     queue,
     async ping() {

@@ -2,9 +2,10 @@
 // the peer), so the listing, facets and full text serve them like local ones. A batch of writes is
 // one immediate transaction (backfill pages: one commit per page, not per document).
 import type { Challenge } from "../../domain/types";
-import type { MirrorOutcome, MirrorRepository, MirrorWrite, RevisionEntry, StoredChallenge } from "../ports";
+import type { MirrorEffectPlanner, MirrorOutcome, MirrorRepository, MirrorWrite, RevisionEntry, StoredChallenge } from "../ports";
 import { CHALLENGE_COLUMNS, facetsOf, fromRow, ftsOf, toParams, type ChallengeRow } from "./challenge-rows";
 import type { Db } from "./database";
+import { insertFeedEffect } from "./feed-effects";
 
 interface Held { rid: number; key: string | null; origin: string; version: number; withdrawn_at: string | null; revision: number }
 
@@ -36,8 +37,16 @@ export class SqliteMirrorRepository implements MirrorRepository {
     };
   }
 
-  async upsertMany(writes: MirrorWrite[]): Promise<MirrorOutcome[]> {
-    return this.db.transaction(() => writes.map((w) => this.upsertOne(w))).immediate();
+  async upsertMany(writes: MirrorWrite[], effects?: MirrorEffectPlanner): Promise<MirrorOutcome[]> {
+    return this.db.transaction(() => writes.map((w) => {
+      const outcome = this.upsertOne(w);
+      // The feed effect of a stored change commits with it (issue 8: no boost lost on a crash).
+      if (effects && (outcome === "created" || outcome === "updated")) {
+        const effect = effects(outcome, { id: w.doc.id, key: null, origin: w.origin, country: w.country, doc: w.doc, version: 0, withdrawnAt: null });
+        if (effect) insertFeedEffect(this.db, effect);
+      }
+      return outcome;
+    })).immediate();
   }
 
   private upsertOne(w: MirrorWrite): MirrorOutcome {
@@ -59,12 +68,16 @@ export class SqliteMirrorRepository implements MirrorRepository {
     return "updated";
   }
 
-  async withdraw(origin: string, ids: string[], at: string): Promise<StoredChallenge[]> {
+  async withdraw(origin: string, ids: string[], at: string, effects?: MirrorEffectPlanner): Promise<StoredChallenge[]> {
     return this.db.transaction(() => {
       const done: StoredChallenge[] = [];
       for (const id of ids) {
         const row = this.s.withdraw.get({ id, origin, at }) as { rid: number } | undefined;
-        if (row) done.push(fromRow(this.s.byRid.get(row.rid) as ChallengeRow));
+        if (!row) continue;
+        const stored = fromRow(this.s.byRid.get(row.rid) as ChallengeRow);
+        done.push(stored);
+        const effect = effects?.("withdrawn", stored);
+        if (effect) insertFeedEffect(this.db, effect);
       }
       return done;
     }).immediate();

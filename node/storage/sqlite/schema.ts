@@ -136,4 +136,21 @@ export const MIGRATIONS: readonly Migration[] = [
     -- Digest, revision list and sync pages: the live challenges of one origin in id order.
     CREATE INDEX challenges_by_origin ON challenges(origin, id) WHERE listed = 1;
   `),
+  // 3 (issue 8): the aggregator's feed effects, written in the transaction of the mirror change that
+  // causes them and relayed in seq order (feed-effects.ts).
+  (db) => db.exec(`
+    CREATE TABLE feed_effects (
+      seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+      id           TEXT NOT NULL UNIQUE,
+      kind         TEXT NOT NULL,
+      challenge_id TEXT NOT NULL,
+      revision     INTEGER NOT NULL,
+      country      TEXT NOT NULL,
+      doc          TEXT,                -- JSON of the challenge as stored (mirror changes)
+      activity     TEXT,                -- JSON of the hub-signed activity as received (forwards)
+      created_at   TEXT NOT NULL,
+      done_at      TEXT
+    );
+    CREATE INDEX feed_effects_pending ON feed_effects(seq) WHERE done_at IS NULL;
+  `),
 ];
