@@ -35,7 +35,10 @@ function fromRow(r: Row): FeedEffect {
 /** Inserts an effect unless its id exists; call inside the caller's transaction. Returns whether inserted. */
 export function insertFeedEffect(db: Db, effect: FeedEffect): boolean {
   let insert = inserts.get(db);
-  if (!insert) inserts.set(db, (insert = db.prepare(INSERT)));
+  if (!insert) {
+    insert = db.prepare(INSERT);
+    inserts.set(db, insert);
+  }
   return insert.run(toParams(effect)).changes > 0;
 }
 
