@@ -15,7 +15,9 @@ import type { Store } from "../../node/storage/store";
 import { describeKvContract } from "./kv-contract";
 import { describeQueueContract } from "./queue-contract";
 import { activityFor, sampleChallenge } from "./sample-challenge";
+import { describeOutboxOrderContract } from "./outbox-order-contract";
 import { describeStoreContract } from "./store-contract";
+import { StoreSequence, type SequenceDoc } from "../../node/storage/mongo/sequence";
 
 const FERRETDB = path.join(__dirname, "..", "..", ".ci", "ferretdb.sh");
 
@@ -88,6 +90,71 @@ describeQueueContract("MongoDB", async () => {
       await dropDatabase(name);
     },
   };
+});
+
+// Issue 8: outbox order and feed effects, two store instances (processes) on one database.
+describeOutboxOrderContract("MongoDB", async () => {
+  const name = freshDatabase();
+  const url = withDatabase(server, name);
+  const stores: Store[] = [];
+  return {
+    async open() {
+      const store = await openStore({ url });
+      stores.push(store);
+      return store;
+    },
+    async cleanup() {
+      await Promise.all(stores.map((s) => s.close()));
+      await dropDatabase(name);
+    },
+  };
+});
+
+describe("MongoDB store: sequences from the store, not from clocks (issue 8)", () => {
+  let name: string;
+  let clients: MongoClient[] = [];
+  beforeEach(() => { name = freshDatabase(); });
+  afterEach(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    clients = [];
+    await dropDatabase(name);
+  });
+  /** A sequence on its own connection, as another process would have. */
+  const sequenceOf = async () => {
+    const client = new MongoClient(server, { serverSelectionTimeoutMS: 10_000 });
+    await client.connect();
+    clients.push(client);
+    return new StoreSequence(client.db(name).collection<SequenceDoc>("sequences"), "outbox");
+  };
+
+  it("hands out unique values to concurrent allocators; each allocator's values strictly increase", async () => {
+    const [a, b] = [await sequenceOf(), await sequenceOf()];
+    const run = async (s: StoreSequence) => {
+      const got: string[] = [];
+      for (let i = 0; i < 25; i++) got.push(await s.next());
+      return got;
+    };
+    // Two sequential allocators per instance, all four at once.
+    const results = await Promise.all([run(a), run(b), run(a), run(b)]);
+    const all = results.flat();
+    expect(new Set(all).size).toBe(all.length);
+    for (const r of results) expect([...r].sort()).toEqual(r);
+    // Dense: every allocation took the next free value, none was skipped or taken twice.
+    expect([...all].sort()).toEqual(Array.from({ length: all.length }, (_, i) => `s${String(i + 1).padStart(15, "0")}`));
+  });
+
+  it("orders after the clock values an earlier version wrote, and ignores the clock", async () => {
+    const s = await sequenceOf();
+    const spy = jest.spyOn(Date, "now").mockReturnValue(0);
+    try {
+      const first = await s.next();
+      const second = await s.next();
+      expect(second > first).toBe(true);
+      expect(first > "999999999999999999999-ffffffff").toBe(true);
+    } finally {
+      spy.mockRestore();
+    }
+  });
 });
 
 describe("MongoDB store: URLs, durability and races", () => {

@@ -10,6 +10,7 @@ import type { Store } from "../../node/storage/store";
 import { describeKvContract } from "./kv-contract";
 import { describeQueueContract } from "./queue-contract";
 import { activityFor, sampleChallenge } from "./sample-challenge";
+import { describeOutboxOrderContract } from "./outbox-order-contract";
 import { describeStoreContract } from "./store-contract";
 
 const dirs: string[] = [];
@@ -41,6 +42,23 @@ describeQueueContract("SQLite", async () => {
       const store = await openStore({ url: `sqlite:${file}`, queue: tuning });
       stores.push(store);
       return store.queue;
+    },
+    async cleanup() {
+      await Promise.all(stores.map((s) => s.close()));
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    },
+  };
+});
+
+// Issue 8: outbox order and feed effects, two store instances (processes) on one file.
+describeOutboxOrderContract("SQLite", async () => {
+  const file = tempFile();
+  const stores: Store[] = [];
+  return {
+    async open() {
+      const store = await openStore({ url: `sqlite:${file}` });
+      stores.push(store);
+      return store;
     },
     async cleanup() {
       await Promise.all(stores.map((s) => s.close()));
