@@ -1,0 +1,64 @@
+// One outbox relay per deployment (issue 8): a web process and two worker processes on one
+// MongoDB-wire store. Only the worker holding the relay lease moves activities from the outbox into
+// the delivery queue; the other stands by. Every activity reaches every follower's inbox once (two
+// relays reading the same pending activity would queue it twice). When the lease holder is killed,
+// the standby takes over once the lease has lapsed (IPN_QUEUE_LEASE_MS, 5 s here) and relays what
+// was published meanwhile.
+import { leaseKey, type LeaseRecord } from "../../node/ops/job-lease";
+import { RELAY_LEASE } from "../../node/main";
+import type { ActivityRecord } from "../../node/storage/ports";
+import { startFanOutScenario, type FanOutScenario } from "./fan-out-scenario";
+import { startMongoWireServer, type MongoWireServer } from "../support/ferretdb-server";
+import { waitFor, type NodeProcess } from "../support/processes";
+
+const FOLLOWERS = 6;
+const PUBLISHED = 8;
+let mongo: MongoWireServer | undefined;
+let scenario: FanOutScenario | undefined;
+
+beforeAll(async () => {
+  mongo = await startMongoWireServer();
+}, 10 * 60_000);
+
+afterAll(async () => {
+  await scenario?.dispose();
+  await mongo?.dispose();
+}, 60_000);
+
+/** The worker process whose pid is in the lease's owner ("host/pid/random"). */
+async function holder(workers: NodeProcess[]): Promise<NodeProcess | undefined> {
+  const lease = await scenario!.store.kv.get<LeaseRecord>(leaseKey(RELAY_LEASE));
+  if (!lease || lease.until < Date.now()) return undefined;
+  return workers.find((w) => lease.owner.split("/")[1] === String(w.pid));
+}
+
+const tookLease = (w: NodeProcess) => w.logRecords().some((r) => /^took the /.test(r.message) && r.properties.name === RELAY_LEASE);
+
+it("relays each activity once per inbox with two workers, and the standby takes over when the holder dies", async () => {
+  scenario = await startFanOutScenario(mongo!, { followers: FOLLOWERS, delayMs: () => 0 });
+  const { store, fediverse } = scenario;
+  const workers = [await scenario.startWorker("worker-1"), await scenario.startWorker("worker-2")];
+  const active = await waitFor("one worker to hold the relay lease", () => holder(workers), { timeoutMs: 20_000 });
+  const standby = workers.find((w) => w !== active)!;
+
+  // Published one after another through the web process; both workers poll the outbox.
+  const creates: ActivityRecord[] = [];
+  for (let i = 0; i < PUBLISHED; i++) creates.push(await scenario.publish());
+  await waitFor("every follower to receive every Create", () => creates.every((c) => fediverse.deliveriesOf(c.id).every((n) => n >= 1)), { timeoutMs: 60_000, intervalMs: 200 });
+  await waitFor("the queue to drain", async () => (await store.queue.getDepth()).queued === 0, { timeoutMs: 20_000 });
+  // Nothing failed, so at-least-once never had to retry: exactly one arrival per inbox and activity.
+  for (const c of creates) expect(fediverse.arrivalsOf(c.id)).toEqual(Array(FOLLOWERS).fill(1));
+  expect(tookLease(active)).toBe(true);
+  expect(tookLease(standby)).toBe(false);
+  expect(await store.activities.pending(10)).toEqual([]);
+
+  // The relaying worker dies; what is published next waits in the outbox until the standby takes over.
+  active.signal("SIGKILL");
+  expect(await active.exited).toMatchObject({ signal: "SIGKILL" });
+  const later = await scenario.publish();
+  await waitFor("the standby to take the relay lease", () => tookLease(standby), { timeoutMs: 30_000, intervalMs: 200 });
+  expect(await holder(workers)).toBe(standby);
+  await waitFor("every follower to receive the Create published after the kill", () => fediverse.deliveriesOf(later.id).every((n) => n >= 1), { timeoutMs: 60_000, intervalMs: 200 });
+  expect(fediverse.arrivalsOf(later.id)).toEqual(Array(FOLLOWERS).fill(1));
+  expect(await store.activities.pending(10)).toEqual([]);
+}, 180_000);
