@@ -117,6 +117,8 @@ export class FeedAnnouncer {
   private async apply(effect: FeedEffect): Promise<void> {
     if (effect.kind === "forward") return this.forwardStored(effect);
     if (!effect.doc) return;
+    // A challenge no longer held (its peer was removed from the allowlist meanwhile) is not boosted.
+    if (effect.kind !== "withdrawn" && !(await this.o.repos.challenges.getById(effect.challengeId))) return;
     for (const feed of feedsFor(effect.doc, effect.country)) await this.applyFeed(feed, effect, effect.doc);
   }
 
