@@ -12,7 +12,7 @@ import { startMongoWireServer, type MongoWireServer } from "../support/ferretdb-
 import { waitFor, type NodeProcess } from "../support/processes";
 
 const FOLLOWERS = 6;
-const PUBLISHED = 8;
+const PUBLISHED = 24;
 let mongo: MongoWireServer | undefined;
 let scenario: FanOutScenario | undefined;
 
@@ -41,9 +41,9 @@ it("relays each activity once per inbox with two workers, and the standby takes 
   const active = await waitFor("one worker to hold the relay lease", () => holder(workers), { timeoutMs: 20_000 });
   const standby = workers.find((w) => w !== active)!;
 
-  // Published one after another through the web process; both workers poll the outbox.
-  const creates: ActivityRecord[] = [];
-  for (let i = 0; i < PUBLISHED; i++) creates.push(await scenario.publish());
+  // Published at once through the web process: a long relay pass, which a second relay polling the
+  // outbox would overlap and queue again.
+  const creates: ActivityRecord[] = await Promise.all(Array.from({ length: PUBLISHED }, () => scenario!.publish()));
   await waitFor("every follower to receive every Create", () => creates.every((c) => fediverse.deliveriesOf(c.id).every((n) => n >= 1)), { timeoutMs: 60_000, intervalMs: 200 });
   await waitFor("the queue to drain", async () => (await store.queue.getDepth()).queued === 0, { timeoutMs: 20_000 });
   // Nothing failed, so at-least-once never had to retry: exactly one arrival per inbox and activity.
