@@ -132,7 +132,7 @@ export function createIpnFederation(options: IpnFederationOptions): IpnFederatio
     federation, repos: store, origin, pollMs: options.relayPollMs,
     extraRecipients: network ? () => network.instanceFollowers() : undefined,
     // The aggregator's feed effects go through the same relay, hence under the same lease.
-    effects: aggregator ? { relay: () => aggregator.announcer.relay(), hasPending: () => aggregator.announcer.hasPending() } : undefined,
+    effects: aggregator ? { relay: (shouldStop) => aggregator.announcer.relay(shouldStop), hasPending: () => aggregator.announcer.hasPending() } : undefined,
   });
   kickRelay = () => relay.kick();
 

@@ -27,7 +27,7 @@ export interface OutboxRelayOptions {
    * A second outbox relayed in the same passes (the aggregator's feed effects): one relay, one lease.
    * relay() runs one pass and returns whether anything failed.
    */
-  effects?: { relay(): Promise<boolean>; hasPending(): Promise<boolean> };
+  effects?: { relay(shouldStop: () => boolean): Promise<boolean>; hasPending(): Promise<boolean> };
 }
 
 export interface OutboxRelay {
@@ -37,7 +37,10 @@ export interface OutboxRelay {
   kick(): void;
   /** Relays until nothing is pending (started or not); rejects after timeoutMs. */
   drain(timeoutMs?: number): Promise<void>;
-  /** Stops polling and waits for the pass in progress. */
+  /**
+   * Stops polling and waits for the pass in progress, which ends after the entry it is handing over:
+   * every entry is marked only once it is in the delivery queue, so nothing is lost or half-done.
+   */
   stop(): Promise<void>;
 }
 
@@ -51,6 +54,9 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   let timer: NodeJS.Timeout | null = null;
   let current: Promise<void> | null = null;
   let again = false;
+  /** Set by stop(): the pass in progress ends after its current entry. */
+  let stopping = false;
+  const shouldStop = () => stopping;
 
   async function countryOf(handle: string): Promise<string | undefined> {
     if (!countries.has(handle)) countries.set(handle, (await repos.hubs.get(handle))?.doc.country);
@@ -79,7 +85,7 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   /** One pass over both outboxes; returns whether anything failed. */
   async function pass(): Promise<boolean> {
     const activities = await activitiesPass();
-    const effects = opts.effects ? await opts.effects.relay() : false;
+    const effects = opts.effects && !stopping ? await opts.effects.relay(shouldStop) : false;
     return activities || effects;
   }
 
@@ -96,6 +102,7 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       const blocked = new Set<string>();
       let progressed = false;
       for (const record of batch) {
+        if (stopping) return failed;
         if (blocked.has(record.objectId)) continue;
         try {
           await relayOne(record);
@@ -120,7 +127,7 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
         do {
           again = false;
           await pass();
-        } while (again);
+        } while (again && !stopping);
       } catch (error) {
         log.warn("outbox relay pass failed; will retry: {error}", { error });
       } finally {
@@ -140,12 +147,14 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     start() {
       if (running) return;
       running = true;
+      stopping = false;
       void run().finally(schedule);
     },
     kick() {
       if (running) void run();
     },
     async drain(timeoutMs = 30_000) {
+      stopping = false;
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         await run();
@@ -156,6 +165,7 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     },
     async stop() {
       running = false;
+      stopping = true;
       if (timer) clearTimeout(timer);
       timer = null;
       if (current) await current;

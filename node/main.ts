@@ -16,7 +16,7 @@ import { createApp, createOperationsApp } from "./http/app";
 import { healthRouter, watchRunning } from "./http/health";
 import { createMetrics, metricsRouter, type IpnMetrics } from "./http/metrics";
 import { fedifyMeterProvider } from "./ops/fedify-meter";
-import { JobLeases } from "./ops/job-lease";
+import { JobLeases, type HeldRole } from "./ops/job-lease";
 import { createGracefulShutdown } from "./ops/shutdown";
 import { createPagesRouter } from "./http/pages/router";
 import { startScheduler, type Scheduler } from "./jobs/scheduler";
@@ -127,7 +127,7 @@ export async function startNode(config: Config): Promise<RunningNode> {
   let queueDone: Promise<void> = Promise.resolve();
   let queue: { running(): boolean } | undefined;
   const leases = new JobLeases(store.kv);
-  let relayRole: { stop(): Promise<void> } | null = null;
+  let relayRole: HeldRole | null = null;
   if (config.role !== "web") {
     // One relay per deployment however many workers run: the holder of the relay lease relays, the
     // others stand by and take over once a dead holder's lease lapses (one queue lease, the same

@@ -92,13 +92,14 @@ export class FeedAnnouncer {
    * later effects of its challenge (their order matters: Undo before the next Announce); others go on.
    * Returns whether anything failed.
    */
-  async relay(batchSize = 50): Promise<boolean> {
+  async relay(shouldStop: () => boolean = () => false, batchSize = 50): Promise<boolean> {
     let failed = false;
     const blocked = new Set<string>();
     for (;;) {
       const batch = await this.o.repos.feedEffects.pending(batchSize);
       let progressed = false;
       for (const effect of batch) {
+        if (shouldStop()) return failed; // shutdown: the rest stays pending for the next relay
         if (blocked.has(effect.challengeId)) continue;
         try {
           await this.apply(effect);
