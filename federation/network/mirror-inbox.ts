@@ -42,7 +42,14 @@ export class MirrorInbox {
       return;
     }
     // Create and Update only by the owning hub; an Announce may come from anyone allowlisted.
-    await this.refetch(peer, objectId.href, kind === "Announce" ? null : actorId.href);
+    try {
+      await this.refetch(peer, objectId.href, kind === "Announce" ? null : actorId.href);
+    } catch (error) {
+      // Asked to wait: remembered for every task of this peer; reconciliation catches up afterwards.
+      if (!(error instanceof PeerBusyError)) throw error;
+      await this.n.repos.peers.patchSync(peer.origin, { retryAfter: error.until.toISOString() });
+      log.info("{kind} of {object} not fetched: {error}", { kind, object: objectId.href, error: message(error) });
+    }
   }
 
   /** Delete of a mirrored challenge, by its owning hub (same origin, allowlisted), confirmed at the origin. */
