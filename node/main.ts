@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import type { Config } from "./config";
 import { ChallengeService } from "./domain/challenges.service";
 import { HubService } from "./domain/hubs.service";
-import { MirrorService } from "./domain/mirror";
+import { LocalSyncSet, MirrorService } from "./domain/mirror";
 import { AGGREGATOR_COUNTRY, PeerService } from "./domain/peers";
 import { warmUpValidators } from "./domain/validation";
 import { createApp, createOperationsApp } from "./http/app";
@@ -167,11 +167,10 @@ export async function startNode(config: Config): Promise<RunningNode> {
     }),
     network: {
       peers,
-      sync: {
-        revisions: () => store.mirror.revisions(origin),
-        page: (afterId, limit) => store.mirror.page(origin, afterId, limit),
+      sync: new LocalSyncSet({
+        mirror: store.mirror, origin,
         isInstanceFollower: async (actorId) => (await store.followers.all(INSTANCE_IDENTIFIER)).some((f) => f.actorId === actorId),
-      },
+      }),
     },
   });
   server.on("request", app);
