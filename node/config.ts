@@ -19,6 +19,8 @@ export interface Config {
   adminToken?: string;
   /** Test/demo only: plain-http origin, loopback and private-network peers. */
   allowPrivateNetwork: boolean;
+  /** IPN_AUTHORIZED_FETCH: secure mode — the node's actors, objects and collections answer only signed GETs. */
+  authorizedFetch: boolean;
   logLevel: "debug" | "info" | "warning" | "error";
   role: "all" | "web" | "worker";
   /** IPN_ROLE: a member state's node (default) or the Commission's EEA-wide aggregator (ADR 0007). */
@@ -48,7 +50,7 @@ export class ConfigError extends Error {
 const ENV_NAMES: Record<string, string> = {
   port: "PORT", host: "IPN_HOST", origin: "IPN_ORIGIN", dataDir: "IPN_DATA_DIR", store: "IPN_STORE",
   country: "IPN_COUNTRY", nodeName: "IPN_NODE_NAME", adminToken: "IPN_ADMIN_TOKEN",
-  allowPrivateNetwork: "IPN_ALLOW_PRIVATE_NETWORK", logLevel: "IPN_LOG_LEVEL", role: "IPN_PROCESS_ROLE", nodeRole: "IPN_ROLE",
+  allowPrivateNetwork: "IPN_ALLOW_PRIVATE_NETWORK", authorizedFetch: "IPN_AUTHORIZED_FETCH", logLevel: "IPN_LOG_LEVEL", role: "IPN_PROCESS_ROLE", nodeRole: "IPN_ROLE",
   scheduleCron: "IPN_SCHEDULE_CRON", peers: "IPN_PEERS", reconcileCron: "IPN_RECONCILE_CRON",
   metricsToken: "IPN_METRICS_TOKEN", queueLeaseMs: "IPN_QUEUE_LEASE_MS", shutdownDelayMs: "IPN_SHUTDOWN_DELAY_MS",
 };
@@ -88,6 +90,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     nodeName: get("IPN_NODE_NAME"),
     adminToken: get("IPN_ADMIN_TOKEN"),
     allowPrivateNetwork: allowExplicit ?? localDefaults,
+    authorizedFetch: bool("IPN_AUTHORIZED_FETCH", get("IPN_AUTHORIZED_FETCH"), problems) ?? false,
     logLevel: get("IPN_LOG_LEVEL") ?? "info",
     role: get("IPN_PROCESS_ROLE") ?? "all",
     nodeRole: get("IPN_ROLE")?.toLowerCase() ?? "national",

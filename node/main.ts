@@ -112,6 +112,7 @@ export async function startNode(config: Config): Promise<RunningNode> {
     manuallyStartQueue: true,
     network: { mirror, nodeName },
     aggregator: config.nodeRole === "aggregator",
+    authorizedFetch: config.authorizedFetch,
     // Fedify's own delivery and inbox counters, exported as Prometheus metrics.
     meterProvider: fedifyMeterProvider(metrics),
   });

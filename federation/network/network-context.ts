@@ -3,6 +3,7 @@
 import type { Context, Federation } from "@fedify/fedify";
 import type { MirrorService } from "../../node/domain/mirror";
 import type { PeerRecord, Repositories } from "../../node/storage/ports";
+import type { FetchSigner } from "../fetch-signer";
 import { federationLogger } from "../log";
 import { instanceActorUri } from "./instance-actor";
 import { PeerClient } from "./peer-client";
@@ -17,6 +18,8 @@ export interface PeerNetworkOptions {
   origin: string;
   allowPrivateNetwork: boolean;
   userAgent: string;
+  /** Signs the sync API and canonical-document fetches (the instance actor). */
+  signer?: FetchSigner;
   now?: () => Date;
   /** How far a sync round follows a peer's paging (sync-bounds.ts); tests tighten it. */
   bounds?: Partial<SyncBounds>;
@@ -31,7 +34,7 @@ export class NetworkContext {
   closed = false;
 
   constructor(readonly o: PeerNetworkOptions) {
-    this.client = new PeerClient({ allowPrivateNetwork: o.allowPrivateNetwork, userAgent: o.userAgent });
+    this.client = new PeerClient({ allowPrivateNetwork: o.allowPrivateNetwork, userAgent: o.userAgent, signer: o.signer });
     this.instanceActor = instanceActorUri(o.origin);
     this.bounds = { ...DEFAULT_SYNC_BOUNDS, ...o.bounds };
   }

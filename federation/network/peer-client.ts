@@ -3,10 +3,12 @@
 // TLS to the peer's origin is what authenticates these documents (DESIGN §3), so an answer counts only
 // if it came from that origin (a redirect to another origin is refused) and is JSON (a text/html
 // page is never parsed as a document). A peer that answers 429 or 503 with Retry-After is left alone
-// until then (PeerBusyError). Walking the peer's pages is bounded by sync-bounds.ts.
+// until then (PeerBusyError). Walking the peer's pages is bounded by sync-bounds.ts. Every GET is
+// signed by the instance actor when a signer is given (a peer in secure mode refuses unsigned fetches).
 import { lastSegment, paths } from "../../node/domain/uris";
 import type { RevisionEntry } from "../../node/storage/ports";
-import { safeFetch } from "../safe-fetch";
+import { type FetchSigner, signedKnock } from "../fetch-signer";
+import { safeFetch, type SafeResponse } from "../safe-fetch";
 import { PageBudget, type SyncBounds } from "./sync-bounds";
 
 export const SYNC_PATHS = {
@@ -24,6 +26,7 @@ export interface PeerClientOptions {
   allowPrivateNetwork: boolean;
   userAgent: string;
   timeoutMs?: number;
+  signer?: FetchSigner;
 }
 
 export interface SyncDigest { count: number; digest: string; followedBy: boolean | null }
@@ -76,13 +79,16 @@ export class PeerClient {
 
   private async get(url: string): Promise<{ status: number; json: unknown; bytes: number }> {
     // Large pages of documents: allow more than the loader's 2 MiB default.
-    const res = await safeFetch(url, {
+    const fetchOnce = (sign: ((r: Request) => Promise<Request>) | undefined): Promise<SafeResponse> => safeFetch(url, {
       allowPrivateNetwork: this.opts.allowPrivateNetwork,
       userAgent: this.opts.userAgent,
       headers: { accept: "application/json" },
       timeoutMs: this.opts.timeoutMs ?? 30_000,
       maxBytes: 16 * 1024 * 1024,
+      sign,
     });
+    // Signed, in the scheme the peer accepted before; the other one only after a 400/401.
+    const res = this.opts.signer ? await signedKnock(url, this.opts.signer, fetchOnce) : await fetchOnce(undefined);
     // Only the origin itself speaks for its documents: a hop to another origin is not its answer.
     if (new URL(res.url).origin !== new URL(url).origin) throw new PeerFetchError(url, res.status, `redirected to another origin (${new URL(res.url).origin})`);
     if (res.status === 429 || res.status === 503) throw new PeerBusyError(url, res.status, retryAfterInstant(res.headers.get("retry-after"), new Date()));

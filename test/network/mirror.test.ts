@@ -45,14 +45,17 @@ describe("the instance actor", () => {
     const app = links.links.find((l: Json) => l.rel === "https://www.w3.org/ns/activitystreams#Application");
     expect(app.href).toBe(`${de.origin}/actor`);
     const actor = await (await fetch(app.href, { headers: { accept: "application/activity+json" } })).json() as Json;
-    expect(actor).toMatchObject({ id: `${de.origin}/actor`, type: "Application", preferredUsername: new URL(de.origin).host, inbox: `${de.origin}/inbox` });
+    expect(actor).toMatchObject({ id: `${de.origin}/actor`, type: "Application", preferredUsername: "127_0_0_1", inbox: `${de.origin}/inbox` });
     expect(actor.publicKey.id).toBe(`${de.origin}/actor#main-key`);
     expect(actor.publicKey.publicKeyPem).toMatch(/BEGIN PUBLIC KEY/);
     const frActor = await (await fetch(`${fr.listenUrl}/actor`, { headers: { accept: "application/activity+json" } })).json() as Json;
     expect(frActor.publicKey.publicKeyPem).not.toBe(actor.publicKey.publicKeyPem);
+    // A valid fediverse username (no port, no dots); the host form from before still resolves.
     const host = new URL(de.origin).host;
-    const wf = await (await fetch(`${de.listenUrl}/.well-known/webfinger?resource=${encodeURIComponent(`acct:${host}@${host}`)}`)).json() as Json;
-    expect(wf.links.find((l: Json) => l.rel === "self").href).toBe(`${de.origin}/actor`);
+    for (const username of ["127_0_0_1", host]) {
+      const wf = await (await fetch(`${de.listenUrl}/.well-known/webfinger?resource=${encodeURIComponent(`acct:${username}@${host}`)}`)).json() as Json;
+      expect(wf.links.find((l: Json) => l.rel === "self").href).toBe(`${de.origin}/actor`);
+    }
     const byOrigin = await (await fetch(`${de.listenUrl}/.well-known/webfinger?resource=${encodeURIComponent(`${de.origin}/`)}`)).json() as Json;
     expect(byOrigin.links.find((l: Json) => l.rel === "self").href).toBe(`${de.origin}/actor`);
   });
