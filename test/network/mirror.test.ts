@@ -33,6 +33,8 @@ beforeAll(async () => {
   const hub = await api(de, "POST", "/api/v1/hubs", ADMIN_TOKEN, hubInput("de_mobil"));
   expect(hub.status).toBe(201);
   deHubToken = hub.json.token;
+  // DE's instance actor accepts follows only from peers DE allowlists itself (issue 8, principle 5).
+  expect((await api(de, "POST", "/api/v1/peers", ADMIN_TOKEN, { origin: fr.origin, country: "FR", role: "national" })).status).toBe(201);
 });
 
 afterAll(async () => {
@@ -166,6 +168,7 @@ describe("peers and the mirror", () => {
       const other = await startTestNode({ IPN_COUNTRY: "IT" });
       extraNodes.push(other);
       // Another follower of DE gets it, FR (no longer following) does not.
+      expect((await api(de, "POST", "/api/v1/peers", ADMIN_TOKEN, { origin: other.origin, country: "IT" })).status).toBe(201);
       expect((await api(other, "POST", "/api/v1/peers", ADMIN_TOKEN, { origin: de.origin, country: "DE" })).status).toBe(201);
       await eventually(() => mirrored(other, later), "the new peer backfills");
       expect(await mirrored(fr, later)).toBeNull();
