@@ -8,9 +8,9 @@
 // one — together with the raw JSON and the User-Agent that arrived on the wire.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { createFederation, generateCryptoKeyPair, MemoryKvStore, signRequest, type Federation } from "@fedify/fedify";
+import { createFederation, generateCryptoKeyPair, type HttpMessageSignaturesSpec, MemoryKvStore, signRequest, type Federation } from "@fedify/fedify";
 import { Accept, Activity, Endpoints, Follow, isActor, Person, Undo, type Actor } from "@fedify/vocab";
-import { type FetchLog, refuseUnsigned } from "./signed-fetch-gate";
+import { type FetchLog, refuseUnsigned, schemeOf } from "./signed-fetch-gate";
 
 export interface ReceivedActivity {
   type: string;
@@ -29,6 +29,8 @@ export interface FakePeerOptions {
   requireSignedFetch?: boolean;
   /** Hostile: publish these inbox URLs instead of our own (e.g. on another origin). */
   inboxes?: { inbox: string; sharedInbox: string };
+  /** The HTTP signature schemes it verifies on GETs (default both); e.g. only RFC 9421. */
+  acceptSchemes?: readonly HttpMessageSignaturesSpec[];
 }
 
 export interface FakePeer {
@@ -44,6 +46,8 @@ export interface FakePeer {
   unfollow(actorUrl: string, followId: string): Promise<void>;
   /** Sends an activity built by `build` (given the resolved target) to the target's shared inbox. */
   send(actorUrl: string, build: (target: Actor) => Activity): Promise<void>;
+  /** A GET signed by this server's account (draft-cavage), as another server would fetch. */
+  signedGet(url: string): Promise<{ status: number; json: Record<string, unknown> | null }>;
   /** Resolves the actor as GoToSocial would (signed fetch, username rules, WebFinger round trip). */
   lookupActor(url: string): Promise<Actor>;
   /** Resolves with the first received activity matching `pred` (polls; rejects after timeoutMs). */
@@ -84,17 +88,17 @@ export async function startFakePeer(options: FakePeerOptions = {}): Promise<Fake
       const url = new URL(req.url ?? "/", `http://${req.headers.host}`);
       const body = req.method === "POST" ? await readBody(req) : undefined;
       const userAgent = typeof req.headers["user-agent"] === "string" ? req.headers["user-agent"] : null;
-      requests.push({ method: req.method ?? "GET", path: url.pathname, userAgent, signed: req.headers.signature != null || req.headers["signature-input"] != null });
+      const headers = new Headers();
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
+      requests.push({ method: req.method ?? "GET", path: url.pathname, userAgent, scheme: schemeOf(headers) });
       if (body?.length) {
         try {
           const json = JSON.parse(body.toString("utf8")) as Record<string, unknown>;
           if (typeof json.id === "string") wireById.set(json.id, { raw: json, inbox: url.pathname === "/inbox" ? "shared" : "personal", userAgent });
         } catch { /* Fedify answers malformed bodies itself */ }
       }
-      const headers = new Headers();
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
       const request = new Request(url, { method: req.method, headers, body: body ? new Uint8Array(body) : undefined });
-      const refused = requireSigned ? await refuseUnsigned(request.clone(), async () => ({ documentLoader: await signedLoader(), contextLoader: ctx().contextLoader })) : null;
+      const refused = requireSigned ? await refuseUnsigned(request.clone(), async () => ({ documentLoader: await signedLoader(), contextLoader: ctx().contextLoader }), options.acceptSchemes) : null;
       const response = refused ?? await federation!.fetch(request, {
         contextData: undefined, onNotFound: () => new Response(null, { status: 404 }), onNotAcceptable: () => new Response(null, { status: 406 }),
       });
@@ -174,6 +178,15 @@ export async function startFakePeer(options: FakePeerOptions = {}): Promise<Fake
       const target = await lookupActor(actorUrl);
       const follow = new Follow({ id: new URL(followId), actor: new URL(actorUri), object: target.id });
       await deliver(target, new Undo({ id: new URL(`${followId}/undo`), actor: new URL(actorUri), object: follow }));
+    },
+    async signedGet(url) {
+      const request = await signRequest(new Request(url, { headers: { accept: "application/activity+json" } }), rsa.privateKey, new URL(`${actorUri}#main-key`),
+        { spec: "draft-cavage-http-signatures-12" });
+      const res = await fetch(request);
+      const text = await res.text();
+      let json: Record<string, unknown> | null = null;
+      try { json = JSON.parse(text) as Record<string, unknown>; } catch { /* not JSON */ }
+      return { status: res.status, json };
     },
     async send(actorUrl, build) {
       const target = await lookupActor(actorUrl);
