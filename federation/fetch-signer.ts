@@ -37,6 +37,17 @@ export async function specsFor(kv: KvStore, origin: string): Promise<{ known: Ht
 }
 
 /**
+ * A fragment is never sent (key ids are often actor#main-key), but RFC 9421's @target-uri would cover
+ * it, and the receiver could never verify the signature.
+ */
+function withoutFragment(request: Request): Request {
+  const url = new URL(request.url);
+  if (url.hash === "") return request;
+  url.hash = "";
+  return new Request(url, request);
+}
+
+/**
  * Sends a GET through `send` signed by the signer's identity, knocking with the other scheme on
  * 400/401 and remembering the scheme that was accepted. Unsigned when there is no identity.
  */
@@ -47,7 +58,7 @@ export async function signedKnock<R extends { status: number }>(url: string, sig
   const { known, order } = await specsFor(signer.kv, origin);
   let res: R | undefined;
   for (const spec of order) {
-    res = await send((request) => signRequest(request, identity.privateKey, identity.keyId, { spec }));
+    res = await send((request) => signRequest(withoutFragment(request), identity.privateKey, identity.keyId, { spec }));
     if (res.status === 400 || res.status === 401) continue;
     // An answer that is not a refusal of the signature (nor an overload or outage) teaches which
     // scheme the origin accepts; write only what changed.
