@@ -74,10 +74,16 @@ export function createIpnFederation(options: IpnFederationOptions): IpnFederatio
   const userAgent = getUserAgent({ software: `${options.nodeInfo.software}/${options.nodeInfo.version}`, url: origin });
   // The instance actor signs every fetch that is not made for one hub (principle 1: GoToSocial and
   // Mastodon in secure mode answer unsigned ones with 401). Its keys are loaded lazily, on first use.
-  const signAs = async (): Promise<SigningIdentity | null> => {
-    const pairs = await federation.createContext(new URL(origin), undefined).getActorKeyPairs(INSTANCE_IDENTIFIER);
-    const rsa = pairs.find((p) => p.privateKey.algorithm.name === "RSASSA-PKCS1-v1_5");
-    return rsa ? { keyId: rsa.keyId, privateKey: rsa.privateKey } : null;
+  let identity: Promise<SigningIdentity | null> | null = null;
+  const signAs = (): Promise<SigningIdentity | null> => {
+    identity ??= (async () => {
+      const pairs = await federation.createContext(new URL(origin), undefined).getActorKeyPairs(INSTANCE_IDENTIFIER);
+      const rsa = pairs.find((p) => p.privateKey.algorithm.name === "RSASSA-PKCS1-v1_5");
+      return rsa ? { keyId: rsa.keyId, privateKey: rsa.privateKey } : null;
+    })();
+    // A failed load (the store was briefly unavailable) is tried again next time.
+    identity.catch(() => { identity = null; });
+    return identity;
   };
 
   const federation = createFederation<void>({
