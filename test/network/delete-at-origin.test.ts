@@ -20,6 +20,8 @@ beforeAll(async () => {
   const hub = await api(de, "POST", "/api/v1/hubs", ADMIN_TOKEN, hubInput("de_mobil"));
   expect(hub.status).toBe(201);
   token = hub.json.token;
+  // DE's instance actor accepts follows only from peers DE allowlists itself (issue 8, principle 5).
+  expect((await api(de, "POST", "/api/v1/peers", ADMIN_TOKEN, { origin: fr.origin, country: "FR" })).status).toBe(201);
   // Observe when FR's inbox has handled a Delete (the inbox calls the network at handling time).
   const network = fr.federation.network!;
   const deleted = network.deleted.bind(network);

@@ -55,6 +55,8 @@ describe.each(["SQLite", "MongoDB"])("FR split into web and worker on %s", (kind
 
   it("sends the Undo(Follow) of a peer removed through the web process, from a worker started later", async () => {
     const worker = await startWorker();
+    // DE's instance actor accepts follows only from peers DE allowlists itself (issue 8, principle 5).
+    expect((await api(de, "POST", "/api/v1/peers", ADMIN_TOKEN, { origin: web.origin, country: "FR" })).status).toBe(201);
     expect((await api(web, "POST", "/api/v1/peers", ADMIN_TOKEN, { origin: de.origin, country: "DE" })).status).toBe(201);
     await eventually(frFollowsDe, "the worker follows DE");
     await eventually(async () => (await web.store.peers.get(de.origin))?.sync.followState === "accepted", "DE accepted");
