@@ -5,8 +5,10 @@
 import { signRequest } from "@fedify/fedify";
 import { Create } from "@fedify/vocab";
 import { challengeInput, fixture } from "../support/documents";
+import { loadConfig } from "../../node/config";
 import { isAccept, startFakePeer, type FakePeer } from "../support/fake-peer";
 import { ADMIN_TOKEN, startTestNode, type TestNode } from "../support/node";
+import { api as nodeApi, eventually } from "../support/remote";
 
 const AS2 = { accept: "application/activity+json" };
 
@@ -44,6 +46,15 @@ beforeAll(async () => {
 afterAll(async () => {
   await peer?.close();
   await node?.stop();
+});
+
+describe("IPN_AUTHORIZED_FETCH", () => {
+  const base = { IPN_ORIGIN: "https://de.ipn.example", IPN_DATA_DIR: "/tmp/unused" };
+  it("is off unless set, and names itself when malformed", () => {
+    expect(loadConfig(base).authorizedFetch).toBe(false);
+    expect(loadConfig({ ...base, IPN_AUTHORIZED_FETCH: "true" }).authorizedFetch).toBe(true);
+    expect(() => loadConfig({ ...base, IPN_AUTHORIZED_FETCH: "maybe" })).toThrow(/IPN_AUTHORIZED_FETCH must be true or false/);
+  });
 });
 
 describe("secure mode", () => {
@@ -100,5 +111,20 @@ describe("secure mode", () => {
     expect(published.status).toBe(201);
     const got = await peer.waitFor((a) => a.activity instanceof Create && a.activity.objectId?.href === published.json.id);
     expect(got.inbox).toBe("shared");
+  });
+});
+
+describe("two nodes in secure mode", () => {
+  let fr: TestNode;
+  afterAll(async () => { await fr?.stop(); });
+
+  it("let one mirror the other: fetches between them are signed, the instance actors stay reachable", async () => {
+    fr = await startTestNode({ IPN_COUNTRY: "FR", IPN_AUTHORIZED_FETCH: "true" });
+    expect((await nodeApi(node, "POST", "/api/v1/peers", ADMIN_TOKEN, { origin: fr.origin, country: "FR" })).status).toBe(201);
+    expect((await nodeApi(fr, "POST", "/api/v1/peers", ADMIN_TOKEN, { origin: node.origin, country: "DE" })).status).toBe(201);
+    await eventually(async () => (await fr.store.peers.get(node.origin))?.sync.followState === "accepted", "DE accepted FR's follow");
+    const published = await api("POST", `/api/v1/hubs/${hubHandle}/challenges`, hubToken, challengeInput("de-mobility"));
+    expect(published.status).toBe(201);
+    await eventually(() => fr.store.challenges.getById(published.json.id as string), "the new challenge reaches FR");
   });
 });
