@@ -89,7 +89,9 @@ export function createIpnFederation(options: IpnFederationOptions): IpnFederatio
   const federation = createFederation<void>({
     meterProvider: options.meterProvider,
     kv: store.kv,
-    queue: store.queue,
+    // Separate lanes (incoming, deliveries, fan-out), each with its own workers: a backlog or a
+    // hanging server in one never holds up the others.
+    queue: store.queues,
     manuallyStartQueue: options.manuallyStartQueue ?? false,
     origin,
     // Every fetch Fedify makes for us (actors, keys, objects, contexts) goes through safeFetch. These

@@ -4,6 +4,7 @@ import path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import configSchema from "../schemas/config.schema.json";
 import { AGGREGATOR_COUNTRY, parsePeerList, type PeerInput } from "./domain/peers";
+import { DEFAULT_LANE_WORKERS } from "./storage/store";
 
 export interface Config {
   port: number;
@@ -32,6 +33,10 @@ export interface Config {
   reconcileCron: string;
   /** How long a worker's claim on a queue message lasts before another worker may take it over (renewed while it works). */
   queueLeaseMs: number;
+  /** IPN_INBOX_WORKERS / IPN_OUTBOX_WORKERS / IPN_FANOUT_WORKERS: concurrent handlers per queue lane in each worker process. */
+  inboxWorkers: number;
+  outboxWorkers: number;
+  fanoutWorkers: number;
   /** Bearer token protecting /metrics (absent: open — block it at the proxy). */
   metricsToken?: string;
   /** How long readiness reports 503 before intake stops (lets a load balancer notice; 5000 on Kubernetes). */
@@ -53,7 +58,14 @@ const ENV_NAMES: Record<string, string> = {
   allowPrivateNetwork: "IPN_ALLOW_PRIVATE_NETWORK", authorizedFetch: "IPN_AUTHORIZED_FETCH", logLevel: "IPN_LOG_LEVEL", role: "IPN_PROCESS_ROLE", nodeRole: "IPN_ROLE",
   scheduleCron: "IPN_SCHEDULE_CRON", peers: "IPN_PEERS", reconcileCron: "IPN_RECONCILE_CRON",
   metricsToken: "IPN_METRICS_TOKEN", queueLeaseMs: "IPN_QUEUE_LEASE_MS", shutdownDelayMs: "IPN_SHUTDOWN_DELAY_MS",
+  inboxWorkers: "IPN_INBOX_WORKERS", outboxWorkers: "IPN_OUTBOX_WORKERS", fanoutWorkers: "IPN_FANOUT_WORKERS",
 };
+
+/** A whole number as a number; anything else is left as it is for the schema to report. */
+function int(v: string | undefined, fallback: number): number | string {
+  if (v === undefined) return fallback;
+  return /^\d+$/.test(v) ? Number(v) : v;
+}
 
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 const validate = ajv.compile(configSchema);
@@ -108,6 +120,9 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       if (v === undefined) return 0;
       return /^\d+$/.test(v) ? Number(v) : v;
     })(),
+    inboxWorkers: int(get("IPN_INBOX_WORKERS"), DEFAULT_LANE_WORKERS.inbox),
+    outboxWorkers: int(get("IPN_OUTBOX_WORKERS"), DEFAULT_LANE_WORKERS.outbox),
+    fanoutWorkers: int(get("IPN_FANOUT_WORKERS"), DEFAULT_LANE_WORKERS.fanout),
   };
   const peersRaw = get("IPN_PEERS");
   if (peersRaw !== undefined) {

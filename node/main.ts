@@ -22,7 +22,7 @@ import { createPagesRouter } from "./http/pages/router";
 import { startScheduler, type Scheduler } from "./jobs/scheduler";
 import { getLogger } from "./log";
 import { openStore } from "./storage/open-store";
-import type { Store } from "./storage/store";
+import { totalQueueDepth, type Store } from "./storage/store";
 import { createIpnFederation } from "../federation";
 import { INSTANCE_IDENTIFIER } from "../federation/network/instance-actor";
 import { FEEDS, feedLabel } from "../federation/aggregator";
@@ -73,7 +73,11 @@ function adminToken(config: Config): { token: string; file: string | null } {
 
 export async function openServices(config: Config, origin: string) {
   mkdirSync(config.dataDir, { recursive: true });
-  const store = await openStore({ url: config.store, queue: { leaseMs: config.queueLeaseMs } });
+  const store = await openStore({
+    url: config.store,
+    queue: { leaseMs: config.queueLeaseMs },
+    laneWorkers: { inbox: config.inboxWorkers, outbox: config.outboxWorkers, fanout: config.fanoutWorkers },
+  });
   const hubs = new HubService({ hubs: store.hubs, origin });
   let kick = () => {};
   const challenges = new ChallengeService({ challenges: store.challenges, hubs: store.hubs, origin, onActivity: () => kick() });
@@ -101,7 +105,7 @@ export async function startNode(config: Config): Promise<RunningNode> {
   const nodeName = config.nodeName ?? new URL(origin).host;
   warmUpValidators(origin.startsWith("http:"));
   const admin = adminToken(config);
-  const metrics = createMetrics({ queueDepth: () => store.queue.getDepth() });
+  const metrics = createMetrics({ queueDepth: () => totalQueueDepth(store) });
   const federation = createIpnFederation({
     origin,
     store,
