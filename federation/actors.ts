@@ -1,12 +1,13 @@
 // Hub actors (DESIGN §4, mastodon-interop "Actor (one per hub)"): one Organization per hub, its keys,
 // WebFinger handle, followers (paged, counted) and an empty following collection.
-import type { Federation } from "@fedify/fedify";
+import type { Federation, RequestContext } from "@fedify/fedify";
 import { Endpoints, Image, LanguageString, Organization, PropertyValue, type Recipient } from "@fedify/vocab";
 import type { Hub, LanguageMap, LanguageTag } from "../node/domain/types";
 import type { Follower, Repositories } from "../node/storage/ports";
 import { anchor, escapeHtml, isWebUrl } from "./html";
 import type { HubKeys } from "./keys";
 import { type ActorProvider, ownedBy } from "./network/actor-provider";
+import { INSTANCE_IDENTIFIER } from "./network/instance-actor";
 import { routes } from "./routes";
 
 export interface ActorDeps {
@@ -14,6 +15,27 @@ export interface ActorDeps {
   keys: HubKeys;
   /** Actors that are not hubs (the instance actor …), asked before the hubs. */
   providers?: ActorProvider[];
+  /** Secure mode (IPN_AUTHORIZED_FETCH): actors and their collections answer only signed GETs. */
+  authorizedFetch?: boolean;
+}
+
+/**
+ * Secure mode's rule (as Mastodon's AUTHORIZED_FETCH): a GET must carry a valid signature by a key whose
+ * owner could be fetched. The instance actor stays open — it is what other servers fetch to verify
+ * our own signed fetches, so closing it would deadlock two servers in secure mode.
+ */
+export function signedOrInstance(enabled: boolean) {
+  return async (ctx: RequestContext<void>, identifier: string): Promise<boolean> =>
+    !enabled || identifier === INSTANCE_IDENTIFIER || (await isSignedRequest(ctx));
+}
+
+/** Whether the request carries a verified signature whose key owner is known. */
+export async function isSignedRequest(ctx: RequestContext<void>): Promise<boolean> {
+  try {
+    return (await ctx.getSignedKeyOwner()) != null;
+  } catch {
+    return false; // a malformed or unverifiable signature is no signature (401), never a 500
+  }
 }
 
 const FOLLOWERS_PAGE = 50;
@@ -47,6 +69,7 @@ function toRecipient(f: Follower): Recipient {
 
 export function registerHubActors(federation: Federation<void>, deps: ActorDeps): void {
   const { repos, keys, providers } = deps;
+  const authorize = signedOrInstance(deps.authorizedFetch ?? false);
   /** A hub or a provider's actor. */
   const exists = async (identifier: string) => ownedBy(providers, identifier) !== undefined || (await repos.hubs.get(identifier)) !== null;
 
@@ -83,6 +106,7 @@ export function registerHubActors(federation: Federation<void>, deps: ActorDeps)
         published: hub.published ? Temporal.Instant.from(hub.published) : null,
       });
     })
+    .authorize(authorize)
     .setKeyPairsDispatcher(async (ctx, identifier) => {
       if (!(await exists(identifier))) return [];
       return keys.pairsFor(ctx.getActorUri(identifier).href);
@@ -118,10 +142,12 @@ export function registerHubActors(federation: Federation<void>, deps: ActorDeps)
       }
     })
     .setFirstCursor(() => "")
-    .setCounter(async (_ctx, identifier) => ((await exists(identifier)) ? repos.followers.count(identifier) : null));
+    .setCounter(async (_ctx, identifier) => ((await exists(identifier)) ? repos.followers.count(identifier) : null))
+    .authorize(authorize);
 
   federation
     .setFollowingDispatcher(routes.hubFollowing, async (_ctx, identifier) =>
       (await exists(identifier)) ? { items: [] as URL[] } : null)
-    .setCounter(() => 0);
+    .setCounter(() => 0)
+    .authorize(authorize);
 }

@@ -25,6 +25,16 @@ export function tagHref(origin: string, name: string): string {
 
 const instant = (iso: string) => Temporal.Instant.from(iso);
 
+/**
+ * A Note carries `updated` only once it changed after publication: GoToSocial and Mastodon show any
+ * `updated` as "edited", so a brand-new challenge (revision 1, or published straight from a draft with
+ * `updated` equal to `published`) has none. `published` never changes between the Create and Updates.
+ */
+export function hasBeenEdited(doc: Pick<Challenge, "revision" | "published" | "updated">): boolean {
+  if (doc.revision <= 1) return false;
+  return !doc.published || Date.parse(doc.updated) > Date.parse(doc.published);
+}
+
 export function challengeToNote(doc: Challenge, opts: NoteOptions): Note {
   const languages = documentLanguages(doc);
   const digestOpts = { tagHref: (n: string) => tagHref(opts.origin, n), country: opts.country };
@@ -40,7 +50,7 @@ export function challengeToNote(doc: Challenge, opts: NoteOptions): Note {
     ccs: [new URL(opts.hubFollowersUri)],
     tags: hashtagNames(doc, opts.country).map((n) => new Hashtag({ name: `#${n}`, href: new URL(tagHref(opts.origin, n)) })),
     published: doc.published ? instant(doc.published) : null,
-    updated: instant(doc.updated),
+    updated: hasBeenEdited(doc) ? instant(doc.updated) : null,
     sensitive: false,
     attachments: [
       // Mastodon 4.7 builds the preview card from the first Link attachment.

@@ -3,9 +3,11 @@
 // redirects, and has neither a timeout nor a size cap; every actor, key and object Fedify fetches
 // for us goes through these instead. Apart from the transport they behave like Fedify's: preloaded
 // contexts first (never fetched), AS2/JSON-LD Accept header, Fedify's own response handling
-// (getRemoteDocument: status, content type, Link/alternate discovery), a KV cache for unsigned
-// fetches, and none for signed ones (their answers can depend on who asks).
-import { kvCache, signRequest, type KvKey, type KvStore } from "@fedify/fedify";
+// (getRemoteDocument: status, content type, Link/alternate discovery), a KV cache for fetches signed
+// by the instance actor, and none for those signed by a hub (their answers can depend on who asks).
+// Every fetch of an actor, key or object is signed (federation/fetch-signer.ts): GoToSocial and
+// Mastodon in secure mode answer unsigned ones with 401.
+import { kvCache, type KvKey, type KvStore } from "@fedify/fedify";
 import {
   FetchError,
   getRemoteDocument,
@@ -17,6 +19,7 @@ import {
   type DocumentLoaderOptions,
   type RemoteDocument,
 } from "@fedify/vocab-runtime";
+import { type FetchSigner, type Sign, signedKnock, type SigningIdentity } from "./fetch-signer";
 import { federationLogger } from "./log";
 import { safeFetch, SafeFetchError, type SafeFetchOptions, type SafeResponse } from "./safe-fetch";
 
@@ -32,6 +35,11 @@ export interface SafeLoaderOptions {
   /** Test/demo mode only: loopback and private addresses are reachable. */
   allowPrivateNetwork: boolean;
   userAgent: string;
+  /**
+   * Who signs the fetches Fedify makes without an identity of its own (lookups, key and actor fetches
+   * outside a hub's inbox): the instance actor. Null or absent: unsigned.
+   */
+  signAs?: () => Promise<SigningIdentity | null>;
   /** Overrides for the transport (limits, resolver); tests only. */
   fetch?: Omit<SafeFetchOptions, "allowPrivateNetwork" | "userAgent" | "headers" | "sign" | "signal" | "method">;
 }
@@ -58,9 +66,7 @@ function toResponse(res: SafeResponse): Response {
   return new Response(nullBody ? null : new Uint8Array(res.body), { status: res.status < 200 ? 502 : res.status, headers: res.headers });
 }
 
-type Sign = (request: Request) => Promise<Request>;
-
-function makeLoader(options: SafeLoaderOptions, signers: Sign[] = []): DocumentLoader {
+function makeLoader(options: SafeLoaderOptions, signer?: FetchSigner): DocumentLoader {
   const base: SafeFetchOptions = {
     ...options.fetch,
     allowPrivateNetwork: options.allowPrivateNetwork,
@@ -77,12 +83,10 @@ function makeLoader(options: SafeLoaderOptions, signers: Sign[] = []): DocumentL
   const load = async (url: string, loadOptions?: DocumentLoaderOptions): Promise<RemoteDocument> => {
     loadOptions?.signal?.throwIfAborted();
     if (url in preloadedContexts) return { contextUrl: null, document: preloadedContexts[url], documentUrl: url };
-    let res = await fetchOnce(url, loadOptions?.signal, signers[0]);
-    // Double knock: a server that refuses one signature scheme (400/401) gets the other one.
-    for (const sign of signers.slice(1)) {
-      if (res.status !== 400 && res.status !== 401) break;
-      res = await fetchOnce(url, loadOptions?.signal, sign);
-    }
+    // Signed, with the scheme the origin accepted before; the other one only after a 400/401.
+    const res = signer
+      ? await signedKnock(url, signer, (sign) => fetchOnce(url, loadOptions?.signal, sign))
+      : await fetchOnce(url, loadOptions?.signal, undefined);
     // Fedify's handling of the answer; an alternate link it discovers is loaded through `load` again.
     return getRemoteDocument(res.url, toResponse(res), load);
   };
@@ -93,16 +97,14 @@ function makeLoader(options: SafeLoaderOptions, signers: Sign[] = []): DocumentL
 export function createSafeLoaderFactories(options: SafeLoaderOptions): SafeLoaderFactories {
   // Fedify passes allowPrivateAddress/userAgent per call; ours come from the node's config instead,
   // so nothing at run time can switch the guard off.
+  // Signed as the instance actor: the answer does not depend on which hub asks, so it may be cached.
+  const signAs = options.signAs;
+  const instanceSigner: FetchSigner | undefined = signAs ? { kv: options.kv, identity: signAs } : undefined;
   const documentLoaderFactory: DocumentLoaderFactory = () =>
-    kvCache({ loader: makeLoader(options), kv: options.kv, prefix: REMOTE_DOCUMENT_PREFIX, kind: "object" });
+    kvCache({ loader: makeLoader(options, instanceSigner), kv: options.kv, prefix: REMOTE_DOCUMENT_PREFIX, kind: "object" });
   const contextLoaderFactory: DocumentLoaderFactory = () =>
     kvCache({ loader: makeLoader(options), kv: options.kv, prefix: REMOTE_DOCUMENT_PREFIX, kind: "context" });
-  const authenticatedDocumentLoaderFactory: AuthenticatedDocumentLoaderFactory = (identity) => {
-    // draft-cavage first (most of the fediverse, and our firstKnock for deliveries), then RFC 9421.
-    const signers: Sign[] = (["draft-cavage-http-signatures-12", "rfc9421"] as const).map(
-      (spec) => (request: Request) => signRequest(request, identity.privateKey, identity.keyId, { spec }),
-    );
-    return makeLoader(options, signers);
-  };
+  const authenticatedDocumentLoaderFactory: AuthenticatedDocumentLoaderFactory = (identity) =>
+    makeLoader(options, { kv: options.kv, identity: async () => identity });
   return { documentLoaderFactory, contextLoaderFactory, authenticatedDocumentLoaderFactory };
 }

@@ -8,6 +8,7 @@ import { fedifyMiddleware } from "../node/http/fedify-adapter";
 import type { Store } from "../node/storage/store";
 import { registerHubActors } from "./actors";
 import { createSafeLoaderFactories } from "./document-loader";
+import type { SigningIdentity } from "./fetch-signer";
 import { registerInbox } from "./inbox";
 import { HubKeys } from "./keys";
 import { federationLogger } from "./log";
@@ -20,6 +21,7 @@ import { PeerNetwork } from "./network/peer-network";
 import { createAggregator, type Aggregator } from "./aggregator";
 import { createOutboxRelay, type OutboxRelay } from "./relay";
 import { checkRoutesMatchUris, isInboxPath, routes } from "./routes";
+import { registerUserAgent } from "./user-agent";
 
 export type { OutboxRelay } from "./relay";
 export type { PeerNetwork } from "./network/peer-network";
@@ -45,6 +47,8 @@ export interface IpnFederationOptions {
   network?: { mirror: MirrorService; nodeName: string };
   /** IPN_ROLE=aggregator: topic and country feed actors that boost mirrored challenges (ADR 0007). Needs `network`. */
   aggregator?: boolean;
+  /** IPN_AUTHORIZED_FETCH: hubs, challenges and collections answer only signed GETs (secure mode). */
+  authorizedFetch?: boolean;
 }
 
 export interface IpnFederation {
@@ -67,11 +71,27 @@ export function createIpnFederation(options: IpnFederationOptions): IpnFederatio
   checkRoutesMatchUris();
   const origin = new URL(options.origin).origin;
   const { store } = options;
+  const userAgent = getUserAgent({ software: `${options.nodeInfo.software}/${options.nodeInfo.version}`, url: origin });
+  // The instance actor signs every fetch that is not made for one hub (principle 1: GoToSocial and
+  // Mastodon in secure mode answer unsigned ones with 401). Its keys are loaded lazily, on first use.
+  let identity: Promise<SigningIdentity | null> | null = null;
+  const signAs = (): Promise<SigningIdentity | null> => {
+    identity ??= (async () => {
+      const pairs = await federation.createContext(new URL(origin), undefined).getActorKeyPairs(INSTANCE_IDENTIFIER);
+      const rsa = pairs.find((p) => p.privateKey.algorithm.name === "RSASSA-PKCS1-v1_5");
+      return rsa ? { keyId: rsa.keyId, privateKey: rsa.privateKey } : null;
+    })();
+    // A failed load (the store was briefly unavailable) is tried again next time.
+    identity.catch(() => { identity = null; });
+    return identity;
+  };
 
   const federation = createFederation<void>({
     meterProvider: options.meterProvider,
     kv: store.kv,
-    queue: store.queue,
+    // Separate lanes (incoming, deliveries, fan-out), each with its own workers: a backlog or a
+    // hanging server in one never holds up the others.
+    queue: store.queues,
     manuallyStartQueue: options.manuallyStartQueue ?? false,
     origin,
     // Every fetch Fedify makes for us (actors, keys, objects, contexts) goes through safeFetch. These
@@ -81,7 +101,8 @@ export function createIpnFederation(options: IpnFederationOptions): IpnFederatio
     ...createSafeLoaderFactories({
       kv: store.kv,
       allowPrivateNetwork: options.allowPrivateNetwork,
-      userAgent: getUserAgent({ software: `${options.nodeInfo.software}/${options.nodeInfo.version}`, url: origin }),
+      userAgent,
+      signAs,
     }),
     // Mastodon retries for 2–3 days; Fedify's default gives up after ~10 attempts. 30 s doubling to
     // a 12 h cap over 16 attempts spans about three days.
@@ -99,19 +120,25 @@ export function createIpnFederation(options: IpnFederationOptions): IpnFederatio
   });
 
   const keys = new HubKeys(store.keys);
-  const userAgent = getUserAgent({ software: `${options.nodeInfo.software}/${options.nodeInfo.version}`, url: origin });
+  // Fedify's deliveries name the node too (they bypass our loaders).
+  const unregisterUserAgent = registerUserAgent(origin, userAgent);
   const network = options.network
-    ? new PeerNetwork({ federation, repos: store, mirror: options.network.mirror, origin, allowPrivateNetwork: options.allowPrivateNetwork, userAgent })
+    ? new PeerNetwork({
+      federation, repos: store, mirror: options.network.mirror, origin, allowPrivateNetwork: options.allowPrivateNetwork, userAgent,
+      signer: { kv: store.kv, identity: signAs },
+    })
     : null;
   // The relay is created below; the aggregator wakes it when it records an effect.
   let kickRelay = () => {};
   const aggregator = options.network && options.aggregator
     ? createAggregator({ federation, kv: store.kv, repos: store, mirror: options.network.mirror, origin, nodeName: options.network.nodeName, kick: () => kickRelay() })
     : null;
-  const providers = options.network ? [createInstanceActorProvider({ origin, name: options.network.nodeName })] : [];
+  // The instance actor exists on every node: it is the identity that signs the node's fetches.
+  const providers = [createInstanceActorProvider({ origin, name: options.network?.nodeName ?? new URL(origin).host })];
   if (aggregator) providers.push(aggregator.provider);
-  registerHubActors(federation, { repos: store, keys, providers });
-  registerObjectDispatchers(federation, { repos: store, origin });
+  const authorizedFetch = options.authorizedFetch ?? false;
+  registerHubActors(federation, { repos: store, keys, providers, authorizedFetch });
+  registerObjectDispatchers(federation, { repos: store, origin, authorizedFetch });
   registerInbox(federation, {
     repos: store,
     allowPrivateNetwork: options.allowPrivateNetwork,
@@ -146,6 +173,7 @@ export function createIpnFederation(options: IpnFederationOptions): IpnFederatio
     aggregator,
     startQueue: (signal) => federation.startQueue(undefined, { signal }),
     close: async () => {
+      unregisterUserAgent();
       await relay.stop();
       await network?.close();
       await aggregator?.close();

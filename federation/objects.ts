@@ -1,16 +1,19 @@
 // Dispatchers for what our IRIs serve as ActivityPub JSON: challenge Notes (Tombstones once withdrawn),
 // the Create/Update/Delete activities recorded in the transactional outbox, and each hub's outbox.
 // A null answer falls through to the HTML routes, which 404 (drafts and unknown keys).
-import type { Federation } from "@fedify/fedify";
+import type { Federation, RequestContext } from "@fedify/fedify";
 import { Create, Delete, Object as ASObject, Update, type Activity } from "@fedify/vocab";
 import type { ActivityRecord, Repositories, StoredChallenge } from "../node/storage/ports";
 import { activityFromRecord, hubHandleOf } from "./activities";
+import { isSignedRequest, signedOrInstance } from "./actors";
 import { challengeToNote, challengeToTombstone } from "./challenge-note";
 import { routes } from "./routes";
 
 export interface ObjectDeps {
   repos: Repositories;
   origin: string;
+  /** Secure mode (IPN_AUTHORIZED_FETCH): objects and outboxes answer only signed GETs. */
+  authorizedFetch?: boolean;
 }
 
 const OUTBOX_PAGE = 20;
@@ -20,6 +23,8 @@ const wasPublic = (c: StoredChallenge) => c.doc.status !== "draft";
 
 export function registerObjectDispatchers(federation: Federation<void>, deps: ObjectDeps): void {
   const { repos, origin } = deps;
+  const secure = deps.authorizedFetch ?? false;
+  const authorizeObject = async (ctx: RequestContext<void>) => !secure || (await isSignedRequest(ctx));
 
   const localChallenge = async (key: string): Promise<StoredChallenge | null> => {
     const c = await repos.challenges.getByKey(key);
@@ -37,7 +42,7 @@ export function registerObjectDispatchers(federation: Federation<void>, deps: Ob
       hubFollowersUri: ctx.getFollowersUri(hubHandleOf(c.doc.hub)),
       country: c.country,
     });
-  });
+  }).authorize(authorizeObject);
 
   // Activities about a withdrawn challenge stop serving its content (the Delete still answers).
   const recorded = async <T extends Activity>(type: ActivityRecord["type"], iri: URL, key: string): Promise<T | null> => {
@@ -47,9 +52,12 @@ export function registerObjectDispatchers(federation: Federation<void>, deps: Ob
     if (!record || record.type !== type) return null;
     return activityFromRecord(record, { origin, country: c.country }) as T;
   };
-  federation.setObjectDispatcher(Create, routes.createActivity, (ctx, values) => recorded<Create>("Create", ctx.getObjectUri(Create, values), values.key));
-  federation.setObjectDispatcher(Update, routes.updateActivity, (ctx, values) => recorded<Update>("Update", ctx.getObjectUri(Update, values), values.key));
-  federation.setObjectDispatcher(Delete, routes.deleteActivity, (ctx, values) => recorded<Delete>("Delete", ctx.getObjectUri(Delete, values), values.key));
+  federation.setObjectDispatcher(Create, routes.createActivity, (ctx, values) => recorded<Create>("Create", ctx.getObjectUri(Create, values), values.key))
+    .authorize(authorizeObject);
+  federation.setObjectDispatcher(Update, routes.updateActivity, (ctx, values) => recorded<Update>("Update", ctx.getObjectUri(Update, values), values.key))
+    .authorize(authorizeObject);
+  federation.setObjectDispatcher(Delete, routes.deleteActivity, (ctx, values) => recorded<Delete>("Delete", ctx.getObjectUri(Delete, values), values.key))
+    .authorize(authorizeObject);
 
   federation
     .setOutboxDispatcher(routes.hubOutbox, async (ctx, identifier, cursor) => {
@@ -73,6 +81,7 @@ export function registerObjectDispatchers(federation: Federation<void>, deps: Ob
       return { items, nextCursor: page.next };
     })
     .setFirstCursor(() => "")
-    .setCounter(async (ctx, identifier) => ((await repos.hubs.get(identifier)) ? repos.activities.countByActor(ctx.getActorUri(identifier).href) : null));
+    .setCounter(async (ctx, identifier) => ((await repos.hubs.get(identifier)) ? repos.activities.countByActor(ctx.getActorUri(identifier).href) : null))
+    .authorize(signedOrInstance(secure));
 }
 

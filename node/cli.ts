@@ -147,7 +147,7 @@ export async function main(argv: string[]): Promise<void> {
       }
     } finally { await store.close(); }
   });
-  peer.command("remove").description("remove a peer: its challenges leave the listings (a running node unfollows it when removed through the API)")
+  peer.command("remove").description("remove a peer: its challenges leave the listings; a running worker sends the unfollow (recorded in the store) at its next reconciliation")
     .argument("<origin>", "the peer's origin")
     .action(async (origin: string) => {
       const cfg = config();

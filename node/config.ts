@@ -4,6 +4,7 @@ import path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import configSchema from "../schemas/config.schema.json";
 import { AGGREGATOR_COUNTRY, parsePeerList, type PeerInput } from "./domain/peers";
+import { DEFAULT_LANE_WORKERS } from "./storage/store";
 
 export interface Config {
   port: number;
@@ -19,6 +20,8 @@ export interface Config {
   adminToken?: string;
   /** Test/demo only: plain-http origin, loopback and private-network peers. */
   allowPrivateNetwork: boolean;
+  /** IPN_AUTHORIZED_FETCH: secure mode — the node's actors, objects and collections answer only signed GETs. */
+  authorizedFetch: boolean;
   logLevel: "debug" | "info" | "warning" | "error";
   role: "all" | "web" | "worker";
   /** IPN_ROLE: a member state's node (default) or the Commission's EEA-wide aggregator (ADR 0007). */
@@ -30,6 +33,10 @@ export interface Config {
   reconcileCron: string;
   /** How long a worker's claim on a queue message lasts before another worker may take it over (renewed while it works). */
   queueLeaseMs: number;
+  /** IPN_INBOX_WORKERS / IPN_OUTBOX_WORKERS / IPN_FANOUT_WORKERS: concurrent handlers per queue lane in each worker process. */
+  inboxWorkers: number;
+  outboxWorkers: number;
+  fanoutWorkers: number;
   /** Bearer token protecting /metrics (absent: open — block it at the proxy). */
   metricsToken?: string;
   /** How long readiness reports 503 before intake stops (lets a load balancer notice; 5000 on Kubernetes). */
@@ -48,10 +55,17 @@ export class ConfigError extends Error {
 const ENV_NAMES: Record<string, string> = {
   port: "PORT", host: "IPN_HOST", origin: "IPN_ORIGIN", dataDir: "IPN_DATA_DIR", store: "IPN_STORE",
   country: "IPN_COUNTRY", nodeName: "IPN_NODE_NAME", adminToken: "IPN_ADMIN_TOKEN",
-  allowPrivateNetwork: "IPN_ALLOW_PRIVATE_NETWORK", logLevel: "IPN_LOG_LEVEL", role: "IPN_PROCESS_ROLE", nodeRole: "IPN_ROLE",
+  allowPrivateNetwork: "IPN_ALLOW_PRIVATE_NETWORK", authorizedFetch: "IPN_AUTHORIZED_FETCH", logLevel: "IPN_LOG_LEVEL", role: "IPN_PROCESS_ROLE", nodeRole: "IPN_ROLE",
   scheduleCron: "IPN_SCHEDULE_CRON", peers: "IPN_PEERS", reconcileCron: "IPN_RECONCILE_CRON",
   metricsToken: "IPN_METRICS_TOKEN", queueLeaseMs: "IPN_QUEUE_LEASE_MS", shutdownDelayMs: "IPN_SHUTDOWN_DELAY_MS",
+  inboxWorkers: "IPN_INBOX_WORKERS", outboxWorkers: "IPN_OUTBOX_WORKERS", fanoutWorkers: "IPN_FANOUT_WORKERS",
 };
+
+/** A whole number as a number; anything else is left as it is for the schema to report. */
+function int(v: string | undefined, fallback: number): number | string {
+  if (v === undefined) return fallback;
+  return /^\d+$/.test(v) ? Number(v) : v;
+}
 
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 const validate = ajv.compile(configSchema);
@@ -88,6 +102,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     nodeName: get("IPN_NODE_NAME"),
     adminToken: get("IPN_ADMIN_TOKEN"),
     allowPrivateNetwork: allowExplicit ?? localDefaults,
+    authorizedFetch: bool("IPN_AUTHORIZED_FETCH", get("IPN_AUTHORIZED_FETCH"), problems) ?? false,
     logLevel: get("IPN_LOG_LEVEL") ?? "info",
     role: get("IPN_PROCESS_ROLE") ?? "all",
     nodeRole: get("IPN_ROLE")?.toLowerCase() ?? "national",
@@ -105,6 +120,9 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       if (v === undefined) return 0;
       return /^\d+$/.test(v) ? Number(v) : v;
     })(),
+    inboxWorkers: int(get("IPN_INBOX_WORKERS"), DEFAULT_LANE_WORKERS.inbox),
+    outboxWorkers: int(get("IPN_OUTBOX_WORKERS"), DEFAULT_LANE_WORKERS.outbox),
+    fanoutWorkers: int(get("IPN_FANOUT_WORKERS"), DEFAULT_LANE_WORKERS.fanout),
   };
   const peersRaw = get("IPN_PEERS");
   if (peersRaw !== undefined) {

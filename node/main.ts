@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import type { Config } from "./config";
 import { ChallengeService } from "./domain/challenges.service";
 import { HubService } from "./domain/hubs.service";
-import { MirrorService } from "./domain/mirror";
+import { LocalSyncSet, MirrorService } from "./domain/mirror";
 import { AGGREGATOR_COUNTRY, PeerService } from "./domain/peers";
 import { warmUpValidators } from "./domain/validation";
 import { createApp, createOperationsApp } from "./http/app";
@@ -22,7 +22,7 @@ import { createPagesRouter } from "./http/pages/router";
 import { startScheduler, type Scheduler } from "./jobs/scheduler";
 import { getLogger } from "./log";
 import { openStore } from "./storage/open-store";
-import type { Store } from "./storage/store";
+import { totalQueueDepth, type Store } from "./storage/store";
 import { createIpnFederation } from "../federation";
 import { INSTANCE_IDENTIFIER } from "../federation/network/instance-actor";
 import { FEEDS, feedEffectPlanner, feedLabel } from "../federation/aggregator";
@@ -75,7 +75,11 @@ function adminToken(config: Config): { token: string; file: string | null } {
 
 export async function openServices(config: Config, origin: string) {
   mkdirSync(config.dataDir, { recursive: true });
-  const store = await openStore({ url: config.store, queue: { leaseMs: config.queueLeaseMs } });
+  const store = await openStore({
+    url: config.store,
+    queue: { leaseMs: config.queueLeaseMs },
+    laneWorkers: { inbox: config.inboxWorkers, outbox: config.outboxWorkers, fanout: config.fanoutWorkers },
+  });
   const hubs = new HubService({ hubs: store.hubs, origin });
   let kick = () => {};
   const challenges = new ChallengeService({ challenges: store.challenges, hubs: store.hubs, origin, onActivity: () => kick() });
@@ -107,7 +111,7 @@ export async function startNode(config: Config): Promise<RunningNode> {
   const nodeName = config.nodeName ?? new URL(origin).host;
   warmUpValidators(origin.startsWith("http:"));
   const admin = adminToken(config);
-  const metrics = createMetrics({ queueDepth: () => store.queue.getDepth() });
+  const metrics = createMetrics({ queueDepth: () => totalQueueDepth(store) });
   const federation = createIpnFederation({
     origin,
     store,
@@ -118,6 +122,7 @@ export async function startNode(config: Config): Promise<RunningNode> {
     manuallyStartQueue: true,
     network: { mirror, nodeName },
     aggregator: config.nodeRole === "aggregator",
+    authorizedFetch: config.authorizedFetch,
     // Fedify's own delivery and inbox counters, exported as Prometheus metrics.
     meterProvider: fedifyMeterProvider(metrics),
   });
@@ -184,11 +189,10 @@ export async function startNode(config: Config): Promise<RunningNode> {
     }),
     network: {
       peers,
-      sync: {
-        revisions: () => store.mirror.revisions(origin),
-        page: (afterId, limit) => store.mirror.page(origin, afterId, limit),
+      sync: new LocalSyncSet({
+        mirror: store.mirror, origin,
         isInstanceFollower: async (actorId) => (await store.followers.all(INSTANCE_IDENTIFIER)).some((f) => f.actorId === actorId),
-      },
+      }),
     },
   });
   server.on("request", app);

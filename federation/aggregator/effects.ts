@@ -7,8 +7,9 @@ import type { FeedEffect, MirrorEffectPlanner } from "../../node/storage/ports";
 import { feedsFor } from "./feed-actors";
 
 /** A stable id: the same change recorded twice (retried job, concurrent writer) is one effect. */
-export function mirrorEffectId(kind: "created" | "updated" | "withdrawn", challengeId: string, revision: number): string {
-  return kind === "withdrawn" ? `withdrawn ${challengeId}` : `${kind} ${challengeId} ${revision}`;
+export function mirrorEffectId(kind: "created" | "updated" | "withdrawn", stored: { id: string; version: number; doc: { revision: number } }): string {
+  // A challenge can be withdrawn again after a restore (same revision): the stored version tells them apart.
+  return kind === "withdrawn" ? `withdrawn ${stored.id} v${stored.version}` : `${kind} ${stored.id} ${stored.doc.revision}`;
 }
 
 export function forwardEffectId(activityId: string): string {
@@ -19,7 +20,7 @@ export function feedEffectPlanner(now: () => Date = () => new Date()): MirrorEff
   return (kind, stored): FeedEffect | null => {
     if (feedsFor(stored.doc, stored.country).length === 0) return null;
     return {
-      id: mirrorEffectId(kind, stored.id, stored.doc.revision),
+      id: mirrorEffectId(kind, stored),
       kind, challengeId: stored.id, revision: stored.doc.revision, country: stored.country,
       doc: stored.doc, activity: null, createdAt: now().toISOString(), doneAt: null,
     };

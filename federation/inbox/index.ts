@@ -3,6 +3,7 @@
 // input (an exception would make Fedify retry and log it as an error).
 import type { Federation } from "@fedify/fedify";
 import { Accept, Activity, Announce, Create, Delete, Follow, Reject, Undo, Update } from "@fedify/vocab";
+import { INSTANCE_IDENTIFIER } from "../network/instance-actor";
 import { routes } from "../routes";
 import { federationLogger } from "../log";
 import type { InboxDeps } from "./deps";
@@ -16,6 +17,9 @@ export type { InboxDeps } from "./deps";
 export function registerInbox(federation: Federation<void>, deps: InboxDeps): void {
   federation
     .setInboxListeners(routes.hubInbox, routes.sharedInbox)
+    // Fetches made while handling the shared inbox (the signer's key, the follower's actor) are signed
+    // by the instance actor: GoToSocial and Mastodon in secure mode refuse unsigned ones (401).
+    .setSharedKeyDispatcher(() => ({ identifier: INSTANCE_IDENTIFIER }))
     .on(Follow, (ctx, follow) => handleFollow(deps, ctx, follow))
     .on(Undo, (ctx, undo) => handleUndo(deps, ctx, undo))
     // Node-to-node mirroring (origin rules in federation/network/peer-network.ts).

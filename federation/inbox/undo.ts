@@ -1,5 +1,5 @@
-// Undo(Follow): the follower leaves. Only the signer's own follow can be undone (we remove by the
-// Undo's actor, whom Fedify authenticated), whatever the embedded Follow claims.
+// Undo(Follow): the follower leaves. Only the signer's own follow can be undone: we remove by the
+// Undo's actor, whom Fedify authenticated, and ignore an Undo whose Follow names another actor.
 import type { InboxContext } from "@fedify/fedify";
 import { Follow, type Undo } from "@fedify/vocab";
 import { federationLogger } from "../log";
@@ -19,6 +19,12 @@ export async function handleUndo(deps: InboxDeps, ctx: InboxContext<void>, undo:
   if (object != null && !(object instanceof Follow)) return; // Undo of a Like, Announce …: nothing we track
 
   const follow = object instanceof Follow ? object : null;
+  // Only the signer's own relations: an Undo of a Follow made by someone else changes nothing (and
+  // must not quietly end the signer's own follow either).
+  if (follow?.actorId != null && follow.actorId.href !== actorId) {
+    log.info("Undo by {actor} ignored: the Follow {follow} belongs to {owner}", { actor: actorId, follow: follow.id?.href, owner: follow.actorId.href });
+    return;
+  }
   const target = follow?.objectId ? ctx.parseUri(follow.objectId) : null;
   let handles: string[];
   if (target?.type === "actor") {

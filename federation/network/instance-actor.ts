@@ -1,6 +1,7 @@
 // The node's instance actor (FEP-2677 "application actor", FEP-d556 server-level discovery): an
-// Application at /actor, preferredUsername = the host, its own RSA-2048 + Ed25519 keys. Peers follow
-// it once to receive every hub's challenge activities, present and future.
+// Application at /actor, preferredUsername derived from the host name, its own RSA-2048 + Ed25519
+// keys. Peers follow it once to receive every hub's challenge activities, present and future, and it
+// signs every fetch the node makes (federation/fetch-signer.ts). It exists on every node.
 import type { RequestContext } from "@fedify/fedify";
 import { Application, Endpoints } from "@fedify/vocab";
 import { paths, uri } from "../../node/domain/uris";
@@ -16,13 +17,26 @@ export function instanceActorUri(origin: string): string {
   return uri(origin, paths.instanceActor);
 }
 
+/**
+ * The instance actor's username: the host name as a username every server accepts — GoToSocial's
+ * [a-z0-9_]{1,64}, which also satisfies Mastodon's [a-z0-9_]+([a-z0-9_.-]+[a-z0-9_]+)?. The host itself
+ * would carry a port (a colon: GoToSocial answers 500) and dots (refused by GoToSocial in places).
+ * "de.ipn.example" → "de_ipn_example".
+ */
+export function instanceUsername(origin: string): string {
+  const name = new URL(origin).hostname.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 64);
+  return name || "ipn";
+}
+
 export function createInstanceActorProvider(opts: { origin: string; name: string }): ActorProvider {
-  const host = new URL(opts.origin).host;
+  const host = new URL(opts.origin).host.toLowerCase();
+  const username = instanceUsername(opts.origin);
   const home = new URL("/", opts.origin);
   return {
     owns: (identifier) => identifier === INSTANCE_IDENTIFIER,
     aliases: [{ path: paths.instanceActor, identifier: INSTANCE_IDENTIFIER }],
-    identifierForHandle: (username) => (username.toLowerCase() === host.toLowerCase() ? INSTANCE_IDENTIFIER : null),
+    // The host form (the username before issue 8) keeps resolving for links made with it.
+    identifierForHandle: (name) => (name.toLowerCase() === username || name.toLowerCase() === host ? INSTANCE_IDENTIFIER : null),
     identifierForResource: (resource) => (resource.href === home.href || resource.href === opts.origin ? INSTANCE_IDENTIFIER : null),
     async dispatch(ctx: RequestContext<void>, identifier: string) {
       if (identifier !== INSTANCE_IDENTIFIER) return null;
@@ -31,7 +45,7 @@ export function createInstanceActorProvider(opts: { origin: string; name: string
       const pairs = await ctx.getActorKeyPairs(identifier);
       return new Application({
         id: ctx.getActorUri(identifier),
-        preferredUsername: host,
+        preferredUsername: username,
         name: opts.name,
         summary: "The IPN node itself: peer nodes follow this actor to mirror the challenges of all its hubs.",
         url: home,

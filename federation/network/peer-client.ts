@@ -1,9 +1,15 @@
 // What this node reads from a peer over plain HTTPS JSON (the sync API of node/http/api/peers.routes.ts
 // and canonical documents), always through safeFetch: bounded, SSRF-guarded, redirects checked.
-// TLS to the peer's origin is what authenticates these documents (DESIGN §3).
+// TLS to the peer's origin is what authenticates these documents (DESIGN §3), so an answer counts only
+// if it came from that origin (a redirect to another origin is refused) and is JSON (a text/html
+// page is never parsed as a document). A peer that answers 429 or 503 with Retry-After is left alone
+// until then (PeerBusyError). Walking the peer's pages is bounded by sync-bounds.ts. Every GET is
+// signed by the instance actor when a signer is given (a peer in secure mode refuses unsigned fetches).
 import { lastSegment, paths } from "../../node/domain/uris";
 import type { RevisionEntry } from "../../node/storage/ports";
-import { safeFetch } from "../safe-fetch";
+import { type FetchSigner, signedKnock } from "../fetch-signer";
+import { safeFetch, type SafeResponse } from "../safe-fetch";
+import { PageBudget, type SyncBounds } from "./sync-bounds";
 
 export const SYNC_PATHS = {
   digest: "/api/v1/sync/digest",
@@ -11,10 +17,16 @@ export const SYNC_PATHS = {
   challenges: "/api/v1/sync/challenges",
 } as const;
 
+export const REVISION_PAGE = 1000;
+
+/** The only media types a peer's documents and sync answers may have. */
+const JSON_TYPES = new Set(["application/json", "application/activity+json", "application/ld+json"]);
+
 export interface PeerClientOptions {
   allowPrivateNetwork: boolean;
   userAgent: string;
   timeoutMs?: number;
+  signer?: FetchSigner;
 }
 
 export interface SyncDigest { count: number; digest: string; followedBy: boolean | null }
@@ -24,6 +36,30 @@ export class PeerFetchError extends Error {
     super(`${message}: ${url}`);
     this.name = "PeerFetchError";
   }
+}
+
+/** The peer answered 429 or 503 and asked to be left alone until `until`. */
+export class PeerBusyError extends PeerFetchError {
+  constructor(url: string, status: number, readonly until: Date) {
+    super(url, status, `answered ${status}, retry after ${until.toISOString()}`);
+    this.name = "PeerBusyError";
+  }
+}
+
+/** Longest wait a peer can impose (a larger Retry-After is capped) and the wait when it names none. */
+const MAX_RETRY_AFTER_MS = 24 * 3600_000;
+const DEFAULT_RETRY_AFTER_MS = 60_000;
+
+/** Retry-After (delta-seconds or HTTP-date) as an instant, capped; the default wait when absent or unreadable. */
+export function retryAfterInstant(value: string | null, now: Date): Date {
+  let ms = DEFAULT_RETRY_AFTER_MS;
+  const v = value?.trim() ?? "";
+  if (/^\d{1,10}$/.test(v)) ms = Number(v) * 1000;
+  else if (v) {
+    const at = Date.parse(v);
+    if (!Number.isNaN(at)) ms = at - now.getTime();
+  }
+  return new Date(now.getTime() + Math.min(MAX_RETRY_AFTER_MS, Math.max(1000, ms)));
 }
 
 /** Where the canonical document of a challenge id lives on its origin (the Note's alternate link). */
@@ -36,76 +72,95 @@ export function isChallengeId(id: URL): boolean {
   return /^\/challenges\/[^/]+$/.test(id.pathname) && id.search === "" && id.hash === "";
 }
 
+export type CanonicalAnswer = { kind: "doc"; doc: unknown } | { kind: "gone" } | { kind: "missing" };
+
 export class PeerClient {
   constructor(private readonly opts: PeerClientOptions) {}
 
-  private async get(url: string): Promise<{ status: number; json: unknown }> {
+  private async get(url: string): Promise<{ status: number; json: unknown; bytes: number }> {
     // Large pages of documents: allow more than the loader's 2 MiB default.
-    const res = await safeFetch(url, {
+    const fetchOnce = (sign: ((r: Request) => Promise<Request>) | undefined): Promise<SafeResponse> => safeFetch(url, {
       allowPrivateNetwork: this.opts.allowPrivateNetwork,
       userAgent: this.opts.userAgent,
       headers: { accept: "application/json" },
       timeoutMs: this.opts.timeoutMs ?? 30_000,
       maxBytes: 16 * 1024 * 1024,
+      sign,
     });
-    if (!res.ok) return { status: res.status, json: null };
+    // Signed, in the scheme the peer accepted before; the other one only after a 400/401.
+    const res = this.opts.signer ? await signedKnock(url, this.opts.signer, fetchOnce) : await fetchOnce(undefined);
+    // Only the origin itself speaks for its documents: a hop to another origin is not its answer.
+    if (new URL(res.url).origin !== new URL(url).origin) throw new PeerFetchError(url, res.status, `redirected to another origin (${new URL(res.url).origin})`);
+    if (res.status === 429 || res.status === 503) throw new PeerBusyError(url, res.status, retryAfterInstant(res.headers.get("retry-after"), new Date()));
+    if (!res.ok) return { status: res.status, json: null, bytes: res.body.length };
+    const type = (res.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+    if (!JSON_TYPES.has(type)) throw new PeerFetchError(url, res.status, `answer is ${type || "untyped"}, not JSON`);
     try {
-      return { status: res.status, json: res.json() };
+      return { status: res.status, json: res.json(), bytes: res.body.length };
     } catch {
       throw new PeerFetchError(url, res.status, "answer is not JSON");
     }
   }
 
-  private async getOk(url: string): Promise<Record<string, unknown>> {
-    const { status, json } = await this.get(url);
-    if (status !== 200 || typeof json !== "object" || json === null) throw new PeerFetchError(url, status, `answered ${status}`);
-    return json as Record<string, unknown>;
+  private async getOk(url: string): Promise<{ json: Record<string, unknown>; bytes: number }> {
+    const { status, json, bytes } = await this.get(url);
+    if (status !== 200 || typeof json !== "object" || json === null || Array.isArray(json)) throw new PeerFetchError(url, status, `answered ${status}`);
+    return { json: json as Record<string, unknown>, bytes };
   }
 
-  /** The canonical document, "gone" (410: withdrawn at the origin) or "missing" (404: never public there). */
-  async canonical(challengeId: string): Promise<{ kind: "doc"; doc: unknown } | { kind: "gone" } | { kind: "missing" }> {
+  /**
+   * The canonical document, "gone" (410, or a Tombstone: withdrawn at the origin) or "missing" (404:
+   * not public there).
+   */
+  async canonical(challengeId: string): Promise<CanonicalAnswer> {
     const url = canonicalUrlOf(challengeId);
     const { status, json } = await this.get(url);
     if (status === 410) return { kind: "gone" };
     if (status === 404) return { kind: "missing" };
     if (status !== 200) throw new PeerFetchError(url, status, `answered ${status}`);
+    if (typeof json === "object" && json !== null && (json as { type?: unknown }).type === "Tombstone") return { kind: "gone" };
     return { kind: "doc", doc: json };
   }
 
   async digest(origin: string, follower: string): Promise<SyncDigest> {
     const url = new URL(SYNC_PATHS.digest, origin);
     url.searchParams.set("follower", follower);
-    const j = await this.getOk(url.href);
-    if (typeof j.count !== "number" || typeof j.digest !== "string") throw new PeerFetchError(url.href, 200, "not a sync digest");
+    const { json: j } = await this.getOk(url.href);
+    if (typeof j.count !== "number" || !Number.isSafeInteger(j.count) || j.count < 0 || typeof j.digest !== "string") throw new PeerFetchError(url.href, 200, "not a sync digest");
     return { count: j.count, digest: j.digest, followedBy: typeof j.followedBy === "boolean" ? j.followedBy : null };
   }
 
-  /** Every (id, revision) the peer holds live, walking all pages. */
-  async revisions(origin: string): Promise<RevisionEntry[]> {
+  /**
+   * Every (id, revision) the peer holds live, walking its pages — no more pages, entries, bytes or
+   * time than the `announced` count (its digest) justifies (PageBudget); a repeated cursor ends it.
+   */
+  async revisions(origin: string, announced: number, bounds: SyncBounds): Promise<RevisionEntry[]> {
     const all: RevisionEntry[] = [];
+    const budget = new PageBudget(`revision list of ${origin}`, announced, REVISION_PAGE, bounds);
     let cursor: string | null = null;
-    for (let i = 0; i < 10_000; i++) {
+    for (;;) {
+      budget.beforePage(cursor);
       const url = new URL(SYNC_PATHS.revisions, origin);
-      url.searchParams.set("limit", "1000");
+      url.searchParams.set("limit", String(REVISION_PAGE));
       if (cursor) url.searchParams.set("cursor", cursor);
-      const j = await this.getOk(url.href);
+      const { json: j, bytes } = await this.getOk(url.href);
       if (!Array.isArray(j.items)) throw new PeerFetchError(url.href, 200, "not a revision list");
+      budget.afterPage(j.items.length, bytes);
       for (const e of j.items as { id?: unknown; revision?: unknown }[]) {
         if (typeof e?.id === "string" && typeof e.revision === "number") all.push({ id: e.id, revision: e.revision });
       }
-      cursor = typeof j.nextCursor === "string" ? j.nextCursor : null;
+      cursor = typeof j.nextCursor === "string" && j.nextCursor !== "" ? j.nextCursor : null;
       if (!cursor) return all;
     }
-    throw new PeerFetchError(origin, null, "revision list does not end");
   }
 
-  /** One page of canonical documents of the peer's live challenges. */
-  async challengePage(origin: string, cursor: string | null, limit: number): Promise<{ items: unknown[]; nextCursor: string | null }> {
+  /** One page of canonical documents of the peer's live challenges (with its size in bytes). */
+  async challengePage(origin: string, cursor: string | null, limit: number): Promise<{ items: unknown[]; nextCursor: string | null; bytes: number }> {
     const url = new URL(SYNC_PATHS.challenges, origin);
     url.searchParams.set("limit", String(limit));
     if (cursor) url.searchParams.set("cursor", cursor);
-    const j = await this.getOk(url.href);
+    const { json: j, bytes } = await this.getOk(url.href);
     if (!Array.isArray(j.items)) throw new PeerFetchError(url.href, 200, "not a page of challenges");
-    return { items: j.items, nextCursor: typeof j.nextCursor === "string" ? j.nextCursor : null };
+    return { items: j.items, nextCursor: typeof j.nextCursor === "string" && j.nextCursor !== "" ? j.nextCursor : null, bytes };
   }
 }

@@ -88,15 +88,16 @@ export class MirrorService {
   /**
    * Stores documents a peer served from its own origin, in one batch: refused ones (wrong origin,
    * invalid, drafts) are skipped and reported via `onRefused`; lower or equal revisions change nothing.
+   * A challenge held as withdrawn that its origin serves is live again (reported as created).
    */
-  async store(peer: Pick<Peer, "origin" | "country" | "role">, docs: unknown[], onRefused?: (reason: string) => void): Promise<MirrorResult> {
+  async store(peer: Pick<Peer, "origin" | "country" | "role">, docs: unknown[], onRefused?: (reason: string, doc: unknown) => void): Promise<MirrorResult> {
     const accepted: Challenge[] = [];
     let refused = 0;
     for (const doc of docs) {
       const reason = refuseMirrored(doc, peer.origin, { allowHttp: this.deps.allowHttp });
       if (reason) {
         refused++;
-        onRefused?.(reason);
+        onRefused?.(reason, doc);
       } else {
         accepted.push(doc as Challenge);
       }
@@ -105,9 +106,9 @@ export class MirrorService {
     const outcomes = await this.deps.mirror.upsertMany(accepted.map((doc) => ({ doc, origin: peer.origin, country: peer.country })), this.deps.effects);
     let stored = 0;
     outcomes.forEach((outcome: MirrorOutcome, i) => {
-      if (outcome === "created" || outcome === "updated") {
+      if (outcome === "created" || outcome === "updated" || outcome === "restored") {
         stored++;
-        this.emit({ kind: outcome, peer, doc: accepted[i]! });
+        this.emit({ kind: outcome === "restored" ? "created" : outcome, peer, doc: accepted[i]! });
       }
     });
     return { stored, stale: accepted.length - stored, refused };
@@ -133,5 +134,51 @@ export class MirrorService {
         // A listener's failure must never undo or block mirroring.
       }
     }
+  }
+}
+
+export interface SyncDigest { count: number; digest: string }
+
+/**
+ * Our own live set as the public sync API serves it (node/http/api/peers.routes.ts): keyset pages
+ * straight from the store's index, and the digest cached against the store's change stamp, so a
+ * request costs O(page) however many challenges the node holds; the digest is recomputed once per
+ * change of the set, not once per request. maxAgeMs bounds how long a cached digest is trusted even
+ * if a change went unnoticed (a writer's clock far behind on MongoDB).
+ */
+export class LocalSyncSet {
+  private cached: { stamp: string; at: number; value: Promise<SyncDigest> } | null = null;
+
+  constructor(private readonly o: {
+    mirror: MirrorRepository;
+    origin: string;
+    isInstanceFollower(actorId: string): Promise<boolean>;
+    maxAgeMs?: number;
+    now?: () => number;
+  }) {}
+
+  async digest(): Promise<SyncDigest> {
+    const now = (this.o.now ?? Date.now)();
+    // Read the stamp before the data: a write in between leaves newer data under an older stamp,
+    // which the next request recomputes — never older data under a newer stamp.
+    const stamp = await this.o.mirror.changeStamp();
+    const c = this.cached;
+    if (c && c.stamp === stamp && now - c.at < (this.o.maxAgeMs ?? 5 * 60_000)) return c.value;
+    const value = this.o.mirror.revisions(this.o.origin).then((entries) => ({ count: entries.length, digest: revisionDigest(entries) }));
+    this.cached = { stamp, at: now, value };
+    value.catch(() => { if (this.cached?.value === value) this.cached = null; });
+    return value;
+  }
+
+  revisionPage(afterId: string | null, limit: number): Promise<RevisionEntry[]> {
+    return this.o.mirror.revisionPage(this.o.origin, afterId, limit);
+  }
+
+  page(afterId: string | null, limit: number): Promise<StoredChallenge[]> {
+    return this.o.mirror.page(this.o.origin, afterId, limit);
+  }
+
+  isInstanceFollower(actorId: string): Promise<boolean> {
+    return this.o.isInstanceFollower(actorId);
   }
 }

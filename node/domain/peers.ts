@@ -80,7 +80,7 @@ export function parsePeerList(value: string, rules: PeerRules): { peers: PeerInp
 export interface PeerHooks {
   /** Called after a peer was added or changed: follow its instance actor and backfill. Must not throw. */
   added(peer: PeerRecord): void;
-  /** Called after a peer was removed (with its last record): unfollow. Must not throw. */
+  /** Called after a peer was removed (with its last record): send the pending unfollow now. Must not throw. */
   removed(peer: PeerRecord): void;
 }
 
@@ -120,12 +120,20 @@ export class PeerService {
     return ok({ peer, created: existing === null });
   }
 
-  /** Removes the peer and its mirrored challenges (they leave the listings at once). */
+  /**
+   * Removes the peer and its mirrored challenges (they leave the listings at once). If we follow its
+   * instance actor, the same store write leaves a pending unfollow: whichever process removed the
+   * peer (web, CLI, a worker applying IPN_PEERS), a worker sends the Undo(Follow) — at once through
+   * the hook when it is this process, otherwise at its next reconciliation — even after a crash.
+   */
   async remove(originInput: string): Promise<Result<PeerRecord>> {
     const origin = normaliseOrigin(originInput, true) ?? originInput;
     const existing = await this.deps.peers.get(origin);
     if (!existing) return fail({ kind: "not-found", what: `peer ${originInput}` });
-    await this.deps.peers.remove(origin);
+    const { actorId, followActivityId } = existing.sync;
+    const removedAt = (this.deps.now?.() ?? new Date()).toISOString();
+    const removed = await this.deps.peers.remove(origin, actorId && followActivityId ? { actorId, followActivityId, removedAt } : undefined);
+    if (!removed) return fail({ kind: "not-found", what: `peer ${originInput}` }); // removed concurrently
     await this.deps.mirror.removeOrigin(origin);
     this.hooks?.removed(existing);
     return ok(existing);

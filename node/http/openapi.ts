@@ -32,6 +32,8 @@ const peerSchema = {
         lastSyncAt: { type: ["string", "null"] }, lastAttemptAt: { type: ["string", "null"] }, held: { type: ["integer", "null"] }, announced: { type: ["integer", "null"] },
         missing: { type: ["integer", "null"] }, lagSeconds: { type: ["integer", "null"] }, lastError: { type: ["string", "null"] }, lastErrorAt: { type: ["string", "null"] },
         backfill: { type: "object", properties: { cursor: { type: ["string", "null"] }, fetched: { type: "integer" }, done: { type: "boolean" }, startedAt: { type: ["string", "null"] }, finishedAt: { type: ["string", "null"] } } },
+        retryAfter: { type: ["string", "null"], description: "The peer answered 429/503 with Retry-After: it is left alone until this instant." },
+        refused: { type: "array", description: "Announced revisions whose documents were refused (invalid or against the origin rules): not fetched again until the peer announces another revision.", items: { type: "object", properties: { id: { type: "string" }, revision: { type: "integer" } } } },
       },
     },
   },

@@ -23,6 +23,21 @@ export interface QueueTuning {
 
 type Handler = (message: unknown) => Promise<void> | void;
 
+/**
+ * Fedify's messages that repeat an earlier one: a delivery or inbox retry (`attempt` > 0) and an
+ * outbox message held back by the circuit breaker. Fedify enqueues them from inside the handler of
+ * the original, which is acknowledged right after.
+ */
+export function isRetry(message: unknown): boolean {
+  if (typeof message !== "object" || message === null) return false;
+  const m = message as { attempt?: unknown; circuitHeld?: unknown };
+  return (typeof m.attempt === "number" && m.attempt > 0) || m.circuitHeld === true;
+}
+
+/** The three lanes Fedify's work is split into, each its own queue with its own workers. */
+export type QueueLane = "inbox" | "outbox" | "fanout";
+export const QUEUE_LANES: readonly QueueLane[] = ["inbox", "outbox", "fanout"];
+
 /** In-process wake-up across every queue instance on the same database (SQLite has no NOTIFY; FerretDB no change streams). */
 const wakers = new Map<unknown, Set<() => void>>();
 
@@ -45,8 +60,12 @@ export abstract class LeasedMessageQueue<Job> implements MessageQueue {
     this.graceMs = Math.max(0, opts.shutdownGraceMs ?? 10_000);
   }
 
-  /** Stores serialized messages, due at `at` (epoch ms). */
-  protected abstract insert(messages: readonly string[], orderingKey: string | null, at: number): Promise<void>;
+  /**
+   * Stores serialized messages, due at `at` (epoch ms). `retry`: Fedify re-enqueues a failed message
+   * as a new one; it then takes the place of the oldest message of its ordering key (the original,
+   * still in flight) instead of going to the back, so nothing enqueued meanwhile overtakes it.
+   */
+  protected abstract insert(messages: readonly string[], orderingKey: string | null, at: number, retry: boolean): Promise<void>;
   /** Leases the next due message whose ordering key is free, or returns undefined. Atomic across processes. */
   protected abstract claim(now: number): Promise<Job | undefined>;
   protected abstract payload(job: Job): string;
@@ -69,7 +88,9 @@ export abstract class LeasedMessageQueue<Job> implements MessageQueue {
   async enqueueMany(messages: readonly unknown[], options?: MessageQueueEnqueueOptions): Promise<void> {
     if (messages.length === 0) return;
     const delay = Math.max(0, options?.delay?.total("millisecond") ?? 0);
-    await this.insert(messages.map((m) => JSON.stringify(m)), options?.orderingKey ?? null, Date.now() + delay);
+    const orderingKey = options?.orderingKey ?? null;
+    const retry = orderingKey !== null && messages.every(isRetry);
+    await this.insert(messages.map((m) => JSON.stringify(m)), orderingKey, Date.now() + delay, retry);
     // Idle workers recompute their sleep: run it now, or wake up when the delay ends.
     this.wake();
   }

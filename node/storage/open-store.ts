@@ -5,7 +5,7 @@ import type { Store } from "./store";
 import { createMongoStore } from "./mongo";
 import { createSqliteStore } from "./sqlite";
 
-import type { QueueTuning } from "./leased-queue";
+import type { QueueLane, QueueTuning } from "./leased-queue";
 
 /** Queue tuning every back end understands (the contract tests use short leases and grace periods). */
 export type { QueueTuning };
@@ -14,6 +14,8 @@ export interface OpenStoreOptions {
   /** "sqlite:/abs/path.db", "sqlite:rel/path.db", "sqlite::memory:", a bare file path, or "mongodb://host/db". */
   url: string;
   queue?: QueueTuning;
+  /** Workers per queue lane (inbox, outbox, fanout); defaults in store.ts. */
+  laneWorkers?: Partial<Record<QueueLane, number>>;
 }
 
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
@@ -21,15 +23,15 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   if (url === "") throw new Error("store url is empty: use sqlite:<file> or a file path");
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   // A one-letter "scheme" is a Windows drive letter (C:\data\ipn.db), i.e. a bare path.
-  if (scheme === undefined || scheme.length === 1) return createSqliteStore(sqliteFile(url), { queue: options.queue });
+  if (scheme === undefined || scheme.length === 1) return createSqliteStore(sqliteFile(url), { queue: options.queue, laneWorkers: options.laneWorkers });
   switch (scheme) {
     case "sqlite":
     case "file":
-      return createSqliteStore(sqliteFile(url.slice(scheme.length + 1)), { queue: options.queue });
+      return createSqliteStore(sqliteFile(url.slice(scheme.length + 1)), { queue: options.queue, laneWorkers: options.laneWorkers });
     case "mongodb":
     case "mongodb+srv":
       // Database from the URL path ("mongodb://host/ipn"), default "ipn".
-      return createMongoStore(url, { queue: options.queue });
+      return createMongoStore(url, { queue: options.queue, laneWorkers: options.laneWorkers });
     default:
       throw new Error(`unsupported store url scheme "${scheme}:" (supported: sqlite:<file>, a plain file path, mongodb:// or mongodb+srv://)`);
   }

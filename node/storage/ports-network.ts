@@ -49,6 +49,13 @@ export interface PeerSyncState {
   lastError: string | null;
   lastErrorAt: string | null;
   backfill: BackfillProgress;
+  /** ISO instant before which the peer asked (429/503 with Retry-After) to be left alone; null: no such wish. */
+  retryAfter: string | null;
+  /**
+   * Revisions the peer announced whose documents we refused (invalid, or against the origin rules):
+   * reconciliation does not fetch them again until the peer announces another revision.
+   */
+  refused: RevisionEntry[];
 }
 
 export interface PeerRecord extends Peer { sync: PeerSyncState }
@@ -57,7 +64,18 @@ export const initialSyncState = (): PeerSyncState => ({
   followState: "none", followActivityId: null, actorId: null, lastSyncAt: null, lastAttemptAt: null,
   held: null, announced: null, lastError: null, lastErrorAt: null,
   backfill: { cursor: null, fetched: 0, done: false, startedAt: null, finishedAt: null },
+  retryAfter: null, refused: [],
 });
+
+/** What is left to do on the network after a peer was removed: undo our follow of its instance actor. */
+export interface PendingUnfollow {
+  origin: string;
+  /** The peer's instance actor and the id of our Follow of it (the Undo refers to it). */
+  actorId: string;
+  followActivityId: string;
+  /** ISO instant of the removal. */
+  removedAt: string;
+}
 
 export interface PeerRepository {
   /** Inserts the peer with an initial sync state, or updates country/role/source of an existing one (its sync state stays). */
@@ -65,8 +83,17 @@ export interface PeerRepository {
   get(origin: string): Promise<PeerRecord | null>;
   /** Ordered by origin. */
   list(): Promise<PeerRecord[]>;
-  /** Removes the entry and its sync state; returns whether it existed. */
-  remove(origin: string): Promise<boolean>;
+  /**
+   * Removes the entry and its sync state; returns whether it existed. When `unfollow` is given, the
+   * entry leaves the allowlist in the same store step but stays behind as a pending unfollow (see
+   * pendingUnfollows) until unfollowed() — so the Undo survives a crash and reaches the worker
+   * process whichever process removed the peer. Adding the origin again cancels it.
+   */
+  remove(origin: string, unfollow?: Omit<PendingUnfollow, "origin">): Promise<boolean>;
+  /** Removed peers whose Undo(Follow) has not been sent yet, oldest first. */
+  pendingUnfollows(): Promise<PendingUnfollow[]>;
+  /** The Undo of a pending unfollow was sent: forget it (no-op when the origin was added again meanwhile). */
+  unfollowed(origin: string, followActivityId: string): Promise<void>;
   /** Shallow-merges `patch` into the stored sync state (backfill is replaced as a whole); no-op for an unknown origin. */
   patchSync(origin: string, patch: Partial<PeerSyncState>): Promise<void>;
 }
@@ -81,10 +108,11 @@ export interface MirrorWrite {
 }
 
 /**
- * created / updated: stored. stale: we hold an equal or higher revision. withdrawn: we hold it as
- * withdrawn (final). conflict: the id belongs to a local challenge or another origin (never overwritten).
+ * created / updated: stored. stale: we hold a higher (or, live, an equal) revision. restored: we held
+ * it as withdrawn, but its origin serves it again (or never stopped: a spurious Delete), so it is live
+ * again. conflict: the id belongs to a local challenge or another origin (never overwritten).
  */
-export type MirrorOutcome = "created" | "updated" | "stale" | "withdrawn" | "conflict";
+export type MirrorOutcome = "created" | "updated" | "stale" | "restored" | "conflict";
 
 export interface RevisionEntry { id: string; revision: number }
 
@@ -100,6 +128,13 @@ export interface MirrorRepository {
   revisions(origin: string): Promise<RevisionEntry[]>;
   /** Live challenges of an origin ordered by id, starting after `afterId`. */
   page(origin: string, afterId: string | null, limit: number): Promise<StoredChallenge[]>;
+  /** One keyset page of revisions(origin): at most `limit` entries with id > afterId, in id order (index walk, O(page)). */
+  revisionPage(origin: string, afterId: string | null, limit: number): Promise<RevisionEntry[]>;
+  /**
+   * An opaque value that changes whenever a challenge row (local or mirrored) is written; cheap to read
+   * (no scan of the challenges). Caches of per-origin figures (the sync digest) compare it.
+   */
+  changeStamp(): Promise<string>;
   /** Deletes every mirrored (keyless) challenge of an origin; returns how many. Never touches local ones. */
   removeOrigin(origin: string): Promise<number>;
 }

@@ -1,15 +1,38 @@
 // A store = the repositories of node/storage/ports.ts plus Fedify's KvStore and MessageQueue,
 // all on one database (one SQLite file, or one MongoDB database), opened by the composition root.
 import type { KvStore, MessageQueue } from "@fedify/fedify";
+import type { QueueLane } from "./leased-queue";
 import type { Repositories } from "./ports";
 
+export type { QueueLane } from "./leased-queue";
+
 export interface QueueDepth { queued: number; ready?: number; delayed?: number }
+
+export type StoreQueue = MessageQueue & { getDepth(): Promise<QueueDepth> };
+
+/** Workers per lane: incoming activities, deliveries (one per inbox), fan-out (one per activity). */
+export const DEFAULT_LANE_WORKERS: Readonly<Record<QueueLane, number>> = { inbox: 4, outbox: 8, fanout: 2 };
+
+/** The depth of every lane added up (metrics, tests). */
+export async function totalQueueDepth(store: Pick<Store, "queues">): Promise<QueueDepth> {
+  const depths = await Promise.all(Object.values(store.queues).map((q) => q.getDepth()));
+  return depths.reduce<Required<QueueDepth>>(
+    (sum, d) => ({ queued: sum.queued + d.queued, ready: sum.ready + (d.ready ?? 0), delayed: sum.delayed + (d.delayed ?? 0) }),
+    { queued: 0, ready: 0, delayed: 0 },
+  );
+}
 
 export interface Store extends Repositories {
   /** Fedify's key–value store (keys cache, idempotence, circuit breaker …). */
   kv: KvStore;
-  /** Fedify's durable message queue (fan-out, outbox, inbox), at-least-once, with delays and ordering keys. */
-  queue: MessageQueue & { getDepth(): Promise<QueueDepth> };
+  /**
+   * Fedify's durable message queues, at-least-once, with delays and ordering keys: one per lane
+   * (incoming activities, deliveries, fan-out), each with its own workers, so a backlog or a hanging
+   * server in one lane never holds up the others.
+   */
+  queues: Record<QueueLane, StoreQueue>;
+  /** The outbox lane (queues.outbox): the one most tests and tools look at. */
+  queue: StoreQueue;
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>;
   /** Stops queue listeners and timers, then closes the database. Idempotent. */

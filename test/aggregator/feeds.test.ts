@@ -49,6 +49,11 @@ beforeAll(async () => {
   eu = await startTestNode({ IPN_ROLE: "aggregator", IPN_COUNTRY: "EU", IPN_NODE_NAME: "EU aggregator" });
   deHub = await hub(de, "de_health", "DE");
   frHub = await hub(fr, "fr_health", "FR");
+  // An instance actor accepts follows only from peers its node allowlists (issue 8, principle 5):
+  // DE and FR allowlist EU, DE allowlists FR, before they are followed.
+  for (const [node, other, country, role] of [[de, eu, "EU", "aggregator"], [fr, eu, "EU", "aggregator"], [de, fr, "FR", "national"]] as const) {
+    expect((await api(node, "POST", "/api/v1/peers", ADMIN_TOKEN, { origin: other.origin, country, role })).status).toBe(201);
+  }
   for (const [node, other, country] of [[eu, de, "DE"], [eu, fr, "FR"], [fr, de, "DE"]] as const) {
     expect((await api(node, "POST", "/api/v1/peers", ADMIN_TOKEN, { origin: other.origin, country, role: "national" })).status).toBe(201);
   }

@@ -85,6 +85,11 @@ describeQueueContract("MongoDB", async () => {
       stores.push(store);
       return store.queue;
     },
+    async lanes(tuning) {
+      const store = await openStore({ url: url, queue: tuning });
+      stores.push(store);
+      return store.queues;
+    },
     async cleanup() {
       await Promise.all(stores.map((s) => s.close()));
       await dropDatabase(name);

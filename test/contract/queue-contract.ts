@@ -8,10 +8,13 @@ import type { QueueTuning } from "../../node/storage/open-store";
 import type { Store } from "../../node/storage/store";
 
 type Queue = Store["queue"];
+type Lanes = Store["queues"];
 
 export interface QueueHarness {
   /** A new queue instance on the same storage, as another process would open it. */
   open(tuning?: QueueTuning): Promise<Queue>;
+  /** Every lane of a new store instance on the same storage. */
+  lanes(tuning?: QueueTuning): Promise<Lanes>;
   /** The store URL, for openStore() in a child process (the crash test kills it). */
   url: string;
   /** Closes every instance opened and removes the storage. */
@@ -155,6 +158,75 @@ export function describeQueueContract(name: string, factory: QueueFactory): void
       expect(overlap).toBe(false);
       controller.abort();
       await listening;
+    });
+
+    // Fedify re-enqueues a failed delivery as a new message (attempt + 1, a delay, the same ordering
+    // key) from inside the handler of the original, which is acknowledged right after. The retry
+    // must keep the original's place: an Update queued meanwhile must not reach the inbox before the
+    // Create it follows.
+    it("never lets a later message of an ordering key overtake an earlier one waiting for its retry", async () => {
+      const q = await h.open({ workers: 4, pollIntervalMs: 50 });
+      const log: string[] = [];
+      const controller = new AbortController();
+      const key = "https://de.example/challenges/1\nhttps://inbox.example";
+      const listening = q.listen(async (m) => {
+        const { activity, attempt } = m as { activity: string; attempt: number };
+        log.push(`${activity}#${attempt}`);
+        if (activity === "Create" && attempt < 2) {
+          // While the Create is in flight the relay queues the Update …
+          if (attempt === 0) await q.enqueue({ type: "outbox", activity: "Update", attempt: 0 }, { orderingKey: key });
+          // … then the Create's delivery fails and Fedify schedules its retry.
+          await q.enqueue({ type: "outbox", activity: "Create", attempt: attempt + 1 }, { orderingKey: key, delay: Temporal.Duration.from({ milliseconds: 300 }) });
+        }
+      }, { signal: controller.signal });
+      await q.enqueue({ type: "outbox", activity: "Create", attempt: 0 }, { orderingKey: key });
+      await until("every delivery", () => log.length === 4);
+      expect(log).toEqual(["Create#0", "Create#1", "Create#2", "Update#0"]);
+      controller.abort();
+      await listening;
+    });
+
+    it("keeps other ordering keys moving while one waits for a retry", async () => {
+      const q = await h.open({ workers: 2, pollIntervalMs: 50 });
+      const log: string[] = [];
+      const controller = new AbortController();
+      const listening = q.listen(async (m) => {
+        const { id, attempt } = m as { id: string; attempt: number };
+        log.push(`${id}#${attempt}`);
+        if (id === "slow" && attempt === 0) {
+          await q.enqueue({ type: "outbox", id: "slow", attempt: 1 }, { orderingKey: "a", delay: Temporal.Duration.from({ hours: 1 }) });
+        }
+      }, { signal: controller.signal });
+      await q.enqueue({ type: "outbox", id: "slow", attempt: 0 }, { orderingKey: "a" });
+      await until("the first attempt", () => log.length === 1);
+      await q.enqueue({ type: "outbox", id: "held", attempt: 0 }, { orderingKey: "a" });
+      await q.enqueue({ type: "outbox", id: "other", attempt: 0 }, { orderingKey: "b" });
+      await q.enqueue({ type: "outbox", id: "free", attempt: 0 });
+      await until("the other key and the unkeyed message", () => log.includes("other#0") && log.includes("free#0"));
+      expect(log).not.toContain("held#0");
+      expect(await q.getDepth()).toMatchObject({ queued: 2, delayed: 1 });
+      controller.abort();
+      await listening;
+    });
+
+    it("runs each lane on its own: a stuck delivery lane does not hold up incoming activities", async () => {
+      const lanes = await h.lanes({ workers: 1, pollIntervalMs: 50, shutdownGraceMs: 50 });
+      const seen: Record<string, unknown[]> = { inbox: [], outbox: [], fanout: [] };
+      const controller = new AbortController();
+      const listening = (Object.keys(lanes) as (keyof Lanes)[]).map((lane) => lanes[lane].listen(async (m) => {
+        seen[lane]!.push(m);
+        if (lane === "outbox") await new Promise<void>(() => { /* a delivery that hangs */ });
+      }, { signal: controller.signal }));
+      await lanes.outbox.enqueueMany!([{ type: "outbox", n: 1 }, { type: "outbox", n: 2 }]);
+      await until("the outbox lane to be stuck", () => seen.outbox!.length === 1);
+      await lanes.inbox.enqueue({ type: "inbox", n: 1 });
+      await lanes.fanout.enqueue({ type: "fanout", n: 1 });
+      await until("the inbox and fan-out lanes", () => seen.inbox!.length === 1 && seen.fanout!.length === 1);
+      expect(seen).toEqual({ inbox: [{ type: "inbox", n: 1 }], outbox: [{ type: "outbox", n: 1 }], fanout: [{ type: "fanout", n: 1 }] });
+      expect(await lanes.outbox.getDepth()).toMatchObject({ queued: 1 });
+      expect(await lanes.inbox.getDepth()).toMatchObject({ queued: 0 });
+      controller.abort();
+      await Promise.all(listening);
     });
   });
 }

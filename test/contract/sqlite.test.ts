@@ -43,6 +43,11 @@ describeQueueContract("SQLite", async () => {
       stores.push(store);
       return store.queue;
     },
+    async lanes(tuning) {
+      const store = await openStore({ url: `sqlite:${file}`, queue: tuning });
+      stores.push(store);
+      return store.queues;
+    },
     async cleanup() {
       await Promise.all(stores.map((s) => s.close()));
       fs.rmSync(path.dirname(file), { recursive: true, force: true });

@@ -483,7 +483,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(ids((await list({ country: ["FR"] })))).toEqual([a.id]);
       });
 
-      it("withdraws mirrored challenges for good and lists the live (id, revision) set of an origin in id order", async () => {
+      it("withdraws mirrored challenges and lists the live (id, revision) set of an origin in id order", async () => {
         const cs = [remote(2), remote(1), remote(5)];
         await store.mirror.upsertMany(cs.map((c) => write(c)));
         const other = remote(1, { origin: "https://at.ipn.test", country: "AT" });
@@ -492,7 +492,6 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(withdrawn.map((c) => c.id)).toEqual([cs[0]!.id]); // another origin's challenge is not FR's to withdraw
         expect(withdrawn[0]!.withdrawnAt).toBe("2026-11-02T10:00:00.000Z");
         expect(await store.mirror.withdraw(FR, [cs[0]!.id], "2026-11-03T10:00:00.000Z")).toEqual([]);
-        expect(await store.mirror.upsertMany([write(cs[0]!, 9)])).toEqual(["withdrawn"]);
         const live = [cs[1]!, cs[2]!].sort((x, y) => (x.id < y.id ? -1 : 1));
         expect(await store.mirror.revisions(FR)).toEqual(live.map((c) => ({ id: c.id, revision: c.doc.revision })));
         expect(ids(await list({ country: ["FR"] })).sort()).toEqual(live.map((c) => c.id));
@@ -514,6 +513,101 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await store.challenges.getById(local.id)).toEqual(local);
         expect(await list({ country: ["FR"] })).toEqual([]);
         expect(await list({ q: "zzzznotthere" })).toEqual([]);
+      });
+    });
+
+    describe("network: keyset sync pages, change stamp, restores, pending unfollows", () => {
+      const FR = "https://fr.ipn.test";
+      const remote = (revision = 1) => {
+        const c = sampleChallenge({ key: null, origin: FR, country: "FR" });
+        c.doc.revision = revision;
+        return c;
+      };
+      const write = (c: StoredChallenge, revision = c.doc.revision) => ({ doc: { ...c.doc, revision }, origin: c.origin, country: c.country });
+      const peer = (origin: string) => ({ origin, country: "FR", role: "national" as const, source: "api" as const, addedAt: "2026-11-01T10:00:00.000Z" });
+
+      it("walks revision pages by id, each live row exactly once while rows are added and edited between pages", async () => {
+        const start = Array.from({ length: 7 }, (_, i) => remote(i + 1));
+        await store.mirror.upsertMany(start.map((c) => write(c)));
+        const seen: string[] = [];
+        const added: string[] = [];
+        let after: string | null = null;
+        for (let i = 0; i < 100; i++) {
+          const page = await store.mirror.revisionPage(FR, after, 2);
+          expect(page.length).toBeLessThanOrEqual(2);
+          seen.push(...page.map((e) => e.id));
+          if (page.length < 2) break;
+          after = page[page.length - 1]!.id;
+          // Between pages: a new row, and an edit of a row already served.
+          const c = remote(1);
+          added.push(c.id);
+          await store.mirror.upsertMany([write(c), write(start[0]!, 50)]);
+        }
+        expect(new Set(seen).size).toBe(seen.length);
+        for (const c of start) expect(seen).toContain(c.id);
+        expect(seen.every((id) => start.some((c) => c.id === id) || added.includes(id))).toBe(true);
+        const revisions = await store.mirror.revisions(FR);
+        expect(await store.mirror.revisionPage(FR, null, 1000)).toEqual(revisions);
+        expect(revisions.find((e) => e.id === start[0]!.id)!.revision).toBe(50);
+      });
+
+      it("moves the change stamp on every challenge write, local or mirrored, and on removal of an origin", async () => {
+        const stamps = [await store.mirror.changeStamp()];
+        expect(await store.mirror.changeStamp()).toBe(stamps[0]);
+        const local = sampleChallenge();
+        await put(local);
+        stamps.push(await store.mirror.changeStamp());
+        const c = remote(1);
+        await store.mirror.upsertMany([write(c)]);
+        stamps.push(await store.mirror.changeStamp());
+        await store.mirror.withdraw(FR, [c.id], "2026-11-02T10:00:00.000Z");
+        stamps.push(await store.mirror.changeStamp());
+        await store.mirror.removeOrigin(FR);
+        stamps.push(await store.mirror.changeStamp());
+        expect(new Set(stamps).size).toBe(stamps.length);
+      });
+
+      it("restores a withdrawn mirrored challenge its origin serves again, never with an older revision", async () => {
+        const c = remote(3);
+        await store.mirror.upsertMany([write(c)]);
+        await store.mirror.withdraw(FR, [c.id], "2026-11-02T10:00:00.000Z");
+        expect(await store.mirror.revisions(FR)).toEqual([]);
+        expect(await store.mirror.upsertMany([write(c, 2)])).toEqual(["stale"]);
+        expect(await store.mirror.upsertMany([write(c, 3)])).toEqual(["restored"]);
+        expect(await store.challenges.getById(c.id)).toMatchObject({ withdrawnAt: null, origin: FR });
+        expect(await store.mirror.revisions(FR)).toEqual([{ id: c.id, revision: 3 }]);
+        expect(ids(await list({ country: ["FR"] }))).toEqual([c.id]);
+        expect(await store.mirror.upsertMany([write(c, 3)])).toEqual(["stale"]);
+      });
+
+      it("takes a peer off the allowlist and leaves its pending unfollow in one step, until it is sent", async () => {
+        await store.peers.upsert(peer("https://fr.ipn.test"));
+        await store.peers.upsert(peer("https://at.ipn.test"));
+        const unfollow = { actorId: "https://fr.ipn.test/actor", followActivityId: "https://de.ipn.test/actor#follows/1", removedAt: "2026-11-03T10:00:00.000Z" };
+        expect(await store.peers.remove("https://fr.ipn.test", unfollow)).toBe(true);
+        expect(await store.peers.remove("https://fr.ipn.test", unfollow)).toBe(false);
+        expect(await store.peers.get("https://fr.ipn.test")).toBeNull();
+        expect((await store.peers.list()).map((p) => p.origin)).toEqual(["https://at.ipn.test"]);
+        await store.peers.patchSync("https://fr.ipn.test", { held: 5 }); // ended: no-op
+        expect(await store.peers.pendingUnfollows()).toEqual([{ origin: "https://fr.ipn.test", ...unfollow }]);
+        await store.peers.unfollowed("https://fr.ipn.test", "https://de.ipn.test/actor#follows/other");
+        expect(await store.peers.pendingUnfollows()).toHaveLength(1);
+        await store.peers.unfollowed("https://fr.ipn.test", unfollow.followActivityId);
+        expect(await store.peers.pendingUnfollows()).toEqual([]);
+        // A peer never followed leaves nothing behind.
+        expect(await store.peers.remove("https://at.ipn.test")).toBe(true);
+        expect(await store.peers.pendingUnfollows()).toEqual([]);
+      });
+
+      it("cancels a pending unfollow when the origin is added again, which starts over", async () => {
+        await store.peers.upsert(peer("https://fr.ipn.test"));
+        await store.peers.patchSync("https://fr.ipn.test", { followState: "accepted", held: 3 });
+        await store.peers.remove("https://fr.ipn.test", { actorId: "https://fr.ipn.test/actor", followActivityId: "https://de.ipn.test/actor#follows/1", removedAt: "2026-11-03T10:00:00.000Z" });
+        const again = await store.peers.upsert({ ...peer("https://fr.ipn.test"), addedAt: "2026-11-04T10:00:00.000Z" });
+        expect(again).toEqual({ ...peer("https://fr.ipn.test"), addedAt: "2026-11-04T10:00:00.000Z", sync: initialSyncState() });
+        expect(await store.peers.pendingUnfollows()).toEqual([]);
+        await store.peers.unfollowed("https://fr.ipn.test", "https://de.ipn.test/actor#follows/1"); // late worker: no-op
+        expect(await store.peers.get("https://fr.ipn.test")).not.toBeNull();
       });
     });
 

@@ -2,7 +2,9 @@
 // loopback) and sees the challenge lifecycle that editors drive through the JSON API:
 // Follow → Accept, publish → Create(Note), edit and status change → Update, withdraw → Delete and 410.
 // The peer's inbox is Fedify's: it records an activity only after verifying its signature against
-// the hub's published key. Hostile requests (unsigned, forged, oversized) are refused without storing anything.
+// the hub's published key. The peer behaves like GoToSocial: it delivers to the shared inbox, serves
+// its actor only to signed fetches (401 otherwise) and resolves the hub's username through WebFinger.
+// Hostile requests (unsigned, forged, oversized) are refused without storing anything.
 import { Create, Delete, Update } from "@fedify/vocab";
 import { challengeInput, fixture } from "../support/documents";
 import { isAccept, postForged, postRaw, startFakePeer, type FakePeer, type ReceivedActivity } from "../support/fake-peer";
@@ -66,6 +68,10 @@ async function eventually(check: () => Promise<boolean>, what: string, timeoutMs
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** What every request of the node says about itself: the software, its version and the node. */
+const nodeUserAgent = () => new RegExp(`^ipn/0\\.1\\.0 \\(.*\\+${escapeRe(node.origin)}\\)$`);
 
 const about = (cls: typeof Create | typeof Update | typeof Delete, objectId: string, pred: (raw: Json) => boolean = () => true) =>
   (a: ReceivedActivity) => a.activity instanceof cls && a.activity.objectId?.href === objectId && pred(a.raw);
@@ -149,6 +155,18 @@ describe("a hub followed from another fediverse server", () => {
     expect(followers.json).toMatchObject({ type: "OrderedCollection", totalItems: 1 });
     const first = await getJson(followers.json.first as string);
     expect([first.json.orderedItems].flat()).toEqual([peer.actorUri]);
+    expect(accept.userAgent).toMatch(nodeUserAgent());
+  });
+
+  it("fetched the follower's actor with a signature and its own User-Agent (unsigned: 401, as on GoToSocial)", async () => {
+    const fetches = peer.requests.filter((r) => r.method === "GET" && r.path === "/users/tester");
+    expect(fetches.length).toBeGreaterThan(0);
+    for (const r of fetches) {
+      expect(r.scheme).not.toBeNull();
+      expect(r.userAgent).toMatch(nodeUserAgent());
+    }
+    // The control: the peer really refuses unsigned fetches.
+    expect((await fetch(peer.actorUri, { headers: AS2 })).status).toBe(401);
   });
 
   it("delivers a challenge published through the API as a signed Create(Note) to the shared inbox", async () => {
@@ -162,6 +180,9 @@ describe("a hub followed from another fediverse server", () => {
     expect(note).toMatchObject({ id: noteId, type: "Note", attributedTo: hubUri, url: noteId, sensitive: false });
     expect(note).not.toHaveProperty("summary");
     expect(note).not.toHaveProperty("name");
+    // Brand new: no `updated` (GoToSocial and Mastodon would show it as edited).
+    expect(note).not.toHaveProperty("updated");
+    expect(got.userAgent).toMatch(nodeUserAgent());
     expect(Object.keys(note.contentMap)[0]).toBe("de");
     expect(note.content).toContain("<p><strong>Intelligentes Lieferzonen-Management für die Münchner Altstadt</strong></p>");
     expect([note.attachment].flat()[1]).toMatchObject({ rel: "alternate", mediaType: "application/json", href: `${node.origin}/api/v1/challenges/${key}` });
@@ -184,7 +205,8 @@ describe("a hub followed from another fediverse server", () => {
     const after = got.raw.object as Json;
     expect(got.raw.id).toBe(`${noteId}/activities/update-2`);
     expect(after.published).toBe(before.published);
-    expect(Date.parse(after.updated)).toBeGreaterThan(Date.parse(before.updated ?? before.published));
+    expect(after.updated).toEqual(expect.any(String));
+    expect(Date.parse(after.updated)).toBeGreaterThan(Date.parse(before.published));
   });
 
   it("puts the status line at the top of the Update when the challenge closes", async () => {

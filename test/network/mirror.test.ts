@@ -33,6 +33,8 @@ beforeAll(async () => {
   const hub = await api(de, "POST", "/api/v1/hubs", ADMIN_TOKEN, hubInput("de_mobil"));
   expect(hub.status).toBe(201);
   deHubToken = hub.json.token;
+  // DE's instance actor accepts follows only from peers DE allowlists itself (issue 8, principle 5).
+  expect((await api(de, "POST", "/api/v1/peers", ADMIN_TOKEN, { origin: fr.origin, country: "FR", role: "national" })).status).toBe(201);
 });
 
 afterAll(async () => {
@@ -45,14 +47,17 @@ describe("the instance actor", () => {
     const app = links.links.find((l: Json) => l.rel === "https://www.w3.org/ns/activitystreams#Application");
     expect(app.href).toBe(`${de.origin}/actor`);
     const actor = await (await fetch(app.href, { headers: { accept: "application/activity+json" } })).json() as Json;
-    expect(actor).toMatchObject({ id: `${de.origin}/actor`, type: "Application", preferredUsername: new URL(de.origin).host, inbox: `${de.origin}/inbox` });
+    expect(actor).toMatchObject({ id: `${de.origin}/actor`, type: "Application", preferredUsername: "127_0_0_1", inbox: `${de.origin}/inbox` });
     expect(actor.publicKey.id).toBe(`${de.origin}/actor#main-key`);
     expect(actor.publicKey.publicKeyPem).toMatch(/BEGIN PUBLIC KEY/);
     const frActor = await (await fetch(`${fr.listenUrl}/actor`, { headers: { accept: "application/activity+json" } })).json() as Json;
     expect(frActor.publicKey.publicKeyPem).not.toBe(actor.publicKey.publicKeyPem);
+    // A valid fediverse username (no port, no dots); the host form from before still resolves.
     const host = new URL(de.origin).host;
-    const wf = await (await fetch(`${de.listenUrl}/.well-known/webfinger?resource=${encodeURIComponent(`acct:${host}@${host}`)}`)).json() as Json;
-    expect(wf.links.find((l: Json) => l.rel === "self").href).toBe(`${de.origin}/actor`);
+    for (const username of ["127_0_0_1", host]) {
+      const wf = await (await fetch(`${de.listenUrl}/.well-known/webfinger?resource=${encodeURIComponent(`acct:${username}@${host}`)}`)).json() as Json;
+      expect(wf.links.find((l: Json) => l.rel === "self").href).toBe(`${de.origin}/actor`);
+    }
     const byOrigin = await (await fetch(`${de.listenUrl}/.well-known/webfinger?resource=${encodeURIComponent(`${de.origin}/`)}`)).json() as Json;
     expect(byOrigin.links.find((l: Json) => l.rel === "self").href).toBe(`${de.origin}/actor`);
   });
@@ -163,6 +168,7 @@ describe("peers and the mirror", () => {
       const other = await startTestNode({ IPN_COUNTRY: "IT" });
       extraNodes.push(other);
       // Another follower of DE gets it, FR (no longer following) does not.
+      expect((await api(de, "POST", "/api/v1/peers", ADMIN_TOKEN, { origin: other.origin, country: "IT" })).status).toBe(201);
       expect((await api(other, "POST", "/api/v1/peers", ADMIN_TOKEN, { origin: de.origin, country: "DE" })).status).toBe(201);
       await eventually(() => mirrored(other, later), "the new peer backfills");
       expect(await mirrored(fr, later)).toBeNull();

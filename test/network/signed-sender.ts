@@ -1,9 +1,11 @@
 // A stranger on the network for trust tests: a tiny fediverse server on 127.0.0.1 with one actor whose
-// key it publishes, so the activities it sends verify — authentic, yet not necessarily allowed.
+// key it publishes, so the activities it sends verify — authentic, yet not necessarily allowed. Like
+// GoToSocial, it serves its actor and key only to signed GETs.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createFederation, generateCryptoKeyPair, MemoryKvStore, type Federation } from "@fedify/fedify";
 import { Endpoints, Person, type Activity } from "@fedify/vocab";
+import { refuseUnsigned } from "../support/signed-fetch-gate";
 
 export interface SignedSender {
   origin: string;
@@ -25,7 +27,10 @@ export async function startSignedSender(): Promise<SignedSender> {
     const url = new URL(req.url ?? "/", `http://${req.headers.host}`);
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-    const response = await federation!.fetch(new Request(url, { method: req.method, headers }), {
+    const request = new Request(url, { method: req.method, headers });
+    const ctx = federation!.createContext(new URL(origin), undefined);
+    const refused = await refuseUnsigned(request.clone(), async () => ({ documentLoader: await ctx.getDocumentLoader({ identifier: "mallory" }), contextLoader: ctx.contextLoader }));
+    const response = refused ?? await federation!.fetch(request, {
       contextData: undefined,
       onNotFound: () => new Response(null, { status: 404 }),
       onNotAcceptable: () => new Response(null, { status: 406 }),

@@ -188,7 +188,8 @@ describe("Fedify's own measurements", () => {
         });
       })
       .setKeyPairsDispatcher((_ctx, identifier) => (identifier === "hub" ? [rsa, keys] : []));
-    ours.setInboxListeners("/users/{identifier}/inbox", "/inbox").on(Activity, async () => {});
+    // The fake peer, like GoToSocial, serves its key only to signed fetches.
+    ours.setInboxListeners("/users/{identifier}/inbox", "/inbox").setSharedKeyDispatcher(() => ({ identifier: "hub" })).on(Activity, async () => {});
     failing = http.createServer((_req, res) => { res.writeHead(500).end("down"); });
     await new Promise<void>((r) => failing.listen(0, "127.0.0.1", r));
   });
@@ -205,7 +206,7 @@ describe("Fedify's own measurements", () => {
 
   it("counts a delivery the remote inbox accepted as delivered, and one it refused as failed", async () => {
     const ctx = ours.createContext(new URL(origin), undefined);
-    const target = await ctx.lookupObject(peer.actorUri);
+    const target = await ctx.lookupObject(peer.actorUri, { documentLoader: await ctx.getDocumentLoader({ identifier: "hub" }) });
     if (!isActor(target)) throw new Error("fake peer actor not found");
     const accept = new Accept({ id: new URL(`${origin}/accepts/1`), actor: ctx.getActorUri("hub"), object: new Follow({ id: new URL(`${peer.origin}/follows/x`), actor: target.id }) });
     await ctx.sendActivity({ identifier: "hub" }, target, accept);

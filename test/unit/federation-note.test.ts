@@ -45,7 +45,15 @@ describe.each(["challenge-de-mobility", "challenge-fr-health-pcp", "challenge-fi
     expect(["as:Public", "https://www.w3.org/ns/activitystreams#Public"]).toContain(json.to);
     expect(json.cc).toBe(FOLLOWERS);
     expect(json.published).toBe(Temporal.Instant.from(doc.published!).toString());
-    expect(json.updated).toBe(Temporal.Instant.from(doc.updated).toString());
+    // `updated` only after a change: GoToSocial and Mastodon show any `updated` as "edited".
+    if (doc.revision > 1) expect(json.updated).toBe(Temporal.Instant.from(doc.updated).toString());
+    else expect(json).not.toHaveProperty("updated");
+  });
+
+  it("has no `updated` while it is at its first revision", async () => {
+    const json = await noteJson({ ...doc, revision: 1, updated: doc.published! });
+    expect(json).not.toHaveProperty("updated");
+    expect(json.published).toBe(Temporal.Instant.from(doc.published!).toString());
   });
 
   it("has a contentMap with the default language first and content in that language", async () => {

@@ -3,7 +3,6 @@
 // challenges, the full list, and pages of canonical documents. The sync API is public like the
 // documents themselves; TLS to our origin is what makes them authentic for the reader.
 import { Router, type Request } from "express";
-import { revisionDigest } from "../../domain/mirror";
 import type { PeerService } from "../../domain/peers";
 import type { FieldError } from "../../domain/errors";
 import type { PeerRecord, RevisionEntry, StoredChallenge } from "../../storage/ports";
@@ -55,9 +54,12 @@ export function peersRouter(deps: { peers: PeerService; auth: Authenticator }): 
   return r;
 }
 
-/** Our side of the sync API: the local live challenges and who follows our instance actor. */
+/** Our side of the sync API: the local live challenges and who follows our instance actor (LocalSyncSet). */
 export interface SyncSource {
-  revisions(): Promise<RevisionEntry[]>;
+  /** Count and digest of the live set (cached by the source; not recomputed per request). */
+  digest(): Promise<{ count: number; digest: string }>;
+  /** At most `limit` (id, revision) entries with id > afterId, in id order. */
+  revisionPage(afterId: string | null, limit: number): Promise<RevisionEntry[]>;
   page(afterId: string | null, limit: number): Promise<StoredChallenge[]>;
   isInstanceFollower(actorId: string): Promise<boolean>;
 }
@@ -65,7 +67,20 @@ export interface SyncSource {
 const MAX_SYNC_PAGE = 500;
 const MAX_REVISION_PAGE = 5000;
 
+/**
+ * Cursors are opaque to readers: the base64url (no padding) of the last challenge id served. Keyset
+ * paging on the id, so rows added or removed between pages never make another row appear twice.
+ */
 const encodeCursor = (id: string) => Buffer.from(id, "utf8").toString("base64url");
+
+/** The id a cursor stands for, or null when it is not exactly one this API hands out. */
+export function decodeCursor(raw: unknown): string | null {
+  if (typeof raw !== "string" || !/^[A-Za-z0-9_-]{1,2800}$/.test(raw)) return null;
+  const id = Buffer.from(raw, "base64url").toString("utf8");
+  // Strict: a canonical encoding (no stray bits, no invalid UTF-8) of a challenge id.
+  if (encodeCursor(id) !== raw || !/^https?:\/\/[^\s/?#]+\/challenges\/[^\s/?#]+$/.test(id)) return null;
+  return id;
+}
 
 /** limit and cursor of a sync request, or the field errors. */
 function paging(req: Request, max: number, fallback: number): { limit: number; after: string | null } | FieldError[] {
@@ -79,9 +94,8 @@ function paging(req: Request, max: number, fallback: number): { limit: number; a
   const rawCursor = req.query.cursor;
   let after: string | null = null;
   if (rawCursor !== undefined) {
-    const decoded = typeof rawCursor === "string" && /^[A-Za-z0-9_-]{1,2800}$/.test(rawCursor) ? Buffer.from(rawCursor, "base64url").toString("utf8") : "";
-    if (!/^https?:\/\/\S+$/.test(decoded)) errors.push({ pointer: "/query/cursor", message: "is not a cursor returned by this API" });
-    else after = decoded;
+    after = decodeCursor(rawCursor);
+    if (after === null) errors.push({ pointer: "/query/cursor", message: "is not a cursor returned by this API" });
   }
   for (const k of Object.keys(req.query)) if (!["limit", "cursor", "follower"].includes(k)) errors.push({ pointer: `/query/${k}`, message: "is not a parameter of this endpoint" });
   return errors.length ? errors : { limit, after };
@@ -92,13 +106,13 @@ export function syncRouter(deps: { source: SyncSource }): Router {
 
   r.get("/digest", async (req, res) => {
     const follower = req.query.follower;
-    if (follower !== undefined && (typeof follower !== "string" || !/^https?:\/\/\S+$/.test(follower))) {
+    if (follower !== undefined && (typeof follower !== "string" || follower.length > 2000 || !/^https?:\/\/\S+$/.test(follower))) {
       return sendProblem(res, problem(400, "invalid sync parameters", [{ pointer: "/query/follower", message: "must be an actor IRI" }]));
     }
-    const entries = await deps.source.revisions();
+    const { count, digest } = await deps.source.digest();
     sendJson(res, 200, {
-      count: entries.length,
-      digest: revisionDigest(entries),
+      count,
+      digest,
       algorithm: "sha256 over 'id revision\\n' lines in id order",
       followedBy: typeof follower === "string" ? await deps.source.isInstanceFollower(follower) : null,
     });
@@ -107,11 +121,9 @@ export function syncRouter(deps: { source: SyncSource }): Router {
   r.get("/revisions", async (req, res) => {
     const p = paging(req, MAX_REVISION_PAGE, MAX_REVISION_PAGE);
     if (Array.isArray(p)) return sendProblem(res, problem(400, "invalid sync parameters", p));
-    const all = await deps.source.revisions();
-    const start = p.after === null ? 0 : all.findIndex((e) => e.id > p.after!);
-    const items = start < 0 ? [] : all.slice(start, start + p.limit);
-    const more = start >= 0 && start + p.limit < all.length;
-    sendJson(res, 200, { items, nextCursor: more && items.length ? encodeCursor(items[items.length - 1]!.id) : null });
+    const rows = await deps.source.revisionPage(p.after, p.limit + 1);
+    const items = rows.slice(0, p.limit);
+    sendJson(res, 200, { items, nextCursor: rows.length > p.limit ? encodeCursor(items[items.length - 1]!.id) : null });
   });
 
   r.get("/challenges", async (req, res) => {

@@ -2,7 +2,8 @@
 // server speaking its protocol; the contract tests run against FerretDB 1.24). Nothing here needs
 // transactions, change streams, text indexes or TTL indexes; see challenges.ts, kv.ts and mq.ts
 // for how atomicity is obtained from unique inserts instead.
-import type { Store } from "../store";
+import { QUEUE_LANES, type QueueLane } from "../leased-queue";
+import { DEFAULT_LANE_WORKERS, type Store } from "../store";
 import { MongoActivityRepository } from "./activities";
 import { MongoChallengeRepository, ABANDONED_AFTER_MS, type WriteDoc } from "./challenges";
 import type { ActivityDoc, ChallengeDoc } from "./challenge-docs";
@@ -20,6 +21,8 @@ import { StoreSequence, type SequenceDoc } from "./sequence";
 
 export interface MongoStoreOptions {
   queue?: MongoQueueOptions;
+  /** Workers per lane (default DEFAULT_LANE_WORKERS; `queue.workers` sets all lanes at once). */
+  laneWorkers?: Partial<Record<QueueLane, number>>;
   /** How often expired KV values, old markers and abandoned writes are dealt with (default one minute; 0 = never). */
   sweepIntervalMs?: number;
   /** How long to look for a server before failing (default 10 s). */
@@ -45,9 +48,10 @@ export async function createMongoStore(url: string, opts: MongoStoreOptions = {}
       sequence,
     });
     const kv = new MongoKvStore(db.collection<KvDoc>("fedify_kv"), db.collection<KvCasDoc>("fedify_kv_cas"));
-    const queue = new MongoMessageQueue(
-      db.collection<MqDoc>("fedify_mq"), db.collection<ClaimDoc>("fedify_mq_claims"), `${url}\u0000${db.databaseName}`, opts.queue,
-    );
+    const queues = Object.fromEntries(QUEUE_LANES.map((lane) => [lane, new MongoMessageQueue(
+      db.collection<MqDoc>("fedify_mq"), db.collection<ClaimDoc>("fedify_mq_claims"), `${url}\u0000${db.databaseName}`,
+      { ...opts.queue, lane, workers: opts.laneWorkers?.[lane] ?? opts.queue?.workers ?? DEFAULT_LANE_WORKERS[lane] },
+    )])) as Record<QueueLane, MongoMessageQueue>;
     // A write committed by a process that died before applying it (challenges.ts).
     await challenges.applyPending(ABANDONED_AFTER_MS);
     const sweep = async () => {
@@ -76,7 +80,8 @@ export async function createMongoStore(url: string, opts: MongoStoreOptions = {}
       mirror: new MongoMirrorRepository(challenges, db.collection<ChallengeDoc>("challenges"), db.collection<WriteDoc>("challenge_writes")),
       feedEffects: new MongoFeedEffectRepository(db.collection<FeedEffectDoc>("feed_effects"), sequence),
       kv,
-      queue,
+      queues,
+      queue: queues.outbox,
       async ping() {
         if (closing) throw new Error("the store is closed");
         await db.command({ ping: 1 });
@@ -84,7 +89,7 @@ export async function createMongoStore(url: string, opts: MongoStoreOptions = {}
       close() {
         closing ??= (async () => {
           if (sweeper) clearInterval(sweeper);
-          await queue.close();
+          await Promise.all(Object.values(queues).map((q) => q.close()));
           await client.close();
         })();
         return closing;

@@ -49,6 +49,8 @@ const INDEXES: Record<string, Spec[]> = {
     [{ at: 1, _id: 1 }, { name: "due" }],
     [{ lockedUntil: 1, at: 1 }, { name: "depth" }],
     [{ k: 1, _id: 1 }, { name: "ordering" }],
+    [{ lane: 1, k: 1, p: 1, _id: 1 }, { name: "lane_ordering" }],
+    [{ lane: 1, at: 1, _id: 1 }, { name: "lane_due" }],
   ],
   fedify_mq_claims: [[{ msg: 1, n: -1 }, { name: "by_message" }]],
 };

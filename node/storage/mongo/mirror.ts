@@ -10,6 +10,9 @@ import {
 import { CHALLENGE_PROJECTION, fromChallengeDoc, type ChallengeDoc } from "./challenge-docs";
 import type { MongoChallengeRepository, WriteDoc } from "./challenges";
 
+/** How far behind the newest write record a concurrent writer's clock may be and still change the stamp. */
+const STAMP_WINDOW_MS = 2 * 60_000;
+
 /** Attempts per document when another writer keeps winning the same version. */
 const ATTEMPTS = 5;
 
@@ -42,9 +45,12 @@ export class MongoMirrorRepository implements MirrorRepository {
       }
       if (held.key !== undefined && held.key !== null) return "conflict";
       if (held.origin !== w.origin) return "conflict";
-      if (held.withdrawnAt) return "withdrawn";
-      if (held.revision >= w.doc.revision) return "stale";
-      if (await this.challenges.update(next(held.version + 1), held.version, null, effects?.("updated", next(held.version + 1)))) return "updated";
+      // Withdrawn here, yet its origin serves it: a Delete its origin contradicts, or a withdrawal undone.
+      if (held.withdrawnAt ? held.revision > w.doc.revision : held.revision >= w.doc.revision) return "stale";
+      const restoring = Boolean(held.withdrawnAt);
+      // A restored challenge implies no feed effect: its feeds undid their boost for good (ADR 0007).
+      const effect = restoring ? null : effects?.("updated", next(held.version + 1));
+      if (await this.challenges.update(next(held.version + 1), held.version, null, effect)) return restoring ? "restored" : "updated";
     }
     throw new Error(`mirror write of ${w.doc.id} kept losing to concurrent writers`);
   }
@@ -68,6 +74,27 @@ export class MongoMirrorRepository implements MirrorRepository {
     return docs.map((d) => ({ id: d._id, revision: d.revision }));
   }
 
+  async revisionPage(origin: string, afterId: string | null, limit: number): Promise<RevisionEntry[]> {
+    const n = Math.max(1, Math.trunc(limit));
+    const docs = await this.c.find(afterId === null ? { origin, listed: true } : { origin, listed: true, _id: { $gt: afterId } }, { projection: { _id: 1, revision: 1 } })
+      .sort({ _id: 1 }).limit(n).toArray();
+    return docs.map((d) => ({ id: d._id, revision: d.revision }));
+  }
+
+  /**
+   * Every challenge write (local or mirrored) is first a record in challenge_writes (challenges.ts),
+   * pending until applied: the newest record, the number of recent ones and the number still pending
+   * change with every write and every apply. Records are kept an hour; "recent" (two minutes around
+   * the newest) also catches a writer whose clock is a little behind. Reads two index ranges.
+   */
+  async changeStamp(): Promise<string> {
+    const newest = await this.writes.find({}, { projection: { _id: 1, at: 1 } }).sort({ at: -1 }).limit(1).next();
+    if (!newest) return "empty";
+    const recent = await this.writes.countDocuments({ at: { $gte: new Date(newest.at.getTime() - STAMP_WINDOW_MS) } });
+    const pending = await this.writes.countDocuments({ pending: true });
+    return `${newest.at.getTime()}|${newest._id}|${recent}|${pending}`;
+  }
+
   async page(origin: string, afterId: string | null, limit: number): Promise<StoredChallenge[]> {
     const n = Math.max(1, Math.trunc(limit));
     const docs = await this.c.find(afterId === null ? { origin, listed: true } : { origin, listed: true, _id: { $gt: afterId } }, { projection: CHALLENGE_PROJECTION })
@@ -81,6 +108,8 @@ export class MongoMirrorRepository implements MirrorRepository {
     const { deletedCount } = await this.c.deleteMany({ _id: { $in: ids }, key: { $exists: false } });
     // Their commit records go too: the ids may be mirrored again (an insert's record reserves its id).
     await this.writes.deleteMany({ challengeId: { $in: ids } });
+    // A record of the removal itself, so changeStamp() moves (dropped with the other applied records after an hour).
+    await this.writes.insertOne({ _id: `${origin}#removed@${crypto.randomUUID()}`, challengeId: "", from: 0, at: new Date() });
     return deletedCount;
   }
 }

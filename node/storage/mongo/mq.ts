@@ -12,21 +12,29 @@
 // M's lockedUntil mirrors its current lease so that the candidate query and getDepth skip messages
 // in flight; it is a hint, the claims collection is the truth.
 //
-// Ordering key: M is not started while an older message with the same key is due (ready, being
-// handled, or waiting for its lease to end), as in the SQLite queue.
+// Lanes: inbox, outbox and fan-out messages share the collection (field `lane`); each lane is its own
+// queue instance with its own workers.
+//
+// Ordering key: M is not started while any message of its key and lane is ahead of it in line —
+// ready, delayed or in flight — as in the SQLite queue. Its place in line `p` is its own _id, except
+// for a retry Fedify enqueues from the original's handler, which takes the original's place.
 //
 // The worker loop (concurrency, lease renewal, ack after the handler, hand-back on shutdown) is
 // shared with the SQLite queue (../leased-queue.ts).
 import { randomUUID } from "node:crypto";
-import type { Collection } from "mongodb";
 import type { MessageQueueDepth } from "@fedify/fedify";
-import { LeasedMessageQueue, type QueueTuning } from "../leased-queue";
+import type { Collection, Filter } from "mongodb";
+import { LeasedMessageQueue, type QueueLane, type QueueTuning } from "../leased-queue";
 import { isDuplicateKey } from "./connection";
 import { nextSequence } from "./sequence";
 
-export type MongoQueueOptions = QueueTuning;
+export interface MongoQueueOptions extends QueueTuning {
+  /** Which lane of the shared collection this instance serves (default "outbox"). */
+  lane?: QueueLane;
+}
 
-export interface MqDoc { _id: string; m: string; k: string | null; at: Date; lockedUntil: Date }
+/** `lane` and `p` (place in line) are absent on messages queued before lanes existed: outbox, own _id. */
+export interface MqDoc { _id: string; m: string; k: string | null; at: Date; lockedUntil: Date; lane?: QueueLane; p?: string }
 export interface ClaimDoc { _id: string; msg: string; n: number; owner: string; until: Date; at: Date }
 
 interface Job { msg: MqDoc; claimId: string }
@@ -37,6 +45,9 @@ const CANDIDATES = 64;
 
 export class MongoMessageQueue extends LeasedMessageQueue<Job> {
   private readonly owner = randomUUID();
+  readonly lane: QueueLane;
+  /** Selects this lane's messages (messages from before the split count as outbox). */
+  private readonly mine: Filter<MqDoc>;
 
   constructor(
     private readonly q: Collection<MqDoc>,
@@ -45,32 +56,50 @@ export class MongoMessageQueue extends LeasedMessageQueue<Job> {
     wakeKey: string,
     opts: MongoQueueOptions = {},
   ) {
-    super(wakeKey, opts);
+    const lane = opts.lane ?? "outbox";
+    super(`${wakeKey}\u0000${lane}`, opts);
+    this.lane = lane;
+    this.mine = lane === "outbox" ? { $or: [{ lane: "outbox" }, { lane: { $exists: false } }] } : { lane };
   }
 
   /** Messages waiting in the queue (in-flight ones excluded), split into ready and delayed. */
   async getDepth(): Promise<MessageQueueDepth> {
     const now = new Date();
-    const queued = await this.q.countDocuments({ lockedUntil: { $lte: now } });
-    const ready = await this.q.countDocuments({ lockedUntil: { $lte: now }, at: { $lte: now } });
+    const queued = await this.q.countDocuments({ ...this.mine, lockedUntil: { $lte: now } });
+    const ready = await this.q.countDocuments({ ...this.mine, lockedUntil: { $lte: now }, at: { $lte: now } });
     return { queued, ready, delayed: Math.max(0, queued - ready) };
   }
 
-  protected async insert(messages: readonly string[], k: string | null, at: number): Promise<void> {
+  protected async insert(messages: readonly string[], k: string | null, at: number, retry: boolean): Promise<void> {
     const due = new Date(at);
-    await this.q.insertMany(messages.map((m) => ({ _id: nextSequence(), m, k, at: due, lockedUntil: EPOCH })), { ordered: true });
+    // A retry takes the place of the oldest message of its key (the original, still in flight).
+    const head = retry && k !== null
+      ? await this.q.find({ ...this.mine, k }, { projection: { _id: 1, p: 1 } }).sort({ p: 1, _id: 1 }).limit(1).next()
+      : null;
+    const place = head ? (head.p ?? head._id) : null;
+    await this.q.insertMany(messages.map((m) => {
+      const _id = nextSequence();
+      return { _id, m, k, at: due, lockedUntil: EPOCH, lane: this.lane, p: place ?? _id };
+    }), { ordered: true });
   }
 
   protected async claim(nowMs: number): Promise<Job | undefined> {
     const now = new Date(nowMs);
-    const candidates = await this.q.find({ at: { $lte: now }, lockedUntil: { $lte: now } }, { projection: { _id: 1, k: 1 } })
+    const candidates = await this.q.find({ ...this.mine, at: { $lte: now }, lockedUntil: { $lte: now } }, { projection: { _id: 1, k: 1, p: 1 } })
       .sort({ at: 1, _id: 1 }).limit(CANDIDATES).toArray();
     const blockedKeys = new Set<string>();
     for (const c of candidates) {
       if (c.k !== null) {
         if (blockedKeys.has(c.k)) continue;
-        const older = await this.q.findOne({ k: c.k, _id: { $lt: c._id }, at: { $lte: now } }, { projection: { _id: 1 } });
-        if (older) { blockedKeys.add(c.k); continue; }
+        // Anything of the same key ahead in line holds it back, even a delayed retry.
+        const place = c.p ?? c._id;
+        const older = await this.q.findOne({
+          $and: [this.mine, { k: c.k, _id: { $ne: c._id } }, {
+            $or: [{ p: { $lt: place } }, { p: place, _id: { $lt: c._id } }, { p: { $exists: false }, _id: { $lt: place } }],
+          }],
+        }, { projection: { _id: 1 } });
+        // Not the head of its key; the head (a retry due later, say) may still be among the candidates.
+        if (older) continue;
       }
       const job = await this.tryClaim(c._id, now);
       if (job) return job;
@@ -129,7 +158,7 @@ export class MongoMessageQueue extends LeasedMessageQueue<Job> {
   }
 
   protected async nextDue(nowMs: number): Promise<number | null> {
-    const next = await this.q.find({ at: { $gt: new Date(nowMs) } }, { projection: { at: 1 } }).sort({ at: 1 }).limit(1).next();
+    const next = await this.q.find({ ...this.mine, at: { $gt: new Date(nowMs) } }, { projection: { at: 1 } }).sort({ at: 1 }).limit(1).next();
     return next ? next.at.getTime() : null;
   }
 

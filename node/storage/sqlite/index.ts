@@ -1,5 +1,6 @@
 // The embedded store: every repository, Fedify's KV and queue on one SQLite file.
-import type { Store } from "../store";
+import { QUEUE_LANES, type QueueLane } from "../leased-queue";
+import { DEFAULT_LANE_WORKERS, type Store } from "../store";
 import { SqliteActivityRepository } from "./activities";
 import { SqliteChallengeRepository } from "./challenges";
 import { openDatabase, type OpenDatabaseOptions } from "./database";
@@ -14,6 +15,8 @@ import { SqlitePeerRepository } from "./peers";
 
 export interface SqliteStoreOptions extends OpenDatabaseOptions {
   queue?: SqliteQueueOptions;
+  /** Workers per lane (default DEFAULT_LANE_WORKERS; `queue.workers` sets all lanes at once). */
+  laneWorkers?: Partial<Record<QueueLane, number>>;
   kv?: SqliteKvOptions;
 }
 
@@ -24,7 +27,11 @@ export type { SqliteKvOptions, SqliteQueueOptions };
 export function createSqliteStore(file: string, opts: SqliteStoreOptions = {}): Store {
   const db = openDatabase(file, opts);
   const kv = new SqliteKvStore(db, opts.kv);
-  const queue = new SqliteMessageQueue(db, opts.queue);
+  const queues = Object.fromEntries(QUEUE_LANES.map((lane) => [lane, new SqliteMessageQueue(db, {
+    ...opts.queue,
+    lane,
+    workers: opts.laneWorkers?.[lane] ?? opts.queue?.workers ?? DEFAULT_LANE_WORKERS[lane],
+  })])) as Record<QueueLane, SqliteMessageQueue>;
   let closing: Promise<void> | null = null;
   return {
     challenges: new SqliteChallengeRepository(db),
@@ -36,14 +43,15 @@ export function createSqliteStore(file: string, opts: SqliteStoreOptions = {}): 
     mirror: new SqliteMirrorRepository(db),
     feedEffects: new SqliteFeedEffectRepository(db),
     kv,
-    queue,
+    queues,
+    queue: queues.outbox,
     async ping() {
       db.prepare("SELECT 1").get();
     },
     close() {
       closing ??= (async () => {
         kv.close();
-        await queue.close();
+        await Promise.all(Object.values(queues).map((q) => q.close()));
         db.close();
       })();
       return closing;

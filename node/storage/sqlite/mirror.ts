@@ -1,6 +1,12 @@
 // MirrorRepository on SQLite: mirrored challenges live in the challenges table (key NULL, origin =
 // the peer), so the listing, facets and full text serve them like local ones. A batch of writes is
 // one immediate transaction (backfill pages: one commit per page, not per document).
+//
+// changeStamp() reads a counter that triggers on the challenges table bump on every insert, update
+// and delete, whoever writes (local challenges, the mirror, the clock, another process on the same
+// file): the sync digest is cached against it. The triggers are created here with IF NOT EXISTS,
+// idempotently at every open, rather than as a numbered migration, so that they are also present in
+// databases whose schema version other branches advance.
 import type { Challenge } from "../../domain/types";
 import type { MirrorEffectPlanner, MirrorOutcome, MirrorRepository, MirrorWrite, RevisionEntry, StoredChallenge } from "../ports";
 import { CHALLENGE_COLUMNS, facetsOf, fromRow, ftsOf, toParams, type ChallengeRow } from "./challenge-rows";
@@ -13,6 +19,13 @@ export class SqliteMirrorRepository implements MirrorRepository {
   private readonly s;
 
   constructor(private readonly db: Db) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS challenge_change_stamp (one INTEGER PRIMARY KEY CHECK (one = 1), n INTEGER NOT NULL);
+      INSERT OR IGNORE INTO challenge_change_stamp (one, n) VALUES (1, 0);
+      CREATE TRIGGER IF NOT EXISTS challenges_stamp_insert AFTER INSERT ON challenges BEGIN UPDATE challenge_change_stamp SET n = n + 1; END;
+      CREATE TRIGGER IF NOT EXISTS challenges_stamp_update AFTER UPDATE ON challenges BEGIN UPDATE challenge_change_stamp SET n = n + 1; END;
+      CREATE TRIGGER IF NOT EXISTS challenges_stamp_delete AFTER DELETE ON challenges BEGIN UPDATE challenge_change_stamp SET n = n + 1; END;
+    `);
     this.s = {
       held: db.prepare("SELECT rid, key, origin, version, withdrawn_at, json_extract(doc, '$.revision') AS revision FROM challenges WHERE id = ?"),
       insert: db.prepare(`INSERT INTO challenges (id, key, origin, country, doc, version, withdrawn_at, status, listed, hub,
@@ -30,6 +43,9 @@ export class SqliteMirrorRepository implements MirrorRepository {
       deleteFts: db.prepare("DELETE FROM challenges_fts WHERE rowid = ?"),
       insertFts: db.prepare("INSERT INTO challenges_fts (rowid, title, summary, description, hashtags) VALUES (@rid, @title, @summary, @description, @hashtags)"),
       revisions: db.prepare("SELECT id, json_extract(doc, '$.revision') AS revision FROM challenges WHERE origin = ? AND listed = 1 ORDER BY id"),
+      revisionsFirst: db.prepare("SELECT id, json_extract(doc, '$.revision') AS revision FROM challenges WHERE origin = ? AND listed = 1 ORDER BY id LIMIT ?"),
+      revisionsAfter: db.prepare("SELECT id, json_extract(doc, '$.revision') AS revision FROM challenges WHERE origin = ? AND listed = 1 AND id > ? ORDER BY id LIMIT ?"),
+      stamp: db.prepare("SELECT n FROM challenge_change_stamp WHERE one = 1").pluck(),
       pageFirst: db.prepare(`SELECT ${CHALLENGE_COLUMNS} FROM challenges c WHERE c.origin = ? AND c.listed = 1 ORDER BY c.id LIMIT ?`),
       pageAfter: db.prepare(`SELECT ${CHALLENGE_COLUMNS} FROM challenges c WHERE c.origin = ? AND c.listed = 1 AND c.id > ? ORDER BY c.id LIMIT ?`),
       originRids: db.prepare("SELECT rid FROM challenges WHERE origin = ? AND key IS NULL"),
@@ -58,14 +74,14 @@ export class SqliteMirrorRepository implements MirrorRepository {
       return "created";
     }
     if (held.key !== null || held.origin !== w.origin) return "conflict";
-    if (held.withdrawn_at !== null) return "withdrawn";
-    if (held.revision >= w.doc.revision) return "stale";
+    // Withdrawn here, yet its origin serves it: a Delete its origin contradicts, or a withdrawal undone.
+    if (held.withdrawn_at !== null ? held.revision > w.doc.revision : held.revision >= w.doc.revision) return "stale";
     const stored = next(held.version + 1);
     this.s.update.run({ ...toParams(stored), rid: held.rid });
     this.s.deleteFacets.run(held.rid);
     this.s.deleteFts.run(held.rid);
     this.writeIndexes(held.rid, stored);
-    return "updated";
+    return held.withdrawn_at !== null ? "restored" : "updated";
   }
 
   async withdraw(origin: string, ids: string[], at: string, effects?: MirrorEffectPlanner): Promise<StoredChallenge[]> {
@@ -85,6 +101,15 @@ export class SqliteMirrorRepository implements MirrorRepository {
 
   async revisions(origin: string): Promise<RevisionEntry[]> {
     return this.s.revisions.all(origin) as RevisionEntry[];
+  }
+
+  async revisionPage(origin: string, afterId: string | null, limit: number): Promise<RevisionEntry[]> {
+    const n = Math.max(1, Math.trunc(limit));
+    return (afterId === null ? this.s.revisionsFirst.all(origin, n) : this.s.revisionsAfter.all(origin, afterId, n)) as RevisionEntry[];
+  }
+
+  async changeStamp(): Promise<string> {
+    return String(this.s.stamp.get());
   }
 
   async page(origin: string, afterId: string | null, limit: number): Promise<StoredChallenge[]> {

@@ -3,13 +3,25 @@
 // runs the handler, and deletes the row only after the handler resolved. A process that dies
 // mid-handler stops renewing its lease, and the message is delivered again when the lease expires.
 // The worker loop itself is shared with the MongoDB queue (../leased-queue.ts).
+//
+// One table holds every lane (inbox, outbox, fan-out); each lane is its own queue instance with its
+// own workers, so a backlog in one never starves another.
+//
+// Order per ordering key: a message runs only when no message of its key and lane is ahead of it in
+// (pos, seq) order — whether that one is ready, delayed or in flight. `pos` is the seq of the
+// message's place in line: its own seq, except for a retry Fedify enqueues from the handler of the
+// original, which takes the original's place (see LeasedMessageQueue.insert). So a Create waiting
+// for its retry is never overtaken by the Update or Delete queued after it.
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import type { MessageQueueDepth } from "@fedify/fedify";
-import { LeasedMessageQueue, type QueueTuning } from "../leased-queue";
+import { LeasedMessageQueue, type QueueLane, type QueueTuning } from "../leased-queue";
 import type { Db } from "./database";
 
-export type SqliteQueueOptions = QueueTuning;
+export interface SqliteQueueOptions extends QueueTuning {
+  /** Which lane of the shared table this instance serves (default "outbox"). */
+  lane?: QueueLane;
+}
 
 interface Claimed { seq: number; message: string; token: string }
 
@@ -18,48 +30,58 @@ const fileKey = (db: Db): unknown => (db.memory ? db : path.resolve(db.name));
 export class SqliteMessageQueue extends LeasedMessageQueue<Claimed> {
   private readonly s;
   private readonly claimTx: (now: number, token: string) => Claimed | undefined;
-  private readonly insertTx: (messages: readonly string[], orderingKey: string | null, at: number) => void;
+  private readonly insertTx: (messages: readonly string[], orderingKey: string | null, at: number, retry: boolean) => void;
+  readonly lane: QueueLane;
 
   constructor(private readonly db: Db, opts: SqliteQueueOptions = {}) {
-    super(fileKey(db), opts);
+    const lane = opts.lane ?? "outbox";
+    super(`${String(fileKey(db))}\u0000${lane}`, opts);
+    this.lane = lane;
     this.s = {
-      insert: db.prepare("INSERT INTO fedify_mq (message, ordering_key, deliver_at) VALUES (?, ?, ?)"),
-      // Claimable: due, not leased, and no older message of the same ordering key is ready or in flight.
+      insert: db.prepare("INSERT INTO fedify_mq (lane, message, ordering_key, deliver_at, pos) VALUES (?, ?, ?, ?, ?)"),
+      ownPlace: db.prepare("UPDATE fedify_mq SET pos = seq WHERE seq = ?"),
+      // The place of the oldest message of a key: the original a retry stands in for.
+      headOfKey: db.prepare("SELECT MIN(pos) AS pos FROM fedify_mq WHERE lane = ? AND ordering_key = ?"),
+      // Claimable: due, not leased, and no message of the same ordering key ahead of it in line.
       next: db.prepare(`SELECT m.seq, m.message FROM fedify_mq m
-        WHERE m.deliver_at <= @now AND m.locked_until <= @now
+        WHERE m.lane = @lane AND m.deliver_at <= @now AND m.locked_until <= @now
           AND (m.ordering_key IS NULL OR NOT EXISTS (
-            SELECT 1 FROM fedify_mq o WHERE o.ordering_key = m.ordering_key AND o.seq < m.seq
-              AND (o.deliver_at <= @now OR o.locked_until > @now)))
+            SELECT 1 FROM fedify_mq o WHERE o.lane = m.lane AND o.ordering_key = m.ordering_key
+              AND (o.pos < m.pos OR (o.pos = m.pos AND o.seq < m.seq))))
         ORDER BY m.deliver_at, m.seq LIMIT 1`),
       lease: db.prepare("UPDATE fedify_mq SET locked_until = ?, lock_token = ? WHERE seq = ?"),
       renew: db.prepare("UPDATE fedify_mq SET locked_until = ? WHERE seq = ? AND lock_token = ?"),
       ack: db.prepare("DELETE FROM fedify_mq WHERE seq = ? AND lock_token = ?"),
       release: db.prepare("UPDATE fedify_mq SET locked_until = 0, lock_token = NULL, deliver_at = ? WHERE seq = ? AND lock_token = ?"),
-      nextDue: db.prepare("SELECT MIN(deliver_at) AS at FROM fedify_mq WHERE deliver_at > ?"),
+      nextDue: db.prepare("SELECT MIN(deliver_at) AS at FROM fedify_mq WHERE lane = ? AND deliver_at > ?"),
       depth: db.prepare(`SELECT COUNT(*) AS queued, COALESCE(SUM(deliver_at <= @now), 0) AS ready
-        FROM fedify_mq WHERE locked_until <= @now`),
+        FROM fedify_mq WHERE lane = @lane AND locked_until <= @now`),
     };
     const claim = db.transaction((now: number, token: string) => {
-      const row = this.s.next.get({ now }) as { seq: number; message: string } | undefined;
+      const row = this.s.next.get({ now, lane: this.lane }) as { seq: number; message: string } | undefined;
       if (!row) return undefined;
       this.s.lease.run(now + this.leaseMs, token, row.seq);
       return { ...row, token };
     });
     this.claimTx = (now, token) => claim.immediate(now, token);
-    const insert = db.transaction((messages: readonly string[], orderingKey: string | null, at: number) => {
-      for (const m of messages) this.s.insert.run(m, orderingKey, at);
+    const insert = db.transaction((messages: readonly string[], orderingKey: string | null, at: number, retry: boolean) => {
+      const head = retry ? (this.s.headOfKey.get(this.lane, orderingKey) as { pos: number | null }).pos : null;
+      for (const m of messages) {
+        const { lastInsertRowid } = this.s.insert.run(this.lane, m, orderingKey, at, head);
+        if (head === null) this.s.ownPlace.run(lastInsertRowid);
+      }
     });
-    this.insertTx = (messages, orderingKey, at) => insert.immediate(messages, orderingKey, at);
+    this.insertTx = (messages, orderingKey, at, retry) => insert.immediate(messages, orderingKey, at, retry);
   }
 
   /** Messages waiting in the queue (in-flight ones excluded), split into ready and delayed. */
   async getDepth(): Promise<MessageQueueDepth> {
-    const r = this.s.depth.get({ now: Date.now() }) as { queued: number; ready: number };
+    const r = this.s.depth.get({ now: Date.now(), lane: this.lane }) as { queued: number; ready: number };
     return { queued: r.queued, ready: r.ready, delayed: r.queued - r.ready };
   }
 
-  protected async insert(messages: readonly string[], orderingKey: string | null, at: number): Promise<void> {
-    this.insertTx(messages, orderingKey, at);
+  protected async insert(messages: readonly string[], orderingKey: string | null, at: number, retry: boolean): Promise<void> {
+    this.insertTx(messages, orderingKey, at, retry);
   }
 
   protected async claim(now: number): Promise<Claimed | undefined> {
@@ -83,7 +105,7 @@ export class SqliteMessageQueue extends LeasedMessageQueue<Claimed> {
   }
 
   protected async nextDue(now: number): Promise<number | null> {
-    return (this.s.nextDue.get(now) as { at: number | null }).at;
+    return (this.s.nextDue.get(this.lane, now) as { at: number | null }).at;
   }
 
   protected storeClosed(): boolean {

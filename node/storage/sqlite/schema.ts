@@ -136,8 +136,21 @@ export const MIGRATIONS: readonly Migration[] = [
     -- Digest, revision list and sync pages: the live challenges of one origin in id order.
     CREATE INDEX challenges_by_origin ON challenges(origin, id) WHERE listed = 1;
   `),
-  // 3 (issue 8): the aggregator's feed effects, written in the transaction of the mirror change that
-  // causes them and relayed in seq order (feed-effects.ts).
+  // 4 (issue 8): separate queue lanes (inbox, outbox, fan-out) in the one table, and each message's
+  // place in line per ordering key (a retry keeps its original's place; see mq.ts). Messages queued
+  // before the split go to the lane of their Fedify message type.
+  (db) => db.exec(`
+    ALTER TABLE fedify_mq ADD COLUMN lane TEXT NOT NULL DEFAULT 'outbox';
+    ALTER TABLE fedify_mq ADD COLUMN pos INTEGER;
+    UPDATE fedify_mq SET pos = seq,
+      lane = CASE json_extract(message, '$.type') WHEN 'inbox' THEN 'inbox' WHEN 'fanout' THEN 'fanout' ELSE 'outbox' END;
+    DROP INDEX fedify_mq_due;
+    DROP INDEX fedify_mq_ordering;
+    CREATE INDEX fedify_mq_due ON fedify_mq(lane, deliver_at, seq);
+    CREATE INDEX fedify_mq_ordering ON fedify_mq(lane, ordering_key, pos, seq) WHERE ordering_key IS NOT NULL;
+  `),
+  // 5 (issue 8; after the queue lanes): the aggregator's feed effects, written in the transaction of
+  // the mirror change that causes them and relayed in seq order (feed-effects.ts).
   (db) => db.exec(`
     CREATE TABLE feed_effects (
       seq          INTEGER PRIMARY KEY AUTOINCREMENT,
