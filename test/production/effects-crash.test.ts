@@ -49,6 +49,8 @@ it("sends the boost, re-boost and forwarded Update that a killed worker had stor
 
   const storeUrl = mongo!.freshDatabaseUrl();
   const origin = `http://127.0.0.1:${await freePort()}`;
+  // DE's instance actor accepts follows only from nodes it allowlists.
+  expect((await api(de, "POST", "/api/v1/peers", ADMIN_TOKEN, { origin, country: "EU", role: "aggregator" })).status).toBe(201);
   const env = { IPN_ROLE: "aggregator", IPN_COUNTRY: "EU", IPN_PEERS: `${de.origin}=DE:national`, IPN_QUEUE_LEASE_MS: "5000" };
   store = await openStore({ url: storeUrl });
   // The stand-in holder of the relay lease (see the top of this file).
