@@ -61,4 +61,4 @@ it("relays each activity once per inbox with two workers, and the standby takes 
   await waitFor("every follower to receive the Create published after the kill", () => fediverse.deliveriesOf(later.id).every((n) => n >= 1), { timeoutMs: 60_000, intervalMs: 200 });
   expect(fediverse.arrivalsOf(later.id)).toEqual(Array(FOLLOWERS).fill(1));
   expect(await store.activities.pending(10)).toEqual([]);
-}, 180_000);
+}, 240_000);
