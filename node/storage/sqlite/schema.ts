@@ -136,7 +136,7 @@ export const MIGRATIONS: readonly Migration[] = [
     -- Digest, revision list and sync pages: the live challenges of one origin in id order.
     CREATE INDEX challenges_by_origin ON challenges(origin, id) WHERE listed = 1;
   `),
-  // 4 (issue 8): separate queue lanes (inbox, outbox, fan-out) in the one table, and each message's
+  // 3 (issue 8): separate queue lanes (inbox, outbox, fan-out) in the one table, and each message's
   // place in line per ordering key (a retry keeps its original's place; see mq.ts). Messages queued
   // before the split go to the lane of their Fedify message type.
   (db) => db.exec(`
@@ -149,7 +149,7 @@ export const MIGRATIONS: readonly Migration[] = [
     CREATE INDEX fedify_mq_due ON fedify_mq(lane, deliver_at, seq);
     CREATE INDEX fedify_mq_ordering ON fedify_mq(lane, ordering_key, pos, seq) WHERE ordering_key IS NOT NULL;
   `),
-  // 5 (issue 8; after the queue lanes): the aggregator's feed effects, written in the transaction of
+  // 4 (issue 8; after the queue lanes): the aggregator's feed effects, written in the transaction of
   // the mirror change that causes them and relayed in seq order (feed-effects.ts).
   (db) => db.exec(`
     CREATE TABLE feed_effects (
