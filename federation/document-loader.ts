@@ -94,6 +94,12 @@ function makeLoader(options: SafeLoaderOptions, signer?: FetchSigner): DocumentL
 }
 
 /** Loader factories for createFederation; they replace Fedify's allowPrivateAddress/userAgent options. */
+const preloadedContextsOnly: DocumentLoader = async (url) => {
+  if (url in preloadedContexts) return { contextUrl: null, document: preloadedContexts[url], documentUrl: url };
+  log.debug("the JSON-LD context {url} is not preloaded: used as an empty context, never fetched", { url });
+  return { contextUrl: null, document: { "@context": {} }, documentUrl: url };
+};
+
 export function createSafeLoaderFactories(options: SafeLoaderOptions): SafeLoaderFactories {
   // Fedify passes allowPrivateAddress/userAgent per call; ours come from the node's config instead,
   // so nothing at run time can switch the guard off.
@@ -102,8 +108,13 @@ export function createSafeLoaderFactories(options: SafeLoaderOptions): SafeLoade
   const instanceSigner: FetchSigner | undefined = signAs ? { kv: options.kv, identity: signAs } : undefined;
   const documentLoaderFactory: DocumentLoaderFactory = () =>
     kvCache({ loader: makeLoader(options, instanceSigner), kv: options.kv, prefix: REMOTE_DOCUMENT_PREFIX, kind: "object" });
-  const contextLoaderFactory: DocumentLoaderFactory = () =>
-    kvCache({ loader: makeLoader(options), kv: options.kv, prefix: REMOTE_DOCUMENT_PREFIX, kind: "context" });
+  // JSON-LD contexts come only from the preloaded set (ActivityStreams, security, Mastodon's,
+  // GoToSocial's and the other well-known ones Fedify ships): a context URL chosen by a remote server
+  // is never fetched — it would let any activity make the node request arbitrary URLs, and a context
+  // served by a hostile server could redefine terms. An unknown context counts as empty (what it
+  // would add is simply not understood), so software with a context of its own (Pleroma's litepub)
+  // still federates: the ActivityStreams terms come from the preloaded ActivityStreams context.
+  const contextLoaderFactory: DocumentLoaderFactory = () => preloadedContextsOnly;
   const authenticatedDocumentLoaderFactory: AuthenticatedDocumentLoaderFactory = (identity) =>
     makeLoader(options, { kv: options.kv, identity: async () => identity });
   return { documentLoaderFactory, contextLoaderFactory, authenticatedDocumentLoaderFactory };

@@ -10,6 +10,7 @@ import { registerHubActors } from "./actors";
 import { createSafeLoaderFactories } from "./document-loader";
 import type { SigningIdentity } from "./fetch-signer";
 import { registerInbox } from "./inbox";
+import { createInboundGate } from "./inbound/gate";
 import { HubKeys } from "./keys";
 import { federationLogger } from "./log";
 import { registerNodeInfo } from "./nodeinfo";
@@ -141,6 +142,7 @@ export function createIpnFederation(options: IpnFederationOptions): IpnFederatio
   registerObjectDispatchers(federation, { repos: store, origin, authorizedFetch });
   registerInbox(federation, {
     repos: store,
+    kv: store.kv,
     allowPrivateNetwork: options.allowPrivateNetwork,
     network: network
       ? {
@@ -163,7 +165,11 @@ export function createIpnFederation(options: IpnFederationOptions): IpnFederatio
   });
   kickRelay = () => relay.kick();
 
-  const fedify = fedifyMiddleware(federation, { origin, isInboxPath });
+  // Key ownership, signature coverage and well-formed headers, checked before Fedify verifies.
+  const gate = createInboundGate({
+    loadDocument: async (url) => (await federation.createContext(new URL(origin), undefined).documentLoader(url)).document,
+  });
+  const fedify = fedifyMiddleware(federation, { origin, isInboxPath, gate });
   const wellKnown = network ? nodeInfoLinksHandler(origin, routes.nodeInfo) : null;
   return {
     federation,

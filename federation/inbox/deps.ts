@@ -1,4 +1,4 @@
-import type { InboxContext } from "@fedify/fedify";
+import type { InboxContext, KvStore } from "@fedify/fedify";
 import type { Activity } from "@fedify/vocab";
 import type { Repositories } from "../../node/storage/ports";
 import type { Resolver } from "../safe-fetch";
@@ -21,4 +21,6 @@ export interface InboxDeps {
   /** DNS resolution for the inbox check (tests inject one; default: the system resolver). */
   resolver?: Resolver;
   network?: NetworkInbox;
+  /** Claims that let one copy of an activity run at a time (./once.ts); absent: no claims (unit tests). */
+  kv?: KvStore;
 }

@@ -8,6 +8,7 @@ import { routes } from "../routes";
 import { federationLogger } from "../log";
 import type { InboxDeps } from "./deps";
 import { handleFollow } from "./follow";
+import { onlyOnce } from "./once";
 import { handleUndo } from "./undo";
 
 const log = federationLogger("inbox");
@@ -20,21 +21,22 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): vo
     // Fetches made while handling the shared inbox (the signer's key, the follower's actor) are signed
     // by the instance actor: GoToSocial and Mastodon in secure mode refuse unsigned ones (401).
     .setSharedKeyDispatcher(() => ({ identifier: INSTANCE_IDENTIFIER }))
-    .on(Follow, (ctx, follow) => handleFollow(deps, ctx, follow))
-    .on(Undo, (ctx, undo) => handleUndo(deps, ctx, undo))
+    // Each listener runs once per activity id, however many copies arrive at once (./once.ts).
+    .on(Follow, (ctx, follow) => onlyOnce(deps.kv, follow, () => handleFollow(deps, ctx, follow)))
+    .on(Undo, (ctx, undo) => onlyOnce(deps.kv, undo, () => handleUndo(deps, ctx, undo)))
     // Node-to-node mirroring (origin rules in federation/network/peer-network.ts).
-    .on(Create, async (_ctx, a) => deps.network?.received("Create", a.actorId, a.objectId))
-    .on(Update, async (ctx, a) => {
+    .on(Create, (_ctx, a) => onlyOnce(deps.kv, a, async () => { await deps.network?.received("Create", a.actorId, a.objectId); }))
+    .on(Update, (ctx, a) => onlyOnce(deps.kv, a, async () => {
       await deps.network?.received("Update", a.actorId, a.objectId);
       await deps.network?.forward?.(ctx, a);
-    })
-    .on(Announce, async (_ctx, a) => deps.network?.received("Announce", a.actorId, a.objectId))
-    .on(Delete, async (ctx, a) => {
+    }))
+    .on(Announce, (_ctx, a) => onlyOnce(deps.kv, a, async () => { await deps.network?.received("Announce", a.actorId, a.objectId); }))
+    .on(Delete, (ctx, a) => onlyOnce(deps.kv, a, async () => {
       await deps.network?.deleted(a.actorId, a.objectId);
       await deps.network?.forward?.(ctx, a);
-    })
-    .on(Accept, async (_ctx, a) => { if (a.actorId) await deps.network?.followAnswered(a.actorId, true); })
-    .on(Reject, async (_ctx, a) => { if (a.actorId) await deps.network?.followAnswered(a.actorId, false); })
+    }))
+    .on(Accept, (_ctx, a) => onlyOnce(deps.kv, a, async () => { if (a.actorId) await deps.network?.followAnswered(a.actorId, true); }))
+    .on(Reject, (_ctx, a) => onlyOnce(deps.kv, a, async () => { if (a.actorId) await deps.network?.followAnswered(a.actorId, false); }))
     // Everything else (Like, Announce of our challenges, Delete of remote accounts …) is accepted
     // and ignored; Fedify matches listeners by class hierarchy, so this catches all other activities.
     .on(Activity, async (_ctx, activity) => {

@@ -12,12 +12,18 @@ import type { NextFunction, Request as ERequest, RequestHandler, Response as ERe
 
 export const MAX_INBOX_BODY_BYTES = 1024 * 1024;
 
+/** Refuses an inbox POST before Fedify sees it (federation/inbound/gate.ts); null lets it through. */
+export type InboxGate = (request: { method: string; headers: Headers; body: Uint8Array }) =>
+  Promise<{ status: 400 | 401; title: string; detail: string } | null>;
+
 export interface FedifyAdapterOptions {
   /** Canonical public origin, e.g. "https://de.ipn.example". */
   origin: string;
   /** Which POST paths are ActivityPub inboxes. */
   isInboxPath: (pathname: string) => boolean;
   maxBodyBytes?: number;
+  /** Checks every inbox POST (key ownership, signature coverage, well-formed headers) before Fedify. */
+  gate?: InboxGate;
 }
 
 class PayloadTooLarge extends Error {}
@@ -88,7 +94,16 @@ export function fedifyMiddleware(federation: Federation<void>, opts: FedifyAdapt
         }
       }
 
-      const request = new Request(url, { method: req.method, headers: headersOf(req), body: body == null ? undefined : new Uint8Array(body) });
+      const headers = headersOf(req);
+      if (body !== undefined && opts.gate) {
+        const refusal = await opts.gate({ method: req.method, headers, body });
+        if (refusal) {
+          res.status(refusal.status).type("application/problem+json")
+            .send(JSON.stringify({ type: "about:blank", title: refusal.title, status: refusal.status, detail: refusal.detail }));
+          return;
+        }
+      }
+      const request = new Request(url, { method: req.method, headers, body: body == null ? undefined : new Uint8Array(body) });
       let passThrough = false;
       const response = await federation.fetch(request, {
         contextData: undefined,
