@@ -12,13 +12,13 @@ import logging
 import os
 import sys
 
-# bovine's JSON-LD cache opens a sqlite file in the working directory at import: keep it in DIR.
 args = argparse.ArgumentParser()
 args.add_argument("--port", type=int, required=True)
 args.add_argument("--dir", required=True)
 args.add_argument("--contexts", required=True)
 args.add_argument("--handle", default="supplier")
 opts = args.parse_args()
+# Before importing bovine: its JSON-LD cache opens a sqlite file in the working directory.
 os.chdir(opts.dir)
 os.environ.setdefault("BUTCHER_ALLOW_HTTP", "1")  # bovine's client: plain http on loopback
 
@@ -56,10 +56,6 @@ async def main():
     app.config["ipn_supplier"] = name
     BovineHerd(app, db_url=DB_URL)
     app.register_blueprint(control)
-
-    @app.after_serving
-    async def announce_stop():
-        logging.getLogger("ipn-glue").info("stopped")
 
     @app.before_serving
     async def announce():
