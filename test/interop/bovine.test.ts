@@ -2,11 +2,12 @@
 // into .ci/cache/bovine-venv by .ci/bovine.sh on first use). bovine answers unsigned GETs of its
 // actors with 401, signs its own fetches and deliveries, and verifies every delivery's signature
 // against the sender's key before it stores anything. A supplier account on bovine follows hubs of
-// a real node by their actor URLs (plain http on loopback, test mode) and then sees a challenge's
-// Create, Update and Delete arrive in its inbox.
-import { challengeInput, fixture } from "../support/documents";
+// a real node by their actor URLs (plain http on loopback, test mode): once through the node's
+// shared inbox (GoToSocial's path, which needs the node's signed fetches), once the way bovine
+// itself delivers (the hub's own inbox); it then sees a challenge's Create, Update and Delete.
+import { challengeInput, fixture, hubInput } from "../support/documents";
 import { ADMIN_TOKEN, startTestNode, type TestNode } from "../support/node";
-import { startHerd, type Herd, type InboxEntry, type Json } from "./bovine/herd";
+import { startHerd, TEST_USER_AGENT, type Herd, type InboxEntry, type Json } from "./bovine/herd";
 
 let node: TestNode;
 let herd: Herd;
@@ -73,8 +74,30 @@ afterAll(async () => {
 });
 
 it("bovine itself refuses unsigned fetches of the supplier (it is a signed-fetch server)", async () => {
-  const res = await fetch(herd.actorId, { headers: { accept: "application/activity+json" } });
+  const res = await fetch(herd.actorId, { headers: { accept: "application/activity+json", "user-agent": TEST_USER_AGENT } });
   expect(res.status).toBe(401);
+});
+
+describe("a supplier on bovine-herd follows a hub through the node's shared inbox (where GoToSocial delivers)", () => {
+  // Runs first, while the node knows nothing of bovine's supplier: verifying the Follow's signature
+  // and processing it both need the supplier's actor, which bovine serves only to signed requests.
+  let hub: Hub;
+
+  beforeAll(async () => {
+    hub = await createHub(hubInput("bovine_shared"));
+  });
+
+  it("the node accepts a bovine-signed Follow on its shared inbox and answers with an Accept", async () => {
+    const sent = await herd.follow(hub.uri, { inbox: `${node.origin}/inbox` });
+    expect(sent).toMatchObject({ status: 202 });
+    await followEstablished(hub);
+  }, STEP_MS);
+
+  it("receives the hub's challenges", async () => {
+    const { noteId } = await publish(hub);
+    const entry = await eventually("a Create of the challenge in bovine's inbox", inboxEntry("Create", noteId));
+    expect(entry.object).toMatchObject({ id: noteId, type: "Note", attributedTo: hub.uri });
+  }, STEP_MS);
 });
 
 describe("a supplier on bovine-herd follows a hub (bovine delivers to the hub's own inbox)", () => {
@@ -125,7 +148,7 @@ describe("a supplier on bovine-herd follows a hub (bovine delivers to the hub's 
     const spoofed = `${hub.uri}/spoofed-${Date.now()}`;
     const res = await fetch(herd.inboxUrl, {
       method: "POST",
-      headers: { "content-type": "application/activity+json" },
+      headers: { "content-type": "application/activity+json", "user-agent": TEST_USER_AGENT },
       body: JSON.stringify({
         "@context": "https://www.w3.org/ns/activitystreams",
         id: `${spoofed}/activities/create`, type: "Create", actor: hub.uri,
@@ -134,5 +157,13 @@ describe("a supplier on bovine-herd follows a hub (bovine delivers to the hub's 
     });
     expect(res.status).toBe(401);
     expect(await inboxEntry("Create", spoofed)()).toBeUndefined();
+  });
+});
+
+describe("what bovine saw of the node, after both follows", () => {
+  it("every request the node made to bovine was signed and accepted (bovine answered none with 401)", () => {
+    const fromNode = herd.requests().filter((r) => r.userAgent !== TEST_USER_AGENT);
+    expect(fromNode.filter((r) => r.method === "GET").length).toBeGreaterThan(0); // it did fetch the supplier
+    expect(fromNode.filter((r) => r.status === 401)).toEqual([]);
   });
 });

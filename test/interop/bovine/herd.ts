@@ -11,6 +11,12 @@ import { freePort, waitFor } from "../../support/processes";
 
 const ROOT = path.join(__dirname, "..", "..", "..");
 const BUILD_SCRIPT = path.join(ROOT, ".ci", "bovine.sh");
+/**
+ * The test's own requests name themselves: with one node in the process, the node's fetch wrapper
+ * (federation/user-agent.ts) would otherwise give them the node's User-Agent, and bovine's log could
+ * not tell the test's unsigned probes from the node's fetches.
+ */
+export const TEST_USER_AGENT = "ipn-interop-test";
 
 // biome-ignore lint/suspicious/noExplicitAny: wire JSON of unknown shape
 export type Json = Record<string, any>;
@@ -38,6 +44,8 @@ export interface Herd {
   inbox(): Promise<InboxEntry[]>;
   /** Everything bovine printed so far (its log: requests, signature checks, processing errors). */
   log(): string;
+  /** The requests bovine answered so far, from its access log (the control routes left out). */
+  requests(): { method: string; path: string; status: number; userAgent: string }[];
   stop(): Promise<void>;
 }
 
@@ -92,7 +100,7 @@ export async function startHerd(): Promise<Herd> {
   const control = async (method: string, route: string, body?: unknown) => {
     const res = await fetch(`${origin}/_glue/${route}`, {
       method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
+      headers: { "user-agent": TEST_USER_AGENT, ...(body === undefined ? {} : { "content-type": "application/json" }) },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(30_000),
     });
@@ -113,6 +121,8 @@ export async function startHerd(): Promise<Herd> {
     following: async () => (await control("GET", "following")).json.items as string[],
     inbox: async () => (await control("GET", "inbox")).json.items as InboxEntry[],
     log: () => out,
+    requests: () => [...out.matchAll(/"(GET|POST) (\S+) [^"]*" (\d{3}) \S+ "[^"]*" "([^"]*)"$/gm)]
+      .map((m) => ({ method: m[1]!, path: m[2]!, status: Number(m[3]), userAgent: m[4]! })),
     stop,
   };
 }
