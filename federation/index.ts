@@ -22,6 +22,7 @@ import { PeerNetwork } from "./network/peer-network";
 import { createAggregator, type Aggregator } from "./aggregator";
 import { createOutboxRelay, type OutboxRelay } from "./relay";
 import { checkRoutesMatchUris, isInboxPath, routes } from "./routes";
+import { registerTransport } from "./transport/outgoing";
 import { registerUserAgent } from "./user-agent";
 
 export type { OutboxRelay } from "./relay";
@@ -39,6 +40,8 @@ export interface IpnFederationOptions {
   store: Store;
   /** Test/demo mode only: lets Fedify fetch actors and keys on loopback and private addresses. */
   allowPrivateNetwork: boolean;
+  /** Connect, headers and body timeout of deliveries (IPN_DELIVERY_TIMEOUT_MS; default 10 s). */
+  deliveryTimeoutMs?: number;
   nodeInfo: { software: string; version: string };
   /** Web processes that only enqueue set this; workers call startQueue(). */
   manuallyStartQueue?: boolean;
@@ -121,7 +124,10 @@ export function createIpnFederation(options: IpnFederationOptions): IpnFederatio
   });
 
   const keys = new HubKeys(store.keys);
-  // Fedify's deliveries name the node too (they bypass our loaders).
+  // Fedify's deliveries and WebFinger lookups use the global fetch: one guarded transport (vetted
+  // addresses per connection, timeouts, per-host caps and backoff), and they name the node too.
+  // The transport goes in first so that the User-Agent wrapper wraps it.
+  const unregisterTransport = registerTransport({ allowPrivateNetwork: options.allowPrivateNetwork, timeoutMs: options.deliveryTimeoutMs });
   const unregisterUserAgent = registerUserAgent(origin, userAgent);
   const network = options.network
     ? new PeerNetwork({
@@ -180,6 +186,7 @@ export function createIpnFederation(options: IpnFederationOptions): IpnFederatio
     startQueue: (signal) => federation.startQueue(undefined, { signal }),
     close: async () => {
       unregisterUserAgent();
+      unregisterTransport();
       await relay.stop();
       await network?.close();
       await aggregator?.close();

@@ -116,6 +116,7 @@ export async function startNode(config: Config): Promise<RunningNode> {
     origin,
     store,
     allowPrivateNetwork: config.allowPrivateNetwork,
+    deliveryTimeoutMs: config.deliveryTimeoutMs,
     nodeInfo: { software: SOFTWARE.name, version: SOFTWARE.version },
     // Every process enqueues; only processes that work (all, worker) consume. Starting the queue
     // explicitly matters: Fedify would otherwise only listen after this process enqueued something.

@@ -11,7 +11,7 @@ export interface QueueDepth { queued: number; ready?: number; delayed?: number }
 export type StoreQueue = MessageQueue & { getDepth(): Promise<QueueDepth> };
 
 /** Workers per lane: incoming activities, deliveries (one per inbox), fan-out (one per activity). */
-export const DEFAULT_LANE_WORKERS: Readonly<Record<QueueLane, number>> = { inbox: 4, outbox: 8, fanout: 2 };
+export const DEFAULT_LANE_WORKERS: Readonly<Record<QueueLane, number>> = { inbox: 4, outbox: 16, fanout: 2 };
 
 /** The depth of every lane added up (metrics, tests). */
 export async function totalQueueDepth(store: Pick<Store, "queues">): Promise<QueueDepth> {

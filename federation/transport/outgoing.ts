@@ -1,0 +1,207 @@
+// One transport for every outgoing request Fedify makes with the global fetch — deliveries to remote
+// inboxes, WebFinger lookups — on one undici dispatcher (issue 8, principle 6). Our own document
+// fetches go through safeFetch (federation/safe-fetch.ts), which has the same guards.
+//
+//  - Addresses are vetted per connection, after DNS: the dispatcher's `lookup` resolves the name and
+//    refuses it when any answer is not public (production), so an inbox stored while its host looked
+//    public cannot be aimed at the node's own network later (DNS changes, rebinding). IP literals are
+//    checked before the request.
+//  - Connect, headers and body timeouts: a server that accepts a connection and never answers holds a
+//    worker for at most `timeoutMs`, not minutes.
+//  - No redirects on POST: a delivery goes to the inbox named, or fails.
+//  - Signed requests (deliveries) are capped per remote origin: up to `perHostInFlight` at once for a
+//    server that answered recently, one for a server that has not answered yet. A delivery beyond the
+//    cap waits for a slot while the server is prompt; once a request in flight has taken longer than
+//    `slowAfterMs` the server is slow, and deliveries to it (waiting or new) fail at once, as they do
+//    while it is backed off after a timeout or a 429/503 with Retry-After. Fedify's retry policy and
+//    its per-host circuit breaker (which counts these failures) schedule them later. So a hanging or
+//    rate-limiting server holds one of the queue's workers, not all of those everyone else needs.
+// Unsigned requests (WebFinger, the tests' own calls) get the vetting and the timeouts only.
+import { promises as dns, type LookupAddress } from "node:dns";
+import { isIP } from "node:net";
+import { Agent } from "undici";
+import { isPublicAddress } from "../safe-fetch";
+
+export interface TransportOptions {
+  /** Test/demo mode only: loopback and private addresses are reachable. */
+  allowPrivateNetwork: boolean;
+  /** Connect, headers and body timeout each (default 10 s). */
+  timeoutMs?: number;
+  /** Signed requests in flight at once per remote origin that answers promptly (default 4). */
+  perHostInFlight?: number;
+  /** A request in flight longer than this makes its server "slow": one request at a time (default 3 s). */
+  slowAfterMs?: number;
+  /** First backoff after a timeout or network failure; doubles per failure, up to maxBackoffMs (default 30 s). */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  /** Tests: which resolved addresses count as public, and a resolver. */
+  isAllowedAddress?: (address: string) => boolean;
+  resolve?: (hostname: string) => Promise<LookupAddress[]>;
+  now?: () => number;
+}
+
+export class TransportRefusal extends Error {
+  override readonly name = "TransportRefusal";
+}
+
+type Fetch = typeof globalThis.fetch;
+
+interface HostState {
+  /** Start times of the signed requests in flight. */
+  started: Set<number>;
+  /** Deliveries waiting for a slot: woken when one ends. */
+  waiting: Set<() => void>;
+  backoffUntil: number;
+  failures: number;
+  /** When the server last answered (any status below 500); 0 = never. */
+  answeredAt: number;
+}
+
+/** A server proves itself by answering; until then, and while it is slow, it gets one request at a time. */
+const PROVEN_FOR_MS = 10 * 60_000;
+
+/** Seconds or an HTTP date; at most one day. */
+export function retryAfterMs(value: string | null, now: number): number | null {
+  if (!value) return null;
+  const trimmed = value.trim();
+  const ms = /^\d+$/.test(trimmed) ? Number(trimmed) * 1000 : Date.parse(trimmed) - now;
+  if (!Number.isFinite(ms) || ms <= 0) return null;
+  return Math.min(ms, 24 * 60 * 60 * 1000);
+}
+
+const isSigned = (headers: Headers) => headers.has("signature") || headers.has("signature-input");
+
+/** A fetch with the guards above around `base` (the platform's fetch). */
+export function createTransportFetch(base: Fetch, options: TransportOptions): Fetch & { close(): Promise<void> } {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const cap = Math.max(1, options.perHostInFlight ?? 4);
+  const slowAfter = options.slowAfterMs ?? 3000;
+  const firstBackoff = options.backoffMs ?? 30_000;
+  const maxBackoff = options.maxBackoffMs ?? 15 * 60_000;
+  const now = options.now ?? Date.now;
+  const allowed = (address: string) => options.allowPrivateNetwork || (options.isAllowedAddress ?? isPublicAddress)(address);
+  const resolve = options.resolve ?? ((hostname: string) => dns.lookup(hostname, { all: true, verbatim: true }));
+
+  const agent = new Agent({
+    connect: {
+      timeout: timeoutMs,
+      // Resolve once, refuse if any answer is not public, connect to exactly what was vetted.
+      lookup: (hostname, lookupOptions, callback) => {
+        resolve(hostname).then((addresses) => {
+          const bad = addresses.find((a) => !allowed(a.address));
+          if (addresses.length === 0) callback(new Error(`${hostname} has no address`), "", 4);
+          else if (bad) callback(Object.assign(new Error(`${hostname} resolves to the non-public address ${bad.address}`), { code: "EADDRNOTPUBLIC" }), "", 4);
+          else if ((lookupOptions as { all?: boolean }).all) (callback as (e: null, a: LookupAddress[]) => void)(null, addresses);
+          else callback(null, addresses[0]!.address, addresses[0]!.family);
+        }, (error: Error) => callback(error, "", 4));
+      },
+    },
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
+
+  const hosts = new Map<string, HostState>();
+  const stateOf = (origin: string) => {
+    let s = hosts.get(origin);
+    if (!s) hosts.set(origin, (s = { started: new Set(), waiting: new Set(), backoffUntil: 0, failures: 0, answeredAt: 0 }));
+    return s;
+  };
+  const backOff = (s: HostState, ms: number) => { s.backoffUntil = Math.max(s.backoffUntil, now() + ms); };
+
+  /** Waits for a free slot at a prompt server; refuses at once for a slow or backed-off one. */
+  async function slot(s: HostState, origin: string): Promise<number> {
+    for (;;) {
+      const t = now();
+      if (s.backoffUntil > t) throw new TransportRefusal(`${origin} is backed off for ${Math.ceil((s.backoffUntil - t) / 1000)} s more`);
+      const oldest = Math.min(...s.started);
+      if (s.started.size > 0 && t - oldest > slowAfter) {
+        throw new TransportRefusal(`${origin} has not answered a request for ${Math.round((t - oldest) / 1000)} s; this delivery is retried later`);
+      }
+      const proven = s.answeredAt > 0 && t - s.answeredAt < PROVEN_FOR_MS;
+      if (s.started.size < (proven ? cap : 1)) {
+        let mark = t; // unique, although two requests may start in the same millisecond
+        while (s.started.has(mark)) mark += 0.001;
+        s.started.add(mark);
+        return mark;
+      }
+      // Wait until a request ends, or the oldest one turns slow.
+      await new Promise<void>((resolve) => {
+        const done = () => { clearTimeout(timer); s.waiting.delete(done); resolve(); };
+        const timer = setTimeout(done, Math.max(1, oldest + slowAfter + 1 - t));
+        s.waiting.add(done);
+      });
+    }
+  }
+
+  const transportFetch = (async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const request = input instanceof Request ? input : null;
+    const url = new URL(request ? request.url : String(input));
+    if (url.protocol !== "http:" && url.protocol !== "https:") return base(input, init);
+    const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+    if (isIP(host) && !allowed(host)) throw new TransportRefusal(`requests to the non-public address ${host} are refused`);
+    const method = (init?.method ?? request?.method ?? "GET").toUpperCase();
+    const headers = new Headers(init?.headers ?? request?.headers);
+    const extra: RequestInit & { dispatcher: Agent } = { dispatcher: agent };
+    if (method !== "GET" && method !== "HEAD") extra.redirect = "manual";
+    const call = () => base(input, { ...init, ...extra } as RequestInit);
+    if (!isSigned(headers)) return call();
+
+    const s = stateOf(url.origin);
+    const mark = await slot(s, url.origin);
+    try {
+      const response = await call();
+      if (response.status === 429 || response.status === 503) {
+        const wait = retryAfterMs(response.headers.get("retry-after"), now());
+        if (wait !== null) backOff(s, wait);
+      } else if (response.status < 500) {
+        s.failures = 0;
+        s.answeredAt = now();
+      }
+      return response;
+    } catch (error) {
+      // Timeouts, refused and reset connections: leave the host alone for a while, longer each time.
+      s.failures++;
+      backOff(s, Math.min(maxBackoff, firstBackoff * 2 ** Math.min(10, s.failures - 1)));
+      throw error;
+    } finally {
+      s.started.delete(mark);
+      for (const wake of [...s.waiting]) wake();
+    }
+  }) as Fetch & { close(): Promise<void> };
+  transportFetch.close = () => agent.close();
+  return transportFetch;
+}
+
+// ---- the process-wide installation (Fedify calls globalThis.fetch) ----
+
+let current: ReturnType<typeof createTransportFetch> | null = null;
+let original: Fetch | null = null;
+const registered = new Map<symbol, TransportOptions>();
+
+function rebuild(): void {
+  const all = [...registered.values()];
+  const first = all[0];
+  if (!first || !original) return;
+  // One process, one policy: private networks are reachable only if every node in the process is
+  // in test mode (a production node never shares its process with a test-mode one in practice).
+  const previous = current;
+  current = createTransportFetch(original, { ...first, allowPrivateNetwork: all.every((o) => o.allowPrivateNetwork) });
+  void previous?.close();
+}
+
+/**
+ * Routes the process's global fetch through the transport; returns the undo. The wrapper is put in
+ * place once (others, such as the User-Agent wrapper, wrap it); a node registered later with a
+ * stricter policy makes it rebuild its dispatcher.
+ */
+export function registerTransport(options: TransportOptions): () => void {
+  const token = Symbol("node");
+  const first = original === null;
+  registered.set(token, options);
+  if (first) {
+    original = globalThis.fetch;
+    globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) => (current ?? original!)(input, init)) as Fetch;
+  }
+  if (first || !options.allowPrivateNetwork) rebuild();
+  return () => { registered.delete(token); };
+}
