@@ -69,6 +69,7 @@ export function escapePointerSegment(segment: string): string {
 const PATTERN_MESSAGES: Readonly<Record<string, string>> = {
   [HTTPS_PATTERN]: "must be an https URL",
   [HTTP_OR_HTTPS_PATTERN]: "must be an http(s) URL",
+  [commonSchema.$defs.Text.pattern]: "must not contain control characters (tab and line feed are allowed; use LF line endings)",
   "^[0-9]{8}$": "must be a CPV code of 8 digits, without the check digit (e.g. 72000000)",
   "^(0|[1-9][0-9]{0,14})(\\.[0-9]{1,2})?$": 'must be a decimal amount with at most 2 decimals, e.g. "120000.00"',
   "^(0|[1-9][0-9]{0,14})$": "must be a whole amount without decimals for ISK",

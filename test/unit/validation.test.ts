@@ -315,3 +315,32 @@ describe("a document without status", () => {
     expect(pointers(validateChallenge(doc))).toEqual(["/status"]);
   });
 });
+
+describe("control characters in text (issue 8: content stays honest)", () => {
+  const CONTROL = "must not contain control characters (tab and line feed are allowed; use LF line endings)";
+  const cases: [string, (d: Doc) => void, string][] = [
+    ["a NUL in a title", (d) => { d.title.de = "Lieferzonen\u0000"; }, "/title/de"],
+    ["an escape sequence in a summary", (d) => { d.summary.en = "Solutions \u001b[31mred\u001b[0m"; }, "/summary/en"],
+    ["a carriage return in a description", (d) => { d.description.de = "Ziel\r\nWeniger"; }, "/description/de"],
+    ["a C1 control in the contact name", (d) => { d.contact.name = "Team\u0085Mobil"; }, "/contact/name"],
+    ["DEL in a place's locality", (d) => { d.placeOfPerformance[0].locality = "M\u007fnchen"; }, "/placeOfPerformance/0/locality"],
+  ];
+  test.each(cases)("refuses %s at its pointer", (_what, mutate, pointer) => {
+    const doc = munich();
+    doc.contact.name ??= "Team";
+    mutate(doc);
+    expect(validateChallenge(doc)).toContainEqual({ pointer, message: CONTROL });
+  });
+
+  test("keeps tabs, line feeds and every script's letters", () => {
+    const doc = munich();
+    doc.description.de = "## Ziel\n\tWeniger Falschparken — Ελληνικά, Ærø, Łódź, Īslands, 中文 ✓";
+    expect(validateChallenge(doc)).toEqual([]);
+  });
+
+  test("refuses a control character in a hub's name", () => {
+    const hub = munichHub();
+    hub.name.de = "Mobilitäts\u0007hub";
+    expect(validateHub(hub)).toContainEqual({ pointer: "/name/de", message: CONTROL });
+  });
+});
