@@ -34,6 +34,8 @@ export interface Config {
   /** How long a worker's claim on a queue message lasts before another worker may take it over (renewed while it works). */
   queueLeaseMs: number;
   /** IPN_INBOX_WORKERS / IPN_OUTBOX_WORKERS / IPN_FANOUT_WORKERS: concurrent handlers per queue lane in each worker process. */
+  /** IPN_REQUEST_TIMEOUT_MS: how long a client may take to send a whole request (headers: at most 15 s of it). */
+  requestTimeoutMs: number;
   /** IPN_DELIVERY_TIMEOUT_MS: connect, headers and body timeout of each outgoing delivery. */
   deliveryTimeoutMs: number;
   inboxWorkers: number;
@@ -60,7 +62,7 @@ const ENV_NAMES: Record<string, string> = {
   allowPrivateNetwork: "IPN_ALLOW_PRIVATE_NETWORK", authorizedFetch: "IPN_AUTHORIZED_FETCH", logLevel: "IPN_LOG_LEVEL", role: "IPN_PROCESS_ROLE", nodeRole: "IPN_ROLE",
   scheduleCron: "IPN_SCHEDULE_CRON", peers: "IPN_PEERS", reconcileCron: "IPN_RECONCILE_CRON",
   metricsToken: "IPN_METRICS_TOKEN", queueLeaseMs: "IPN_QUEUE_LEASE_MS", shutdownDelayMs: "IPN_SHUTDOWN_DELAY_MS",
-  deliveryTimeoutMs: "IPN_DELIVERY_TIMEOUT_MS", inboxWorkers: "IPN_INBOX_WORKERS", outboxWorkers: "IPN_OUTBOX_WORKERS", fanoutWorkers: "IPN_FANOUT_WORKERS",
+  deliveryTimeoutMs: "IPN_DELIVERY_TIMEOUT_MS", requestTimeoutMs: "IPN_REQUEST_TIMEOUT_MS", inboxWorkers: "IPN_INBOX_WORKERS", outboxWorkers: "IPN_OUTBOX_WORKERS", fanoutWorkers: "IPN_FANOUT_WORKERS",
 };
 
 /** A whole number as a number; anything else is left as it is for the schema to report. */
@@ -123,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       return /^\d+$/.test(v) ? Number(v) : v;
     })(),
     deliveryTimeoutMs: int(get("IPN_DELIVERY_TIMEOUT_MS"), 10_000),
+    requestTimeoutMs: int(get("IPN_REQUEST_TIMEOUT_MS"), 30_000),
     inboxWorkers: int(get("IPN_INBOX_WORKERS"), DEFAULT_LANE_WORKERS.inbox),
     outboxWorkers: int(get("IPN_OUTBOX_WORKERS"), DEFAULT_LANE_WORKERS.outbox),
     fanoutWorkers: int(get("IPN_FANOUT_WORKERS"), DEFAULT_LANE_WORKERS.fanout),

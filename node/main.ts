@@ -94,7 +94,13 @@ export async function openServices(config: Config, origin: string) {
 
 /** Starts a node: listens first (so port 0 works), then builds everything on the known origin. */
 export async function startNode(config: Config): Promise<RunningNode> {
-  const server = http.createServer();
+  // Slow clients are cut off: headers must arrive within 15 s (or the request timeout, if shorter) and
+  // the whole request within IPN_REQUEST_TIMEOUT_MS, checked every second (Node's default interval
+  // is 30 s); a slow-loris client that trickles its headers or body gets a 408 and a closed socket.
+  const server = http.createServer({ connectionsCheckingInterval: 1000 });
+  server.requestTimeout = config.requestTimeoutMs;
+  server.headersTimeout = Math.min(15_000, config.requestTimeoutMs);
+  // Above the idle timeouts of the usual load balancers (60 s), so they close idle connections first.
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
