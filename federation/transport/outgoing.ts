@@ -16,7 +16,7 @@
 //    while it is backed off after a timeout or a 429/503 with Retry-After. Fedify's retry policy and
 //    its per-host circuit breaker (which counts these failures) schedule them later. So a hanging or
 //    rate-limiting server holds one of the queue's workers, not all of those everyone else needs.
-// Unsigned requests (WebFinger, the tests' own calls) get the vetting and the timeouts only.
+// Other requests (WebFinger, GETs, the tests' own calls) get the vetting and the timeouts only.
 import { promises as dns, type LookupAddress } from "node:dns";
 import { isIP } from "node:net";
 import { Agent } from "undici";
@@ -144,7 +144,8 @@ export function createTransportFetch(base: Fetch, options: TransportOptions): Fe
     const extra: RequestInit & { dispatcher: Agent } = { dispatcher: agent };
     if (method !== "GET" && method !== "HEAD") extra.redirect = "manual";
     const call = () => base(input, { ...init, ...extra } as RequestInit);
-    if (!isSigned(headers)) return call();
+    // Deliveries are signed POSTs; everything else (WebFinger, pages, a test's own calls) is only vetted.
+    if (method !== "POST" || !isSigned(headers)) return call();
 
     const s = stateOf(url.origin);
     const mark = await slot(s, url.origin);

@@ -2,6 +2,7 @@
 // signature names a key on a loopback server: the node must not fetch it. Fedify's key fetch goes
 // through our guarded loader, so the key server never sees a request and the inbox answers 401.
 // (hub-follow.test.ts is the counterpart: in test mode the same fetch on loopback succeeds.)
+import { request } from "undici";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { signRequest } from "@fedify/fedify";
@@ -47,9 +48,11 @@ async function deliverSigned(keyId: string): Promise<number> {
   );
   const headers: Record<string, string> = { host: new URL(ORIGIN).host };
   signed.headers.forEach((value, key) => { headers[key] = value; });
-  const res = await fetch(`${node.listenUrl}/inbox`, { method: "POST", headers, body });
-  await res.arrayBuffer();
-  return res.status;
+  // undici's own client, not the global fetch: in this process the global fetch is the production
+  // node's guarded transport, which (rightly) refuses loopback addresses.
+  const res = await request(`${node.listenUrl}/inbox`, { method: "POST", headers, body });
+  await res.body.arrayBuffer();
+  return res.statusCode;
 }
 
 describe("the SSRF guard on Fedify's fetches (production mode)", () => {
