@@ -34,6 +34,12 @@ export interface Config {
   /** How long a worker's claim on a queue message lasts before another worker may take it over (renewed while it works). */
   queueLeaseMs: number;
   /** IPN_INBOX_WORKERS / IPN_OUTBOX_WORKERS / IPN_FANOUT_WORKERS: concurrent handlers per queue lane in each worker process. */
+  /** IPN_RATE_LIMIT_INBOX / _INBOX_SERVER / _API: requests per minute (0 = off). */
+  rateLimitInbox: number;
+  rateLimitInboxServer: number;
+  rateLimitApi: number;
+  /** IPN_TRUST_PROXY: Express's trust proxy (false, true, a hop count, or addresses/subnets). */
+  trustProxy: boolean | number | string;
   /** IPN_REQUEST_TIMEOUT_MS: how long a client may take to send a whole request (headers: at most 15 s of it). */
   requestTimeoutMs: number;
   /** IPN_DELIVERY_TIMEOUT_MS: connect, headers and body timeout of each outgoing delivery. */
@@ -62,7 +68,9 @@ const ENV_NAMES: Record<string, string> = {
   allowPrivateNetwork: "IPN_ALLOW_PRIVATE_NETWORK", authorizedFetch: "IPN_AUTHORIZED_FETCH", logLevel: "IPN_LOG_LEVEL", role: "IPN_PROCESS_ROLE", nodeRole: "IPN_ROLE",
   scheduleCron: "IPN_SCHEDULE_CRON", peers: "IPN_PEERS", reconcileCron: "IPN_RECONCILE_CRON",
   metricsToken: "IPN_METRICS_TOKEN", queueLeaseMs: "IPN_QUEUE_LEASE_MS", shutdownDelayMs: "IPN_SHUTDOWN_DELAY_MS",
-  deliveryTimeoutMs: "IPN_DELIVERY_TIMEOUT_MS", requestTimeoutMs: "IPN_REQUEST_TIMEOUT_MS", inboxWorkers: "IPN_INBOX_WORKERS", outboxWorkers: "IPN_OUTBOX_WORKERS", fanoutWorkers: "IPN_FANOUT_WORKERS",
+  deliveryTimeoutMs: "IPN_DELIVERY_TIMEOUT_MS", requestTimeoutMs: "IPN_REQUEST_TIMEOUT_MS",
+  rateLimitInbox: "IPN_RATE_LIMIT_INBOX", rateLimitInboxServer: "IPN_RATE_LIMIT_INBOX_SERVER", rateLimitApi: "IPN_RATE_LIMIT_API",
+  trustProxy: "IPN_TRUST_PROXY", inboxWorkers: "IPN_INBOX_WORKERS", outboxWorkers: "IPN_OUTBOX_WORKERS", fanoutWorkers: "IPN_FANOUT_WORKERS",
 };
 
 /** A whole number as a number; anything else is left as it is for the schema to report. */
@@ -126,6 +134,15 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     })(),
     deliveryTimeoutMs: int(get("IPN_DELIVERY_TIMEOUT_MS"), 10_000),
     requestTimeoutMs: int(get("IPN_REQUEST_TIMEOUT_MS"), 30_000),
+    rateLimitInbox: int(get("IPN_RATE_LIMIT_INBOX"), 600),
+    rateLimitInboxServer: int(get("IPN_RATE_LIMIT_INBOX_SERVER"), 3000),
+    rateLimitApi: int(get("IPN_RATE_LIMIT_API"), 600),
+    trustProxy: (() => {
+      const v = get("IPN_TRUST_PROXY");
+      if (v === undefined || /^(0|false|no|off)$/i.test(v)) return false;
+      if (/^(true|yes|on)$/i.test(v)) return true;
+      return /^\d+$/.test(v) ? Number(v) : v;
+    })(),
     inboxWorkers: int(get("IPN_INBOX_WORKERS"), DEFAULT_LANE_WORKERS.inbox),
     outboxWorkers: int(get("IPN_OUTBOX_WORKERS"), DEFAULT_LANE_WORKERS.outbox),
     fanoutWorkers: int(get("IPN_FANOUT_WORKERS"), DEFAULT_LANE_WORKERS.fanout),

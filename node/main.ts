@@ -12,6 +12,7 @@ import { HubService } from "./domain/hubs.service";
 import { LocalSyncSet, MirrorService } from "./domain/mirror";
 import { AGGREGATOR_COUNTRY, PeerService } from "./domain/peers";
 import { warmUpValidators } from "./domain/validation";
+import { rateLimits } from "./http/rate-limit";
 import { createApp, createOperationsApp } from "./http/app";
 import { healthRouter, watchRunning } from "./http/health";
 import { createMetrics, metricsRouter, type IpnMetrics } from "./http/metrics";
@@ -25,6 +26,7 @@ import { openStore } from "./storage/open-store";
 import { totalQueueDepth, type Store } from "./storage/store";
 import { createIpnFederation } from "../federation";
 import { INSTANCE_IDENTIFIER } from "../federation/network/instance-actor";
+import { isInboxPath } from "../federation/routes";
 import { FEEDS, feedEffectPlanner, feedLabel } from "../federation/aggregator";
 
 /** The aggregator's feed actors as the pages list them. */
@@ -187,6 +189,10 @@ export async function startNode(config: Config): Promise<RunningNode> {
     challenges,
     federation: federation.middleware,
     early: operations,
+    limits: rateLimits(store.rateLimiter, {
+      inboxPerIp: config.rateLimitInbox, inboxPerServer: config.rateLimitInboxServer, apiPerIp: config.rateLimitApi,
+    }, isInboxPath),
+    trustProxy: config.trustProxy,
     pages: createPagesRouter({
       repos: store, origin, nodeName,
       country: config.country === AGGREGATOR_COUNTRY ? "" : config.country ?? "",

@@ -34,6 +34,10 @@ export interface AppDeps {
   extra?: RequestHandler[];
   /** Mounted right after the request id, before helmet and Fedify: metrics middleware, /healthz, /readyz, /metrics. */
   early?: RequestHandler[];
+  /** Rate limits for the inbox and the API (after `early`: probes and metrics are never limited). */
+  limits?: RequestHandler;
+  /** Express's trust proxy setting, so that req.ip is the client behind a TLS proxy (IPN_TRUST_PROXY). */
+  trustProxy?: boolean | number | string;
   /** Node-to-node network: the allowlist (admin) and the sync API peers read. */
   network?: { peers: PeerService; sync: SyncSource };
 }
@@ -43,6 +47,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable("x-powered-by");
   app.set("etag", false);
   app.set("query parser", "extended");
+  if (deps.trustProxy !== undefined) app.set("trust proxy", deps.trustProxy);
 
   app.use(requestContext());
   app.use((req, res, next) => {
@@ -59,6 +64,7 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   });
   for (const h of deps.early ?? []) app.use(h);
+  if (deps.limits) app.use(deps.limits);
 
   app.use(helmet({
     contentSecurityPolicy: {

@@ -25,6 +25,7 @@ const TITLES: Record<number, [string, string]> = {
   413: ["payload-too-large", "Request body too large"],
   415: ["unsupported-media-type", "Unsupported media type"],
   422: ["validation", "The document is not valid"],
+  429: ["too-many-requests", "Too many requests"],
   500: ["internal", "Internal server error"],
   503: ["unavailable", "Service unavailable"],
 };

@@ -3,6 +3,7 @@
 import type { KvStore, MessageQueue } from "@fedify/fedify";
 import type { QueueLane } from "./leased-queue";
 import type { Repositories } from "./ports";
+import type { RateLimiterFactory } from "./rate-limits";
 
 export type { QueueLane } from "./leased-queue";
 
@@ -33,6 +34,8 @@ export interface Store extends Repositories {
   queues: Record<QueueLane, StoreQueue>;
   /** The outbox lane (queues.outbox): the one most tests and tools look at. */
   queue: StoreQueue;
+  /** Rate limiters counted in this store (shared by every process on it). */
+  rateLimiter: RateLimiterFactory;
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>;
   /** Stops queue listeners and timers, then closes the database. Idempotent. */

@@ -17,6 +17,7 @@ import { MongoKvStore, type KvCasDoc, type KvDoc } from "./kv";
 import { MongoMirrorRepository } from "./mirror";
 import { MongoMessageQueue, type ClaimDoc, type MongoQueueOptions, type MqDoc } from "./mq";
 import { MongoPeerRepository, type PeerDoc } from "./peers";
+import { mongoRateLimiters } from "./rate-limits";
 import { StoreSequence, type SequenceDoc } from "./sequence";
 
 export interface MongoStoreOptions {
@@ -80,6 +81,7 @@ export async function createMongoStore(url: string, opts: MongoStoreOptions = {}
       mirror: new MongoMirrorRepository(challenges, db.collection<ChallengeDoc>("challenges"), db.collection<WriteDoc>("challenge_writes")),
       feedEffects: new MongoFeedEffectRepository(db.collection<FeedEffectDoc>("feed_effects"), sequence),
       kv,
+      rateLimiter: mongoRateLimiters(client, db.databaseName),
       queues,
       queue: queues.outbox,
       async ping() {

@@ -12,6 +12,7 @@ import { SqliteKvStore, type SqliteKvOptions } from "./kv";
 import { SqliteMirrorRepository } from "./mirror";
 import { SqliteMessageQueue, type SqliteQueueOptions } from "./mq";
 import { SqlitePeerRepository } from "./peers";
+import { sqliteRateLimiters } from "./rate-limits";
 
 export interface SqliteStoreOptions extends OpenDatabaseOptions {
   queue?: SqliteQueueOptions;
@@ -43,6 +44,7 @@ export function createSqliteStore(file: string, opts: SqliteStoreOptions = {}): 
     mirror: new SqliteMirrorRepository(db),
     feedEffects: new SqliteFeedEffectRepository(db),
     kv,
+    rateLimiter: sqliteRateLimiters(db),
     queues,
     queue: queues.outbox,
     async ping() {

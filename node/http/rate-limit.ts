@@ -1,0 +1,79 @@
+// Rate limits at the node's edge (issue 8, principle 8), counted in the store so that every web
+// process shares one budget: inbox POSTs per client IP and per remote server, API requests per
+// client IP. Over the limit: 429 with Retry-After and a problem document; nothing is processed.
+//
+// "Remote server" is the host of the key that signs the request, read from the Signature or
+// Signature-Input header *before* the signature is verified — verifying costs far more than
+// counting, and counting first is the point. A forger can claim another server's key id, but then
+// only spends that server's budget for requests that will fail verification anyway; the per-IP
+// limit still bounds the forger itself. If the store cannot count (it is down), requests pass:
+// the limits protect the node's capacity, and the store being down already shows in /readyz.
+import type { Request, RequestHandler } from "express";
+import type { RateLimiter, RateLimiterFactory } from "../storage/rate-limits";
+import { getLogger } from "../log";
+import { problem, sendProblem } from "./problem";
+
+const log = getLogger(["ipn", "http", "limits"]);
+
+export interface RateLimitConfig {
+  /** Inbox POSTs per client IP per minute (0 = no limit). */
+  inboxPerIp: number;
+  /** Inbox POSTs per remote server (signing key's host) per minute (0 = no limit). */
+  inboxPerServer: number;
+  /** API requests per client IP per minute (0 = no limit). */
+  apiPerIp: number;
+}
+
+/** The host:port of the key that signs a request (cavage keyId or RFC 9421 keyid), unverified. */
+export function claimedSigner(req: Pick<Request, "get">): string | null {
+  const m = /keyId="([^"]+)"/i.exec(req.get("signature") ?? "") ?? /keyid="([^"]+)"/i.exec(req.get("signature-input") ?? "");
+  if (!m) return null;
+  try {
+    return new URL(m[1]!).host.toLowerCase();
+  } catch {
+    return null;
+  }
+}
+
+interface Limit { limiter: RateLimiter; key: (req: Request) => string | null; what: string }
+
+export function rateLimits(create: RateLimiterFactory, config: RateLimitConfig, isInboxPath: (path: string) => boolean): RequestHandler {
+  const make = (keyPrefix: string, points: number) => (points > 0 ? create({ keyPrefix, points, durationSec: 60 }) : null);
+  const inboxIp = make("inbox-ip", config.inboxPerIp);
+  const inboxServer = make("inbox-server", config.inboxPerServer);
+  const apiIp = make("api-ip", config.apiPerIp);
+  const ip = (req: Request) => req.ip ?? req.socket.remoteAddress ?? "unknown";
+
+  const limitsFor = (req: Request): Limit[] => {
+    const out: Limit[] = [];
+    if (req.method === "POST" && isInboxPath(req.path)) {
+      if (inboxIp) out.push({ limiter: inboxIp, key: ip, what: "inbox deliveries from your address" });
+      if (inboxServer) out.push({ limiter: inboxServer, key: claimedSigner, what: "inbox deliveries from your server" });
+    } else if (apiIp && (req.path === "/api" || req.path.startsWith("/api/"))) {
+      out.push({ limiter: apiIp, key: ip, what: "API requests from your address" });
+    }
+    return out;
+  };
+
+  return async (req, res, next) => {
+    for (const { limiter, key, what } of limitsFor(req)) {
+      const k = key(req);
+      if (k === null) continue;
+      try {
+        await limiter.consume(k);
+      } catch (rejection) {
+        const ms = (rejection as { msBeforeNext?: unknown }).msBeforeNext;
+        if (typeof ms !== "number") {
+          log.warning("rate limit not counted (store unavailable?): {error}", { error: String(rejection) });
+          continue;
+        }
+        const seconds = Math.max(1, Math.ceil(ms / 1000));
+        res.set("Retry-After", String(seconds));
+        // An inbox POST is not read any further: close rather than drain a body we refuse.
+        if (req.method === "POST") res.set("Connection", "close");
+        return sendProblem(res, problem(429, `too many ${what}; try again in ${seconds} s`));
+      }
+    }
+    next();
+  };
+}
