@@ -138,7 +138,7 @@ export function createIpnFederation(options: IpnFederationOptions): IpnFederatio
   // The relay is created below; the aggregator wakes it when it records an effect.
   let kickRelay = () => {};
   const aggregator = options.network && options.aggregator
-    ? createAggregator({ federation, kv: store.kv, repos: store, mirror: options.network.mirror, origin, nodeName: options.network.nodeName, kick: () => kickRelay() })
+    ? createAggregator({ federation, kv: store.kv, repos: store, mirror: options.network.mirror, origin, nodeName: options.network.nodeName, kick: () => kickRelay(), authorizedFetch: options.authorizedFetch })
     : null;
   // The instance actor exists on every node: it is the identity that signs the node's fetches.
   const providers = [createInstanceActorProvider({ origin, name: options.network?.nodeName ?? new URL(origin).host })];

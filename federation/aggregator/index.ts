@@ -9,6 +9,7 @@ import type { Federation, InboxContext, KvStore } from "@fedify/fedify";
 import { Announce, type Activity } from "@fedify/vocab";
 import type { MirrorService } from "../../node/domain/mirror";
 import type { Repositories } from "../../node/storage/ports";
+import { isSignedRequest } from "../actors";
 import type { ActorProvider } from "../network/actor-provider";
 import { ANNOUNCE_ROUTE, FeedAnnouncer } from "./announcer";
 import { createFeedActorProvider, feedOf } from "./feed-actors";
@@ -26,6 +27,8 @@ export interface AggregatorOptions {
   nodeName: string;
   /** Wakes the relay (a change or a forward was recorded). */
   kick: () => void;
+  /** IPN_AUTHORIZED_FETCH: the feeds' Announces answer signed GETs only, like every other object. */
+  authorizedFetch?: boolean;
 }
 
 export interface Aggregator {
@@ -42,7 +45,8 @@ export interface Aggregator {
 
 export function createAggregator(o: AggregatorOptions): Aggregator {
   const announcer = new FeedAnnouncer({ federation: o.federation, kv: o.kv, repos: o.repos, origin: o.origin, kick: o.kick });
-  o.federation.setObjectDispatcher(Announce, ANNOUNCE_ROUTE, (_ctx, values) => announcer.dispatch(values.feed, values.announce));
+  o.federation.setObjectDispatcher(Announce, ANNOUNCE_ROUTE, (_ctx, values) => announcer.dispatch(values.feed, values.announce))
+    .authorize(async (ctx) => !o.authorizedFetch || (await isSignedRequest(ctx)));
   // The effect is already in the store with the change; this only saves waiting for the next poll.
   const unsubscribe = o.mirror.onChange(() => o.kick());
   return {
