@@ -3,9 +3,9 @@
 // Rejects a follow from anyone but an allowlisted peer's instance actor and stores nothing; a follower
 // whose inboxes live on another origin is refused; and an Undo changes only the signer's own follow.
 import { Follow, Reject, Undo } from "@fedify/vocab";
-import { fixture } from "../support/documents";
 import { isAccept, startFakePeer, type FakePeer } from "../support/fake-peer";
-import { ADMIN_TOKEN, startTestNode, type TestNode } from "../support/node";
+import { startTestNode, type TestNode } from "../support/node";
+import { createFixtureHub } from "../support/remote";
 import { processed } from "./processed";
 
 let node: TestNode;
@@ -23,15 +23,7 @@ const followersOf = async (handle: string) => (await node.store.followers.all(ha
 
 beforeAll(async () => {
   node = await startTestNode();
-  const hub = fixture("hubs", "hub-de-muenchen-mobil");
-  for (const f of ["id", "node", "published", "updated"]) delete hub[f];
-  const res = await fetch(`${node.listenUrl}/api/v1/hubs`, {
-    method: "POST", headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" }, body: JSON.stringify(hub),
-  });
-  expect(res.status).toBe(201);
-  const json = await res.json() as { hub: { id: string; preferredUsername: string } };
-  hubUri = json.hub.id;
-  hubHandle = json.hub.preferredUsername;
+  ({ id: hubUri, handle: hubHandle } = await createFixtureHub(node));
 });
 
 afterAll(async () => {

@@ -5,9 +5,9 @@
 // that appears, an Accept that is sent, a challenge that disappears — and on the answer: 400/401,
 // never a 500. A control case signed the same way with full coverage is accepted, so each refusal
 // is the rule at work and not a broken signature.
-import { fixture } from "../support/documents";
 import { actorDocument, keyDocument, post, signCavage, signRfc9421, startForgeServer, type ForgeServer } from "../support/hostile/forge-server";
-import { ADMIN_TOKEN, startTestNode, type TestNode } from "../support/node";
+import { startTestNode, type TestNode } from "../support/node";
+import { createFixtureHub } from "../support/remote";
 
 let node: TestNode;
 let hubUri: string;
@@ -24,15 +24,7 @@ function follow(actor: string, id = `${actor}#follows/${crypto.randomUUID()}`): 
 
 beforeAll(async () => {
   node = await startTestNode();
-  const hub = fixture("hubs", "hub-de-muenchen-mobil");
-  for (const f of ["id", "node", "published", "updated"]) delete hub[f];
-  const res = await fetch(`${node.listenUrl}/api/v1/hubs`, {
-    method: "POST", headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" }, body: JSON.stringify(hub),
-  });
-  expect(res.status).toBe(201);
-  const json = await res.json() as { hub: { id: string; preferredUsername: string } };
-  hubUri = json.hub.id;
-  hubHandle = json.hub.preferredUsername;
+  ({ id: hubUri, handle: hubHandle } = await createFixtureHub(node));
   inbox = `${node.origin}/inbox`;
 
   forger = await startForgeServer();

@@ -1,5 +1,6 @@
 // Talking to real nodes in multi-node tests: one JSON request helper and bounded polling
 // (real nodes act asynchronously; tests wait for an outcome, never for a fixed time).
+import { fixture } from "./documents";
 import type { TestNode } from "./node";
 import { ADMIN_TOKEN } from "./node";
 
@@ -25,4 +26,13 @@ export async function eventually<T>(check: () => Promise<T | false | null | unde
     if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Creates the example hub of the domain model (fixtures/hubs) on `node`; returns its actor id, handle and token. */
+export async function createFixtureHub(node: TestNode): Promise<{ id: string; handle: string; token: string }> {
+  const hub = fixture("hubs", "hub-de-muenchen-mobil");
+  for (const f of ["id", "node", "published", "updated"]) delete hub[f];
+  const res = await api(node, "POST", "/api/v1/hubs", ADMIN_TOKEN, hub);
+  if (res.status !== 201) throw new Error(`creating the example hub answered ${res.status}: ${JSON.stringify(res.json)}`);
+  return { id: res.json.hub.id as string, handle: res.json.hub.preferredUsername as string, token: res.json.token as string };
 }
