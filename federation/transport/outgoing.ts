@@ -102,9 +102,11 @@ export function createTransportFetch(base: Fetch, options: TransportOptions): Fe
 
   const hosts = new Map<string, HostState>();
   const stateOf = (origin: string) => {
-    let s = hosts.get(origin);
-    if (!s) hosts.set(origin, (s = { started: new Set(), waiting: new Set(), backoffUntil: 0, failures: 0, answeredAt: 0 }));
-    return s;
+    const known = hosts.get(origin);
+    if (known) return known;
+    const fresh: HostState = { started: new Set(), waiting: new Set(), backoffUntil: 0, failures: 0, answeredAt: 0 };
+    hosts.set(origin, fresh);
+    return fresh;
   };
   const backOff = (s: HostState, ms: number) => { s.backoffUntil = Math.max(s.backoffUntil, now() + ms); };
 
