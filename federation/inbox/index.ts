@@ -8,7 +8,7 @@ import { routes } from "../routes";
 import { federationLogger } from "../log";
 import type { InboxDeps } from "./deps";
 import { handleFollow } from "./follow";
-import { onlyOnce } from "./once";
+import { ActivityInProgress, onlyOnce } from "./once";
 import { handleUndo } from "./undo";
 
 const log = federationLogger("inbox");
@@ -51,6 +51,7 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): vo
       }
     })
     .onError((_ctx, error) => {
-      log.warn("inbox listener failed: {error}", { error });
+      if (error instanceof ActivityInProgress) log.debug("{error}", { error: error.message });
+      else log.warn("inbox listener failed: {error}", { error });
     });
 }
