@@ -12,10 +12,10 @@
 //  - Signed requests (deliveries) are capped per remote origin: up to `perHostInFlight` at once for a
 //    server that answered recently, one for a server that has not answered yet. A delivery beyond the
 //    cap waits for a slot while the server is prompt; once a request in flight has taken longer than
-//    `slowAfterMs` the server is slow, and deliveries to it (waiting or new) fail at once, as they do
-//    while it is backed off after a timeout or a 429/503 with Retry-After. Fedify's retry policy and
-//    its per-host circuit breaker (which counts these failures) schedule them later. So a hanging or
-//    rate-limiting server holds one of the queue's workers, not all of those everyone else needs.
+//    `slowAfterMs` the server is slow, and deliveries to it (waiting or new) are not sent, as while it
+//    is backed off after a timeout or a 429/503 with Retry-After: the transport answers them itself
+//    with a 429 and Retry-After, and Fedify retries them then. So a hanging or rate-limiting server
+//    holds one of the queue's workers, not all of those everyone else needs.
 // Other requests (WebFinger, GETs, the tests' own calls) get the vetting and the timeouts only.
 import { promises as dns, type LookupAddress } from "node:dns";
 import { isIP } from "node:net";
@@ -59,6 +59,10 @@ interface HostState {
 
 /** A server proves itself by answering; until then, and while it is slow, it gets one request at a time. */
 const PROVEN_FOR_MS = 10 * 60_000;
+/** When a delivery held back from a slow server is tried again. */
+const SLOW_RETRY_MS = 15_000;
+/** Marks the answers the transport made up itself (a delivery it did not send). */
+export const REFUSED_HEADER = "x-ipn-not-sent";
 
 /** Seconds or an HTTP date; at most one day. */
 export function retryAfterMs(value: string | null, now: number): number | null {
@@ -110,14 +114,17 @@ export function createTransportFetch(base: Fetch, options: TransportOptions): Fe
   };
   const backOff = (s: HostState, ms: number) => { s.backoffUntil = Math.max(s.backoffUntil, now() + ms); };
 
-  /** Waits for a free slot at a prompt server; refuses at once for a slow or backed-off one. */
-  async function slot(s: HostState, origin: string): Promise<number> {
+  /**
+   * Waits for a free slot at a prompt server; for a slow or backed-off one answers at once with
+   * how long to leave it alone instead.
+   */
+  async function slot(s: HostState, origin: string): Promise<number | { waitMs: number; reason: string }> {
     for (;;) {
       const t = now();
-      if (s.backoffUntil > t) throw new TransportRefusal(`${origin} is backed off for ${Math.ceil((s.backoffUntil - t) / 1000)} s more`);
+      if (s.backoffUntil > t) return { waitMs: s.backoffUntil - t, reason: `${origin} is backed off` };
       const oldest = Math.min(...s.started);
       if (s.started.size > 0 && t - oldest > slowAfter) {
-        throw new TransportRefusal(`${origin} has not answered a request for ${Math.round((t - oldest) / 1000)} s; this delivery is retried later`);
+        return { waitMs: SLOW_RETRY_MS, reason: `${origin} has not answered a request for ${Math.round((t - oldest) / 1000)} s` };
       }
       const proven = s.answeredAt > 0 && t - s.answeredAt < PROVEN_FOR_MS;
       if (s.started.size < (proven ? cap : 1)) {
@@ -151,6 +158,15 @@ export function createTransportFetch(base: Fetch, options: TransportOptions): Fe
 
     const s = stateOf(url.origin);
     const mark = await slot(s, url.origin);
+    if (typeof mark !== "number") {
+      // Not sent. A 429 with Retry-After, not an exception: Fedify then retries after that delay and
+      // does not count it against the server in its circuit breaker (a network error would — and a
+      // burst to a briefly slow server must not shut it out for half an hour).
+      return new Response(null, {
+        status: 429,
+        headers: { "retry-after": String(Math.max(1, Math.ceil(mark.waitMs / 1000))), [REFUSED_HEADER]: mark.reason },
+      });
+    }
     try {
       const response = await call();
       if (response.status === 429 || response.status === 503) {

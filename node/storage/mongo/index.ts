@@ -61,6 +61,7 @@ export async function createMongoStore(url: string, opts: MongoStoreOptions = {}
         await challenges.forgetApplied();
         if (!ttl) await kv.sweep();
         await db.collection<ClaimDoc>("fedify_mq_claims").deleteMany({ until: { $lt: new Date(Date.now() - 60 * 60_000) } });
+        await db.collection("rate_limits").deleteMany({ expire: { $lt: new Date(Date.now() - 60 * 60_000) } });
       } catch {
         // Server unreachable or closing: the next sweep catches up.
       }

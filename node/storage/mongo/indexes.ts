@@ -53,6 +53,8 @@ const INDEXES: Record<string, Spec[]> = {
     [{ lane: 1, at: 1, _id: 1 }, { name: "lane_due" }],
   ],
   fedify_mq_claims: [[{ msg: 1, n: -1 }, { name: "by_message" }]],
+  // rate-limiter-flexible's counters (rate-limits.ts): one document per key.
+  rate_limits: [[{ key: 1 }, { unique: true, name: "key_unique" }], [{ expire: 1 }, { name: "expiry" }]],
 };
 
 /** Creates the indexes; returns whether the server removes expired KV values itself (TTL index). */
