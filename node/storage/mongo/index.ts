@@ -49,6 +49,7 @@ export async function createMongoStore(url: string, opts: MongoStoreOptions = {}
       sequence,
     });
     const kv = new MongoKvStore(db.collection<KvDoc>("fedify_kv"), db.collection<KvCasDoc>("fedify_kv_cas"));
+    await MongoMessageQueue.upgrade(db.collection<MqDoc>("fedify_mq"));
     const queues = Object.fromEntries(QUEUE_LANES.map((lane) => [lane, new MongoMessageQueue(
       db.collection<MqDoc>("fedify_mq"), db.collection<ClaimDoc>("fedify_mq_claims"), `${url}\u0000${db.databaseName}`,
       { ...opts.queue, lane, workers: opts.laneWorkers?.[lane] ?? opts.queue?.workers ?? DEFAULT_LANE_WORKERS[lane] },

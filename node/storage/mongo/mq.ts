@@ -23,7 +23,7 @@
 // shared with the SQLite queue (../leased-queue.ts).
 import { randomUUID } from "node:crypto";
 import type { MessageQueueDepth } from "@fedify/fedify";
-import type { Collection, Filter } from "mongodb";
+import type { Collection } from "mongodb";
 import { LeasedMessageQueue, type QueueLane, type QueueTuning } from "../leased-queue";
 import { isDuplicateKey } from "./connection";
 import { nextSequence } from "./sequence";
@@ -33,8 +33,8 @@ export interface MongoQueueOptions extends QueueTuning {
   lane?: QueueLane;
 }
 
-/** `lane` and `p` (place in line) are absent on messages queued before lanes existed: outbox, own _id. */
-export interface MqDoc { _id: string; m: string; k: string | null; at: Date; lockedUntil: Date; lane?: QueueLane; p?: string }
+/** `p` (place in line) is absent on messages queued before lanes existed: their own _id. */
+export interface MqDoc { _id: string; m: string; k: string | null; at: Date; lockedUntil: Date; lane: QueueLane; p?: string }
 export interface ClaimDoc { _id: string; msg: string; n: number; owner: string; until: Date; at: Date }
 
 interface Job { msg: MqDoc; claimId: string }
@@ -46,8 +46,6 @@ const CANDIDATES = 64;
 export class MongoMessageQueue extends LeasedMessageQueue<Job> {
   private readonly owner = randomUUID();
   readonly lane: QueueLane;
-  /** Selects this lane's messages (messages from before the split count as outbox). */
-  private readonly mine: Filter<MqDoc>;
 
   constructor(
     private readonly q: Collection<MqDoc>,
@@ -59,14 +57,13 @@ export class MongoMessageQueue extends LeasedMessageQueue<Job> {
     const lane = opts.lane ?? "outbox";
     super(`${wakeKey}\u0000${lane}`, opts);
     this.lane = lane;
-    this.mine = lane === "outbox" ? { $or: [{ lane: "outbox" }, { lane: { $exists: false } }] } : { lane };
   }
 
   /** Messages waiting in the queue (in-flight ones excluded), split into ready and delayed. */
   async getDepth(): Promise<MessageQueueDepth> {
     const now = new Date();
-    const queued = await this.q.countDocuments({ ...this.mine, lockedUntil: { $lte: now } });
-    const ready = await this.q.countDocuments({ ...this.mine, lockedUntil: { $lte: now }, at: { $lte: now } });
+    const queued = await this.q.countDocuments({ lane: this.lane, lockedUntil: { $lte: now } });
+    const ready = await this.q.countDocuments({ lane: this.lane, lockedUntil: { $lte: now }, at: { $lte: now } });
     return { queued, ready, delayed: Math.max(0, queued - ready) };
   }
 
@@ -74,7 +71,7 @@ export class MongoMessageQueue extends LeasedMessageQueue<Job> {
     const due = new Date(at);
     // A retry takes the place of the oldest message of its key (the original, still in flight).
     const head = retry && k !== null
-      ? await this.q.find({ ...this.mine, k }, { projection: { _id: 1, p: 1 } }).sort({ p: 1, _id: 1 }).limit(1).next()
+      ? await this.q.find({ lane: this.lane, k }, { projection: { _id: 1, p: 1 } }).sort({ p: 1, _id: 1 }).limit(1).next()
       : null;
     const place = head ? (head.p ?? head._id) : null;
     await this.q.insertMany(messages.map((m) => {
@@ -85,25 +82,23 @@ export class MongoMessageQueue extends LeasedMessageQueue<Job> {
 
   protected async claim(nowMs: number): Promise<Job | undefined> {
     const now = new Date(nowMs);
-    const candidates = await this.q.find({ ...this.mine, at: { $lte: now }, lockedUntil: { $lte: now } }, { projection: { _id: 1, k: 1, p: 1 } })
+    const candidates = await this.q.find({ lane: this.lane, at: { $lte: now }, lockedUntil: { $lte: now } }, { projection: { _id: 1, k: 1, p: 1 } })
       .sort({ at: 1, _id: 1 }).limit(CANDIDATES).toArray();
-    const blockedKeys = new Set<string>();
-    for (const c of candidates) {
-      if (c.k !== null) {
-        if (blockedKeys.has(c.k)) continue;
-        // Anything of the same key ahead in line holds it back, even a delayed retry.
-        const place = c.p ?? c._id;
-        const older = await this.q.findOne({
-          $and: [this.mine, { k: c.k, _id: { $ne: c._id } }, {
-            $or: [{ p: { $lt: place } }, { p: place, _id: { $lt: c._id } }, { p: { $exists: false }, _id: { $lt: place } }],
-          }],
-        }, { projection: { _id: 1 } });
-        // Not the head of its key; the head (a retry due later, say) may still be among the candidates.
-        if (older) continue;
+    // The head of each ordering key among the candidates — whatever its state (ready, delayed or in
+    // flight) — in one query for all their keys: only a head may run.
+    const keys = [...new Set(candidates.map((c) => c.k).filter((k): k is string => k !== null))];
+    const heads = new Map<string, { id: string; place: string }>();
+    if (keys.length) {
+      for (const d of await this.q.find({ lane: this.lane, k: { $in: keys } }, { projection: { _id: 1, k: 1, p: 1 } }).toArray()) {
+        const place = d.p ?? d._id;
+        const head = heads.get(d.k!);
+        if (!head || place < head.place || (place === head.place && d._id < head.id)) heads.set(d.k!, { id: d._id, place });
       }
+    }
+    for (const c of candidates) {
+      if (c.k !== null && heads.get(c.k)?.id !== c._id) continue; // something of its key is ahead of it
       const job = await this.tryClaim(c._id, now);
       if (job) return job;
-      if (c.k !== null) blockedKeys.add(c.k); // someone else has the key's oldest message
     }
     return undefined;
   }
@@ -158,8 +153,13 @@ export class MongoMessageQueue extends LeasedMessageQueue<Job> {
   }
 
   protected async nextDue(nowMs: number): Promise<number | null> {
-    const next = await this.q.find({ ...this.mine, at: { $gt: new Date(nowMs) } }, { projection: { at: 1 } }).sort({ at: 1 }).limit(1).next();
+    const next = await this.q.find({ lane: this.lane, at: { $gt: new Date(nowMs) } }, { projection: { at: 1 } }).sort({ at: 1 }).limit(1).next();
     return next ? next.at.getTime() : null;
+  }
+
+  /** Messages queued before lanes existed join the outbox lane (Fedify handles any message type in any lane). */
+  static async upgrade(q: Collection<MqDoc>): Promise<void> {
+    await q.updateMany({ lane: { $exists: false } }, { $set: { lane: "outbox" } });
   }
 
   protected storeClosed(): boolean {
