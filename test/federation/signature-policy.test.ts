@@ -152,6 +152,16 @@ describe("malformed input is a 4xx, never a 500", () => {
 });
 
 describe("JSON-LD contexts", () => {
+  it.each([
+    ["a number", 42],
+    ["an object with an invalid term definition", { Follow: { "@id": 7 } }],
+    ["a list with a non-URL string", ["https://www.w3.org/ns/activitystreams", "not a url"]],
+  ])("answers a properly signed activity whose @context is %s without a 500", async (_what, context) => {
+    const body = JSON.stringify({ "@context": context, id: `${mallory()}#follows/${crypto.randomUUID()}`, type: "Follow", actor: mallory(), object: hubUri });
+    const status = await post(inbox, body, await signCavage({ url: inbox, body, keyId: malloryKey(), privateKey: forger.privateKey }));
+    expect(status).toBeLessThan(500);
+  });
+
   it("never fetches an unknown context named by an activity: it cannot redefine terms, and the Follow is an ordinary one", async () => {
     forger.serve("/contexts/evil", { "@context": { Follow: "https://evil.example/ns#Follow" } });
     const body = JSON.stringify({
