@@ -23,7 +23,8 @@ export interface FanOutScenario {
   /** Publishes a challenge through the web API; returns its Create activity as recorded in the store. */
   publish(): Promise<ActivityRecord>;
   /** Starts a worker process of the same node. */
-  startWorker(name: string): Promise<NodeProcess>;
+  /** `env` adds to (or overrides) the worker's environment. */
+  startWorker(name: string, env?: Record<string, string>): Promise<NodeProcess>;
   /** Stops every process, the fake servers and the test's connection. Never throws. */
   dispose(): Promise<void>;
 }
@@ -73,10 +74,10 @@ export async function startFanOutScenario(mongo: MongoWireServer, opts: { follow
         if (!create) throw new Error(`no Create activity recorded for ${String(res.body.id)}`);
         return create;
       },
-      async startWorker(name) {
+      async startWorker(name, env = {}) {
         // Same node, same public origin: the worker signs and addresses as the web process's origin.
         // A short queue lease: a killed worker's deliveries come back after 5 s rather than a minute.
-        const worker = await spawnNode({ name, role: "worker", store: storeUrl, origin: web.listenUrl, env: { IPN_QUEUE_LEASE_MS: "5000" } });
+        const worker = await spawnNode({ name, role: "worker", store: storeUrl, origin: web.listenUrl, env: { IPN_QUEUE_LEASE_MS: "5000", ...env } });
         processes.push(worker);
         return worker;
       },
