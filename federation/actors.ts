@@ -63,7 +63,8 @@ function profileFields(hub: Hub): PropertyValue[] {
   return fields;
 }
 
-function toRecipient(f: Follower): Recipient {
+/** A stored follower as Fedify's recipient (its shared inbox preferred when delivering). */
+export function toRecipient(f: Follower): Recipient {
   return { id: new URL(f.actorId), inboxId: new URL(f.inbox), endpoints: f.sharedInbox ? { sharedInbox: new URL(f.sharedInbox) } : null };
 }
 

@@ -1,11 +1,8 @@
 // Text from challenge and hub documents is plain text written by hub editors: it is escaped before it
 // becomes part of any HTML we send (Mastodon sanitises too, but other servers may not).
+import { escapeHtml } from "../node/domain/html-escape";
 
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-}
+export { escapeHtml };
 
 /** Only http(s) links become anchors; anything else (javascript:, data:) would be unsafe or stripped. */
 export function isWebUrl(url: string): boolean {

@@ -14,6 +14,7 @@ import { AGGREGATOR_COUNTRY, PeerService } from "./domain/peers";
 import { warmUpValidators } from "./domain/validation";
 import { rateLimits } from "./http/rate-limit";
 import { createApp, createOperationsApp } from "./http/app";
+import { peerView } from "./http/api/peers.routes";
 import { healthRouter, watchRunning } from "./http/health";
 import { createMetrics, metricsRouter, type IpnMetrics } from "./http/metrics";
 import { fedifyMeterProvider } from "./ops/fedify-meter";
@@ -119,7 +120,10 @@ export async function startNode(config: Config): Promise<RunningNode> {
   const nodeName = config.nodeName ?? new URL(origin).host;
   warmUpValidators(origin.startsWith("http:"));
   const admin = adminToken(config);
-  const metrics = createMetrics({ queueDepth: () => totalQueueDepth(store) });
+  const metrics = createMetrics({
+    queueDepth: () => totalQueueDepth(store),
+    peerLags: async () => (await peers.list()).map((p) => ({ origin: p.origin, lagSeconds: peerView(p).sync.lagSeconds })),
+  });
   const federation = createIpnFederation({
     origin,
     store,

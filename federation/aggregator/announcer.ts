@@ -18,6 +18,7 @@ import type { Federation, InboxContext, KvStore } from "@fedify/fedify";
 import { Activity, Announce, Delete, PUBLIC_COLLECTION, Undo, Update, type Recipient } from "@fedify/vocab";
 import type { Challenge, ChallengeStatus } from "../../node/domain/types";
 import type { FeedEffect, Follower, Repositories } from "../../node/storage/ports";
+import { toRecipient } from "../actors";
 import { federationLogger } from "../log";
 import { forwardEffectId } from "./effects";
 import { type Feed, feedOf, feedsFor } from "./feed-actors";
@@ -268,8 +269,4 @@ export class FeedAnnouncer {
       log.info("{feed} forwarded {type} of {id} to {count} inbox(es)", { feed: feed.identifier, type, id: held.id, count: recipients.length });
     }
   }
-}
-
-function toRecipient(f: Follower): Recipient {
-  return { id: new URL(f.actorId), inboxId: new URL(f.inbox), endpoints: f.sharedInbox ? { sharedInbox: new URL(f.sharedInbox) } : null };
 }

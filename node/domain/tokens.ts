@@ -15,6 +15,11 @@ export function handleOfHubToken(token: string): string | null {
   return m ? m[1]! : null;
 }
 
+/** Constant-time comparison of two secrets of any length (hashed first, so lengths leak nothing). */
+export function sameSecret(a: string, b: string): boolean {
+  return timingSafeEqual(createHash("sha256").update(a).digest(), createHash("sha256").update(b).digest());
+}
+
 /** Constant-time comparison of a presented token with a stored SHA-256 hex hash. */
 export function tokenMatches(token: string, storedHash: string): boolean {
   const a = Buffer.from(hashToken(token), "hex");

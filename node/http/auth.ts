@@ -1,16 +1,10 @@
 // Bearer-token authentication for the JSON API: the operator's admin token or a hub token.
-import { createHash, timingSafeEqual } from "node:crypto";
 import type { Request } from "express";
 import type { Principal } from "../domain/actor";
 import type { HubService } from "../domain/hubs.service";
+import { sameSecret } from "../domain/tokens";
 import { HttpProblem, problem } from "./problem";
 
-function sameSecret(a: string, b: string): boolean {
-  // Hash first so the comparison is constant-time whatever the lengths.
-  const ha = createHash("sha256").update(a).digest();
-  const hb = createHash("sha256").update(b).digest();
-  return timingSafeEqual(ha, hb);
-}
 
 export class Authenticator {
   constructor(private readonly adminToken: string, private readonly hubs: HubService) {}

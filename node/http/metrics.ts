@@ -2,11 +2,11 @@
 // process never share counters. Every label has a bounded set of values: paths become route
 // templates, methods and outcomes outside known lists become "other". Unbounded labels would make
 // each challenge key or remote actor a new time series and exhaust the Prometheus server.
-import { createHash, timingSafeEqual } from "node:crypto";
 import express, { type RequestHandler, type Router } from "express";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { QueueDepth } from "../storage/store";
 import { problem, sendProblem } from "./problem";
+import { sameSecret } from "../domain/tokens";
 
 /** delivered: the remote inbox accepted it; failed: this attempt failed (Fedify retries); abandoned: given up for good. */
 export type DeliveryOutcome = "delivered" | "failed" | "abandoned";
@@ -65,6 +65,8 @@ export interface MetricsOptions {
   queueDepth?: () => Promise<QueueDepth>;
   /** Node's process metrics (CPU, memory, event loop, GC); default true. */
   defaultMetrics?: boolean;
+  /** Read at every scrape: seconds since each peer was last in sync (null: never), for ipn_mirror_lag_seconds. */
+  peerLags?: () => Promise<{ origin: string; lagSeconds: number | null }[]>;
 }
 
 export interface IpnMetrics {
@@ -118,11 +120,22 @@ export function createMetrics(opts: MetricsOptions = {}): IpnMetrics {
     labelNames: ["type", "outcome"] as const,
     registers: [registry],
   });
-  const peerLag = new Gauge({
+  const readLags = opts.peerLags;
+  const peerLag: Gauge<"peer"> = new Gauge({
     name: "ipn_mirror_lag_seconds",
-    help: "How far behind each peer this node's mirror of it is.",
+    help: "How far behind each peer this node's mirror of it is (seconds since it was last in sync).",
     labelNames: ["peer"] as const,
     registers: [registry],
+    async collect() {
+      if (!readLags) return;
+      try {
+        const lags = await readLags();
+        peerLag.reset();
+        for (const { origin, lagSeconds } of lags) if (lagSeconds !== null) peerLag.set({ peer: peerLabel(origin) }, lagSeconds);
+      } catch {
+        peerLag.reset(); // store down: no figures rather than stale ones
+      }
+    },
   });
   const readDepth = opts.queueDepth;
   if (readDepth) {
@@ -189,18 +202,16 @@ export interface MetricsRouterOptions {
   token?: string;
 }
 
-const digest = (s: string) => createHash("sha256").update(s).digest();
 
 /** GET /metrics in the Prometheus text format. */
 export function metricsRouter(registry: Registry, opts: MetricsRouterOptions = {}): Router {
-  const expected = opts.token ? digest(opts.token) : null;
+  const expected = opts.token ?? null;
   const router = express.Router();
   router.get("/metrics", async (req, res, next) => {
     res.set("Cache-Control", "no-store");
     if (expected) {
       const m = /^Bearer\s+(.+)$/i.exec(req.get("authorization") ?? "");
-      // Compare digests: equal length for timingSafeEqual, and no early exit on the first differing byte.
-      if (!m || !timingSafeEqual(digest(m[1]!.trim()), expected)) {
+      if (!m || !sameSecret(m[1]!.trim(), expected)) {
         sendProblem(res, problem(401, "metrics need the scrape token (Authorization: Bearer …)"));
         return;
       }

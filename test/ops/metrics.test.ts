@@ -218,3 +218,15 @@ describe("Fedify's own measurements", () => {
     expect(await sample(metrics.registry, "ipn_deliveries_total", { outcome: "failed" })).toBe(1);
   });
 });
+
+describe("the mirror lag gauge on a running node", () => {
+  it("reads each peer's lag at scrape time, and leaves out peers never in sync", async () => {
+    const metrics = createMetrics({
+      defaultMetrics: false,
+      peerLags: async () => [{ origin: "https://fr.ipn.example", lagSeconds: 7 }, { origin: "https://it.ipn.example", lagSeconds: null }],
+    });
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('ipn_mirror_lag_seconds{peer="https://fr.ipn.example"} 7');
+    expect(text).not.toContain("it.ipn.example");
+  });
+});

@@ -2,6 +2,8 @@
 // already SafeHtml. Raw strings can only become SafeHtml through `trustedHtml`, used solely for
 // sanitizer output, so forgetting to escape is not possible by accident.
 
+import { escapeHtml } from "../../domain/html-escape";
+
 export class SafeHtml {
   constructor(readonly value: string) {}
   toString(): string { return this.value; }
@@ -9,11 +11,7 @@ export class SafeHtml {
 
 export type Interpolation = SafeHtml | string | number | boolean | null | undefined | readonly Interpolation[];
 
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-}
+export { escapeHtml };
 
 function render(value: Interpolation): string {
   if (value === null || value === undefined || value === false || value === true) return "";
