@@ -7,7 +7,7 @@
 // MirrorRepository.upsertMany, 1,000 per call (one transaction each on SQLite) — the path a backfill
 // takes — directly on the node's store, so 100k rows take seconds rather than 100k fsyncs.
 import http from "node:http";
-import type { MirrorWrite } from "../node/storage/ports";
+import type { MirrorWrite } from "../node/domain/ports";
 import { type BenchContext, need } from "./lib/context";
 import { COUNTRIES, challengeDoc } from "./lib/documents";
 import { type BenchNode, rssMiB, startBenchNode } from "./lib/nodes";

@@ -2,7 +2,7 @@
 // serves. Both paths use this one function, so a re-fetch returns exactly what was delivered.
 import { Create, Delete, PUBLIC_COLLECTION, Update, type Activity } from "@fedify/vocab";
 import { uri } from "../node/domain/uris";
-import type { ActivityRecord } from "../node/storage/ports";
+import type { ActivityRecord } from "../node/domain/ports";
 import { challengeToNote, challengeToTombstone } from "./challenge-note";
 import { routes } from "./routes";
 

@@ -3,16 +3,16 @@
 import type { Federation, RequestContext } from "@fedify/fedify";
 import { Endpoints, Image, LanguageString, Organization, PropertyValue, type Recipient } from "@fedify/vocab";
 import type { Hub, LanguageMap, LanguageTag } from "../node/domain/types";
-import type { Follower, Repositories } from "../node/storage/ports";
+import type { Follower, Repositories } from "../node/domain/ports";
 import { anchor, escapeHtml, isWebUrl } from "./html";
-import type { HubKeys } from "./keys";
+import type { ActorKeys } from "./keys";
 import { type ActorProvider, ownedBy } from "./network/actor-provider";
 import { INSTANCE_IDENTIFIER } from "./network/instance-actor";
 import { routes } from "./routes";
 
 export interface ActorDeps {
   repos: Repositories;
-  keys: HubKeys;
+  keys: ActorKeys;
   /** Actors that are not hubs (the instance actor …), asked before the hubs. */
   providers?: ActorProvider[];
   /** Secure mode (IPN_AUTHORIZED_FETCH): actors and their collections answer only signed GETs. */

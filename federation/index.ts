@@ -3,20 +3,18 @@
 // relay — plus the Express middleware that exposes it. The composition root owns the store.
 import { createExponentialBackoffPolicy, createFederation, type Federation, type FederationOptions } from "@fedify/fedify";
 import { getUserAgent } from "@fedify/vocab-runtime";
-import type { RequestHandler } from "express";
-import { fedifyMiddleware } from "../node/http/fedify-adapter";
 import type { Store } from "../node/storage/store";
 import { registerHubActors } from "./actors";
 import { createSafeLoaderFactories } from "./document-loader";
 import type { SigningIdentity } from "./fetch-signer";
 import { registerInbox } from "./inbox";
-import { createInboundGate } from "./inbound/gate";
-import { HubKeys } from "./keys";
+import { createInboundGate, type InboundGate } from "./inbound/gate";
+import { ActorKeys } from "./keys";
 import { federationLogger } from "./log";
 import { registerNodeInfo } from "./nodeinfo";
 import { registerObjectDispatchers } from "./objects";
 import type { MirrorService } from "../node/domain/mirror";
-import { nodeInfoLinksHandler } from "./network/discovery";
+import { nodeInfoLinksDocument } from "./network/discovery";
 import { createInstanceActorProvider, INSTANCE_IDENTIFIER } from "./network/instance-actor";
 import { PeerNetwork } from "./network/peer-network";
 import { createAggregator, type Aggregator } from "./aggregator";
@@ -57,8 +55,15 @@ export interface IpnFederationOptions {
 
 export interface IpnFederation {
   federation: Federation<void>;
-  /** Mount before any body parser. */
-  middleware: RequestHandler;
+  /** What the HTTP layer needs to mount Fedify (node/http/federation-mount.ts), before any body parser. */
+  mount: {
+    /** Which POST paths are ActivityPub inboxes. */
+    isInboxPath: (pathname: string) => boolean;
+    /** Key ownership, signature coverage and well-formed headers, checked before Fedify verifies. */
+    gate: InboundGate;
+    /** Body of /.well-known/nodeinfo with the FEP-2677 link (network nodes); null: Fedify's own answer. */
+    nodeInfoLinks: string | null;
+  };
   /** Not started: call relay.start() where activities should be relayed (worker or all-in-one). */
   relay: OutboxRelay;
   /** Consumes Fedify's queues until the signal aborts (for manuallyStartQueue). */
@@ -123,7 +128,7 @@ export function createIpnFederation(options: IpnFederationOptions): IpnFederatio
     log.info("inbox {inbox} answered {status}: removed {removed} follower(s)", { inbox: inbox.href, status: statusCode, removed });
   });
 
-  const keys = new HubKeys(store.keys);
+  const keys = new ActorKeys(store.keys);
   // Fedify's deliveries and WebFinger lookups use the global fetch: one guarded transport (vetted
   // addresses per connection, timeouts, per-host caps and backoff), and they name the node too.
   // The transport goes in first so that the User-Agent wrapper wraps it.
@@ -175,11 +180,9 @@ export function createIpnFederation(options: IpnFederationOptions): IpnFederatio
   const gate = createInboundGate({
     loadDocument: async (url) => (await federation.createContext(new URL(origin), undefined).documentLoader(url)).document,
   });
-  const fedify = fedifyMiddleware(federation, { origin, isInboxPath, gate });
-  const wellKnown = network ? nodeInfoLinksHandler(origin, routes.nodeInfo) : null;
   return {
     federation,
-    middleware: wellKnown ? (req, res, next) => wellKnown(req, res, () => fedify(req, res, next)) : fedify,
+    mount: { isInboxPath, gate, nodeInfoLinks: network ? nodeInfoLinksDocument(origin, routes.nodeInfo) : null },
     relay,
     network,
     aggregator,

@@ -1,9 +1,10 @@
-// Hub key pairs: generated once, persisted as JWK, cached in memory after the first import.
+// Key pairs of every actor the node signs for (hubs, feed actors, the instance actor): generated once,
+// persisted as JWK, cached in memory after the first import.
 // RSA-2048 (not Fedify's 4096-bit default: a third of the signing cost per delivery) for
 // draft-cavage signatures, Ed25519 for Object Integrity Proofs. Rotating keys makes Mastodon
 // re-send follows, so a stored pair always wins over a freshly generated one (putIfAbsent).
 import { exportJwk, generateCryptoKeyPair, importJwk } from "@fedify/fedify";
-import type { KeyAlgorithm, KeyRepository, StoredKeyPair } from "../node/storage/ports";
+import type { KeyAlgorithm, KeyRepository, StoredKeyPair } from "../node/domain/ports";
 
 const ALGORITHMS: KeyAlgorithm[] = ["RSASSA-PKCS1-v1_5", "Ed25519"];
 
@@ -21,7 +22,7 @@ async function importPair(stored: StoredKeyPair): Promise<CryptoKeyPair> {
   return { privateKey: await importJwk(stored.privateKey, "private"), publicKey: await importJwk(stored.publicKey, "public") };
 }
 
-export class HubKeys {
+export class ActorKeys {
   private readonly cache = new Map<string, Promise<CryptoKeyPair[]>>();
 
   constructor(private readonly keys: KeyRepository) {}

@@ -1,6 +1,6 @@
 // NodeInfo 2.1 (Mastodon ignores it; Misskey and fediverse directories read it).
 import type { Federation } from "@fedify/fedify";
-import type { Repositories } from "../node/storage/ports";
+import type { Repositories } from "../node/domain/ports";
 import { routes } from "./routes";
 
 export interface NodeInfoDeps {

@@ -3,7 +3,7 @@
 // A null answer falls through to the HTML routes, which 404 (drafts and unknown keys).
 import type { Federation, RequestContext } from "@fedify/fedify";
 import { Create, Delete, Object as ASObject, Update, type Activity } from "@fedify/vocab";
-import type { ActivityRecord, Repositories, StoredChallenge } from "../node/storage/ports";
+import type { ActivityRecord, Repositories, StoredChallenge } from "../node/domain/ports";
 import { activityFromRecord, hubHandleOf } from "./activities";
 import { isSignedRequest, signedOrInstance } from "./actors";
 import { challengeToNote, challengeToTombstone } from "./challenge-note";

@@ -5,7 +5,7 @@
 // markFederated re-sends with the same activity id, which remote servers deduplicate.
 import type { Federation } from "@fedify/fedify";
 import type { Recipient } from "@fedify/vocab";
-import type { ActivityRecord, Repositories } from "../node/storage/ports";
+import type { ActivityRecord, Repositories } from "../node/domain/ports";
 import { activityFromRecord, hubHandleOf } from "./activities";
 import { federationLogger } from "./log";
 

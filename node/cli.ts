@@ -3,7 +3,7 @@ import "./runtime/shims";
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { ConfigError, loadConfig, type Config } from "./config";
-import { configureLogging } from "./log";
+import { configureLogging } from "./ops/logging";
 import { openServices, SOFTWARE, startNode } from "./main";
 import type { Result } from "./domain/errors";
 

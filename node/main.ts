@@ -12,17 +12,19 @@ import { HubService } from "./domain/hubs.service";
 import { LocalSyncSet, MirrorService } from "./domain/mirror";
 import { AGGREGATOR_COUNTRY, PeerService } from "./domain/peers";
 import { warmUpValidators } from "./domain/validation";
+import { federationMiddleware } from "./http/federation-mount";
 import { rateLimits } from "./http/rate-limit";
 import { createApp, createOperationsApp } from "./http/app";
 import { peerView } from "./http/api/peers.routes";
 import { healthRouter, watchRunning } from "./http/health";
-import { createMetrics, metricsRouter, type IpnMetrics } from "./http/metrics";
+import { metricsMiddleware, metricsRouter } from "./http/metrics";
+import { createMetrics, type IpnMetrics } from "./ops/metrics";
 import { fedifyMeterProvider } from "./ops/fedify-meter";
 import { JobLeases, type HeldRole } from "./ops/job-lease";
 import { createGracefulShutdown } from "./ops/shutdown";
 import { createPagesRouter } from "./http/pages/router";
 import { startScheduler, type Scheduler } from "./jobs/scheduler";
-import { getLogger } from "./log";
+import { getLogger } from "@logtape/logtape";
 import { openStore } from "./storage/open-store";
 import { totalQueueDepth, type Store } from "./storage/store";
 import { createIpnFederation } from "../federation";
@@ -181,7 +183,7 @@ export async function startNode(config: Config): Promise<RunningNode> {
   });
 
   const operations = [
-    metrics.http,
+    metricsMiddleware(metrics),
     healthRouter({ pingStore: () => store.ping(), queueRunning: queue?.running, draining: shutdown.draining }),
     metricsRouter(metrics.registry, { token: config.metricsToken }),
   ];
@@ -191,7 +193,7 @@ export async function startNode(config: Config): Promise<RunningNode> {
     adminToken: admin.token,
     hubs,
     challenges,
-    federation: federation.middleware,
+    federation: federationMiddleware(federation.federation, federation.mount, origin),
     early: operations,
     limits: rateLimits(store.rateLimiter, {
       inboxPerIp: config.rateLimitInbox, inboxPerServer: config.rateLimitInboxServer, apiPerIp: config.rateLimitApi,

@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { reset as resetLogging } from "@logtape/logtape";
 import { loadConfig } from "../node/config";
-import { configureLogging } from "../node/log";
+import { configureLogging } from "../node/ops/logging";
 import { startNode, type RunningNode } from "../node/main";
 
 const ROOT = path.join(__dirname, "..");

@@ -17,7 +17,7 @@ import { createHash } from "node:crypto";
 import type { Federation, InboxContext, KvStore } from "@fedify/fedify";
 import { Activity, Announce, Delete, PUBLIC_COLLECTION, Undo, Update, type Recipient } from "@fedify/vocab";
 import type { Challenge, ChallengeStatus } from "../../node/domain/types";
-import type { FeedEffect, Follower, Repositories } from "../../node/storage/ports";
+import type { FeedEffect, Follower, Repositories } from "../../node/domain/ports";
 import { toRecipient } from "../actors";
 import { federationLogger } from "../log";
 import { forwardEffectId } from "./effects";

@@ -3,7 +3,7 @@
 // no longer lose its boost: the effect stays pending until the relay has queued what it implies.
 // Only whether any feed is concerned is decided here; what to send (first boost, re-boost, undo,
 // nothing for a stale or closed one) is decided by the relay against what the feeds announced.
-import type { FeedEffect, MirrorEffectPlanner } from "../../node/storage/ports";
+import type { FeedEffect, MirrorEffectPlanner } from "../../node/domain/ports";
 import { feedsFor } from "./feed-actors";
 
 /** A stable id: the same change recorded twice (retried job, concurrent writer) is one effect. */

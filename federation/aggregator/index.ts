@@ -8,7 +8,7 @@
 import type { Federation, InboxContext, KvStore } from "@fedify/fedify";
 import { Announce, type Activity } from "@fedify/vocab";
 import type { MirrorService } from "../../node/domain/mirror";
-import type { Repositories } from "../../node/storage/ports";
+import type { Repositories } from "../../node/domain/ports";
 import { isSignedRequest } from "../actors";
 import type { ActorProvider } from "../network/actor-provider";
 import { ANNOUNCE_ROUTE, FeedAnnouncer } from "./announcer";

@@ -1,6 +1,6 @@
 import type { InboxContext, KvStore } from "@fedify/fedify";
 import type { Activity } from "@fedify/vocab";
-import type { Repositories } from "../../node/storage/ports";
+import type { Repositories } from "../../node/domain/ports";
 import type { Resolver } from "../safe-fetch";
 
 /** Node-to-node handlers (federation/network/peer-network.ts); absent: such activities are ignored. */

@@ -1,7 +1,7 @@
 // Backfill: every live challenge of a peer in pages of canonical documents, resumable from the
 // persisted cursor — and bounded (sync-bounds.ts) by the total the peer announced in its digest, so
 // a peer that repeats a cursor, never ends or sends huge pages cannot keep a worker busy.
-import type { BackfillProgress, RevisionEntry } from "../../node/storage/ports";
+import type { BackfillProgress, RevisionEntry } from "../../node/domain/ports";
 import { log, type NetworkContext } from "./network-context";
 import { PageBudget, SyncBoundsError } from "./sync-bounds";
 

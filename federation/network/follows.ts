@@ -4,7 +4,7 @@
 // write that removes the peer, and flushUnfollows — run at once by the process that removed it when
 // it is a worker, and by every reconciliation — sends it through the delivery queue, then clears it.
 import { Follow, isActor, Undo, type Actor, type Recipient } from "@fedify/vocab";
-import type { Follower, PendingUnfollow, PeerRecord } from "../../node/storage/ports";
+import type { Follower, PendingUnfollow, PeerRecord } from "../../node/domain/ports";
 import { INSTANCE_IDENTIFIER } from "./instance-actor";
 import { log, message, type NetworkContext } from "./network-context";
 

@@ -6,7 +6,7 @@
 // an allowlisted server) changes nothing but a log line; when the origin cannot be asked, the
 // challenge stays, and reconciliation later settles it from the origin's own revision list.
 import { refuseMirrored } from "../../node/domain/mirror";
-import type { PeerRecord } from "../../node/storage/ports";
+import type { PeerRecord } from "../../node/domain/ports";
 import { log, message, type NetworkContext } from "./network-context";
 import { isChallengeId, PeerBusyError } from "./peer-client";
 

@@ -2,7 +2,7 @@
 // share: the options the composition root gives, one PeerClient, the clock and the shutdown flag.
 import type { Context, Federation } from "@fedify/fedify";
 import type { MirrorService } from "../../node/domain/mirror";
-import type { PeerRecord, Repositories } from "../../node/storage/ports";
+import type { PeerRecord, Repositories } from "../../node/domain/ports";
 import type { FetchSigner } from "../fetch-signer";
 import { federationLogger } from "../log";
 import { instanceActorUri } from "./instance-actor";

@@ -6,7 +6,7 @@
 // until then (PeerBusyError). Walking the peer's pages is bounded by sync-bounds.ts. Every GET is
 // signed by the instance actor when a signer is given (a peer in secure mode refuses unsigned fetches).
 import { lastSegment, paths } from "../../node/domain/uris";
-import type { RevisionEntry } from "../../node/storage/ports";
+import type { RevisionEntry } from "../../node/domain/ports";
 import { type FetchSigner, signedKnock } from "../fetch-signer";
 import { safeFetch, type SafeResponse } from "../safe-fetch";
 import { PageBudget, type SyncBounds } from "./sync-bounds";

@@ -6,7 +6,7 @@
 //   reconciliation.ts  digest comparison and repair, Retry-After and refused revisions remembered.
 import type { Recipient } from "@fedify/vocab";
 import type { PeerHooks } from "../../node/domain/peers";
-import type { PeerRecord } from "../../node/storage/ports";
+import type { PeerRecord } from "../../node/domain/ports";
 import { Backfill } from "./backfill";
 import { PeerFollows } from "./follows";
 import { MirrorInbox, type RefetchOutcome } from "./mirror-inbox";

@@ -4,7 +4,7 @@
 // the peer no longer has. Bounded per peer: a peer resting after 429/503 Retry-After is skipped until
 // then, and revisions whose documents we refused are remembered, not fetched again every round.
 import { diffRevisions, revisionDigest } from "../../node/domain/mirror";
-import type { RevisionEntry } from "../../node/storage/ports";
+import type { RevisionEntry } from "../../node/domain/ports";
 import type { Backfill } from "./backfill";
 import type { PeerFollows } from "./follows";
 import type { MirrorInbox } from "./mirror-inbox";

@@ -7,12 +7,12 @@ import type { Challenge, ChallengeStatus, Change } from "./types";
 import { CHALLENGE_SERVER_FIELDS } from "./types";
 import { fail, ok, type FieldError, type Result } from "./errors";
 import { applyMergePatch, isPlainObject } from "./merge-patch";
-import { mayWriteHub, type Principal } from "./actor";
+import { mayWriteHub, type Principal } from "./principal";
 import { paths, uri } from "./uris";
 import { checkTransition, validateChallenge } from "./validation";
 import type {
   ActivityRecord, ActivityType, ChallengeRepository, HubRepository, ListingPage, ListingQuery, StoredChallenge,
-} from "../storage/ports";
+} from "./ports";
 
 export const SCHEMA_VERSION = "1.0";
 const INITIAL_STATUSES: ChallengeStatus[] = ["draft", "forthcoming", "open"];

@@ -7,8 +7,8 @@ import { isPlainObject } from "./merge-patch";
 import { hashToken, handleOfHubToken, newHubToken, tokenMatches } from "./tokens";
 import { paths, uri } from "./uris";
 import { validateHub } from "./validation";
-import { DuplicateError, type HubRepository, type StoredHub } from "../storage/ports";
-import type { Principal } from "./actor";
+import { DuplicateError, type HubRepository, type StoredHub } from "./ports";
+import type { Principal } from "./principal";
 import { SCHEMA_VERSION } from "./challenges.service";
 
 export interface HubServiceDeps {

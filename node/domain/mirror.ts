@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import type { Challenge } from "./types";
 import { validateChallenge } from "./validation";
-import type { MirrorEffectPlanner, MirrorOutcome, MirrorRepository, Peer, RevisionEntry, StoredChallenge } from "../storage/ports";
+import type { MirrorEffectPlanner, MirrorOutcome, MirrorRepository, Peer, RevisionEntry, StoredChallenge } from "./ports";
 
 export type MirrorChangeKind = "created" | "updated" | "withdrawn";
 

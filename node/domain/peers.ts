@@ -4,7 +4,7 @@
 import { fail, ok, type FieldError, type Result } from "./errors";
 import { isPlainObject } from "./merge-patch";
 import { COUNTRY_CODES } from "./codelists";
-import type { MirrorRepository, Peer, PeerRecord, PeerRepository, PeerRole } from "../storage/ports";
+import type { MirrorRepository, Peer, PeerRecord, PeerRepository, PeerRole } from "./ports";
 
 export const PEER_ROLES: readonly PeerRole[] = ["national", "aggregator"];
 /** The Commission's aggregator serves the whole EEA. */

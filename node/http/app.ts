@@ -7,7 +7,7 @@ import type { ChallengeService } from "../domain/challenges.service";
 import type { HubService } from "../domain/hubs.service";
 import { getCodeList, getSchema } from "../domain/validation";
 import configSchema from "../../schemas/config.schema.json";
-import { getLogger } from "../log";
+import { getLogger } from "@logtape/logtape";
 import { requestContext, requestIdOf } from "../ops/request-context";
 import { Authenticator } from "./auth";
 import { challengesRouter } from "./api/challenges.routes";

@@ -1,6 +1,6 @@
 // Bearer-token authentication for the JSON API: the operator's admin token or a hub token.
 import type { Request } from "express";
-import type { Principal } from "../domain/actor";
+import type { Principal } from "../domain/principal";
 import type { HubService } from "../domain/hubs.service";
 import { sameSecret } from "../domain/tokens";
 import { HttpProblem, problem } from "./problem";

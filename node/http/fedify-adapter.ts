@@ -8,13 +8,13 @@
 //  - resources Fedify does not know, and browsers asking for HTML, fall through to Express.
 import { Buffer } from "node:buffer";
 import type { Federation } from "@fedify/fedify";
+import type { InboundGate } from "../../federation/inbound/gate";
 import type { NextFunction, Request as ERequest, RequestHandler, Response as EResponse } from "express";
 
 export const MAX_INBOX_BODY_BYTES = 1024 * 1024;
 
 /** Refuses an inbox POST before Fedify sees it (federation/inbound/gate.ts); null lets it through. */
-export type InboxGate = (request: { method: string; headers: Headers; body: Uint8Array }) =>
-  Promise<{ status: 400 | 401; title: string; detail: string } | null>;
+export type InboxGate = InboundGate;
 
 export interface FedifyAdapterOptions {
   /** Canonical public origin, e.g. "https://de.ipn.example". */

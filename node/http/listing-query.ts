@@ -2,7 +2,7 @@
 // Unknown values are precise 400s (with the failing parameter), never silently ignored.
 import type { FieldError } from "../domain/errors";
 import { CHALLENGE_STATUSES, FOCUS_AREAS, INSTRUMENTS } from "../domain/types";
-import type { ListingQuery } from "../storage/ports";
+import type { ListingQuery } from "../domain/ports";
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;

@@ -10,7 +10,7 @@
 // the limits protect the node's capacity, and the store being down already shows in /readyz.
 import type { Request, RequestHandler } from "express";
 import type { RateLimiter, RateLimiterFactory } from "../storage/rate-limits";
-import { getLogger } from "../log";
+import { getLogger } from "@logtape/logtape";
 import { problem, sendProblem } from "./problem";
 
 const log = getLogger(["ipn", "http", "limits"]);

@@ -1,7 +1,7 @@
 // Scheduled jobs of the node process (node-cron). Each job also runs once at start so a node that was
 // down catches up at once; the jobs themselves are idempotent.
 import cron from "node-cron";
-import { getLogger } from "../log";
+import { getLogger } from "@logtape/logtape";
 
 const log = getLogger(["ipn", "jobs"]);
 

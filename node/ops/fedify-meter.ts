@@ -3,7 +3,7 @@
 // `meterProvider` turns exactly those into our Prometheus counters, without hooks in the federation
 // code and without an OpenTelemetry SDK. Every other Fedify instrument is a no-op.
 import { createNoopMeter, type Attributes, type Counter, type Meter, type MeterProvider } from "@opentelemetry/api";
-import type { IpnMetrics, InboxOutcome } from "../http/metrics";
+import type { IpnMetrics, InboxOutcome } from "./metrics";
 
 const INBOX_RESULTS: readonly string[] = ["queued", "processed", "retried", "rejected", "abandoned"];
 

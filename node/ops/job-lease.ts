@@ -3,19 +3,12 @@
 // through cas(), so the SQLite and MongoDB stores both make take-over atomic across processes.
 //
 // A holder renews its lease while the job runs; a process that dies stops renewing and its lease lapses
-// after ttlMs, so a crashed worker never blocks a job for longer than that.
-//
-// `slot` remembers the latest cron slot a process was elected for: node-cron asks every process about
-// the same slot, and a process whose clock lags must not run a slot that another already ran.
-//
-// One JobLeases per process serves both node-cron's runCoordinator and guard(): when the coordinator
-// has just taken a job's lease for a cron run, the guarded run that the cron callback starts uses
-// that lease instead of contending with its own process for it.
+// after ttlMs, so a crashed worker never blocks a job for longer than that. The scheduler's jobs run
+// through guard() (node/main.ts); the outbox relay is a standing role taken with hold().
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { KvKey, KvStore } from "@fedify/fedify";
-import type { RunCoordinator } from "node-cron";
-import { getLogger } from "../log";
+import { getLogger } from "@logtape/logtape";
 
 const log = getLogger(["ipn", "ops", "lease"]);
 
@@ -24,8 +17,6 @@ export interface LeaseRecord {
   owner: string;
   /** Epoch ms after which anyone may take it. */
   until: number;
-  /** ISO time of the latest cron slot any process was elected for. */
-  slot?: string;
 }
 
 export const leaseKey = (name: string): KvKey => ["ipn", "lease", name];
@@ -33,7 +24,7 @@ export const leaseKey = (name: string): KvKey => ["ipn", "lease", name];
 export interface JobLeasesOptions {
   /** Identifies this process in lease records (default host/pid/random). */
   owner?: string;
-  /** Lease length for guard() and withLease() (default 60 s); node-cron passes its own. */
+  /** Lease length for guard() and withLease() (default 60 s). */
   ttlMs?: number;
   /** How often a held lease is extended (default a third of its ttl). */
   renewEveryMs?: number;
@@ -70,22 +61,12 @@ function isLease(v: unknown): v is LeaseRecord {
   return typeof r === "object" && r !== null && typeof r.owner === "string" && typeof r.until === "number";
 }
 
-/** node-cron coordinator keys are `${taskName}:${slot.toISOString()}`; task names may contain ':' themselves. */
-export function parseCronKey(key: string): { job: string; slot: string | undefined } {
-  const m = /^(.*):(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z)$/.exec(key);
-  return m ? { job: m[1]!, slot: m[2]! } : { job: key, slot: undefined };
-}
-
 export class JobLeases {
   readonly owner: string;
   private readonly ttlMs: number;
   private readonly renewEveryMs: number | undefined;
   private readonly now: () => number;
   private readonly held = new Set<Held>();
-  /** Leases node-cron's coordinator took, by coordinator key, until its onComplete. */
-  private readonly elected = new Map<string, Held>();
-  /** A coordinator lease not yet used by a guarded run of the same job (at most one run per election). */
-  private readonly tickets = new Map<string, Held>();
   private readonly cas: NonNullable<KvStore["cas"]>;
 
   constructor(private readonly kv: KvStore, opts: JobLeasesOptions = {}) {
@@ -98,33 +79,8 @@ export class JobLeases {
     this.now = opts.now ?? Date.now;
   }
 
-  /** For node-cron: `cron.schedule(expr, fn, { name, distributed: true, runCoordinator: leases.runCoordinator })`. */
-  readonly runCoordinator: RunCoordinator = {
-    shouldRun: async (key, ttlMs) => {
-      const { job, slot } = parseCronKey(key);
-      const held = await this.acquire(job, ttlMs, slot);
-      if (!held) return false;
-      this.elected.set(key, held);
-      this.tickets.set(job, held);
-      return true;
-    },
-    onComplete: async (key) => {
-      const held = this.elected.get(key);
-      if (!held) return;
-      this.elected.delete(key);
-      if (this.tickets.get(held.name) === held) this.tickets.delete(held.name);
-      await this.release(held);
-    },
-  };
-
   /** Runs fn only while holding the named lease; skips (ran: false) when another holder has it. */
   async withLease<T>(name: string, fn: () => Promise<T> | T, ttlMs = this.ttlMs): Promise<LeaseOutcome<T>> {
-    const ticket = this.tickets.get(name);
-    if (ticket) {
-      // The coordinator took this lease for the very cron run now starting; it releases it in onComplete.
-      this.tickets.delete(name);
-      return { ran: true, value: await fn() };
-    }
     const held = await this.acquire(name, ttlMs);
     if (!held) {
       const current = await this.kv.get<LeaseRecord>(leaseKey(name));
@@ -209,21 +165,17 @@ export class JobLeases {
 
   /** Stops renewing and releases every lease this instance holds (for shutdown). Idempotent. */
   async close(): Promise<void> {
-    this.tickets.clear();
-    this.elected.clear();
     await Promise.all([...this.held].map((h) => this.release(h)));
   }
 
-  /** Takes the lease if it is free (absent, released or expired) and, for a cron slot, not already run. */
-  private async acquire(name: string, ttlMs: number, slot?: string): Promise<Held | null> {
+  /** Takes the lease if it is free (absent, released or expired). */
+  private async acquire(name: string, ttlMs: number): Promise<Held | null> {
     const key = leaseKey(name);
     const current = await this.kv.get<unknown>(key);
     const now = this.now();
     const lease = isLease(current) ? current : undefined;
     if (lease && lease.until > now) return null;
-    if (slot !== undefined && lease?.slot !== undefined && lease.slot >= slot) return null;
-    const lastSlot = slot ?? lease?.slot;
-    const value: LeaseRecord = { owner: this.owner, until: now + ttlMs, ...(lastSlot === undefined ? {} : { slot: lastSlot }) };
+    const value: LeaseRecord = { owner: this.owner, until: now + ttlMs };
     // cas against what was read: if any other process changed the entry in between, we lose.
     if (!(await this.cas(key, current, value))) return null;
     const held: Held = { name, ttlMs, value, timer: null, chain: Promise.resolve() };
@@ -260,9 +212,7 @@ export class JobLeases {
         const key = leaseKey(held.name);
         const current = await this.kv.get<unknown>(key);
         if (!this.isMine(current, held)) return; // expired and taken over: not ours to release
-        // A cron lease keeps its slot (so lagging processes still skip it); a plain one is deleted.
-        const released = held.value.slot === undefined ? undefined : { owner: "", until: 0, slot: held.value.slot };
-        await this.cas(key, current, released);
+        await this.cas(key, current, undefined);
       } catch (error) {
         log.warn("could not release the lease of job {job} (it lapses on its own): {error}", { job: held.name, error });
       }
@@ -281,17 +231,4 @@ export class JobLeases {
   private isMine(current: unknown, held: Held): boolean {
     return isLease(current) && current.owner === this.owner && current.until === held.value.until;
   }
-}
-
-/** Runs fn under the named lease with a one-off JobLeases (for work outside the scheduler). */
-export function withLease<T>(kv: KvStore, name: string, ttlMs: number, fn: () => Promise<T> | T): Promise<LeaseOutcome<T>> {
-  return new JobLeases(kv, { ttlMs }).withLease(name, fn);
-}
-
-/**
- * The job with a lease-guarded run(). Jobs guarded by separate calls contend with each other; to use
- * node-cron's runCoordinator too, take guard() and runCoordinator from one JobLeases.
- */
-export function guarded<J extends Runnable>(kv: KvStore, job: J, opts: JobLeasesOptions = {}): J {
-  return new JobLeases(kv, opts).guard(job);
 }

@@ -6,7 +6,7 @@
 //
 // Create it when the server is created: in-flight requests are counted from then on.
 import type { Server, ServerResponse } from "node:http";
-import { getLogger } from "../log";
+import { getLogger } from "@logtape/logtape";
 
 const log = getLogger(["ipn", "ops", "shutdown"]);
 

@@ -2,7 +2,7 @@
 // all on one database (one SQLite file, or one MongoDB database), opened by the composition root.
 import type { KvStore, MessageQueue } from "@fedify/fedify";
 import type { QueueLane } from "./leased-queue";
-import type { Repositories } from "./ports";
+import type { Repositories } from "../domain/ports";
 import type { RateLimiterFactory } from "./rate-limits";
 
 export type { QueueLane } from "./leased-queue";

@@ -4,7 +4,7 @@
 // order of the writes: a challenge's Create before its Update even when the two were written by
 // different processes, whatever their clocks say. The aggregator's feed effects are written in the
 // same store step as the mirror change that causes them, once per change, in write order.
-import type { FeedEffect, MirrorEffectPlanner, StoredChallenge } from "../../node/storage/ports";
+import type { FeedEffect, MirrorEffectPlanner, StoredChallenge } from "../../node/domain/ports";
 import type { Store } from "../../node/storage/store";
 import { activityFor, sampleChallenge } from "./sample-challenge";
 

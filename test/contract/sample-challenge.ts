@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Challenge, ChallengeStatus, FocusArea, Instrument, LanguageMap } from "../../node/domain/types";
-import type { ActivityRecord, ActivityType, StoredChallenge } from "../../node/storage/ports";
+import type { ActivityRecord, ActivityType, StoredChallenge } from "../../node/domain/ports";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures", "challenges");
 

@@ -1,6 +1,6 @@
 // The repository contract every store must meet (SQLite now, MongoDB later): call
 // describeStoreContract from a *.test.ts file with a factory that gives a fresh, empty store.
-import { DuplicateError, initialSyncState, InvalidCursorError, type ListingQuery, type StoredChallenge } from "../../node/storage/ports";
+import { DuplicateError, initialSyncState, InvalidCursorError, type ListingQuery, type StoredChallenge } from "../../node/domain/ports";
 import type { Store } from "../../node/storage/store";
 import { activityFor, fixtures, hubId, sampleChallenge } from "./sample-challenge";
 

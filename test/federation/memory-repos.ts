@@ -1,6 +1,6 @@
 // Small in-memory fakes of the storage ports for unit tests of the federation layer. Only what
 // those tests touch is implemented; the real adapters are covered by test/contract.
-import type { ActivityRecord, ActivityRepository, Follower, FollowerRepository, HubRepository, Repositories, StoredHub } from "../../node/storage/ports";
+import type { ActivityRecord, ActivityRepository, Follower, FollowerRepository, HubRepository, Repositories, StoredHub } from "../../node/domain/ports";
 
 export class MemoryActivities implements ActivityRepository {
   readonly records: ActivityRecord[] = [];

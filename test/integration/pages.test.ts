@@ -8,7 +8,7 @@ import request from "supertest";
 import type { Challenge, Hub } from "../../node/domain/types";
 import { createPagesRouter } from "../../node/http/pages/router";
 import { openStore } from "../../node/storage/open-store";
-import type { StoredChallenge } from "../../node/storage/ports";
+import type { StoredChallenge } from "../../node/domain/ports";
 import type { Store } from "../../node/storage/store";
 import { fixture } from "../support/documents";
 

@@ -1,11 +1,10 @@
 // Job leases: two "processes" (two JobLeases, each on its own connection to one SQLite file) never run
-// the same job at once, a dead holder's lease lapses, and node-cron and the scheduler use them.
+// the same job at once, a dead holder's lease lapses, and the scheduler's guarded jobs use them.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import cron from "node-cron";
 import { startScheduler } from "../../node/jobs/scheduler";
-import { JobLeases, leaseKey, parseCronKey, withLease } from "../../node/ops/job-lease";
+import { JobLeases, leaseKey } from "../../node/ops/job-lease";
 import { openStore } from "../../node/storage/open-store";
 import type { Store } from "../../node/storage/store";
 
@@ -31,8 +30,6 @@ function gate(): { wait: Promise<void>; open(): void } {
   return { wait, open };
 }
 
-const slotKey = (job: string, iso: string) => `${job}:${iso}`;
-
 describe("withLease", () => {
   it("lets only one holder run at a time, and the other once it is done", async () => {
     const pa = new JobLeases(a.kv, { owner: "process-a" });
@@ -54,15 +51,19 @@ describe("withLease", () => {
   });
 
   it("releases the lease when the work throws", async () => {
-    await expect(withLease(a.kv, "flaky", 60_000, async () => { throw new Error("boom"); })).rejects.toThrow("boom");
-    expect(await withLease(b.kv, "flaky", 60_000, async () => 42)).toEqual({ ran: true, value: 42 });
+    await expect(new JobLeases(a.kv).withLease("flaky", async () => { throw new Error("boom"); })).rejects.toThrow("boom");
+    expect(await new JobLeases(b.kv).withLease("flaky", async () => 42)).toEqual({ ran: true, value: 42 });
   });
 
   it("takes over the lease of a holder that died once it has expired", async () => {
     let now = Date.now();
     const dead = new JobLeases(a.kv, { owner: "dead", now: () => now, renewEveryMs: 3_600_000 });
-    // Elected and never completed: the process died mid-run.
-    expect(await dead.runCoordinator.shouldRun(slotKey("clock", "2030-01-01T00:00:00.000Z"), 30_000)).toBe(true);
+    // Took the lease and never finished: the process hangs (or died) mid-run and no longer renews.
+    const hung = gate();
+    let tookIt!: () => void;
+    const took = new Promise<void>((r) => { tookIt = r; });
+    const deadRun = dead.withLease("clock", async () => { tookIt(); await hung.wait; return "late"; }, 30_000);
+    await took;
     const alive = new JobLeases(b.kv, { owner: "alive", now: () => now });
     expect(await alive.withLease("clock", async () => "ran")).toEqual({ ran: false, heldBy: "dead" });
     now += 30_001;
@@ -71,7 +72,8 @@ describe("withLease", () => {
     const g = gate();
     const running = alive.withLease("clock", () => g.wait);
     await new Promise((r) => setImmediate(r));
-    await dead.runCoordinator.onComplete!(slotKey("clock", "2030-01-01T00:00:00.000Z"));
+    hung.open();
+    expect(await deadRun).toEqual({ ran: true, value: "late" });
     expect(await dead.withLease("clock", async () => "ran")).toMatchObject({ ran: false, heldBy: "alive" });
     g.open();
     await running;
@@ -95,71 +97,6 @@ describe("withLease", () => {
     g.open();
     expect(await run).toEqual({ ran: true, value: "done" });
     expect(await other.withLease("long", async () => "after")).toEqual({ ran: true, value: "after" });
-  });
-});
-
-describe("runCoordinator", () => {
-  it("parses node-cron's keys, task names with colons included", () => {
-    expect(parseCronKey("challenge-status-clock:2030-01-01T00:01:00.000Z")).toEqual({ job: "challenge-status-clock", slot: "2030-01-01T00:01:00.000Z" });
-    expect(parseCronKey("ns:job:2030-01-01T00:01:00.000Z")).toEqual({ job: "ns:job", slot: "2030-01-01T00:01:00.000Z" });
-    expect(parseCronKey("plain")).toEqual({ job: "plain", slot: undefined });
-  });
-
-  it("elects one process per slot, even when another asks after the first finished", async () => {
-    const pa = new JobLeases(a.kv, { owner: "a" });
-    const pb = new JobLeases(b.kv, { owner: "b" });
-    const t1 = slotKey("clock", "2030-01-01T00:01:00.000Z");
-    const t2 = slotKey("clock", "2030-01-01T00:02:00.000Z");
-    expect(await pa.runCoordinator.shouldRun(t1, 30_000)).toBe(true);
-    expect(await pb.runCoordinator.shouldRun(t1, 30_000)).toBe(false);
-    await pa.runCoordinator.onComplete!(t1);
-    // b's clock lags: it asks about the slot a already ran.
-    expect(await pb.runCoordinator.shouldRun(t1, 30_000)).toBe(false);
-    expect(await pb.runCoordinator.shouldRun(t2, 30_000)).toBe(true);
-    await pb.runCoordinator.onComplete!(t2);
-  });
-
-  it("lets the guarded run of an elected cron slot use the coordinator's lease, and keeps others out", async () => {
-    const pa = new JobLeases(a.kv, { owner: "a" });
-    const pb = new JobLeases(b.kv, { owner: "b" });
-    const runs: string[] = [];
-    const g = gate();
-    const jobA = pa.guard({ name: "clock", run: async () => { runs.push("a"); await g.wait; return "a"; } });
-    const jobB = pb.guard({ name: "clock", run: async () => { runs.push("b"); return "b"; } });
-    const slot = slotKey("clock", "2030-01-01T00:01:00.000Z");
-
-    expect(await pa.runCoordinator.shouldRun(slot, 30_000)).toBe(true);
-    const running = jobA.run();
-    expect(await jobB.run()).toEqual({ skipped: "lease held by a" });
-    g.open();
-    expect(await running).toBe("a");
-    // Still a's until its onComplete; one election admits one run.
-    expect(await jobB.run()).toEqual({ skipped: "lease held by a" });
-    await pa.runCoordinator.onComplete!(slot);
-    expect(await jobB.run()).toBe("b");
-    expect(runs).toEqual(["a", "b"]);
-  });
-
-  it("makes two node-cron tasks on two connections run each slot once and never at the same time", async () => {
-    const coordinators = [new JobLeases(a.kv, { owner: "a" }), new JobLeases(b.kv, { owner: "b" })];
-    const slotsRun: string[] = [];
-    let concurrent = 0;
-    let maxConcurrent = 0;
-    const tasks = coordinators.map((c) => cron.schedule("* * * * * *", async (ctx) => {
-      concurrent++;
-      maxConcurrent = Math.max(maxConcurrent, concurrent);
-      slotsRun.push(ctx.date.toISOString());
-      await new Promise((r) => setTimeout(r, 50));
-      concurrent--;
-    }, { name: "every-second", distributed: true, runCoordinator: c.runCoordinator, noOverlap: true }));
-    try {
-      while (slotsRun.length < 3) await new Promise((r) => setTimeout(r, 100));
-    } finally {
-      await Promise.all(tasks.map((t) => t.destroy()));
-    }
-    await new Promise((r) => setTimeout(r, 100)); // let the last run's onComplete finish
-    expect(new Set(slotsRun).size).toBe(slotsRun.length);
-    expect(maxConcurrent).toBe(1);
   });
 });
 

@@ -10,7 +10,8 @@ import { Accept, Activity, Endpoints, Follow, isActor, Person } from "@fedify/vo
 import express from "express";
 import type { Registry } from "prom-client";
 import request from "supertest";
-import { activityTypeLabel, createMetrics, metricsRouter, routeTemplate, type IpnMetrics } from "../../node/http/metrics";
+import { metricsMiddleware, metricsRouter } from "../../node/http/metrics";
+import { activityTypeLabel, createMetrics, routeTemplate, type IpnMetrics } from "../../node/ops/metrics";
 import { fedifyMeterProvider } from "../../node/ops/fedify-meter";
 import { openStore } from "../../node/storage/open-store";
 import type { Store } from "../../node/storage/store";
@@ -27,7 +28,7 @@ async function sample(registry: Registry, name: string, labels: Record<string, s
 /** A small app shaped like the node's: metrics middleware first, a few routes, a 404 fallback. */
 function appWith(metrics: IpnMetrics, token?: string) {
   const app = express();
-  app.use(metrics.http);
+  app.use(metricsMiddleware(metrics));
   app.use(metricsRouter(metrics.registry, { token }));
   app.get("/challenges/:key", (_req, res) => { res.send("a challenge"); });
   app.get("/api/v1/challenges/:key", (_req, res) => { res.json({}); });

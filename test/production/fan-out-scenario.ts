@@ -3,7 +3,7 @@
 // fediverse servers (inserted straight into the store: the follow handshake is covered elsewhere, and
 // here only the number of distinct shared inboxes matters).
 import { openStore } from "../../node/storage/open-store";
-import type { ActivityRecord } from "../../node/storage/ports";
+import type { ActivityRecord } from "../../node/domain/ports";
 import type { Store } from "../../node/storage/store";
 import { challengeInput, hubInput } from "../support/documents";
 import { startFakeFediverse, type FakeFediverse } from "../support/fake-inboxes";

@@ -8,7 +8,7 @@
 // then delivers again, which is correct but not what this test is about).
 import { leaseKey, type LeaseRecord } from "../../node/ops/job-lease";
 import { RELAY_LEASE } from "../../node/main";
-import type { ActivityRecord } from "../../node/storage/ports";
+import type { ActivityRecord } from "../../node/domain/ports";
 import { startFanOutScenario, type FanOutScenario } from "./fan-out-scenario";
 import { startMongoWireServer, type MongoWireServer } from "../support/ferretdb-server";
 import { waitFor, type NodeProcess } from "../support/processes";

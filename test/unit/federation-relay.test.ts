@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { Federation } from "@fedify/fedify";
 import type { Activity } from "@fedify/vocab";
 import type { Challenge } from "../../node/domain/types";
-import type { ActivityRecord } from "../../node/storage/ports";
+import type { ActivityRecord } from "../../node/domain/ports";
 import { createOutboxRelay } from "../../federation/relay";
 import { memoryRepos } from "../federation/memory-repos";
 

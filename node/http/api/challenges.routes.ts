@@ -1,7 +1,7 @@
 // /api/v1/challenges — the listing, the canonical document, edits (JSON Merge Patch) and withdrawal.
 import { Router } from "express";
 import type { ChallengeService } from "../../domain/challenges.service";
-import { InvalidCursorError } from "../../storage/ports";
+import { InvalidCursorError } from "../../domain/ports";
 import type { Authenticator } from "../auth";
 import { parseListingQuery } from "../listing-query";
 import { problem, sendProblem } from "../problem";

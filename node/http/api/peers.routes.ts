@@ -5,7 +5,7 @@
 import { Router, type Request } from "express";
 import type { PeerService } from "../../domain/peers";
 import type { FieldError } from "../../domain/errors";
-import type { PeerRecord, RevisionEntry, StoredChallenge } from "../../storage/ports";
+import type { PeerRecord, RevisionEntry, StoredChallenge } from "../../domain/ports";
 import type { Authenticator } from "../auth";
 import { problem, sendProblem } from "../problem";
 import { jsonBody, sendJson, unwrap } from "./helpers";

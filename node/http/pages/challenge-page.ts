@@ -1,7 +1,7 @@
 // "/challenges/:key": one challenge in full, in the language the reader picks among the document's.
 import type { Challenge, LanguageMap, Location } from "../../domain/types";
 import { paths } from "../../domain/uris";
-import type { StoredChallenge } from "../../storage/ports";
+import type { StoredChallenge } from "../../domain/ports";
 import { dateTime, hubLink, inLang, statusBadge, type HubLabel } from "./components";
 import { docLanguages, formatBytes, formatMoney, label, ordinal, pick, UI_LANGUAGE } from "./format";
 import { html, linkOrText, mailtoHref, safeHttpUrl, type SafeHtml } from "./html";

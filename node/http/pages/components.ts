@@ -2,7 +2,7 @@
 import type { FieldError } from "../../domain/errors";
 import type { ChallengeStatus } from "../../domain/types";
 import { lastSegment } from "../../domain/uris";
-import type { StoredChallenge } from "../../storage/ports";
+import type { StoredChallenge } from "../../domain/ports";
 import { displayDateTime, label, pick, UI_LANGUAGE } from "./format";
 import { html, linkOrText, safeHttpUrl, type SafeHtml } from "./html";
 

@@ -1,5 +1,5 @@
 // "/hubs/:handle": a hub's public profile, how to follow it, and its public challenges.
-import type { StoredChallenge, StoredHub } from "../../storage/ports";
+import type { StoredChallenge, StoredHub } from "../../domain/ports";
 import { challengeCard, type HubLabel } from "./components";
 import { label, pick, UI_LANGUAGE } from "./format";
 import { html, linkOrText, mailtoHref, type SafeHtml } from "./html";

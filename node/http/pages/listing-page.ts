@@ -1,6 +1,6 @@
 // "/": the listing of challenges with a plain GET filter form (works without JavaScript).
 import { CHALLENGE_STATUSES, FOCUS_AREAS, INSTRUMENTS } from "../../domain/types";
-import type { ListingPage, ListingQuery } from "../../storage/ports";
+import type { ListingPage, ListingQuery } from "../../domain/ports";
 import { listingQueryToParams } from "../listing-query";
 import { challengeCard, type HubLabel } from "./components";
 import { countryOptions, label } from "./format";

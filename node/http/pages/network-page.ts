@@ -1,7 +1,7 @@
 // "/peers": the public sync status of this node's copy of every peer (ADR 0007: transparency over
 // secrecy — the figures say how current the mirrored listings are; nothing in them is a secret), and
 // on the aggregator "/feeds": the topic and country actors a fediverse user can follow.
-import type { PeerRecord } from "../../storage/ports";
+import type { PeerRecord } from "../../domain/ports";
 import { peerView } from "../api/peers.routes";
 import { label } from "./format";
 import { html, type SafeHtml } from "./html";

@@ -2,8 +2,8 @@
 // URLs get AS2 from Fedify; everything Fedify passes on (browsers, and also unknown or draft
 // objects it does not serve) lands here, so this router decides 404/410 on its own.
 import express, { type Response } from "express";
-import type { ListingPage, PeerRecord, Repositories, StoredChallenge } from "../../storage/ports";
-import { InvalidCursorError } from "../../storage/ports";
+import type { ListingPage, PeerRecord, Repositories, StoredChallenge } from "../../domain/ports";
+import { InvalidCursorError } from "../../domain/ports";
 import { CHALLENGE_STATUSES, FOCUS_AREAS } from "../../domain/types";
 import { lastSegment, paths, uri } from "../../domain/uris";
 import { parseListingQuery } from "../listing-query";

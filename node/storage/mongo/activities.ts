@@ -1,8 +1,8 @@
 // ActivityRepository on MongoDB: the transactional outbox. Activities are inserted by the
 // challenge repository when it applies a write (challenges.ts); this side reads and marks them.
 import type { Collection } from "mongodb";
-import type { ActivityRecord, ActivityRepository } from "../ports";
-import { decodeCursor, encodeCursor } from "../sqlite/cursor";
+import type { ActivityRecord, ActivityRepository } from "../../domain/ports";
+import { decodeCursor, encodeCursor } from "../cursor";
 import { fromActivityDoc, type ActivityDoc } from "./challenge-docs";
 
 const MAX_PAGE = 1000;

@@ -3,7 +3,7 @@
 // document is kept as a JSON string: the round trip is exact, and JSON-LD keys ("@context") or
 // keys with dots, which MongoDB-compatible servers may refuse as field names, are no issue.
 import type { Challenge } from "../../domain/types";
-import type { ActivityRecord, StoredChallenge } from "../ports";
+import type { ActivityRecord, StoredChallenge } from "../../domain/ports";
 import { tokensOf } from "./text-tokens";
 
 /** Sort key for "no deadline": after every real instant (Date's range ends at 8.64e15 ms). */

@@ -18,7 +18,7 @@
 import type { Collection } from "mongodb";
 import {
   DuplicateError, type ActivityRecord, type ChallengeRepository, type FeedEffect, type ListingPage, type ListingQuery, type StoredChallenge,
-} from "../ports";
+} from "../../domain/ports";
 import {
   CHALLENGE_PROJECTION, fromChallengeDoc, toActivityDoc, toChallengeDoc, type ActivityDoc, type ChallengeDoc,
 } from "./challenge-docs";

@@ -4,7 +4,7 @@
 // store sequence (sequence.ts), not a clock.
 import type { Collection } from "mongodb";
 import type { Challenge } from "../../domain/types";
-import type { FeedEffect, FeedEffectRepository } from "../ports";
+import type { FeedEffect, FeedEffectRepository } from "../../domain/ports";
 import { isDuplicateKey } from "./connection";
 import type { StoreSequence } from "./sequence";
 

@@ -1,8 +1,8 @@
 // FollowerRepository on MongoDB. One document per (hub, follower), that pair being the _id; paging
 // order is the time a follower was first added (seq), kept when a re-follow updates the inboxes.
 import type { Collection } from "mongodb";
-import type { Follower, FollowerRepository } from "../ports";
-import { decodeCursor, encodeCursor } from "../sqlite/cursor";
+import type { Follower, FollowerRepository } from "../../domain/ports";
+import { decodeCursor, encodeCursor } from "../cursor";
 import { isDuplicateKey } from "./connection";
 import { nextSequence } from "./sequence";
 

@@ -1,7 +1,7 @@
 // HubRepository on MongoDB: one document per hub, _id = handle (its uniqueness).
 import type { Collection } from "mongodb";
 import type { Hub } from "../../domain/types";
-import { DuplicateError, type HubRepository, type StoredHub } from "../ports";
+import { DuplicateError, type HubRepository, type StoredHub } from "../../domain/ports";
 import { isDuplicateKey } from "./connection";
 import { nextSequence } from "./sequence";
 

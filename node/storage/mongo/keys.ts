@@ -1,7 +1,7 @@
 // KeyRepository on MongoDB. putIfAbsent is race-free across processes: an insert on the unique
 // _id (owner, algorithm) decides which pair is stored, and every caller reads back the winner.
 import type { Collection } from "mongodb";
-import type { KeyAlgorithm, KeyRepository, StoredKeyPair } from "../ports";
+import type { KeyAlgorithm, KeyRepository, StoredKeyPair } from "../../domain/ports";
 import { isDuplicateKey } from "./connection";
 
 export interface KeyDoc { _id: string; owner: string; algorithm: KeyAlgorithm; publicKey: string; privateKey: string }

@@ -2,8 +2,8 @@
 // AND-ed, values within one filter OR-ed, keyset pagination on (sort key, id) with the same opaque
 // cursor format, so page N costs what page 1 costs and a concurrent insert never repeats a row.
 import type { Filter, Sort } from "mongodb";
-import type { ListingQuery } from "../ports";
-import { decodeCursor, encodeCursor } from "../sqlite/cursor";
+import type { ListingQuery } from "../../domain/ports";
+import { decodeCursor, encodeCursor } from "../cursor";
 import { NO_DEADLINE_KEY, type ChallengeDoc } from "./challenge-docs";
 import { textFilter } from "./text-tokens";
 

@@ -6,7 +6,7 @@
 import type { Collection } from "mongodb";
 import {
   DuplicateError, type MirrorEffectPlanner, type MirrorOutcome, type MirrorRepository, type MirrorWrite, type RevisionEntry, type StoredChallenge,
-} from "../ports";
+} from "../../domain/ports";
 import { CHALLENGE_PROJECTION, fromChallengeDoc, type ChallengeDoc } from "./challenge-docs";
 import type { MongoChallengeRepository, WriteDoc } from "./challenges";
 

@@ -3,7 +3,7 @@
 // that takes it off the allowlist (a single-document write: atomic on every server, FerretDB too),
 // until the worker has sent it.
 import type { Collection } from "mongodb";
-import { initialSyncState, type PendingUnfollow, type Peer, type PeerRecord, type PeerRepository, type PeerSyncState } from "../ports";
+import { initialSyncState, type PendingUnfollow, type Peer, type PeerRecord, type PeerRepository, type PeerSyncState } from "../../domain/ports";
 import { isDuplicateKey } from "./connection";
 
 export interface PeerDoc {

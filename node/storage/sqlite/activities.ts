@@ -1,8 +1,8 @@
 // ActivityRepository on SQLite: the transactional outbox (rows are appended by the challenge
 // repository, in the same transaction as the change they announce).
-import type { ActivityRecord, ActivityRepository } from "../ports";
+import type { ActivityRecord, ActivityRepository } from "../../domain/ports";
 import { activityFromRow, type ActivityRow } from "./challenge-rows";
-import { decodeCursor, encodeCursor } from "./cursor";
+import { decodeCursor, encodeCursor } from "../cursor";
 import type { Db } from "./database";
 
 const MAX_PAGE = 1000;

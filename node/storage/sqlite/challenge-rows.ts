@@ -1,7 +1,7 @@
 // Mapping between StoredChallenge and its rows: the challenge row with its derived listing columns,
 // the facet rows and the full-text row. Derived values are recomputed from doc on every write.
 import type { Challenge } from "../../domain/types";
-import type { ActivityRecord, StoredChallenge } from "../ports";
+import type { ActivityRecord, StoredChallenge } from "../../domain/ports";
 import { NO_DEADLINE_KEY, NO_PUBLISHED_KEY } from "./schema";
 
 export interface ChallengeRow {

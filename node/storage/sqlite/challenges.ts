@@ -3,7 +3,7 @@
 import type { Statement } from "better-sqlite3";
 import {
   DuplicateError, type ActivityRecord, type ChallengeRepository, type ListingPage, type ListingQuery, type StoredChallenge,
-} from "../ports";
+} from "../../domain/ports";
 import { activityParams, CHALLENGE_COLUMNS, facetsOf, fromRow, ftsOf, toParams, type ChallengeRow } from "./challenge-rows";
 import { isUniqueViolation, type Db } from "./database";
 import { toFtsMatch } from "./fts-query";

@@ -1,7 +1,7 @@
 // FeedEffectRepository on SQLite: the aggregator's feed effects outbox. Mirror writes insert their
 // effect inside their own transaction through `insertFeedEffect` (mirror.ts); forwards are recorded
 // on their own. AUTOINCREMENT gives the write order the relay follows.
-import type { FeedEffect, FeedEffectRepository } from "../ports";
+import type { FeedEffect, FeedEffectRepository } from "../../domain/ports";
 import type { Db } from "./database";
 
 interface Row {

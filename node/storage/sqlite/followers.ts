@@ -1,7 +1,7 @@
 // FollowerRepository on SQLite. Paging order is the time a follower was first added (seq);
 // re-following updates the inboxes in place and keeps the position.
-import type { Follower, FollowerRepository } from "../ports";
-import { decodeCursor, encodeCursor } from "./cursor";
+import type { Follower, FollowerRepository } from "../../domain/ports";
+import { decodeCursor, encodeCursor } from "../cursor";
 import type { Db } from "./database";
 
 interface FollowerRow { seq: number; actor_id: string; inbox: string; shared_inbox: string | null; follow_id: string | null }

@@ -1,6 +1,6 @@
 // HubRepository on SQLite.
 import type { Hub } from "../../domain/types";
-import { DuplicateError, type HubRepository, type StoredHub } from "../ports";
+import { DuplicateError, type HubRepository, type StoredHub } from "../../domain/ports";
 import { isUniqueViolation, type Db } from "./database";
 
 interface HubRow { handle: string; doc: string; token_hash: string }

@@ -1,6 +1,6 @@
 // KeyRepository on SQLite. putIfAbsent is race-free across processes: the primary key decides
 // which pair is stored, and every caller reads back the winner.
-import type { KeyAlgorithm, KeyRepository, StoredKeyPair } from "../ports";
+import type { KeyAlgorithm, KeyRepository, StoredKeyPair } from "../../domain/ports";
 import type { Db } from "./database";
 
 interface KeyRow { public_key: string; private_key: string }

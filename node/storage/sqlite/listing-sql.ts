@@ -1,9 +1,9 @@
 // Builds the public listing query. Every filter is AND-ed; values within one filter are OR-ed.
 // Pagination is keyset on (sort key, id), so page N costs the same as page 1 and a row inserted
 // while someone pages never makes them see another row twice.
-import type { ListingQuery } from "../ports";
+import type { ListingQuery } from "../../domain/ports";
 import { CHALLENGE_COLUMNS } from "./challenge-rows";
-import { decodeCursor, encodeCursor } from "./cursor";
+import { decodeCursor, encodeCursor } from "../cursor";
 import { NO_DEADLINE_KEY } from "./schema";
 
 export const MAX_LIMIT = 100;

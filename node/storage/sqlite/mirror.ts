@@ -8,7 +8,7 @@
 // idempotently at every open, rather than as a numbered migration, so that they are also present in
 // databases whose schema version other branches advance.
 import type { Challenge } from "../../domain/types";
-import type { MirrorEffectPlanner, MirrorOutcome, MirrorRepository, MirrorWrite, RevisionEntry, StoredChallenge } from "../ports";
+import type { MirrorEffectPlanner, MirrorOutcome, MirrorRepository, MirrorWrite, RevisionEntry, StoredChallenge } from "../../domain/ports";
 import { CHALLENGE_COLUMNS, facetsOf, fromRow, ftsOf, toParams, type ChallengeRow } from "./challenge-rows";
 import type { Db } from "./database";
 import { insertFeedEffect } from "./feed-effects";

@@ -2,7 +2,7 @@
 // is always read and written as a whole (per peer, by one reconciliation at a time). A removed peer
 // whose Undo(Follow) is still to be sent stays as a row with `removal` in that JSON (written by the
 // same UPDATE that takes it off the allowlist) until the worker has sent it.
-import { initialSyncState, type PendingUnfollow, type Peer, type PeerRecord, type PeerRepository, type PeerSyncState } from "../ports";
+import { initialSyncState, type PendingUnfollow, type Peer, type PeerRecord, type PeerRepository, type PeerSyncState } from "../../domain/ports";
 import type { Db } from "./database";
 
 interface PeerRow { origin: string; country: string; role: string; source: string; added_at: string; sync: string }

@@ -1,8 +1,7 @@
-// Ports of the node-to-node network (issue 3): the operator's allowlist of peer nodes with the sync
-// state of each, and the mirror of their challenges. Database-neutral like ports.ts: objects in,
-// objects out; every adapter must pass test/contract/store-contract.ts.
-import type { Challenge } from "../domain/types";
-import type { MirrorEffectPlanner, StoredChallenge } from "./ports";
+// Port of the operator's allowlist of peer nodes and this node's sync state with each (issue 3).
+// Database-neutral: objects in, objects out; every adapter passes test/contract/store-contract.ts.
+
+import type { RevisionEntry } from "./mirror";
 
 export type PeerRole = "national" | "aggregator";
 
@@ -96,45 +95,4 @@ export interface PeerRepository {
   unfollowed(origin: string, followActivityId: string): Promise<void>;
   /** Shallow-merges `patch` into the stored sync state (backfill is replaced as a whole); no-op for an unknown origin. */
   patchSync(origin: string, patch: Partial<PeerSyncState>): Promise<void>;
-}
-
-/** A canonical document obtained authentically from its origin, to be kept in the mirror. */
-export interface MirrorWrite {
-  doc: Challenge;
-  /** The peer's origin; must equal the origin of doc.id. */
-  origin: string;
-  /** The peer's country (allowlist entry). */
-  country: string;
-}
-
-/**
- * created / updated: stored. stale: we hold a higher (or, live, an equal) revision. restored: we held
- * it as withdrawn, but its origin serves it again (or never stopped: a spurious Delete), so it is live
- * again. conflict: the id belongs to a local challenge or another origin (never overwritten).
- */
-export type MirrorOutcome = "created" | "updated" | "stale" | "restored" | "conflict";
-
-export interface RevisionEntry { id: string; revision: number }
-
-export interface MirrorRepository {
-  /**
-   * Applies every write in one atomic batch, in order; an outcome per write. `effects` (aggregator)
-   * names the feed effect of each created/updated write, recorded in the same store step.
-   */
-  upsertMany(writes: MirrorWrite[], effects?: MirrorEffectPlanner): Promise<MirrorOutcome[]>;
-  /** Marks mirrored challenges of `origin` withdrawn (gone from listings); returns those newly withdrawn. */
-  withdraw(origin: string, ids: string[], at: string, effects?: MirrorEffectPlanner): Promise<StoredChallenge[]>;
-  /** (id, revision) of every live (public, not withdrawn) challenge of an origin, ordered by id. Our own origin gives the local set. */
-  revisions(origin: string): Promise<RevisionEntry[]>;
-  /** Live challenges of an origin ordered by id, starting after `afterId`. */
-  page(origin: string, afterId: string | null, limit: number): Promise<StoredChallenge[]>;
-  /** One keyset page of revisions(origin): at most `limit` entries with id > afterId, in id order (index walk, O(page)). */
-  revisionPage(origin: string, afterId: string | null, limit: number): Promise<RevisionEntry[]>;
-  /**
-   * An opaque value that changes whenever a challenge row (local or mirrored) is written; cheap to read
-   * (no scan of the challenges). Caches of per-origin figures (the sync digest) compare it.
-   */
-  changeStamp(): Promise<string>;
-  /** Deletes every mirrored (keyless) challenge of an origin; returns how many. Never touches local ones. */
-  removeOrigin(origin: string): Promise<number>;
 }

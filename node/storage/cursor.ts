@@ -1,6 +1,6 @@
 // Opaque page cursors: base64url JSON of a tag plus the keyset position. Anything that does not
 // decode to exactly the expected shape is an InvalidCursorError (a 400), never a SQL error.
-import { InvalidCursorError } from "../ports";
+import { InvalidCursorError } from "../domain/ports";
 
 const MAX_CURSOR_LENGTH = 500;
 

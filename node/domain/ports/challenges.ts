@@ -1,0 +1,66 @@
+// Port of the challenge store: the canonical documents of local challenges and their listing.
+// Implemented by node/storage/sqlite and node/storage/mongo; every adapter passes test/contract/*.
+
+import type { Challenge, ChallengeStatus } from "../types";
+import type { ActivityRecord } from "./activities";
+
+/** A challenge as stored: the canonical document plus what the node needs to find and guard it. */
+export interface StoredChallenge {
+  /** The canonical id (https IRI); primary key; never reused. */
+  id: string;
+  /** Last path segment of the id; unique among local challenges; null for mirrored ones. */
+  key: string | null;
+  /** Origin of the home node (e.g. "https://de.ipn.example"); equals our own origin for local ones. */
+  origin: string;
+  /** ISO 3166-1 alpha-2 of the publishing hub (listing facet alongside places of performance). */
+  country: string;
+  /** The canonical document (for drafts too). After withdrawal: the last public version. */
+  doc: Challenge;
+  /** Optimistic-concurrency counter: +1 on every stored write, drafts included. */
+  version: number;
+  /** ISO instant of withdrawal (Delete + Tombstone), or null. */
+  withdrawnAt: string | null;
+}
+
+export interface ListingQuery {
+  /** Default (when absent): ["open", "forthcoming"]. "draft" is never listed. */
+  status?: ChallengeStatus[];
+  /** Matches the hub's country or any place of performance. */
+  country?: string[];
+  focusArea?: string[];
+  instrument?: string[];
+  /** Hub actor IRIs. */
+  hub?: string[];
+  /** Full-text words (all must match, in any language of title, summary, description). */
+  q?: string;
+  /** ISO instants bounding submissionPeriod.end (inclusive). */
+  deadlineFrom?: string;
+  deadlineTo?: string;
+  /** "deadline": nearest deadline first (default); "newest": latest published first. */
+  sort?: "deadline" | "newest";
+  /** Opaque cursor from a previous page. */
+  cursor?: string;
+  /** 1..100 */
+  limit: number;
+}
+
+export interface ListingPage { items: StoredChallenge[]; nextCursor: string | null }
+
+export interface ChallengeRepository {
+  /** Insert a new challenge and (if public) its Create activity atomically. DuplicateError on id/key. */
+  insert(challenge: StoredChallenge, activity: ActivityRecord | null): Promise<void>;
+  /**
+   * Replace a challenge if its stored version is still `expectedVersion` (the stored version becomes
+   * challenge.version), appending `activity` atomically. Returns false when the version moved on.
+   */
+  update(challenge: StoredChallenge, expectedVersion: number, activity: ActivityRecord | null): Promise<boolean>;
+  getById(id: string): Promise<StoredChallenge | null>;
+  getByKey(key: string): Promise<StoredChallenge | null>;
+  /** Public challenges only: never drafts, never withdrawn ones. InvalidCursorError on a bad cursor. */
+  list(query: ListingQuery): Promise<ListingPage>;
+  /** Local, non-withdrawn challenges whose status the clock may change: forthcoming with
+   *  submissionPeriod.start <= now, or open with submissionPeriod.end <= now. */
+  dueForStatusChange(now: Date, limit: number): Promise<StoredChallenge[]>;
+  /** Number of public (non-draft, non-withdrawn) local challenges of a hub. */
+  countPublicByHub(hubId: string): Promise<number>;
+}

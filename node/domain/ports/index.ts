@@ -1,0 +1,39 @@
+// Repository ports: what the domain needs from storage, in database-neutral terms, one file per
+// aggregate. The domain owns them; node/storage/sqlite (embedded default) and node/storage/mongo
+// (production) implement them, and every adapter must pass test/contract/*. No driver, Express or
+// Fedify type appears here.
+
+import type { ActivityRepository } from "./activities";
+import type { ChallengeRepository } from "./challenges";
+import type { FeedEffectRepository } from "./feed-effects";
+import type { FollowerRepository } from "./followers";
+import type { HubRepository } from "./hubs";
+import type { KeyRepository } from "./keys";
+import type { MirrorRepository } from "./mirror";
+import type { PeerRepository } from "./peers";
+
+export type * from "./activities";
+export type * from "./challenges";
+export type * from "./feed-effects";
+export type * from "./followers";
+export type * from "./hubs";
+export type * from "./keys";
+export type * from "./mirror";
+export type * from "./peers";
+export { DuplicateError, InvalidCursorError } from "./errors";
+export { initialSyncState } from "./peers";
+
+/** Storage of the node's domain data. */
+export interface Repositories {
+  challenges: ChallengeRepository;
+  activities: ActivityRepository;
+  hubs: HubRepository;
+  followers: FollowerRepository;
+  keys: KeyRepository;
+  /** Allowlisted peer nodes and their sync state. */
+  peers: PeerRepository;
+  /** Challenges mirrored from peers. */
+  mirror: MirrorRepository;
+  /** The aggregator's feed effects outbox (issue 8). */
+  feedEffects: FeedEffectRepository;
+}
