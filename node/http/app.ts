@@ -14,7 +14,10 @@ import { challengesRouter } from "./api/challenges.routes";
 import { hubsRouter } from "./api/hubs.routes";
 import { peersRouter, syncRouter, type SyncSource } from "./api/peers.routes";
 import type { PeerService } from "../domain/peers";
-import { openApiDocument } from "./openapi";
+import { openApiDocument } from "./openapi/document";
+import { operationsFor } from "./openapi/operations";
+import { methodNotAllowed } from "./api/method-not-allowed";
+import { API_SCHEMAS } from "./api/request-schemas";
 import { HttpProblem, problem, sendProblem } from "./problem";
 
 const log = getLogger(["ipn", "http"]);
@@ -94,20 +97,26 @@ export function createApp(deps: AppDeps): express.Express {
   const api = express.Router();
   api.use(express.json({ limit: MAX_BODY_BYTES, type: ["application/json", "application/merge-patch+json"], strict: true }));
   api.use((_req, res, next) => { res.set("Cache-Control", "no-store"); next(); });
-  api.get("/openapi.json", (_req, res) => { res.set("Cache-Control", "public, max-age=300"); res.type("application/json").send(JSON.stringify(openApiDocument(deps.origin))); });
+  // Generated once per process: it depends only on the origin (its mode) and whether the network routes exist.
+  const openApi = JSON.stringify(openApiDocument({ origin: deps.origin, network: deps.network !== undefined }));
+  api.get("/openapi.json", (_req, res) => { res.set("Cache-Control", "public, max-age=300"); res.type("application/json").send(openApi); });
   api.use("/v1/hubs", hubsRouter({ hubs: deps.hubs, challenges: deps.challenges, auth }));
   api.use("/v1/challenges", challengesRouter({ challenges: deps.challenges, auth, origin: deps.origin }));
   if (deps.network) {
-    api.use("/v1/peers", peersRouter({ peers: deps.network.peers, auth }));
+    api.use("/v1/peers", peersRouter({ peers: deps.network.peers, auth, allowHttp: deps.origin.startsWith("http:") }));
     api.use("/v1/sync", syncRouter({ source: deps.network.sync }));
   }
+  api.use(methodNotAllowed(operationsFor(deps.network !== undefined)));
   api.use((req, res) => sendProblem(res, problem(404, `no API endpoint ${req.method} ${req.baseUrl}${req.path}`)));
   app.use("/api", api);
 
-  app.get(["/schemas/:file", "/schemas/codelists/:list"], (req, res) => {
+  app.get(["/schemas/:file", "/schemas/codelists/:list", "/schemas/api/:contract"], (req, res) => {
     const list = typeof req.params.list === "string" ? /^([a-z0-9-]+)\.json$/.exec(req.params.list) : null;
+    const contract = typeof req.params.contract === "string" ? /^([a-z-]+)\.json$/.exec(req.params.contract) : null;
     const m = /^([a-z-]+)\.json$/.exec(String(req.params.file));
-    const schema = list ? getCodeList(list[1]!) : m ? (m[1] === "config" ? configSchema : getSchema(m[1]!)) : undefined;
+    const schema = list ? getCodeList(list[1]!)
+      : contract ? (Object.hasOwn(API_SCHEMAS, contract[1]!) ? API_SCHEMAS[contract[1] as keyof typeof API_SCHEMAS] : undefined)
+      : m ? (m[1] === "config" ? configSchema : getSchema(m[1]!)) : undefined;
     if (!schema) return sendProblem(res, problem(404, `no schema or code list ${req.path}`));
     res.set("Cache-Control", "public, max-age=3600");
     res.set("Access-Control-Allow-Origin", "*");

@@ -1,125 +1,62 @@
-// Parses the listing filters shared by GET /api/v1/challenges and the HTML listing at "/".
-// Unknown values are precise 400s (with the failing parameter), never silently ignored.
+// The listing filters shared by GET /api/v1/challenges and the HTML listing at "/": validated against
+// schemas/api/listing-query.schema.json (unknown parameters and values are precise 400s, never
+// silently ignored), then turned into the store's ListingQuery (hub handles to actor IRIs, dates to
+// instants).
 import type { FieldError } from "../domain/errors";
-import { CHALLENGE_STATUSES, FOCUS_AREAS, INSTRUMENTS } from "../domain/types";
 import type { ListingQuery } from "../domain/ports";
+import { validateQuery } from "./api/request-schemas";
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
 type RawQuery = Record<string, unknown>;
 
-/** Accepts `?a=x&a=y` and `?a=x,y`. */
-function listParam(raw: RawQuery, name: string): string[] | undefined {
-  const v = raw[name];
-  if (v === undefined) return undefined;
-  const parts = (Array.isArray(v) ? v : [v])
-    .filter((x): x is string => typeof x === "string")
-    .flatMap((x) => x.split(","))
-    .map((x) => x.trim())
-    .filter((x) => x !== "");
-  return parts.length ? parts : undefined;
-}
-
-function single(raw: RawQuery, name: string): string | undefined {
-  const v = raw[name];
-  if (Array.isArray(v)) return typeof v[0] === "string" ? v[0] : undefined;
-  return typeof v === "string" && v.trim() !== "" ? v.trim() : undefined;
-}
+/** The query as the schema describes it (after normalisation and coercion): the store's fields, each optional. */
+type ListingParams = Partial<ListingQuery>;
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
-const DATETIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i;
+const MIN_INSTANT = Date.parse("0000-01-01T00:00:00Z");
+const MAX_INSTANT = Date.parse("9999-12-31T23:59:59.999Z");
 
-/** A date (whole day, UTC) or an RFC 3339 date-time; `end` chooses the day's last instant for dates. */
-function instant(value: string, end: boolean): string | null {
+/** A date (whole day, UTC) or an RFC 3339 date-time (already checked by the schema); `end` takes the day's last instant. */
+function instant(value: string, end: boolean): string {
   if (DATE_RE.test(value)) {
     const t = Date.parse(`${value}T00:00:00Z`);
-    if (Number.isNaN(t)) return null;
     return new Date(end ? t + 86_399_999 : t).toISOString();
   }
-  if (!DATETIME_RE.test(value)) return null;
-  const t = Date.parse(value);
-  return Number.isNaN(t) ? null : new Date(t).toISOString();
+  // RFC 3339 allows a leap second (:60), which Date cannot hold: it is the last instant of its minute.
+  const t = Date.parse(value.replace(/:60(?=(\.\d+)?(Z|[+-]\d{2}:\d{2})$)/i, ":59.999"));
+  // Offsets can push year 0000 or 9999 past the four-digit years the stored instants use: clamp.
+  return new Date(Math.min(MAX_INSTANT, Math.max(MIN_INSTANT, t))).toISOString();
 }
 
-export interface ParseOptions { origin: string }
+export interface ParseOptions {
+  origin: string;
+  /** Parameters a caller owns besides the filters (e.g. the page's language): not validated here. */
+  own?: readonly string[];
+  /** HTML forms send empty fields: count them as absent (the API refuses an empty cursor or date). */
+  dropEmpty?: boolean;
+}
 
 export function parseListingQuery(raw: RawQuery, opts: ParseOptions):
   { ok: true; query: ListingQuery } | { ok: false; errors: FieldError[] } {
-  const errors: FieldError[] = [];
-  const q: ListingQuery = { limit: DEFAULT_PAGE_SIZE };
-
-  const enumList = <T extends string>(name: string, allowed: readonly T[], exclude: readonly string[] = []) => {
-    const values = listParam(raw, name);
-    if (!values) return undefined;
-    const bad = values.filter((v) => !allowed.includes(v as T) || exclude.includes(v));
-    if (bad.length) {
-      errors.push({ pointer: `/query/${name}`, message: `unknown value(s) ${bad.map((b) => JSON.stringify(b)).join(", ")}; allowed: ${allowed.filter((a) => !exclude.includes(a)).join(", ")}` });
-      return undefined;
-    }
-    return values as T[];
-  };
-
-  q.status = enumList("status", CHALLENGE_STATUSES, ["draft"]);
-  q.focusArea = enumList("focusArea", FOCUS_AREAS);
-  q.instrument = enumList("instrument", INSTRUMENTS);
-
-  const countries = listParam(raw, "country");
-  if (countries) {
-    const upper = countries.map((c) => c.toUpperCase());
-    const bad = upper.filter((c) => !/^[A-Z]{2}$/.test(c));
-    if (bad.length) errors.push({ pointer: "/query/country", message: "must be ISO 3166-1 alpha-2 codes (e.g. DE, FR, GR)" });
-    else q.country = upper;
-  }
-
-  const hubs = listParam(raw, "hub");
-  if (hubs) {
-    const ids: string[] = [];
-    for (const h of hubs) {
-      if (/^[a-z0-9_]{1,30}$/.test(h)) ids.push(new URL(`/hubs/${h}`, opts.origin).href);
-      else if (/^https?:\/\//.test(h) && URL.canParse(h)) ids.push(new URL(h).href);
-      else errors.push({ pointer: "/query/hub", message: `${JSON.stringify(h)} is neither a hub handle nor a hub URL` });
-    }
-    if (ids.length) q.hub = ids;
-  }
-
-  const text = single(raw, "q");
-  if (text !== undefined) {
-    if (text.length > 200) errors.push({ pointer: "/query/q", message: "must be at most 200 characters" });
-    else q.q = text;
-  }
-
-  for (const [name, end] of [["deadlineFrom", false], ["deadlineTo", true]] as const) {
-    const v = single(raw, name);
-    if (v === undefined) continue;
-    const at = instant(v, end);
-    if (at === null) errors.push({ pointer: `/query/${name}`, message: "must be a date (YYYY-MM-DD) or an RFC 3339 date-time with offset" });
-    else q[name] = at;
-  }
-  if (q.deadlineFrom && q.deadlineTo && q.deadlineFrom > q.deadlineTo) {
-    errors.push({ pointer: "/query/deadlineTo", message: "must not be before deadlineFrom" });
-  }
-
-  const sort = single(raw, "sort");
-  if (sort !== undefined) {
-    if (sort === "deadline" || sort === "newest") q.sort = sort;
-    else errors.push({ pointer: "/query/sort", message: "must be \"deadline\" or \"newest\"" });
-  }
-
-  const limit = single(raw, "limit");
-  if (limit !== undefined) {
-    const n = Number(limit);
-    if (!/^\d+$/.test(limit) || n < 1 || n > MAX_PAGE_SIZE) errors.push({ pointer: "/query/limit", message: `must be an integer from 1 to ${MAX_PAGE_SIZE}` });
-    else q.limit = n;
-  }
-
-  const cursor = single(raw, "cursor");
-  if (cursor !== undefined) {
-    if (cursor.length > 500 || !/^[A-Za-z0-9_-]+$/.test(cursor)) errors.push({ pointer: "/query/cursor", message: "is not a cursor returned by this API" });
-    else q.cursor = cursor;
-  }
-
-  return errors.length ? { ok: false, errors } : { ok: true, query: q };
+  const filters = opts.own?.length ? Object.fromEntries(Object.entries(raw).filter(([k]) => !opts.own!.includes(k))) : raw;
+  const checked = validateQuery<ListingParams>("listing-query", filters, { dropEmpty: opts.dropEmpty });
+  if (!checked.ok) return checked;
+  const p = checked.value;
+  const q: ListingQuery = { limit: p.limit ?? DEFAULT_PAGE_SIZE };
+  if (p.status) q.status = p.status;
+  if (p.country) q.country = p.country.map((c) => c.toUpperCase());
+  if (p.focusArea) q.focusArea = p.focusArea;
+  if (p.instrument) q.instrument = p.instrument;
+  // A URL the schema admits but WHATWG cannot parse (a port above 65535) names no hub: it matches nothing.
+  if (p.hub) q.hub = p.hub.map((h) => (!h.includes("://") ? new URL(`/hubs/${h}`, opts.origin).href : URL.canParse(h) ? new URL(h).href : h));
+  if (p.q) q.q = p.q;
+  if (p.deadlineFrom) q.deadlineFrom = instant(p.deadlineFrom, false);
+  if (p.deadlineTo) q.deadlineTo = instant(p.deadlineTo, true);
+  if (p.sort) q.sort = p.sort;
+  if (p.cursor) q.cursor = p.cursor;
+  return { ok: true, query: q };
 }
 
 /** Rebuilds a query string for links (next page, feeds) from a parsed query. */

@@ -309,11 +309,29 @@ describe("listing", () => {
       [{ status: "draft" }, "/query/status"], [{ status: "bogus" }, "/query/status"], [{ focusArea: "space" }, "/query/focusArea"],
       [{ limit: "0" }, "/query/limit"], [{ limit: "1000" }, "/query/limit"], [{ deadlineFrom: "soon" }, "/query/deadlineFrom"],
       [{ sort: "price" }, "/query/sort"], [{ cursor: "!!" }, "/query/cursor"], [{ cursor: "AAAAAAAA" }, "/query/cursor"], [{ country: "Germany" }, "/query/country"],
+      [{ colour: "red" }, "/query/colour"], [{ "q[x]": "1" }, "/query/q"],
     ];
     for (const [query, pointer] of cases) {
       const res = await api.get("/api/v1/challenges").query(query);
       expect([res.status, res.body.errors?.[0]?.pointer]).toEqual([400, pointer]);
     }
+    // The message names the value and what is allowed; an unknown parameter lists the known ones.
+    const bogus = await api.get("/api/v1/challenges?status=open,bogus");
+    expect(bogus.body.errors[0].message).toBe('unknown value "bogus"; allowed: forthcoming, open, closed, evaluation, awarded, unsuccessful, cancelled, suspended');
+    const unknown = await api.get("/api/v1/challenges?colour=red");
+    expect(unknown.body.errors[0].message).toMatch(/^is not a parameter of this request; allowed: status, country, .*limit$/);
+    const twice = await api.get("/api/v1/challenges?sort=newest&sort=deadline");
+    expect([twice.status, twice.body.errors[0]]).toEqual([400, { pointer: "/query/sort", message: "must be given once" }]);
+  });
+
+  it("takes an empty list or search as no filter, refuses other empty values, and matches nothing in an inverted deadline range", async () => {
+    const all = await api.get("/api/v1/challenges?limit=100");
+    const empty = await api.get("/api/v1/challenges?q=&status=&limit=100&country=");
+    expect([empty.status, empty.body.items.length]).toEqual([200, all.body.items.length]);
+    const emptyCursor = await api.get("/api/v1/challenges?cursor=");
+    expect([emptyCursor.status, emptyCursor.body.errors[0].pointer]).toEqual([400, "/query/cursor"]);
+    const inverted = await api.get("/api/v1/challenges?deadlineFrom=2031-01-02&deadlineTo=2031-01-01");
+    expect([inverted.status, inverted.body.items]).toEqual([200, []]);
   });
 });
 
@@ -349,6 +367,7 @@ describe("conditional edits (If-Match)", () => {
     expect(second.status).toBe(412);
     expect((await api.get(loc)).body.referenceNumber).toBe("IF-1");
     const garbage = await api.patch(loc).set(asHub()).set("If-Match", "yesterday").set("Content-Type", "application/merge-patch+json").send({ referenceNumber: "IF-3" });
-    expect(garbage.status).toBe(412);
+    // Not an ETag at all: a malformed header (400, pointing at it), not a failed precondition.
+    expect([garbage.status, garbage.body.errors?.[0]?.pointer]).toEqual([400, "/headers/if-match"]);
   });
 });

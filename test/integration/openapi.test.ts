@@ -4,7 +4,6 @@
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import request from "supertest";
-import { getSchema } from "../../node/domain/validation";
 import { ADMIN_TOKEN, startTestNode, type TestNode } from "../support/node";
 import { challengeInput, hubInput } from "../support/documents";
 
@@ -58,7 +57,6 @@ it("documents exactly the operations the API serves, each answering as documente
   const exercised = new Set<string>();
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats(ajv);
-  for (const name of ["common", "challenge", "hub"]) ajv.addSchema(getSchema(name)!, `${node.origin}/schemas/${name}.json`);
 
   for (const c of calls()) {
     const t = templateOf(c.path, templates);
@@ -73,7 +71,8 @@ it("documents exactly the operations the API serves, each answering as documente
     expect(res.status).toBeLessThan(300);
     const schema = op.responses[String(res.status)]?.content?.["application/json"]?.schema;
     if (schema && res.status !== 204) {
-      const validate = ajv.compile({ ...schema, $defs: undefined });
+      // The document is self-contained: its $refs point into its own components.
+      const validate = ajv.compile({ ...schema, components: doc.components });
       const valid = validate(res.body);
       expect([c.method, c.path, valid ? [] : validate.errors]).toEqual([c.method, c.path, []]);
     }
@@ -81,10 +80,41 @@ it("documents exactly the operations the API serves, each answering as documente
   expect([...documented].sort()).toEqual([...exercised].sort());
 });
 
-it("serves nothing undocumented under /api", async () => {
-  for (const [method, path] of [["put", `/api/v1/challenges/${key}`], ["get", "/api/v2/challenges"], ["delete", "/api/v1/hubs/oa_hub"], ["put", "/api/v1/peers"], ["get", "/api/v1/sync"]] as const) {
+it("serves nothing undocumented under /api: 405 + Allow for other methods, 404 for other paths", async () => {
+  for (const [method, path, allow] of [["put", `/api/v1/challenges/${key}`, "GET, HEAD, PATCH, DELETE"], ["delete", "/api/v1/hubs/oa_hub", "GET, HEAD"], ["put", "/api/v1/peers", "GET, HEAD, POST, DELETE"], ["post", "/api/v1/challenges", "GET, HEAD"]] as const) {
+    const res = await (api as any)[method](path).set({ Authorization: `Bearer ${ADMIN_TOKEN}` });
+    expect([method, path, res.status, res.headers.allow, res.body.status]).toEqual([method, path, 405, allow, 405]);
+  }
+  for (const [method, path] of [["get", "/api/v2/challenges"], ["get", "/api/v1/sync"], ["get", "/api/v1/challenges/x/y"]] as const) {
     const res = await (api as any)[method](path).set({ Authorization: `Bearer ${ADMIN_TOKEN}` });
     expect([method, path, res.status]).toEqual([method, path, 404]);
+  }
+});
+
+it("is self-contained: every $ref points into the document itself and resolves", () => {
+  const refs: string[] = [];
+  const walk = (n: unknown) => {
+    if (Array.isArray(n)) n.forEach(walk);
+    else if (n && typeof n === "object") for (const [k, v] of Object.entries(n)) (k === "$ref" ? refs.push(v as string) : walk(v));
+  };
+  walk(doc);
+  expect(refs.length).toBeGreaterThan(50);
+  for (const ref of new Set(refs)) {
+    expect([ref, ref.startsWith("#/")]).toEqual([ref, true]);
+    const target = ref.slice(2).split("/").reduce((o: any, k) => o?.[k], doc);
+    expect([ref, target !== undefined]).toEqual([ref, true]);
+  }
+});
+
+it("describes the mode the node runs in: https ids in production, plain http only in test mode", async () => {
+  expect(doc.components.schemas.HttpsUri.pattern).toBe("^https://");
+  const testNode = await startTestNode();
+  try {
+    const testDoc = (await request(testNode.listenUrl).get("/api/openapi.json")).body;
+    expect(testDoc.components.schemas.HttpsUri.pattern).toBe("^https?://");
+    expect(testDoc.info.description).toContain("test mode");
+  } finally {
+    await testNode.stop();
   }
 });
 
@@ -92,7 +122,8 @@ it("declares every error response as a problem document", () => {
   for (const [path, ops] of Object.entries<any>(doc.paths)) {
     for (const [method, op] of Object.entries<any>(ops)) {
       for (const [status, r] of Object.entries<any>(op.responses)) {
-        if (Number(status) >= 400) expect([method, path, status, r.$ref]).toEqual([method, path, status, "#/components/responses/Problem"]);
+        const expected = status === "429" ? "#/components/responses/TooManyRequests" : status === "431" ? "#/components/responses/HeadersTooLarge" : "#/components/responses/Problem";
+        if (Number(status) >= 400) expect([method, path, status, r.$ref]).toEqual([method, path, status, expected]);
       }
     }
   }

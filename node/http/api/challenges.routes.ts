@@ -6,6 +6,7 @@ import type { Authenticator } from "../auth";
 import { parseListingQuery } from "../listing-query";
 import { problem, sendProblem } from "../problem";
 import { jsonBody, param, sendJson, unwrap } from "./helpers";
+import { validateValue } from "./request-schemas";
 
 const PATCH_TYPES = ["application/merge-patch+json", "application/json"] as const;
 
@@ -37,13 +38,14 @@ export function challengesRouter(deps: { challenges: ChallengeService; auth: Aut
   r.patch("/:key", async (req, res) => {
     const principal = await deps.auth.required(req);
     const body = jsonBody(req, PATCH_TYPES);
-    // If-Match: the ETag ("<version>") the edit is based on; "*" or absent means unconditional.
-    const ifMatch = req.get("if-match")?.trim();
+    // If-Match (schemas/api/if-match.schema.json): the ETag ("<version>") the edit is based on; "*" or absent means unconditional.
+    const ifMatch = req.get("if-match");
     let ifVersion: number | undefined;
-    if (ifMatch && ifMatch !== "*") {
-      const m = /^(?:W\/)?"(\d+)"$/.exec(ifMatch);
-      if (!m) return sendProblem(res, problem(412, `If-Match must be an ETag from this API, e.g. "3" (got ${ifMatch})`));
-      ifVersion = Number(m[1]);
+    if (ifMatch !== undefined) {
+      const checked = validateValue<string>("if-match", ifMatch, "/headers/if-match");
+      if (!checked.ok) return sendProblem(res, problem(400, "invalid If-Match header", checked.errors));
+      const m = /"(\d+)"/.exec(checked.value);
+      if (m) ifVersion = Number(m[1]);
     }
     const updated = unwrap(res, await deps.challenges.patch(principal, param(req, "key"), body, { ifVersion }));
     if (!updated) return;

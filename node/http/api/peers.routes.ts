@@ -9,6 +9,7 @@ import type { PeerRecord, RevisionEntry, StoredChallenge } from "../../domain/po
 import type { Authenticator } from "../auth";
 import { problem, sendProblem } from "../problem";
 import { jsonBody, sendJson, unwrap } from "./helpers";
+import { API_SCHEMAS, validateQuery, validateValue } from "./request-schemas";
 
 /** The peer as the API shows it: the entry, its sync state and derived figures. */
 export function peerView(p: PeerRecord, now: Date = new Date()) {
@@ -25,7 +26,7 @@ export function peerView(p: PeerRecord, now: Date = new Date()) {
   };
 }
 
-export function peersRouter(deps: { peers: PeerService; auth: Authenticator }): Router {
+export function peersRouter(deps: { peers: PeerService; auth: Authenticator; allowHttp: boolean }): Router {
   const r = Router();
 
   r.get("/", async (req, res) => {
@@ -36,7 +37,10 @@ export function peersRouter(deps: { peers: PeerService; auth: Authenticator }): 
 
   r.post("/", async (req, res) => {
     await deps.auth.admin(req);
-    const added = unwrap(res, await deps.peers.add(jsonBody(req)));
+    const body = jsonBody(req);
+    const checked = validateValue("peer-input", body, "", deps.allowHttp);
+    if (!checked.ok) return sendProblem(res, problem(422, `${checked.errors.length} field(s) failed validation`, checked.errors));
+    const added = unwrap(res, await deps.peers.add(body));
     if (!added) return;
     res.location(`/api/v1/peers?origin=${encodeURIComponent(added.peer.origin)}`);
     sendJson(res, added.created ? 201 : 200, peerView(added.peer));
@@ -44,11 +48,9 @@ export function peersRouter(deps: { peers: PeerService; auth: Authenticator }): 
 
   r.delete("/", async (req, res) => {
     await deps.auth.admin(req);
-    const origin = req.query.origin;
-    if (typeof origin !== "string" || origin === "") {
-      return sendProblem(res, problem(400, "name the peer to remove", [{ pointer: "/query/origin", message: "is required: the peer's origin, e.g. https://fr.ipn.example" }]));
-    }
-    if (unwrap(res, await deps.peers.remove(origin))) res.status(204).end();
+    const checked = validateQuery<{ origin: string }>("peer-remove-query", req.query as Record<string, unknown>);
+    if (!checked.ok) return sendProblem(res, problem(400, "name the peer to remove", checked.errors));
+    if (unwrap(res, await deps.peers.remove(checked.value.origin))) res.status(204).end();
   });
 
   return r;
@@ -63,9 +65,6 @@ export interface SyncSource {
   page(afterId: string | null, limit: number): Promise<StoredChallenge[]>;
   isInstanceFollower(actorId: string): Promise<boolean>;
 }
-
-const MAX_SYNC_PAGE = 500;
-const MAX_REVISION_PAGE = 5000;
 
 /**
  * Cursors are opaque to readers: the base64url (no padding) of the last challenge id served. Keyset
@@ -82,33 +81,23 @@ export function decodeCursor(raw: unknown): string | null {
   return id;
 }
 
-/** limit and cursor of a sync request, or the field errors. */
-function paging(req: Request, max: number, fallback: number): { limit: number; after: string | null } | FieldError[] {
-  const errors: FieldError[] = [];
-  const rawLimit = req.query.limit;
-  let limit = fallback;
-  if (rawLimit !== undefined) {
-    limit = typeof rawLimit === "string" && /^\d{1,6}$/.test(rawLimit) ? Number(rawLimit) : NaN;
-    if (!(limit >= 1 && limit <= max)) errors.push({ pointer: "/query/limit", message: `must be an integer from 1 to ${max}` });
-  }
-  const rawCursor = req.query.cursor;
-  let after: string | null = null;
-  if (rawCursor !== undefined) {
-    after = decodeCursor(rawCursor);
-    if (after === null) errors.push({ pointer: "/query/cursor", message: "is not a cursor returned by this API" });
-  }
-  for (const k of Object.keys(req.query)) if (!["limit", "cursor", "follower"].includes(k)) errors.push({ pointer: `/query/${k}`, message: "is not a parameter of this endpoint" });
-  return errors.length ? errors : { limit, after };
+/** limit and cursor of a sync request (schemas/api/sync-*-query.schema.json), or the field errors. */
+function paging(req: Request, schema: "sync-revisions-query" | "sync-challenges-query"): { limit: number; after: string | null } | FieldError[] {
+  const checked = validateQuery<{ cursor?: string; limit?: number }>(schema, req.query as Record<string, unknown>);
+  if (!checked.ok) return checked.errors;
+  const limit = checked.value.limit ?? (API_SCHEMAS[schema].properties.limit.default);
+  if (checked.value.cursor === undefined) return { limit, after: null };
+  const after = decodeCursor(checked.value.cursor);
+  return after === null ? [{ pointer: "/query/cursor", message: "is not a cursor returned by this API" }] : { limit, after };
 }
 
 export function syncRouter(deps: { source: SyncSource }): Router {
   const r = Router();
 
   r.get("/digest", async (req, res) => {
-    const follower = req.query.follower;
-    if (follower !== undefined && (typeof follower !== "string" || follower.length > 2000 || !/^https?:\/\/\S+$/.test(follower))) {
-      return sendProblem(res, problem(400, "invalid sync parameters", [{ pointer: "/query/follower", message: "must be an actor IRI" }]));
-    }
+    const checked = validateQuery<{ follower?: string }>("sync-digest-query", req.query as Record<string, unknown>);
+    if (!checked.ok) return sendProblem(res, problem(400, "invalid sync parameters", checked.errors));
+    const follower = checked.value.follower;
     const { count, digest } = await deps.source.digest();
     sendJson(res, 200, {
       count,
@@ -119,7 +108,7 @@ export function syncRouter(deps: { source: SyncSource }): Router {
   });
 
   r.get("/revisions", async (req, res) => {
-    const p = paging(req, MAX_REVISION_PAGE, MAX_REVISION_PAGE);
+    const p = paging(req, "sync-revisions-query");
     if (Array.isArray(p)) return sendProblem(res, problem(400, "invalid sync parameters", p));
     const rows = await deps.source.revisionPage(p.after, p.limit + 1);
     const items = rows.slice(0, p.limit);
@@ -127,7 +116,7 @@ export function syncRouter(deps: { source: SyncSource }): Router {
   });
 
   r.get("/challenges", async (req, res) => {
-    const p = paging(req, MAX_SYNC_PAGE, 100);
+    const p = paging(req, "sync-challenges-query");
     if (Array.isArray(p)) return sendProblem(res, problem(400, "invalid sync parameters", p));
     const rows = await deps.source.page(p.after, p.limit + 1);
     const items = rows.slice(0, p.limit);

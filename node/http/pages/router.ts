@@ -89,7 +89,7 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
 
   router.get("/", async (req, res) => {
     const raw = req.query as Record<string, unknown>;
-    const parsed = parseListingQuery(raw, { origin });
+    const parsed = parseListingQuery(raw, { origin, dropEmpty: true });
     if (!parsed.ok) return sendError(res, badRequestPage(parsed.errors, filterForm(raw, null)));
     let page: ListingPage;
     try {
