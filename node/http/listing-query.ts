@@ -4,6 +4,7 @@
 // instants).
 import type { FieldError } from "../domain/errors";
 import type { ListingQuery } from "../domain/ports";
+import type { ListingQuery as ApiListingQuery } from "./api/generated/api-types";
 import { validateQuery } from "./api/request-schemas";
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -11,8 +12,8 @@ export const MAX_PAGE_SIZE = 100;
 
 type RawQuery = Record<string, unknown>;
 
-/** The query as the schema describes it (after normalisation and coercion): the store's fields, each optional. */
-type ListingParams = Partial<ListingQuery>;
+/** The query as schemas/api/listing-query.schema.json describes it (after normalisation and coercion). */
+type ListingParams = ApiListingQuery;
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const MIN_INSTANT = Date.parse("0000-01-01T00:00:00Z");

@@ -9,10 +9,11 @@ import type { PeerRecord, RevisionEntry, StoredChallenge } from "../../domain/po
 import type { Authenticator } from "../auth";
 import { problem, sendProblem } from "../problem";
 import { jsonBody, sendJson, unwrap } from "./helpers";
+import type { Peer, PeerRemoveQuery, SyncChallengesQuery, SyncDigestQuery, SyncRevisionsQuery } from "./generated/api-types";
 import { API_SCHEMAS, validateQuery, validateValue } from "./request-schemas";
 
 /** The peer as the API shows it: the entry, its sync state and derived figures. */
-export function peerView(p: PeerRecord, now: Date = new Date()) {
+export function peerView(p: PeerRecord, now: Date = new Date()): Peer {
   const lastSync = p.sync.lastSyncAt ? Date.parse(p.sync.lastSyncAt) : NaN;
   return {
     origin: p.origin, country: p.country, role: p.role, source: p.source, addedAt: p.addedAt,
@@ -48,7 +49,7 @@ export function peersRouter(deps: { peers: PeerService; auth: Authenticator; all
 
   r.delete("/", async (req, res) => {
     await deps.auth.admin(req);
-    const checked = validateQuery<{ origin: string }>("peer-remove-query", req.query as Record<string, unknown>);
+    const checked = validateQuery<PeerRemoveQuery>("peer-remove-query", req.query as Record<string, unknown>);
     if (!checked.ok) return sendProblem(res, problem(400, "name the peer to remove", checked.errors));
     if (unwrap(res, await deps.peers.remove(checked.value.origin))) res.status(204).end();
   });
@@ -83,7 +84,7 @@ export function decodeCursor(raw: unknown): string | null {
 
 /** limit and cursor of a sync request (schemas/api/sync-*-query.schema.json), or the field errors. */
 function paging(req: Request, schema: "sync-revisions-query" | "sync-challenges-query"): { limit: number; after: string | null } | FieldError[] {
-  const checked = validateQuery<{ cursor?: string; limit?: number }>(schema, req.query as Record<string, unknown>);
+  const checked = validateQuery<SyncRevisionsQuery | SyncChallengesQuery>(schema, req.query as Record<string, unknown>);
   if (!checked.ok) return checked.errors;
   const limit = checked.value.limit ?? (API_SCHEMAS[schema].properties.limit.default);
   if (checked.value.cursor === undefined) return { limit, after: null };
@@ -95,7 +96,7 @@ export function syncRouter(deps: { source: SyncSource }): Router {
   const r = Router();
 
   r.get("/digest", async (req, res) => {
-    const checked = validateQuery<{ follower?: string }>("sync-digest-query", req.query as Record<string, unknown>);
+    const checked = validateQuery<SyncDigestQuery>("sync-digest-query", req.query as Record<string, unknown>);
     if (!checked.ok) return sendProblem(res, problem(400, "invalid sync parameters", checked.errors));
     const follower = checked.value.follower;
     const { count, digest } = await deps.source.digest();
