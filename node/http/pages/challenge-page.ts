@@ -176,6 +176,9 @@ ${languageSwitch(d, L)}
 <h1>${title}</h1>
 <p class="badges" lang="${UI_LANGUAGE}">${statusBadge(d.status)}</p>
 ${summary ? inLang(summary, L, "p") : ""}
+${v.challenge.key && (d.submissionPeriod?.end || d.enquiryPeriod?.end || d.milestones?.length)
+    ? html`<p class="calendar-link" lang="${UI_LANGUAGE}"><a href="${`${paths.challenge(v.challenge.key)}/calendar.ics`}" type="text/calendar">Add the deadline and dates to your calendar (iCal)</a></p>`
+    : ""}
 ${image ? html`<img class="hero" src="${image}" alt="${alt}">` : ""}
 <div lang="${UI_LANGUAGE}">${keyFacts(v)}</div>
 ${MARKDOWN_SECTIONS.map(([field, heading]) => {

@@ -4,6 +4,7 @@ import { challengeCard, type HubLabel } from "./components";
 import { label, pick, UI_LANGUAGE } from "./format";
 import { html, linkOrText, mailtoHref, type SafeHtml } from "./html";
 import { renderMarkdown } from "./markdown";
+import { alternateLinks, subscribeControl, type SubscribeTargets } from "./subscribe";
 
 export interface HubView {
   hub: StoredHub;
@@ -14,8 +15,15 @@ export interface HubView {
   moreHref: string | null;
 }
 
+/** The hub's feeds and calendar. */
+export function hubSubscription(v: HubView, name: string): SubscribeTargets {
+  const path = new URL(v.actorId).pathname;
+  return { base: `${path}/feed`, calendar: `${path}/calendar.ics`, query: "", title: name };
+}
+
 export function hubHead(v: HubView, title: string, summary: string | null): SafeHtml {
   return html`<link rel="alternate" type="application/activity+json" href="${v.actorId}">
+${alternateLinks(hubSubscription(v, title))}
 <meta property="og:type" content="profile">
 <meta property="og:title" content="${title}">
 <meta property="og:url" content="${v.actorId}">
@@ -51,6 +59,7 @@ ${(d.profileLinks ?? []).map((l) => {
 ${description ? html`<section class="markdown"><h2 lang="${UI_LANGUAGE}">About</h2><div lang="${description.lang}">${renderMarkdown(description.text)}</div></section>` : ""}
 <section class="hub-challenges" lang="${UI_LANGUAGE}">
 <h2>Challenges</h2>
+${subscribeControl(hubSubscription(v, name))}
 ${v.challenges.length === 0
     ? html`<p class="empty">This hub has not published any challenges yet.</p>`
     : html`<ol class="cards">${v.challenges.map((c) => challengeCard(c, self, 3))}</ol>`}

@@ -2,6 +2,7 @@
 import { CHALLENGE_STATUSES, FOCUS_AREAS, INSTRUMENTS } from "../../domain/types";
 import type { ListingPage, ListingQuery } from "../../domain/ports";
 import { listingQueryToParams } from "../listing-query";
+import { subscribeControl, type SubscribeTargets } from "./subscribe";
 import { challengeCard, type HubLabel } from "./components";
 import { countryOptions, label } from "./format";
 import { html, type SafeHtml } from "./html";
@@ -55,6 +56,12 @@ export interface ListingView {
   origin: string;
 }
 
+/** The feeds and calendar of exactly this selection (no paging). */
+export function listingSubscription(q: ListingQuery, origin: string): SubscribeTargets {
+  const params = listingQueryToParams({ ...q, cursor: undefined, limit: 20 }, origin).toString();
+  return { base: "/feed", calendar: "/calendar.ics", query: params ? `?${params}` : "", title: "Innovation challenges" };
+}
+
 export function listingBody(v: ListingView): SafeHtml {
   let next: string | null = null;
   if (v.page.nextCursor) {
@@ -64,6 +71,7 @@ export function listingBody(v: ListingView): SafeHtml {
   }
   return html`<h1>Innovation challenges</h1>
 ${filterForm(v.raw, v.query)}
+${subscribeControl(listingSubscription(v.query, v.origin))}
 <section class="results" aria-label="Challenges">
 ${v.page.items.length === 0
     ? html`<p class="empty">No challenges match these filters.</p>`

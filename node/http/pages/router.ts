@@ -2,19 +2,22 @@
 // URLs get AS2 from Fedify; everything Fedify passes on (browsers, and also unknown or draft
 // objects it does not serve) lands here, so this router decides 404/410 on its own.
 import express, { type Response } from "express";
-import type { ListingPage, PeerRecord, Repositories, StoredChallenge } from "../../domain/ports";
+import type { ListingPage, PeerRecord, Repositories } from "../../domain/ports";
 import { InvalidCursorError } from "../../domain/ports";
 import { CHALLENGE_STATUSES, FOCUS_AREAS } from "../../domain/types";
-import { lastSegment, paths, uri } from "../../domain/uris";
+import { paths, uri } from "../../domain/uris";
 import { parseListingQuery } from "../listing-query";
 import { challengeBody, challengeHead, challengeTitle } from "./challenge-page";
-import { remoteHubLabel, type HubLabel } from "./components";
+import { remoteHubLabel } from "./components";
+import { createHubLabels } from "./hub-labels";
+import { feedsRouter } from "../feeds/feeds.routes";
 import { badRequestPage, gonePage, notFoundPage, type ErrorPage } from "./error-pages";
 import { docLanguages, pick } from "./format";
 import { html, type SafeHtml } from "./html";
 import { hubBody, hubHead } from "./hub-page";
 import { layout, type SiteInfo } from "./layout";
-import { filterForm, listingBody } from "./listing-page";
+import { filterForm, listingBody, listingSubscription } from "./listing-page";
+import { alternateLinks } from "./subscribe";
 import { type FeedEntry, feedsBody, peersBody } from "./network-page";
 import { stylesheet, STYLESHEET_PATH } from "./stylesheet";
 
@@ -40,7 +43,6 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
   const origin = new URL(deps.origin).origin;
   const host = new URL(origin).host;
   const site: SiteInfo = { nodeName: deps.nodeName, country: deps.country };
-  const localHubPrefix = uri(origin, "/hubs/");
   const router = express.Router();
 
   const send = (res: Response, status: number, page: { title: string; body: SafeHtml; head?: SafeHtml; lang?: string }) => {
@@ -51,23 +53,9 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
   };
   const sendError = (res: Response, page: ErrorPage) => send(res, page.status, page);
 
-  /** Names for the hubs of these challenges: stored locally, or derived from a peer's hub IRI. */
-  const hubLabels = async (challenges: readonly StoredChallenge[]): Promise<Map<string, HubLabel>> => {
-    const labels = new Map<string, HubLabel>();
-    for (const iri of new Set(challenges.map((c) => c.doc.hub))) {
-      let found: HubLabel | null = null;
-      if (iri.startsWith(localHubPrefix)) {
-        const handle = lastSegment(iri);
-        const hub = await deps.repos.hubs.get(handle);
-        if (hub) {
-          const name = pick(hub.doc.name, hub.doc.defaultLanguage, hub.doc.defaultLanguage);
-          found = { name: name?.text ?? handle, lang: name?.lang, href: uri(origin, paths.hub(handle)) };
-        }
-      }
-      labels.set(iri, found ?? remoteHubLabel(iri));
-    }
-    return labels;
-  };
+  const hubLabels = createHubLabels(deps.repos, origin);
+  // Atom, RSS, JSON Feed and iCalendar of every listing, hub and challenge.
+  router.use(feedsRouter({ repos: deps.repos, origin, nodeName: deps.nodeName }));
 
   router.get(STYLESHEET_PATH, (_req, res) => {
     // The page links it with a content-hash query, so a year-long cache never serves a stale file.
@@ -103,7 +91,8 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
     const hubs = await hubLabels(page.items);
     send(res, 200, {
       title: "Innovation challenges",
-      head: html`<meta name="description" content="${`Public-sector innovation challenges published on ${deps.nodeName}`}">`,
+      head: html`<meta name="description" content="${`Public-sector innovation challenges published on ${deps.nodeName}`}">
+${alternateLinks(listingSubscription(parsed.query, origin))}`,
       body: listingBody({ raw, query: parsed.query, page, hubs, origin }),
     });
   });
