@@ -92,6 +92,11 @@ export class ChallengeService {
     return ok(c);
   }
 
+  /** How many public challenges match the filters (for "N challenges" and the API's total). */
+  count(query: ListingQuery): Promise<number> {
+    return this.deps.challenges.count(query);
+  }
+
   list(query: ListingQuery): Promise<ListingPage> {
     return this.deps.challenges.list(query);
   }

@@ -37,6 +37,8 @@ export interface ParseOptions {
   own?: readonly string[];
   /** HTML forms send empty fields: count them as absent (the API refuses an empty cursor or date). */
   dropEmpty?: boolean;
+  /** Clock for closingWithin (tests). */
+  now?: () => number;
 }
 
 export function parseListingQuery(raw: RawQuery, opts: ParseOptions):
@@ -49,12 +51,27 @@ export function parseListingQuery(raw: RawQuery, opts: ParseOptions):
   if (p.status) q.status = p.status;
   if (p.country) q.country = p.country.map((c) => c.toUpperCase());
   if (p.focusArea) q.focusArea = p.focusArea;
+  if (p.cpv) q.cpv = p.cpv;
+  if (p.nuts) q.nuts = p.nuts.map((n) => n.toUpperCase());
+  if (p.language) q.language = p.language;
+  if (p.procedureType) q.procedureType = p.procedureType;
+  if (p.sme) q.sme = true;
+  if (p.euFunded) q.euFunded = true;
   if (p.instrument) q.instrument = p.instrument;
   // A URL the schema admits but WHATWG cannot parse (a port above 65535) names no hub: it matches nothing.
   if (p.hub) q.hub = p.hub.map((h) => (!h.includes("://") ? new URL(`/hubs/${h}`, opts.origin).href : URL.canParse(h) ? new URL(h).href : h));
   if (p.q) q.q = p.q;
   if (p.deadlineFrom) q.deadlineFrom = instant(p.deadlineFrom, false);
   if (p.deadlineTo) q.deadlineTo = instant(p.deadlineTo, true);
+  if (p.closingWithin) {
+    // "Closing within N days": deadlines from now to N days ahead, within any deadline range given.
+    const now = opts.now?.() ?? Date.now();
+    const from = new Date(now).toISOString();
+    const to = new Date(now + p.closingWithin * 86_400_000).toISOString();
+    q.deadlineFrom = q.deadlineFrom && Date.parse(q.deadlineFrom) > now ? q.deadlineFrom : from;
+    q.deadlineTo = q.deadlineTo && Date.parse(q.deadlineTo) < Date.parse(to) ? q.deadlineTo : to;
+    q.closingWithin = p.closingWithin;
+  }
   if (p.sort) q.sort = p.sort;
   if (p.cursor) q.cursor = p.cursor;
   return { ok: true, query: q };
@@ -68,10 +85,20 @@ export function listingQueryToParams(q: ListingQuery, origin: string): URLSearch
   if (q.country) p.set("country", q.country.join(","));
   if (q.focusArea) p.set("focusArea", q.focusArea.join(","));
   if (q.instrument) p.set("instrument", q.instrument.join(","));
+  if (q.cpv) p.set("cpv", q.cpv.join(","));
+  if (q.nuts) p.set("nuts", q.nuts.join(","));
+  if (q.language) p.set("language", q.language.join(","));
+  if (q.procedureType) p.set("procedureType", q.procedureType.join(","));
+  if (q.sme) p.set("sme", "true");
+  if (q.euFunded) p.set("euFunded", "true");
   if (q.hub) p.set("hub", q.hub.map((h) => (h.startsWith(hubPrefix) ? h.slice(hubPrefix.length) : h)).join(","));
   if (q.q) p.set("q", q.q);
-  if (q.deadlineFrom) p.set("deadlineFrom", q.deadlineFrom);
-  if (q.deadlineTo) p.set("deadlineTo", q.deadlineTo);
+  // closingWithin stays relative in links (a feed subscribed today still means "within N days" tomorrow).
+  if (q.closingWithin) p.set("closingWithin", String(q.closingWithin));
+  else {
+    if (q.deadlineFrom) p.set("deadlineFrom", q.deadlineFrom);
+    if (q.deadlineTo) p.set("deadlineTo", q.deadlineTo);
+  }
   if (q.sort) p.set("sort", q.sort);
   if (q.limit !== DEFAULT_PAGE_SIZE) p.set("limit", String(q.limit));
   return p;

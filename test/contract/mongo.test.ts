@@ -203,6 +203,18 @@ describe("MongoDB store: URLs, durability and races", () => {
     expect((await store.challenges.list({ limit: 10 })).items.map((x) => x.id)).toEqual([c.id]);
   });
 
+  it("gives challenges stored before the listing facets of issue 11 their facets when the store opens", async () => {
+    const c = sampleChallenge();
+    let store = await open();
+    await store.challenges.insert(c, null);
+    await store.close();
+    await admin.db(name).collection("challenges").updateOne({ _id: c.id as never }, { $unset: { facets: "" } });
+    store = await open();
+    const cpv = c.doc.cpv!.main;
+    expect((await store.challenges.list({ cpv: [`${cpv.slice(0, 2)}000000`], status: [c.doc.status], limit: 10 })).items.map((x) => x.id)).toEqual([c.id]);
+    expect(await store.challenges.count({ language: [c.doc.defaultLanguage], status: [c.doc.status], limit: 10 })).toBe(1);
+  });
+
   it("lets exactly one of many concurrent edits of the same version win, from two store instances", async () => {
     const [a, b] = [await open(), await open()];
     const c = sampleChallenge({ title: { en: "Original" } });

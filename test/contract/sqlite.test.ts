@@ -113,6 +113,28 @@ describe("SQLite store: files and URLs", () => {
     await expect(openStore({ url: "  " })).rejects.toThrow(/empty/);
   });
 
+  it("gives challenges stored before the listing facets of issue 11 their CPV, NUTS and language facets on upgrade", async () => {
+    const file = tempFile();
+    const store = createSqliteStore(file);
+    const c = sampleChallenge();
+    await store.challenges.insert(c, null);
+    await store.close();
+    // What a database of schema version 4 held: country and focus-area facets only.
+    const raw = new Database(file);
+    raw.exec("DELETE FROM challenge_facets WHERE facet NOT IN ('country', 'focusArea')");
+    raw.pragma("user_version = 4");
+    raw.close();
+    const upgraded = createSqliteStore(file);
+    try {
+      const cpv = c.doc.cpv!.main;
+      const page = await upgraded.challenges.list({ cpv: [`${cpv.slice(0, 2)}000000`], status: [c.doc.status], limit: 10 });
+      expect(page.items.map((x) => x.id)).toEqual([c.id]);
+      expect(await upgraded.challenges.count({ language: [c.doc.defaultLanguage], status: [c.doc.status], limit: 10 })).toBe(1);
+    } finally {
+      await upgraded.close();
+    }
+  });
+
   it("refuses a database written by a newer schema instead of corrupting it", async () => {
     const file = tempFile();
     const store = createSqliteStore(file);

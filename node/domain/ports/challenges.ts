@@ -28,11 +28,23 @@ export interface ListingQuery {
   /** Matches the hub's country or any place of performance. */
   country?: string[];
   focusArea?: string[];
+  /** CPV codes; hierarchical: 72000000 matches every code of division 72 (trailing zeros and check digit ignored). */
+  cpv?: string[];
+  /** NUTS codes of places of performance; prefix: FR1 matches FR101. */
+  nuts?: string[];
+  /** Languages the challenge is written in (its title's). */
+  language?: string[];
+  procedureType?: string[];
+  /** Only challenges marked suitable for SMEs / EU-funded. */
+  sme?: boolean;
+  euFunded?: boolean;
   instrument?: string[];
   /** Hub actor IRIs. */
   hub?: string[];
   /** Full-text words (all must match, in any language of title, summary, description). */
   q?: string;
+  /** The "closing within N days" the deadline range came from (kept for links; the range is what filters). */
+  closingWithin?: number;
   /** ISO instants bounding submissionPeriod.end (inclusive). */
   deadlineFrom?: string;
   deadlineTo?: string;
@@ -58,6 +70,8 @@ export interface ChallengeRepository {
   getByKey(key: string): Promise<StoredChallenge | null>;
   /** Public challenges only: never drafts, never withdrawn ones. InvalidCursorError on a bad cursor. */
   list(query: ListingQuery): Promise<ListingPage>;
+  /** How many public challenges match the query's filters (cursor and limit ignored). */
+  count(query: ListingQuery): Promise<number>;
   /** Local, non-withdrawn challenges whose status the clock may change: forthcoming with
    *  submissionPeriod.start <= now, or open with submissionPeriod.end <= now. */
   dueForStatusChange(now: Date, limit: number): Promise<StoredChallenge[]>;

@@ -38,6 +38,11 @@ const page = (items: Record<string, unknown>) => ({
   type: "object", required: ["items", "nextCursor"], additionalProperties: false,
   properties: { items: { type: "array", items }, nextCursor: { type: ["string", "null"] } },
 });
+/** A page that also says how many items match in all. */
+const countedPage = (items: Record<string, unknown>) => {
+  const p = page(items);
+  return { ...p, required: [...p.required, "total"], properties: { ...p.properties, total: { type: "integer", minimum: 0, description: "How many challenges match the filters in all pages" } } };
+};
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const KEY: Record<string, [string, Record<string, unknown>]> = { key: ["Last path segment of the challenge's id.", { type: "string", minLength: 1 }] };
 const HANDLE: Record<string, [string, Record<string, unknown>]> = { handle: ["The hub's preferredUsername.", { type: "string", pattern: "^[a-z0-9_]{1,30}$" }] };
@@ -74,7 +79,7 @@ export const OPERATIONS: readonly OperationSpec[] = [
   },
   {
     path: "/api/v1/challenges", method: "get", operationId: "listChallenges", summary: "Search and list challenges", query: "ListingQuery",
-    ok: { 200: { description: "A page of canonical documents", schema: page(ref("Challenge")) } },
+    ok: { 200: { description: "A page of canonical documents and how many match in all", schema: countedPage(ref("Challenge")) } },
     problems: [400],
   },
   {

@@ -4,10 +4,13 @@ import type { ListingPage, ListingQuery } from "../../domain/ports";
 import { listingQueryToParams } from "../listing-query";
 import { subscribeControl, type SubscribeTargets } from "./subscribe";
 import { challengeCard, type HubLabel } from "./components";
+import { getCodeList, LANGUAGE_TAGS } from "../../domain/codelists";
 import { countryOptions, label } from "./format";
 import { html, type SafeHtml } from "./html";
 
 const PUBLIC_STATUSES = CHALLENGE_STATUSES.filter((s) => s !== "draft");
+const PROCEDURE_TYPES = (getCodeList("procedure-types")?.codes ?? []).map((c) => c.code);
+const CLOSING_CHOICES = [7, 14, 30, 60, 90];
 const DEFAULT_STATUSES = ["open", "forthcoming"];
 
 /** The raw form values as the user typed them (to refill the form), one string per field. */
@@ -32,6 +35,10 @@ export function filterForm(raw: RawQuery, q: ListingQuery | null): SafeHtml {
   const instrument = one(q?.instrument, rawValue(raw, "instrument"));
   const sort = q?.sort ?? rawValue(raw, "sort");
   const hub = rawValue(raw, "hub");
+  const language = one(q?.language, rawValue(raw, "language"));
+  const procedure = one(q?.procedureType, rawValue(raw, "procedureType"));
+  const closing = q?.closingWithin ? String(q.closingWithin) : rawValue(raw, "closingWithin");
+  const list = (values: string[] | undefined, name: string) => values?.join(", ") ?? rawValue(raw, name);
   return html`<form class="filters" method="get" action="/">
 <fieldset class="statuses"><legend>Status</legend>
 ${PUBLIC_STATUSES.map((s) => html`<label><input type="checkbox" name="status" value="${s}"${statuses.includes(s) ? html` checked` : ""}> ${label("status", s)}</label>
@@ -40,6 +47,15 @@ ${PUBLIC_STATUSES.map((s) => html`<label><input type="checkbox" name="status" va
 <label>Focus area <select name="focusArea">${option("", "Any", focus === "")}${FOCUS_AREAS.map((f) => option(f, label("focus-areas", f), f === focus))}</select></label>
 <label>Instrument <select name="instrument">${option("", "Any", instrument === "")}${INSTRUMENTS.map((i) => option(i, label("instruments", i), i === instrument))}</select></label>
 <label>Search <input type="search" name="q" maxlength="200" value="${rawValue(raw, "q")}"></label>
+<label>CPV codes <input type="text" name="cpv" inputmode="numeric" aria-describedby="cpv-hint" value="${list(q?.cpv, "cpv")}"></label>
+<span class="hint" id="cpv-hint">e.g. 72000000 for every IT service; several separated by commas</span>
+<label>NUTS regions <input type="text" name="nuts" aria-describedby="nuts-hint" value="${list(q?.nuts, "nuts")}"></label>
+<span class="hint" id="nuts-hint">e.g. FR1 for Île-de-France and every region in it</span>
+<label>Language <select name="language">${option("", "Any", language === "")}${LANGUAGE_TAGS.map((l) => option(l, label("languages", l), l === language))}</select></label>
+<label>Procedure <select name="procedureType">${option("", "Any", procedure === "")}${PROCEDURE_TYPES.map((p) => option(p, label("procedure-types", p), p === procedure))}</select></label>
+<label>Closing within <select name="closingWithin">${option("", "Any time", closing === "")}${CLOSING_CHOICES.map((d) => option(String(d), `${d} days`, String(d) === closing))}</select></label>
+<label><input type="checkbox" name="sme" value="true"${q?.sme ? html` checked` : ""}> Suitable for SMEs</label>
+<label><input type="checkbox" name="euFunded" value="true"${q?.euFunded ? html` checked` : ""}> EU-funded</label>
 <label>Deadline from <input type="date" name="deadlineFrom" value="${dateValue(rawValue(raw, "deadlineFrom"))}"></label>
 <label>Deadline to <input type="date" name="deadlineTo" value="${dateValue(rawValue(raw, "deadlineTo"))}"></label>
 <label>Sort <select name="sort">${option("deadline", "Nearest deadline first", sort !== "newest")}${option("newest", "Newest first", sort === "newest")}</select></label>
@@ -52,6 +68,8 @@ export interface ListingView {
   raw: RawQuery;
   query: ListingQuery;
   page: ListingPage;
+  /** How many challenges match in all pages. */
+  total: number;
   hubs: Map<string, HubLabel>;
   origin: string;
 }
@@ -72,6 +90,7 @@ export function listingBody(v: ListingView): SafeHtml {
   return html`<h1>Innovation challenges</h1>
 ${filterForm(v.raw, v.query)}
 ${subscribeControl(listingSubscription(v.query, v.origin))}
+<p class="count" role="status">${v.total === 1 ? "1 challenge" : `${v.total.toLocaleString("en")} challenges`} match${v.total === 1 ? "es" : ""} these filters</p>
 <section class="results" aria-label="Challenges">
 ${v.page.items.length === 0
     ? html`<p class="empty">No challenges match these filters.</p>`

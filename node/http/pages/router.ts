@@ -80,8 +80,9 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
     const parsed = parseListingQuery(raw, { origin, dropEmpty: true });
     if (!parsed.ok) return sendError(res, badRequestPage(parsed.errors, filterForm(raw, null)));
     let page: ListingPage;
+    let total: number;
     try {
-      page = await deps.repos.challenges.list(parsed.query);
+      [page, total] = await Promise.all([deps.repos.challenges.list(parsed.query), deps.repos.challenges.count(parsed.query)]);
     } catch (e) {
       if (e instanceof InvalidCursorError) {
         return sendError(res, badRequestPage([{ pointer: "/query/cursor", message: "is not a cursor returned by this site" }], filterForm(raw, null)));
@@ -93,7 +94,7 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
       title: "Innovation challenges",
       head: html`<meta name="description" content="${`Public-sector innovation challenges published on ${deps.nodeName}`}">
 ${alternateLinks(listingSubscription(parsed.query, origin))}`,
-      body: listingBody({ raw, query: parsed.query, page, hubs, origin }),
+      body: listingBody({ raw, query: parsed.query, page, total, hubs, origin }),
     });
   });
 

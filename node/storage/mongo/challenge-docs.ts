@@ -4,6 +4,7 @@
 // keys with dots, which MongoDB-compatible servers may refuse as field names, are no issue.
 import type { Challenge } from "../../domain/types";
 import type { ActivityRecord, StoredChallenge } from "../../domain/ports";
+import { listingFacets } from "../listing-facets";
 import { tokensOf } from "./text-tokens";
 
 /** Sort key for "no deadline": after every real instant (Date's range ends at 8.64e15 ms). */
@@ -34,6 +35,8 @@ export interface ChallengeDoc {
   /** The hub's country and every place of performance, upper case. */
   countries: string[];
   focusAreas: string[];
+  /** The other listing facets (listing-facets.ts) as "name:value": "cpv:72", "nuts:FR1", "language:fr", "sme:true". */
+  facets: string[];
   tokens: string[];
   startMs?: number;
   deadlineMs?: number;
@@ -65,14 +68,14 @@ export function toChallengeDoc(c: StoredChallenge): ChallengeDoc {
   const start = epochMs(d.submissionPeriod?.start);
   const deadline = epochMs(d.submissionPeriod?.end);
   const published = epochMs(d.published);
-  const countries = new Set<string>([c.country.toUpperCase()]);
-  for (const p of d.placeOfPerformance ?? []) if (p.country) countries.add(p.country.toUpperCase());
+  const f = listingFacets(c);
+  const facets = (["cpv", "nuts", "language", "procedureType", "sme", "euFunded"] as const).flatMap((name) => f[name].map((v) => `${name}:${v}`));
   return {
     _id: c.id, ...(c.key === null ? {} : { key: c.key }), origin: c.origin, country: c.country, doc: JSON.stringify(d),
     version: c.version, withdrawnAt: c.withdrawnAt,
     status: d.status, listed: d.status !== "draft" && c.withdrawnAt === null, local: c.key !== null,
     withdrawn: c.withdrawnAt !== null, hub: d.hub, instrument: d.instrument, revision: d.revision,
-    countries: [...countries], focusAreas: [...new Set(d.focusAreas ?? [])], tokens: tokensOf(d),
+    countries: f.country, focusAreas: f.focusArea, facets, tokens: tokensOf(d),
     ...(start === undefined ? {} : { startMs: start }), ...(deadline === undefined ? {} : { deadlineMs: deadline }),
     deadlineKey: deadline ?? NO_DEADLINE_KEY, publishedKey: published ?? NO_PUBLISHED_KEY,
   };

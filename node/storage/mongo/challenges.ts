@@ -122,6 +122,22 @@ export class MongoChallengeRepository implements ChallengeRepository {
     return d ? fromChallengeDoc(d) : null;
   }
 
+  /** Derives the listing facets of challenges stored before they existed; idempotent. */
+  async addMissingFacets(): Promise<number> {
+    let n = 0;
+    for await (const d of this.c.challenges.find({ facets: { $exists: false } }, { projection: CHALLENGE_PROJECTION })) {
+      const derived = toChallengeDoc(fromChallengeDoc(d));
+      await this.c.challenges.updateOne({ _id: d._id, facets: { $exists: false } }, { $set: { facets: derived.facets, countries: derived.countries } });
+      n++;
+    }
+    return n;
+  }
+
+  async count(query: ListingQuery): Promise<number> {
+    const built = buildListing({ ...query, cursor: undefined });
+    return built ? this.c.challenges.countDocuments(built.filter) : 0;
+  }
+
   async list(query: ListingQuery): Promise<ListingPage> {
     const built = buildListing(query);
     if (!built) return { items: [], nextCursor: null };

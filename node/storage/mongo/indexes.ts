@@ -18,6 +18,7 @@ const INDEXES: Record<string, Spec[]> = {
     [{ instrument: 1, listed: 1, status: 1, deadlineKey: 1, _id: 1 }, { name: "listing_instrument" }],
     [{ countries: 1, listed: 1, status: 1, deadlineKey: 1 }, { name: "listing_country" }],
     [{ focusAreas: 1, listed: 1, status: 1, deadlineKey: 1 }, { name: "listing_focus" }],
+    [{ facets: 1, listed: 1, status: 1, deadlineKey: 1 }, { name: "listing_facets" }],
     [{ tokens: 1 }, { name: "listing_text" }],
     // The mirror: live challenges of one origin in id order.
     [{ origin: 1, listed: 1, _id: 1 }, { name: "by_origin" }],

@@ -4,6 +4,7 @@
 import type { Filter, Sort } from "mongodb";
 import type { ListingQuery } from "../../domain/ports";
 import { decodeCursor, encodeCursor } from "../cursor";
+import { cpvFilterKey } from "../listing-facets";
 import { NO_DEADLINE_KEY, type ChallengeDoc } from "./challenge-docs";
 import { textFilter } from "./text-tokens";
 
@@ -34,13 +35,20 @@ export function buildListing(q: ListingQuery): ListingFind | null {
   if (statuses.length === 0) return null;
 
   const and: Filter<ChallengeDoc>[] = [{ listed: true, status: { $in: statuses } }];
-  const anyOf = (field: "instrument" | "hub" | "countries" | "focusAreas", values: readonly string[] | undefined) => {
+  const anyOf = (field: "instrument" | "hub" | "countries" | "focusAreas" | "facets", values: readonly string[] | undefined) => {
     if (values?.length) and.push({ [field]: { $in: distinct(values) } });
   };
   anyOf("instrument", q.instrument);
   anyOf("hub", q.hub);
   anyOf("countries", q.country?.map((c) => c.toUpperCase()));
   anyOf("focusAreas", q.focusArea);
+  // The other facets share one array of "name:value" strings (one multikey index for all of them).
+  anyOf("facets", q.cpv?.map((c) => `cpv:${cpvFilterKey(c)}`));
+  anyOf("facets", q.nuts?.map((n) => `nuts:${n.toUpperCase()}`));
+  anyOf("facets", q.language?.map((l) => `language:${l}`));
+  anyOf("facets", q.procedureType?.map((p) => `procedureType:${p}`));
+  if (q.sme) anyOf("facets", ["sme:true"]);
+  if (q.euFunded) anyOf("facets", ["euFunded:true"]);
   const from = q.deadlineFrom ? Date.parse(q.deadlineFrom) : NaN;
   const to = q.deadlineTo ? Date.parse(q.deadlineTo) : NaN;
   // On deadlineKey: "no deadline" sorts above every instant, so an upper bound always excludes it.

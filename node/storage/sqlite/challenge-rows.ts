@@ -2,6 +2,7 @@
 // the facet rows and the full-text row. Derived values are recomputed from doc on every write.
 import type { Challenge } from "../../domain/types";
 import type { ActivityRecord, StoredChallenge } from "../../domain/ports";
+import { listingFacets } from "../listing-facets";
 import { NO_DEADLINE_KEY, NO_PUBLISHED_KEY } from "./schema";
 
 export interface ChallengeRow {
@@ -46,13 +47,7 @@ export function toParams(c: StoredChallenge) {
 }
 
 export function facetsOf(c: StoredChallenge): { facet: string; value: string }[] {
-  const countries = new Set<string>([c.country.toUpperCase()]);
-  for (const p of c.doc.placeOfPerformance ?? []) if (p.country) countries.add(p.country.toUpperCase());
-  const focus = new Set<string>(c.doc.focusAreas ?? []);
-  return [
-    ...[...countries].map((value) => ({ facet: "country", value })),
-    ...[...focus].map((value) => ({ facet: "focusArea", value })),
-  ];
+  return Object.entries(listingFacets(c)).flatMap(([facet, values]) => values.map((value) => ({ facet, value })));
 }
 
 const allLanguages = (m: Partial<Record<string, string>> | undefined) => Object.values(m ?? {}).filter(Boolean).join("\n");

@@ -81,6 +81,14 @@ export class SqliteChallengeRepository implements ChallengeRepository {
     return r ? fromRow(r) : null;
   }
 
+  async count(query: ListingQuery): Promise<number> {
+    const text = this.textFilter(query.q);
+    if (text === "none") return 0;
+    const built = buildListing({ ...query, cursor: undefined }, text);
+    if (!built) return 0;
+    return (this.statement(built.count.sql).get(...built.count.params) as { n: number }).n;
+  }
+
   async list(query: ListingQuery): Promise<ListingPage> {
     const text = this.textFilter(query.q);
     if (text === "none") return { items: [], nextCursor: null };

@@ -4,6 +4,7 @@
 import type { ListingQuery } from "../../domain/ports";
 import { CHALLENGE_COLUMNS } from "./challenge-rows";
 import { decodeCursor, encodeCursor } from "../cursor";
+import { cpvFilterKey } from "../listing-facets";
 import { NO_DEADLINE_KEY } from "./schema";
 
 export const MAX_LIMIT = 100;
@@ -17,7 +18,11 @@ const SORTS: Record<"deadline" | "newest", Sort> = {
   newest: { tag: "n", column: "published_key", dir: "DESC" },
 };
 
-export interface ListingSql { sql: string; params: Param[]; limit: number; sort: Sort }
+export interface ListingSql {
+  sql: string; params: Param[]; limit: number; sort: Sort;
+  /** The total of the same filters (no cursor, no limit). */
+  count: { sql: string; params: Param[] };
+}
 
 /**
  * How the text filter joins the listing, decided from the number of matches (see textFilter):
@@ -61,6 +66,12 @@ export function buildListing(q: ListingQuery, text: TextFilter | null = null): L
   inList("hub", q.hub);
   facet("country", q.country?.map((c) => c.toUpperCase()));
   facet("focusArea", q.focusArea);
+  facet("cpv", q.cpv?.map(cpvFilterKey));
+  facet("nuts", q.nuts?.map((n) => n.toUpperCase()));
+  facet("language", q.language);
+  facet("procedureType", q.procedureType);
+  if (q.sme) facet("sme", ["true"]);
+  if (q.euFunded) facet("euFunded", ["true"]);
   const from = q.deadlineFrom ? Date.parse(q.deadlineFrom) : NaN;
   const to = q.deadlineTo ? Date.parse(q.deadlineTo) : NaN;
   // On deadline_key, not deadline_ms: the window is then a range of the ordered listing index.
@@ -71,6 +82,7 @@ export function buildListing(q: ListingQuery, text: TextFilter | null = null): L
   }
   if (text?.kind === "rids") { where.push("c.rid IN (SELECT value FROM json_each(?))"); params.push(JSON.stringify(text.rids)); }
   if (text?.kind === "probe") { where.push("EXISTS (SELECT 1 FROM challenges_fts WHERE challenges_fts MATCH ? AND rowid = c.rid)"); params.push(text.match); }
+  const filters = { where: [...where], params: [...params] };
   if (q.cursor !== undefined && q.cursor !== null) {
     const [key, id] = decodeCursor(q.cursor, sort.tag, ["int", "string"]);
     where.push(`(c.${sort.column}, c.id) ${sort.dir === "ASC" ? ">" : "<"} (?, ?)`);
@@ -79,6 +91,11 @@ export function buildListing(q: ListingQuery, text: TextFilter | null = null): L
 
   // Only "draft" asked for: drafts are never listed.
   if (statuses.length === 0) return null;
+  const counted = filters.where.length ? ` AND ${filters.where.join(" AND ")}` : "";
+  const count = {
+    sql: `SELECT COUNT(*) AS n FROM challenges c WHERE c.listed = 1 AND c.status IN (${placeholders(statuses.length)})${counted}`,
+    params: [...statuses, ...filters.params],
+  };
   const common = where.length ? ` AND ${where.join(" AND ")}` : "";
   const branch = `SELECT ${CHALLENGE_COLUMNS}, c.${sort.column} AS sort_key FROM challenges c
     WHERE c.listed = 1 AND c.status = ?${common} ORDER BY c.${sort.column} ${sort.dir}, c.id ${sort.dir} LIMIT ${limit + 1}`;
@@ -86,7 +103,7 @@ export function buildListing(q: ListingQuery, text: TextFilter | null = null): L
   const branches = statuses.map(() => `SELECT * FROM (${branch})`);
   const allParams = statuses.flatMap((s) => [s, ...params]);
   const sql = branches.length === 1 ? branch : `${branches.join(" UNION ALL ")} ORDER BY ${order} LIMIT ${limit + 1}`;
-  return { sql, params: allParams, limit, sort };
+  return { sql, params: allParams, limit, sort, count };
 }
 
 export function nextCursor(sort: Sort, last: { sort_key: number; id: string }): string {

@@ -1,6 +1,8 @@
 // The schema as an append-only list of migrations: migration N brings PRAGMA user_version from N-1
 // to N. Never edit a released step; add a new one (later features append their tables here).
 import type Database from "better-sqlite3";
+import type { Challenge } from "../../domain/types";
+import { listingFacets } from "../listing-facets";
 
 type Migration = (db: Database.Database) => void;
 
@@ -166,4 +168,19 @@ export const MIGRATIONS: readonly Migration[] = [
     );
     CREATE INDEX feed_effects_pending ON feed_effects(seq) WHERE done_at IS NULL;
   `),
+  // 5 (issue 11): more listing facets (CPV and NUTS with their prefixes, languages, procedure type,
+  // SME-suitable, EU-funded), recomputed for every stored challenge from its document.
+  (db) => {
+    db.exec("DELETE FROM challenge_facets");
+    const insert = db.prepare("INSERT OR IGNORE INTO challenge_facets (facet, value, rid) VALUES (?, ?, ?)");
+    // Pages of 500 rows (a statement cannot write while another iterates on the same connection).
+    const page = db.prepare("SELECT rid, id, key, origin, country, doc, version, withdrawn_at FROM challenges WHERE rid > ? ORDER BY rid LIMIT 500");
+    type Row = { rid: number; id: string; key: string | null; origin: string; country: string; doc: string; version: number; withdrawn_at: string | null };
+    for (let after = 0, rows = page.all(after) as Row[]; rows.length > 0; after = rows[rows.length - 1]!.rid, rows = page.all(after) as Row[]) {
+      for (const r of rows) {
+        const facets = listingFacets({ id: r.id, key: r.key, origin: r.origin, country: r.country, doc: JSON.parse(r.doc) as Challenge, version: r.version, withdrawnAt: r.withdrawn_at });
+        for (const [facet, values] of Object.entries(facets)) for (const v of values) insert.run(facet, v, r.rid);
+      }
+    }
+  },
 ];

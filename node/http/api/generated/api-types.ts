@@ -14,6 +14,40 @@ export type Instrument =
   | "competitive-dialogue"
   | "other";
 /**
+ * Primary language subtag: the 24 EU official languages plus is, nb, nn, no. Region subtags (de-AT) are not allowed.
+ */
+export type LanguageTag =
+  | "bg"
+  | "cs"
+  | "da"
+  | "de"
+  | "el"
+  | "en"
+  | "es"
+  | "et"
+  | "fi"
+  | "fr"
+  | "ga"
+  | "hr"
+  | "hu"
+  | "it"
+  | "lt"
+  | "lv"
+  | "mt"
+  | "nl"
+  | "pl"
+  | "pt"
+  | "ro"
+  | "sk"
+  | "sl"
+  | "sv"
+  | "is"
+  | "nb"
+  | "nn"
+  | "no";
+export type ProcedureType =
+  "open" | "restricted" | "neg-w-call" | "comp-dial" | "innovation" | "oth-single" | "oth-mult" | "neg-wo-call";
+/**
  * ISO 3166-1 alpha-2 code of an EEA state (GR for Greece; EL is used only inside NUTS codes).
  */
 export type CountryCode =
@@ -93,6 +127,42 @@ export interface ListingQuery {
    * @maxItems 20
    */
   instrument?: Instrument[];
+  /**
+   * CPV 2008 codes, hierarchical: 72000000 matches every code of division 72, 72212000 every code below 72212000 (a check digit such as -5 may be given).
+   *
+   * @maxItems 20
+   */
+  cpv?: string[];
+  /**
+   * NUTS codes of places of performance, by prefix: FR1 matches FR101; case-insensitive.
+   *
+   * @maxItems 20
+   */
+  nuts?: string[];
+  /**
+   * Languages the challenge is written in.
+   *
+   * @maxItems 30
+   */
+  language?: LanguageTag[];
+  /**
+   * Procedure types (eForms codes).
+   *
+   * @maxItems 20
+   */
+  procedureType?: ProcedureType[];
+  /**
+   * Only challenges whose submission deadline is within this many days from now (and not passed).
+   */
+  closingWithin?: number;
+  /**
+   * true: only challenges marked suitable for SMEs (false or absent: no filter).
+   */
+  sme?: boolean;
+  /**
+   * true: only EU-funded challenges (false or absent: no filter).
+   */
+  euFunded?: boolean;
   /**
    * Hub handles of this node or hub actor URLs.
    *

@@ -1,0 +1,87 @@
+// The listing filters a buyer-side expert expects, checked against hand-computed sets on three known
+// challenges, on SQLite and on MongoDB (FerretDB) when IPN_TEST_MONGODB_URL is set:
+//   DE mobility  — CPV 63712400, 72000000, 48000000; NUTS DE212; de, en; SME
+//   FR health    — CPV 73120000, 73110000, 85100000; NUTS FR101; fr; oth-mult; SME; EU-funded
+//   FI education — CPV 48190000, 72212190, 80420000; NUTS FI1B1; en, fi; SME; deadline in 5 days
+import request from "supertest";
+import { challengeInput, hubInput } from "../support/documents";
+import { withDatabase } from "../support/ferretdb-server";
+import { ADMIN_TOKEN, startTestNode, type TestNode } from "../support/node";
+
+const STORES: [string, Record<string, string>][] = [["SQLite", {}]];
+const mongo = process.env.IPN_TEST_MONGODB_URL?.trim();
+if (mongo) STORES.push(["MongoDB", { IPN_STORE: withDatabase(mongo, `ipn_filters_${process.pid}_${Date.now()}`) }]);
+
+describe.each(STORES)("listing filters on %s", (_name, env) => {
+  let node: TestNode;
+  let api: ReturnType<typeof request>;
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    node = await startTestNode(env);
+    api = request(node.listenUrl);
+    const hub = await api.post("/api/v1/hubs").set({ Authorization: `Bearer ${ADMIN_TOKEN}` }).send(hubInput("filters_hub"));
+    for (const f of ["de-mobility", "fr-health-pcp", "fi-education"] as const) {
+      const res = await api.post("/api/v1/hubs/filters_hub/challenges").set({ Authorization: `Bearer ${hub.body.token}` })
+        .send(challengeInput(f, { deadlineInDays: f === "fi-education" ? 5 : 40 }));
+      expect(res.status).toBe(201);
+      ids[f] = res.body.id;
+    }
+  });
+  afterAll(async () => { await node?.stop(); });
+
+  const matching = async (query: string): Promise<string[]> => {
+    const res = await api.get(`/api/v1/challenges?${query}`);
+    expect([query, res.status]).toEqual([query, 200]);
+    expect(res.body.total).toBe(res.body.items.length);
+    return res.body.items.map((c: { id: string }) => Object.keys(ids).find((k) => ids[k] === c.id)).sort();
+  };
+
+  it("matches CPV codes hierarchically", async () => {
+    expect(await matching("cpv=72000000")).toEqual(["de-mobility", "fi-education"]);
+    expect(await matching("cpv=72212000")).toEqual(["fi-education"]);
+    expect(await matching("cpv=73000000-2")).toEqual(["fr-health-pcp"]);
+    expect(await matching("cpv=48000000,85100000")).toEqual(["de-mobility", "fi-education", "fr-health-pcp"]);
+    expect(await matching("cpv=45000000")).toEqual([]);
+  });
+
+  it("matches NUTS regions by prefix, case-insensitively", async () => {
+    expect(await matching("nuts=FR1")).toEqual(["fr-health-pcp"]);
+    expect(await matching("nuts=de2")).toEqual(["de-mobility"]);
+    expect(await matching("nuts=FI1B1,DE212")).toEqual(["de-mobility", "fi-education"]);
+    expect(await matching("nuts=FR2")).toEqual([]);
+  });
+
+  it("filters by language, procedure, SME-suitable, EU-funded and closing date", async () => {
+    expect(await matching("language=en")).toEqual(["de-mobility", "fi-education"]);
+    expect(await matching("language=fr")).toEqual(["fr-health-pcp"]);
+    expect(await matching("procedureType=oth-mult")).toEqual(["fr-health-pcp"]);
+    expect(await matching("sme=true")).toEqual(["de-mobility", "fi-education", "fr-health-pcp"]);
+    expect(await matching("euFunded=true")).toEqual(["fr-health-pcp"]);
+    expect(await matching("euFunded=false")).toEqual(["de-mobility", "fi-education", "fr-health-pcp"]);
+    expect(await matching("closingWithin=30")).toEqual(["fi-education"]);
+    expect(await matching("closingWithin=60")).toEqual(["de-mobility", "fi-education", "fr-health-pcp"]);
+    // The issue's own example: CPV 72, NUTS FR1, closing within 30 days → none of these three.
+    expect(await matching("cpv=72000000&nuts=FR1&closingWithin=30")).toEqual([]);
+    expect(await matching("cpv=72000000&closingWithin=30&language=fi")).toEqual(["fi-education"]);
+  });
+
+  it("counts every match, not just the page", async () => {
+    const res = await api.get("/api/v1/challenges?limit=1&sme=true").expect(200);
+    expect([res.body.items.length, res.body.total, typeof res.body.nextCursor]).toEqual([1, 3, "string"]);
+  });
+
+  it("refuses malformed codes with the failing parameter", async () => {
+    for (const [query, pointer] of [["cpv=7200", "/query/cpv"], ["nuts=France", "/query/nuts"], ["language=de-AT", "/query/language"], ["procedureType=auction", "/query/procedureType"], ["closingWithin=0", "/query/closingWithin"], ["sme=maybe", "/query/sme"]]) {
+      const res = await api.get(`/api/v1/challenges?${query}`);
+      expect([query, res.status, res.body.errors?.[0]?.pointer]).toEqual([query, 400, pointer]);
+    }
+  });
+
+  it("shows the count and keeps the filters on the page, its feeds and its next page", async () => {
+    const page = await api.get("/?cpv=72000000&closingWithin=30").set("Accept", "text/html").expect(200);
+    expect(page.text).toContain("1 challenge matches these filters");
+    expect(page.text).toContain('href="/feed.atom?cpv=72000000&amp;closingWithin=30"');
+    expect(page.text).toContain('<option value="30" selected>30 days</option>');
+  });
+});
