@@ -1,11 +1,13 @@
 // The `ipn` command line (commander): start a node, manage hubs and tokens on its store.
 import "./runtime/shims";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { ConfigError, loadConfig, type Config } from "./config";
 import { configureLogging } from "./ops/logging";
 import { openServices, SOFTWARE, startNode } from "./main";
 import type { Result } from "./domain/errors";
+import { releasePackage } from "./domain/ocds/package";
+import { CHALLENGE_STATUSES } from "./domain/types";
 
 function config(): Config {
   try {
@@ -158,5 +160,34 @@ export async function main(argv: string[]): Promise<void> {
       } finally { await store.close(); }
     });
 
+  const exp = program.command("export").description("export the node's open data");
+  exp.command("ocds").description("write an OCDS 1.1 release package of the current release of every public challenge of this node (docs/ocds.md)")
+    .option("--out <file>", "write to this file instead of standard output")
+    .action(async (o: { out?: string }) => {
+      const cfg = config();
+      const { store, ocds } = await openServices(cfg, cfg.origin);
+      try {
+        const releases: Record<string, unknown>[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await ocds.current({ status: [...PUBLIC_STATUSES], sort: "newest", limit: 100, cursor });
+          releases.push(...page.releases);
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        const nodeName = cfg.nodeName ?? new URL(cfg.origin).host;
+        const pkg = releasePackage({
+          uri: new URL("/api/v1/ocds/releases", cfg.origin).href, publishedDate: new Date().toISOString(),
+          publisher: { name: nodeName, uri: cfg.origin }, license: cfg.dataLicence,
+        }, releases);
+        const text = `${JSON.stringify(pkg, null, 2)}\n`;
+        if (o.out) {
+          writeFileSync(o.out, text);
+          console.log(`wrote ${releases.length} release(s) to ${o.out}`);
+        } else process.stdout.write(text);
+      } finally { await store.close(); }
+    });
+
   await program.parseAsync(argv);
 }
+
+const PUBLIC_STATUSES = CHALLENGE_STATUSES.filter((s) => s !== "draft");

@@ -16,6 +16,10 @@ export interface Config {
   store: string;
   country?: string;
   nodeName?: string;
+  /** IPN_OCDS_PREFIX: the OCID prefix registered with the Open Contracting Partnership (default: a placeholder). */
+  ocdsPrefix: string;
+  /** IPN_DATA_LICENCE: URL of the licence the node's open data (OCDS, feeds) is published under. */
+  dataLicence: string;
   /** Absent: a token is generated once and kept in <dataDir>/admin-token. */
   adminToken?: string;
   /** Test/demo only: plain-http origin, loopback and private-network peers. */
@@ -64,7 +68,7 @@ export class ConfigError extends Error {
 
 const ENV_NAMES: Record<string, string> = {
   port: "PORT", host: "IPN_HOST", origin: "IPN_ORIGIN", dataDir: "IPN_DATA_DIR", store: "IPN_STORE",
-  country: "IPN_COUNTRY", nodeName: "IPN_NODE_NAME", adminToken: "IPN_ADMIN_TOKEN",
+  country: "IPN_COUNTRY", nodeName: "IPN_NODE_NAME", ocdsPrefix: "IPN_OCDS_PREFIX", dataLicence: "IPN_DATA_LICENCE", adminToken: "IPN_ADMIN_TOKEN",
   allowPrivateNetwork: "IPN_ALLOW_PRIVATE_NETWORK", authorizedFetch: "IPN_AUTHORIZED_FETCH", logLevel: "IPN_LOG_LEVEL", role: "IPN_PROCESS_ROLE", nodeRole: "IPN_ROLE",
   scheduleCron: "IPN_SCHEDULE_CRON", peers: "IPN_PEERS", reconcileCron: "IPN_RECONCILE_CRON",
   metricsToken: "IPN_METRICS_TOKEN", queueLeaseMs: "IPN_QUEUE_LEASE_MS", shutdownDelayMs: "IPN_SHUTDOWN_DELAY_MS",
@@ -112,6 +116,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     store: get("IPN_STORE") ?? `sqlite:${path.join(dataDir, "ipn.db")}`,
     country: get("IPN_COUNTRY")?.toUpperCase(),
     nodeName: get("IPN_NODE_NAME"),
+    ocdsPrefix: get("IPN_OCDS_PREFIX") ?? "ocds-ipn000",
+    dataLicence: get("IPN_DATA_LICENCE") ?? "https://creativecommons.org/licenses/by/4.0/",
     adminToken: get("IPN_ADMIN_TOKEN"),
     allowPrivateNetwork: allowExplicit ?? localDefaults,
     authorizedFetch: bool("IPN_AUTHORIZED_FETCH", get("IPN_AUTHORIZED_FETCH"), problems) ?? false,

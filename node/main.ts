@@ -22,6 +22,7 @@ import { createMetrics, type IpnMetrics } from "./ops/metrics";
 import { fedifyMeterProvider } from "./ops/fedify-meter";
 import { JobLeases, type HeldRole } from "./ops/job-lease";
 import { createGracefulShutdown } from "./ops/shutdown";
+import { OcdsService } from "./domain/ocds/ocds.service";
 import { createPagesRouter } from "./http/pages/router";
 import { startScheduler, type Scheduler } from "./jobs/scheduler";
 import { getLogger } from "@logtape/logtape";
@@ -94,7 +95,8 @@ export async function openServices(config: Config, origin: string) {
     effects: config.nodeRole === "aggregator" ? feedEffectPlanner() : undefined,
   });
   const peers = new PeerService({ peers: store.peers, mirror: store.mirror, rules: { allowHttp: config.allowPrivateNetwork, ownOrigin: origin } });
-  return { store, hubs, challenges, mirror, peers, setKick: (f: () => void) => { kick = f; } };
+  const ocds = new OcdsService({ challenges: store.challenges, activities: store.activities, hubs: store.hubs, origin, prefix: config.ocdsPrefix });
+  return { store, hubs, challenges, mirror, peers, ocds, setKick: (f: () => void) => { kick = f; } };
 }
 
 /** Starts a node: listens first (so port 0 works), then builds everything on the known origin. */
@@ -118,7 +120,7 @@ export async function startNode(config: Config): Promise<RunningNode> {
   // A local try-out (no IPN_ORIGIN) is reachable where it listens, whatever port it got.
   const origin = config.localDefaults ? `http://${config.host ?? "localhost"}:${address.port}` : config.origin;
 
-  const { store, hubs, challenges, mirror, peers, setKick } = await openServices(config, origin);
+  const { store, hubs, challenges, mirror, peers, ocds, setKick } = await openServices(config, origin);
   const nodeName = config.nodeName ?? new URL(origin).host;
   warmUpValidators(origin.startsWith("http:"));
   const admin = adminToken(config);
@@ -206,6 +208,7 @@ export async function startNode(config: Config): Promise<RunningNode> {
       peers: () => peers.list(),
       feeds: federation.aggregator ? feedDirectory(origin) : undefined,
     }),
+    ocds: { ocds, origin, publisher: { name: nodeName, uri: origin }, license: config.dataLicence },
     network: {
       peers,
       sync: new LocalSyncSet({

@@ -18,6 +18,7 @@ import { openApiDocument } from "./openapi/document";
 import { operationsFor } from "./openapi/operations";
 import { methodNotAllowed } from "./api/method-not-allowed";
 import { API_SCHEMAS } from "./api/request-schemas";
+import { ocdsRouter, type OcdsRouteDeps } from "./api/ocds.routes";
 import { HttpProblem, problem, sendProblem } from "./problem";
 
 const log = getLogger(["ipn", "http"]);
@@ -41,6 +42,8 @@ export interface AppDeps {
   limits?: RequestHandler;
   /** Express's trust proxy setting, so that req.ip is the client behind a TLS proxy (IPN_TRUST_PROXY). */
   trustProxy?: boolean | number | string;
+  /** OCDS 1.1 exports (issue 12). */
+  ocds?: OcdsRouteDeps;
   /** Node-to-node network: the allowlist (admin) and the sync API peers read. */
   network?: { peers: PeerService; sync: SyncSource };
 }
@@ -102,6 +105,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.get("/openapi.json", (_req, res) => { res.set("Cache-Control", "public, max-age=300"); res.type("application/json").send(openApi); });
   api.use("/v1/hubs", hubsRouter({ hubs: deps.hubs, challenges: deps.challenges, auth }));
   api.use("/v1/challenges", challengesRouter({ challenges: deps.challenges, auth, origin: deps.origin }));
+  if (deps.ocds) api.use("/v1", ocdsRouter(deps.ocds));
   if (deps.network) {
     api.use("/v1/peers", peersRouter({ peers: deps.network.peers, auth, allowHttp: deps.origin.startsWith("http:") }));
     api.use("/v1/sync", syncRouter({ source: deps.network.sync }));

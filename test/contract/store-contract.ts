@@ -341,6 +341,18 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(seen).toEqual([...mine].reverse());
         await expect(store.activities.pageByActor(actor, "bogus!", 3)).rejects.toBeInstanceOf(InvalidCursorError);
       });
+
+      it("gives one challenge's activities oldest first, and only its own", async () => {
+        const c = sampleChallenge({ hub: "muenchen" });
+        const create = activityFor(c, "Create", "2026-10-20T08:00:00.000Z");
+        await store.challenges.insert(c, create);
+        await store.challenges.insert(sampleChallenge({ hub: "muenchen" }), activityFor(sampleChallenge({ hub: "muenchen" })));
+        const edited = { ...c, version: c.version + 1, doc: { ...c.doc, revision: c.doc.revision + 1 } };
+        const update = { ...activityFor(edited, "Update", "2026-10-21T08:00:00.000Z"), id: `${c.id}#update-2` };
+        expect(await store.challenges.update(edited, c.version, update)).toBe(true);
+        expect((await store.activities.forObject(c.id)).map((a) => [a.type, a.revision])).toEqual([["Create", c.doc.revision], ["Update", c.doc.revision + 1]]);
+        expect(await store.activities.forObject("https://de.ipn.test/challenges/none")).toEqual([]);
+      });
     });
 
     describe("hubs", () => {

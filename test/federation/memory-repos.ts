@@ -11,6 +11,7 @@ export class MemoryActivities implements ActivityRepository {
     return { items: this.records.filter((r) => r.actor === actor).reverse().slice(0, limit), next: null };
   }
   async countByActor(actor: string) { return this.records.filter((r) => r.actor === actor).length; }
+  async forObject(objectId: string) { return this.records.filter((r) => r.objectId === objectId); }
 }
 
 export class MemoryHubs implements HubRepository {

@@ -38,6 +38,8 @@ function calls(): Call[] {
     { method: "get", path: "/api/v1/challenges" },
     { method: "get", path: `/api/v1/challenges/${key}` },
     { method: "patch", path: `/api/v1/challenges/${key}`, body: { referenceNumber: "OA-1" }, contentType: "application/merge-patch+json" },
+    { method: "get", path: `/api/v1/challenges/${key}/ocds` },
+    { method: "get", path: "/api/v1/ocds/releases?limit=5" },
     { method: "delete", path: `/api/v1/challenges/${key}` },
     { method: "get", path: "/api/v1/sync/digest?follower=https%3A%2F%2Ffr.ipn.test%2Factor" },
     { method: "get", path: "/api/v1/sync/revisions?limit=10" },

@@ -33,4 +33,6 @@ export interface ActivityRepository {
   /** Newest first; `before` is an opaque cursor from a previous page. */
   pageByActor(actor: string, before: string | null, limit: number): Promise<{ items: ActivityRecord[]; next: string | null }>;
   countByActor(actor: string): Promise<number>;
+  /** Every activity about one challenge, oldest first: its public history (the OCDS releases). */
+  forObject(objectId: string): Promise<ActivityRecord[]>;
 }

@@ -44,6 +44,17 @@ const countedPage = (items: Record<string, unknown>) => {
   return { ...p, required: [...p.required, "total"], properties: { ...p.properties, total: { type: "integer", minimum: 0, description: "How many challenges match the filters in all pages" } } };
 };
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+/** The shape of an OCDS 1.1 release package; the official schema (standard.open-contracting.org) has the rest. */
+const OCDS_PACKAGE = {
+  type: "object", required: ["uri", "version", "publishedDate", "publisher", "releases"],
+  properties: {
+    uri: { type: "string" }, version: { const: "1.1" }, publishedDate: { type: "string" },
+    publisher: { type: "object", required: ["name"], properties: { name: { type: "string" }, uri: { type: "string" } } },
+    license: { type: "string" }, publicationPolicy: { type: "string" },
+    releases: { type: "array", items: { type: "object", required: ["ocid", "id", "date", "tag", "initiationType"] } },
+    links: { type: "object", properties: { next: { type: "string" } } },
+  },
+};
 const KEY: Record<string, [string, Record<string, unknown>]> = { key: ["Last path segment of the challenge's id.", { type: "string", minLength: 1 }] };
 const HANDLE: Record<string, [string, Record<string, unknown>]> = { handle: ["The hub's preferredUsername.", { type: "string", pattern: "^[a-z0-9_]{1,30}$" }] };
 
@@ -101,6 +112,18 @@ export const OPERATIONS: readonly OperationSpec[] = [
     auth: "required", pathParams: KEY,
     ok: { 204: { description: "Withdrawn" } },
     problems: [401, 403, 404, 409, 410],
+  },
+  {
+    path: "/api/v1/challenges/{key}/ocds", method: "get", operationId: "getChallengeOcds", summary: "The challenge as OCDS 1.1: a release package with one release per public revision", pathParams: KEY,
+    description: "Validates against the official OCDS 1.1 release package schema; the mapping is in docs/ocds.md. A withdrawn challenge's history ends with its cancellation.",
+    ok: { 200: { description: "OCDS release package", schema: OCDS_PACKAGE } },
+    problems: [404],
+  },
+  {
+    path: "/api/v1/ocds/releases", method: "get", operationId: "ocdsReleases", summary: "The current OCDS release of every challenge of this node the listing filters match", query: "ListingQuery",
+    description: "Paged like the listing; links.next is the next page. Mirrored challenges are published in OCDS by their own nodes.",
+    ok: { 200: { description: "OCDS release package", schema: OCDS_PACKAGE } },
+    problems: [400],
   },
   {
     path: "/api/v1/peers", method: "get", operationId: "listPeers", summary: "Allowlisted peer nodes with their sync status (admin)", auth: "required",

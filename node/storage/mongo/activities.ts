@@ -38,4 +38,8 @@ export class MongoActivityRepository implements ActivityRepository {
   async countByActor(actor: string): Promise<number> {
     return this.c.countDocuments({ actor });
   }
+
+  async forObject(objectId: string): Promise<ActivityRecord[]> {
+    return (await this.c.find({ objectId }).sort({ seq: 1 }).toArray()).map(fromActivityDoc);
+  }
 }

@@ -36,6 +36,7 @@ const INDEXES: Record<string, Spec[]> = {
   activities: [
     [{ federatedAt: 1, seq: 1 }, { name: "pending" }],
     [{ actor: 1, seq: 1 }, { name: "by_actor" }],
+    [{ objectId: 1, seq: 1 }, { name: "by_object" }],
   ],
   hubs: [[{ seq: 1 }, { name: "creation" }]],
   // The aggregator's feed effects outbox (feed-effects.ts), relayed in seq order.

@@ -18,6 +18,7 @@ export class SqliteActivityRepository implements ActivityRepository {
       get: db.prepare("SELECT * FROM activities WHERE id = ?"),
       page: db.prepare("SELECT * FROM activities WHERE actor = ? AND seq < ? ORDER BY seq DESC LIMIT ?"),
       count: db.prepare("SELECT COUNT(*) AS n FROM activities WHERE actor = ?"),
+      forObject: db.prepare("SELECT * FROM activities WHERE object_id = ? ORDER BY seq"),
     };
   }
 
@@ -45,5 +46,9 @@ export class SqliteActivityRepository implements ActivityRepository {
 
   async countByActor(actor: string): Promise<number> {
     return (this.s.count.get(actor) as { n: number }).n;
+  }
+
+  async forObject(objectId: string): Promise<ActivityRecord[]> {
+    return (this.s.forObject.all(objectId) as ActivityRow[]).map(activityFromRow);
   }
 }

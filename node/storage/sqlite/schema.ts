@@ -183,4 +183,6 @@ export const MIGRATIONS: readonly Migration[] = [
       }
     }
   },
+  // 6 (issue 12): a challenge's public history in order (its OCDS releases).
+  (db) => db.exec("CREATE INDEX activities_by_object ON activities(object_id, seq)"),
 ];
