@@ -1,6 +1,8 @@
 // The code lists of schemas/codelists/ as lookups for validation and display. The JSON files are
 // the single source (served to clients as they are); this module only indexes them.
 
+import fs from "node:fs";
+import path from "node:path";
 import applicantTypes from "../../schemas/codelists/applicant-types.json";
 import buyerLegalTypes from "../../schemas/codelists/buyer-legal-types.json";
 import changeReasons from "../../schemas/codelists/change-reasons.json";
@@ -63,10 +65,11 @@ const LISTS: Readonly<Record<string, CodeList>> = {
   "submission-types": submissionTypes,
 };
 
-export const CODE_LIST_NAMES: readonly string[] = Object.freeze(Object.keys(LISTS));
+export const CODE_LIST_NAMES: readonly string[] = Object.freeze([...Object.keys(LISTS), "cpv"]);
 
 /** The code list file `name` (e.g. "countries"), or undefined for an unknown name. */
 export function getCodeList(name: string): CodeList | undefined {
+  if (name === "cpv") return cpv().list as unknown as CodeList;
   return Object.hasOwn(LISTS, name) ? LISTS[name] : undefined;
 }
 
@@ -101,12 +104,49 @@ export function isKnownNuts(code: string): boolean {
 
 const CPV_DIVISIONS = new Set<string>(cpvDivisions.codes.map((d) => d.division));
 
-/**
- * Whether an 8-digit CPV code lies in one of the 45 CPV 2008 divisions. The full list (~9,450 codes)
- * is not shipped yet (see schemas/README.md), so this catches typos in the first two digits only.
- */
+/** Whether an 8-digit CPV code lies in one of the 45 CPV 2008 divisions. */
 export function isKnownCpvDivision(code: string): boolean {
   return CPV_DIVISIONS.has(code.slice(0, 2));
+}
+
+// The full CPV 2008 list (npm run codelists, from the eForms SDK) is read on first use, and its labels
+// one language at a time: a node that never shows a CPV label in Maltese never loads them.
+const CODELIST_DIR = path.resolve(__dirname, "..", "..", "schemas", "codelists");
+const readList = (file: string): unknown => JSON.parse(fs.readFileSync(path.join(CODELIST_DIR, file), "utf8"));
+let cpvList: { codes: { code: string; parent?: string }[]; languages: string[] } | undefined;
+let cpvCodes: Set<string> | undefined;
+const cpvLabels = new Map<string, Record<string, string>>();
+
+function cpv() {
+  cpvList ??= readList("cpv.json") as NonNullable<typeof cpvList>;
+  cpvCodes ??= new Set(cpvList.codes.map((c) => c.code));
+  return { list: cpvList, codes: cpvCodes };
+}
+
+/** Whether `code` (8 digits) is a code of the CPV 2008 main vocabulary. */
+export function isKnownCpv(code: string): boolean {
+  return cpv().codes.has(code);
+}
+
+/** The language CPV labels are given in for a reader of `lang`: itself, or English where CPV has none. */
+export function cpvLabelLanguage(lang: string): string {
+  return cpv().list.languages.includes(lang) ? lang : "en";
+}
+
+/** The label of a CPV code in `lang` (English when the list has no such language), or undefined. */
+export function cpvLabel(code: string, lang: string): string | undefined {
+  const language = cpvLabelLanguage(lang);
+  let labels = cpvLabels.get(language);
+  if (!labels) {
+    labels = (readList(`cpv/${language}.json`) as { labels: Record<string, string> }).labels;
+    cpvLabels.set(language, labels);
+  }
+  return Object.hasOwn(labels, code) ? labels[code] : undefined;
+}
+
+/** The CPV labels of one language as served at /schemas/codelists/cpv/{lang}.json, or undefined. */
+export function getCpvLabelFile(lang: string): unknown {
+  return cpv().list.languages.includes(lang) ? readList(`cpv/${lang}.json`) : undefined;
 }
 
 /** Minor units of a currency (ISK 0, the others 2); undefined for a non-EEA currency. */

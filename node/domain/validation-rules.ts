@@ -2,7 +2,7 @@
 // `unknown` and skip whatever has the wrong shape, so they are safe to run on a document that
 // failed the schema; the schema reports the shape problems.
 
-import { countryOfNuts, isKnownCpvDivision, isKnownNuts, nutsPrefixFor } from "./codelists";
+import { countryOfNuts, isKnownCpv, isKnownCpvDivision, isKnownNuts, nutsPrefixFor } from "./codelists";
 import type { FieldError } from "./errors";
 import { escapePointerSegment as esc, SCHEMAS } from "./validation-schema";
 
@@ -223,8 +223,10 @@ function checkCpv(doc: Json, errors: FieldError[]): void {
   if (!isObj(doc.cpv)) return;
   const check = (pointer: string, v: unknown) => {
     const code = str(v);
-    if (code && /^[0-9]{8}$/.test(code) && !isKnownCpvDivision(code)) {
-      errors.push({ pointer, message: `is not a CPV 2008 code (no division ${code.slice(0, 2)})` });
+    if (code && /^[0-9]{8}$/.test(code) && !isKnownCpv(code)) {
+      errors.push({ pointer, message: isKnownCpvDivision(code)
+        ? `is not a code of the CPV 2008 main vocabulary (see /schemas/codelists/cpv.json)`
+        : `is not a CPV 2008 code (no division ${code.slice(0, 2)})` });
     }
   };
   check("/cpv/main", doc.cpv.main);

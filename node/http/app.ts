@@ -5,6 +5,7 @@ import express, { type ErrorRequestHandler, type RequestHandler } from "express"
 import helmet from "helmet";
 import type { ChallengeService } from "../domain/challenges.service";
 import type { HubService } from "../domain/hubs.service";
+import { getCpvLabelFile } from "../domain/codelists";
 import { getCodeList, getSchema } from "../domain/validation";
 import configSchema from "../../schemas/config.schema.json";
 import { getLogger } from "@logtape/logtape";
@@ -114,11 +115,13 @@ export function createApp(deps: AppDeps): express.Express {
   api.use((req, res) => sendProblem(res, problem(404, `no API endpoint ${req.method} ${req.baseUrl}${req.path}`)));
   app.use("/api", api);
 
-  app.get(["/schemas/:file", "/schemas/codelists/:list", "/schemas/api/:contract"], (req, res) => {
+  app.get(["/schemas/:file", "/schemas/codelists/:list", "/schemas/api/:contract", "/schemas/codelists/cpv/:labels"], (req, res) => {
     const list = typeof req.params.list === "string" ? /^([a-z0-9-]+)\.json$/.exec(req.params.list) : null;
+    const labels = typeof req.params.labels === "string" ? /^([a-z]{2})\.json$/.exec(req.params.labels) : null;
     const contract = typeof req.params.contract === "string" ? /^([a-z-]+)\.json$/.exec(req.params.contract) : null;
     const m = /^([a-z-]+)\.json$/.exec(String(req.params.file));
-    const schema = list ? getCodeList(list[1]!)
+    const schema = labels ? getCpvLabelFile(labels[1]!)
+      : list ? getCodeList(list[1]!)
       : contract ? (Object.hasOwn(API_SCHEMAS, contract[1]!) ? API_SCHEMAS[contract[1] as keyof typeof API_SCHEMAS] : undefined)
       : m ? (m[1] === "config" ? configSchema : getSchema(m[1]!)) : undefined;
     if (!schema) return sendProblem(res, problem(404, `no schema or code list ${req.path}`));

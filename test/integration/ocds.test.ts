@@ -125,7 +125,7 @@ describe.each(STORES)("OCDS 1.1 on %s", (_store, env) => {
     if (lifecycle === "cancelled") expect([pkg.releases[0].tender.status, last.tender.status]).toEqual(["planned", "cancelled"]);
     if (lifecycle === "unsuccessful") expect([last.tender.status, last.awards]).toEqual(["unsuccessful", undefined]);
     // What every release carries, from the document.
-    expect(last.tender.items[0].classification).toEqual({ scheme: "CPV", id: created.body.cpv.main });
+    expect(last.tender.items[0].classification).toEqual({ scheme: "CPV", id: created.body.cpv.main, description: expect.any(String) });
     expect(last.tender.procuringEntity).toEqual({ id: created.body.hub, name: "Procurement hub Nord" });
     expect(last.tender.tenderPeriod.endDate).toBe(created.body.submissionPeriod.end);
     expect(last.language).toBe(created.body.defaultLanguage);

@@ -200,7 +200,8 @@ describe("challenge page", () => {
     // Key facts.
     expect(res.text).toContain("€120,000.00");
     expect(res.text).toContain("€25,000.00");
-    expect(res.text).toContain("<code>63712400</code>");
+    // CPV codes with their official label in the page's language.
+    expect(res.text).toContain('<li><code>63712400</code> <span lang="de">Betrieb von Parkplätzen und Parkhäusern</span></li>');
     expect(res.text).toContain("NUTS <code>DE212</code>");
     expect(res.text).toContain("Challenge prize");
     expect(res.text).toContain('href="https://vergabe.muenchen.example/challenges/lieferzonen"');

@@ -74,6 +74,7 @@ describe("challenge documents that must be rejected", () => {
     ["document link without scheme", munich, (d) => (d.documents[0].url = "files/brief.pdf"), "/documents/0/url", /URL/],
     ["CPV with check digit", munich, (d) => (d.cpv.main = "63712400-1"), "/cpv/main", /check digit/],
     ["CPV of an unknown division", munich, (d) => (d.cpv.additional[1] = "99000000"), "/cpv/additional/1", /division 99/],
+    ["CPV code not in the CPV 2008 list", munich, (d) => (d.cpv.additional[1] = "72999999"), "/cpv/additional/1", /not a code of the CPV 2008 main vocabulary/],
     ["duplicate prize rank", munich, (d) => (d.prizes[2].rank = 1), "/prizes/2/rank", /rank 1/],
     ["prize with neither amount nor description", munich, (d) => (d.prizes[0] = { rank: 1 }), "/prizes/0", /amount, description/],
     ["changeLog not ending at the document revision", munich, (d) => (d.revision = 3), "/changeLog/0/revision", /revision \(3\)/],

@@ -5,7 +5,7 @@
 // suppliers of one award; NUTS places through the official Location extension. IPN fields without an
 // OCDS home (prizes, phases,
 // eligibility, funding, innovation types) are left out rather than put into invented fields.
-import { getCodeList } from "../codelists";
+import { cpvLabel, getCodeList } from "../codelists";
 import type { Challenge, LanguageMap, Location, OrganizationRef } from "../types";
 import { MILESTONE_TYPE, OCDS_DOCUMENT_TYPES, PROCUREMENT_CATEGORY, PROCUREMENT_METHOD, TENDER_STATUS } from "./codes";
 
@@ -85,7 +85,7 @@ export function challengeRelease(doc: Challenge, ctx: ReleaseContext): Json {
     items: cpv ? [compact({
       id: "1",
       description: text(doc.title, lang),
-      classification: { scheme: "CPV", id: cpv.main, description: undefined },
+      classification: compact({ scheme: "CPV", id: cpv.main, description: cpvLabel(cpv.main, lang) }),
       additionalClassifications: (cpv.additional ?? []).map((id) => ({ scheme: "CPV", id })),
       // Location extension (declared in the package): where the work is done, as NUTS codes.
       ...delivery(doc.placeOfPerformance ?? [], lang),

@@ -3,7 +3,7 @@ import type { Challenge, LanguageMap, Location } from "../../domain/types";
 import { paths } from "../../domain/uris";
 import type { StoredChallenge } from "../../domain/ports";
 import { dateTime, hubLink, inLang, statusBadge, type HubLabel } from "./components";
-import { docLanguages, formatBytes, formatMoney, label, ordinal, pick, UI_LANGUAGE } from "./format";
+import { cpvLabelIn, docLanguages, formatBytes, formatMoney, label, ordinal, pick, UI_LANGUAGE } from "./format";
 import { html, linkOrText, mailtoHref, safeHttpUrl, type SafeHtml } from "./html";
 import { renderMarkdown } from "./markdown";
 
@@ -95,9 +95,12 @@ function keyFacts(v: ChallengeView): SafeHtml {
     const amount = formatMoney(p.amount);
     return html`<li>${title ? inLang(title, UI_LANGUAGE) : `${ordinal(p.rank ?? i + 1)} prize`}${amount ? html`: ${amount}` : ""}</li>`;
   });
-  const cpv = d.cpv
-    ? html`<code>${d.cpv.main}</code>${(d.cpv.additional ?? []).map((c) => html`, <code>${c}</code>`)}`
-    : null;
+  // Each code with its official label in the page's language (English where CPV has none).
+  const cpvItem = (code: string) => {
+    const l = cpvLabelIn(code, L);
+    return html`<li><code>${code}</code>${l ? html` <span lang="${l.lang}">${l.text}</span>` : ""}</li>`;
+  };
+  const cpv = d.cpv ? html`<ul class="plain">${[d.cpv.main, ...(d.cpv.additional ?? [])].map(cpvItem)}</ul>` : null;
   const contact = d.contact
     ? html`${d.contact.name ?? ""}${d.contact.email ? html` ${mailtoHref(d.contact.email) ? html`<a href="${mailtoHref(d.contact.email)}">${d.contact.email}</a>` : d.contact.email}` : ""}${d.contact.telephone ? html` · ${d.contact.telephone}` : ""}${d.contact.url ? html` · ${linkOrText(d.contact.url, d.contact.url, { rel: "nofollow noopener" })}` : ""}`
     : null;

@@ -1,6 +1,6 @@
 // Display helpers: language choice, code-list labels, dates and money. Pure functions of the
 // canonical documents; nothing here touches the request or the store.
-import { getCodeList, minorUnits } from "../../domain/codelists";
+import { cpvLabel, cpvLabelLanguage, getCodeList, minorUnits } from "../../domain/codelists";
 import type { Challenge, LanguageMap, LanguageTag, MonetaryAmount } from "../../domain/types";
 
 /** The UI chrome's language (labels, headings); content keeps the language it was written in. */
@@ -37,6 +37,12 @@ export function label(list: string, code: string, lang: string = UI_LANGUAGE): s
   }
   const l = byCode.get(code) as Record<string, string | undefined> | undefined;
   return l?.[lang] ?? l?.[UI_LANGUAGE] ?? code;
+}
+
+/** A CPV code's label in `lang`, or in English when CPV has no labels in that language. */
+export function cpvLabelIn(code: string, lang: string): { text: string; lang: string } | undefined {
+  const text = cpvLabel(code, lang);
+  return text === undefined ? undefined : { text, lang: cpvLabelLanguage(lang) };
 }
 
 /** EEA countries with their labels, for the filter form. */
