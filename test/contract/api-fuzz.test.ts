@@ -88,6 +88,15 @@ include-operation-id = "listChallenges"
 parameters = { cursor = "${s.listingCursor}", sort = "deadline" }
 
 [[operations]]
+include-operation-id = "ocdsReleases"
+# The OCDS bulk export pages the same listing with the same cursors.
+parameters = { cursor = "${s.listingCursor}", sort = "deadline" }
+
+[[operations]]
+include-operation-id = "getChallengeOcds"
+parameters = { key = "${s.key}" }
+
+[[operations]]
 include-operation-id = "syncRevisions"
 parameters = { cursor = "${s.revisionsCursor}" }
 

@@ -184,5 +184,6 @@ export const MIGRATIONS: readonly Migration[] = [
     }
   },
   // 6 (issue 12): a challenge's public history in order (its OCDS releases).
-  (db) => db.exec("CREATE INDEX activities_by_object ON activities(object_id, seq)"),
+  // IF NOT EXISTS: re-running the migrations from an earlier user_version (as the upgrade tests do) must not fail.
+  (db) => db.exec("CREATE INDEX IF NOT EXISTS activities_by_object ON activities(object_id, seq)"),
 ];
