@@ -1,6 +1,7 @@
 // The frame every page shares. No inline script or style anywhere: the CSP forbids both.
 import { html, type SafeHtml } from "./html";
 import { label, UI_LANGUAGE } from "./format";
+import { FAVICON_PATH } from "./site-files";
 import { stylesheetHref } from "./stylesheet";
 
 export interface SiteInfo {
@@ -27,15 +28,18 @@ export function layout(p: PageOptions): SafeHtml {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${p.title} · ${p.site.nodeName}</title>
 <link rel="stylesheet" href="${stylesheetHref}">
+<link rel="icon" href="${FAVICON_PATH}" type="image/svg+xml">
+<meta property="og:site_name" content="${p.site.nodeName}">
 ${p.head}
 </head>
 <body>
+<a class="skip-link" href="#main">Skip to content</a>
 <header class="site-header">
 <a class="site-name" href="/">${p.site.nodeName}</a>
 ${country ? html`<span class="site-country">${country}</span>` : ""}
 <span class="site-tagline">Innovation Procurement Network</span>
 </header>
-<main>
+<main id="main" tabindex="-1">
 ${p.body}
 </main>
 <footer class="site-footer">

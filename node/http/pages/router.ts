@@ -19,6 +19,7 @@ import { layout, type SiteInfo } from "./layout";
 import { filterForm, listingBody, listingSubscription } from "./listing-page";
 import { alternateLinks } from "./subscribe";
 import { type FeedEntry, feedsBody, peersBody } from "./network-page";
+import { siteFilesRouter } from "./site-files";
 import { stylesheet, STYLESHEET_PATH } from "./stylesheet";
 
 export interface PagesDeps {
@@ -56,6 +57,7 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
   const hubLabels = createHubLabels(deps.repos, origin);
   // Atom, RSS, JSON Feed and iCalendar of every listing, hub and challenge.
   router.use(feedsRouter({ repos: deps.repos, origin, nodeName: deps.nodeName }));
+  router.use(siteFilesRouter({ repos: deps.repos, origin }));
 
   router.get(STYLESHEET_PATH, (_req, res) => {
     // The page links it with a content-hash query, so a year-long cache never serves a stale file.
@@ -149,5 +151,10 @@ ${alternateLinks(listingSubscription(parsed.query, origin))}`,
     send(res, 200, { title: challengeTitle(doc, lang), head: challengeHead(view), body: challengeBody(view) });
   });
 
+  // Any other address a browser asks for gets a page, not the API's problem+json.
+  router.use((req, res, next) => {
+    if ((req.method !== "GET" && req.method !== "HEAD") || req.path.startsWith("/api/") || req.accepts(["json", "html"]) !== "html") return next();
+    sendError(res, notFoundPage("page"));
+  });
   return router;
 }
