@@ -299,6 +299,13 @@ describe("hashtag links", () => {
     expect([country.status, country.headers.location]).toEqual([302, "/?country=DE"]);
     const other = await request(app).get("/tags/Lieferzonen");
     expect([other.status, other.headers.location]).toEqual([302, "/?q=Lieferzonen"]);
+    // Two letters are a country only when they are an EEA country: #KI (German for AI) is a search.
+    const ki = await request(app).get("/tags/KI");
+    expect([ki.status, ki.headers.location]).toEqual([302, "/?q=KI"]);
+    // The instrument tag every post carries leads to the instrument filter.
+    const instrument = await request(app).get("/tags/precommercialprocurement");
+    expect([instrument.status, instrument.headers.location]).toEqual([302, "/?instrument=pre-commercial-procurement"]);
+    expect((await request(app).get(instrument.headers.location!)).status).toBe(200);
     const followed = await request(app).get(focus.headers.location!);
     expect(followed.status).toBe(200);
     expect(followed.text).toContain(DE_TITLE);

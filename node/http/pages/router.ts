@@ -4,7 +4,8 @@
 import express, { type Response } from "express";
 import type { ListingPage, PeerRecord, Repositories } from "../../domain/ports";
 import { InvalidCursorError } from "../../domain/ports";
-import { CHALLENGE_STATUSES, FOCUS_AREAS } from "../../domain/types";
+import { COUNTRY_CODES } from "../../domain/codelists";
+import { CHALLENGE_STATUSES, FOCUS_AREAS, INSTRUMENTS } from "../../domain/types";
 import { paths, uri } from "../../domain/uris";
 import { parseListingQuery } from "../listing-query";
 import { challengeBody, challengeHead, challengeTitle } from "./challenge-page";
@@ -65,14 +66,17 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
     res.type("text/css; charset=utf-8").send(stylesheet);
   });
 
-  // Hashtag links in federated Notes point here: a focus area or country tag becomes that filter,
-  // any other tag a full-text search.
+  // Hashtag links in federated Notes point here: a focus area, EEA country or instrument tag becomes
+  // that filter (#precommercialprocurement is the instrument pre-commercial-procurement; #KI is not a
+  // country), any other tag a full-text search.
   router.get("/tags/:name", (req, res) => {
     const name = String(req.params.name).slice(0, 100);
     const lower = name.toLowerCase();
     const params = new URLSearchParams();
+    const instrument = INSTRUMENTS.find((i) => i.replace(/[^a-z0-9]/g, "") === lower);
     if ((FOCUS_AREAS as readonly string[]).includes(lower)) params.set("focusArea", lower);
-    else if (/^[a-z]{2}$/.test(lower)) params.set("country", lower.toUpperCase());
+    else if ((COUNTRY_CODES as readonly string[]).includes(name.toUpperCase())) params.set("country", name.toUpperCase());
+    else if (instrument) params.set("instrument", instrument);
     else params.set("q", name);
     res.redirect(302, `/?${params}`);
   });
