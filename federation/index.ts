@@ -15,6 +15,7 @@ import { registerNodeInfo } from "./nodeinfo";
 import { registerObjectDispatchers } from "./objects";
 import type { MirrorService } from "../node/domain/mirror";
 import { nodeInfoLinksDocument } from "./network/discovery";
+import type { NodeInfoMetadata } from "./nodeinfo";
 import { createInstanceActorProvider, INSTANCE_IDENTIFIER } from "./network/instance-actor";
 import { PeerNetwork } from "./network/peer-network";
 import { createAggregator, type Aggregator } from "./aggregator";
@@ -40,7 +41,7 @@ export interface IpnFederationOptions {
   allowPrivateNetwork: boolean;
   /** Connect, headers and body timeout of deliveries (IPN_DELIVERY_TIMEOUT_MS; default 10 s). */
   deliveryTimeoutMs?: number;
-  nodeInfo: { software: string; version: string };
+  nodeInfo: { software: string; version: string; metadata?: NodeInfoMetadata };
   /** Web processes that only enqueue set this; workers call startQueue(). */
   manuallyStartQueue?: boolean;
   /** Relay poll interval (default 2 s). */

@@ -3,10 +3,14 @@ import type { Federation } from "@fedify/fedify";
 import type { Repositories } from "../node/domain/ports";
 import { routes } from "./routes";
 
+/** What directories show about a node besides its software: its name, member state and role. */
+export interface NodeInfoMetadata { nodeName: string; country: string; role: string }
+
 export interface NodeInfoDeps {
   repos: Repositories;
   software: string;
   version: string;
+  metadata?: NodeInfoMetadata;
 }
 
 export function registerNodeInfo(federation: Federation<void>, deps: NodeInfoDeps): void {
@@ -19,6 +23,7 @@ export function registerNodeInfo(federation: Federation<void>, deps: NodeInfoDep
       protocols: ["activitypub"],
       usage: { users: { total: hubs.length }, localPosts, localComments: 0 },
       openRegistrations: false,
+      ...(deps.metadata ? { metadata: { ...deps.metadata } } : {}),
     };
   });
 }

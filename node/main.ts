@@ -133,7 +133,7 @@ export async function startNode(config: Config): Promise<RunningNode> {
     store,
     allowPrivateNetwork: config.allowPrivateNetwork,
     deliveryTimeoutMs: config.deliveryTimeoutMs,
-    nodeInfo: { software: SOFTWARE.name, version: SOFTWARE.version },
+    nodeInfo: { software: SOFTWARE.name, version: SOFTWARE.version, metadata: { nodeName, country: config.country ?? "EU", role: config.nodeRole } },
     // Every process enqueues; only processes that work (all, worker) consume. Starting the queue
     // explicitly matters: Fedify would otherwise only listen after this process enqueued something.
     manuallyStartQueue: true,

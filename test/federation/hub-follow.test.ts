@@ -143,6 +143,8 @@ describe("a hub followed from another fediverse server", () => {
     expect(href).toBe(`${node.origin}/nodeinfo/2.1`);
     const info = await getJson(href, { accept: "application/json" });
     expect(info.json).toMatchObject({ software: { name: "ipn" }, protocols: ["activitypub"], usage: { users: { total: 1 } } });
+    // Directories name the node, its member state and its role.
+    expect(info.json.metadata).toEqual({ nodeName: expect.any(String), country: "DE", role: "national" });
   });
 
   it("accepts a follow with a signed Accept that embeds the Follow", async () => {
