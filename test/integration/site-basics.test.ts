@@ -51,6 +51,15 @@ describe("site basics", () => {
     expect(res.text).toMatch(/<meta property="og:site_name" content="[^"]+">/);
   });
 
+  it("publishes an accessibility statement, linked from every page", async () => {
+    const res = await api.get("/accessibility").expect(200).expect("Content-Type", /text\/html/);
+    expect(res.text).toContain("<h1>Accessibility statement</h1>");
+    expect(res.text).toContain("Directive (EU) 2016/2102");
+    expect(res.text).toContain("<h2>Enforcement procedure</h2>");
+    const home = await api.get("/").expect(200);
+    expect(home.text).toContain('<a href="/accessibility">Accessibility</a>');
+  });
+
   it("the stylesheet has a dark mode, print rules and a visible focus ring", async () => {
     const page = await api.get("/").expect(200);
     const href = /<link rel="stylesheet" href="([^"]+)">/.exec(page.text)![1]!;

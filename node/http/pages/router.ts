@@ -20,6 +20,7 @@ import { layout, type SiteInfo } from "./layout";
 import { filterForm, listingBody, listingSubscription } from "./listing-page";
 import { alternateLinks } from "./subscribe";
 import { type FeedEntry, feedsBody, peersBody } from "./network-page";
+import { accessibilityBody } from "./accessibility-page";
 import { siteFilesRouter } from "./site-files";
 import { stylesheet, STYLESHEET_PATH } from "./stylesheet";
 
@@ -59,6 +60,7 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
   // Atom, RSS, JSON Feed and iCalendar of every listing, hub and challenge.
   router.use(feedsRouter({ repos: deps.repos, origin, nodeName: deps.nodeName }));
   router.use(siteFilesRouter({ repos: deps.repos, origin }));
+  router.get("/accessibility", (_req, res) => send(res, 200, { title: "Accessibility statement", body: accessibilityBody(deps.nodeName, origin) }));
 
   router.get(STYLESHEET_PATH, (_req, res) => {
     // The page links it with a content-hash query, so a year-long cache never serves a stale file.
