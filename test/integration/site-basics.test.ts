@@ -51,6 +51,16 @@ describe("site basics", () => {
     expect(res.text).toMatch(/<meta property="og:site_name" content="[^"]+">/);
   });
 
+  it("pages answer a revalidation with 304 Not Modified", async () => {
+    for (const p of ["/", `/challenges/${key}`, "/hubs/site_hub", "/accessibility"]) {
+      const first = await api.get(p).expect(200);
+      expect(first.headers["cache-control"]).toBe("public, max-age=60");
+      const etag = first.headers.etag!;
+      expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+      await api.get(p).set("If-None-Match", etag).expect(304);
+    }
+  });
+
   it("publishes an accessibility statement, linked from every page", async () => {
     const res = await api.get("/accessibility").expect(200).expect("Content-Type", /text\/html/);
     expect(res.text).toContain("<h1>Accessibility statement</h1>");

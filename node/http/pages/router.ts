@@ -20,6 +20,7 @@ import { layout, type SiteInfo } from "./layout";
 import { filterForm, listingBody, listingSubscription } from "./listing-page";
 import { alternateLinks } from "./subscribe";
 import { type FeedEntry, feedsBody, peersBody } from "./network-page";
+import { sendConditional } from "../conditional";
 import { accessibilityBody } from "./accessibility-page";
 import { siteFilesRouter } from "./site-files";
 import { stylesheet, STYLESHEET_PATH } from "./stylesheet";
@@ -51,8 +52,11 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
   const send = (res: Response, status: number, page: { title: string; body: SafeHtml; head?: SafeHtml; lang?: string }) => {
     res.status(status);
     res.vary("Accept");
+    const body = layout({ site, ...page }).value;
+    // A page that can be cached (not /peers, which is live) answers revalidations with 304.
+    if (status === 200 && res.get("Cache-Control") === undefined) return sendConditional(res.req, res, body, { type: "text/html; charset=utf-8", maxAge: 60 });
     res.set("Content-Type", "text/html; charset=utf-8");
-    res.send(layout({ site, ...page }).value);
+    res.send(body);
   };
   const sendError = (res: Response, page: ErrorPage) => send(res, page.status, page);
 
