@@ -15,7 +15,7 @@
 // is marked done only after everything it implies is in Fedify's durable queue.
 import { createHash } from "node:crypto";
 import type { Federation, InboxContext, KvStore } from "@fedify/fedify";
-import { Activity, Announce, Delete, PUBLIC_COLLECTION, Undo, Update, type Recipient } from "@fedify/vocab";
+import { type Activity, Announce, Delete, PUBLIC_COLLECTION, Undo, Update, type Recipient } from "@fedify/vocab";
 import type { Challenge, ChallengeStatus } from "../../node/domain/types";
 import type { FeedEffect, Follower, Repositories } from "../../node/domain/ports";
 import { toRecipient } from "../actors";

@@ -61,6 +61,20 @@ describe("site basics", () => {
     }
   });
 
+  it("/hubs lists the node's hubs with their public challenges, filterable by country and type", async () => {
+    const all = await api.get("/hubs").set("Accept", "text/html").expect(200);
+    expect(all.text).toContain('<a href="/hubs/site_hub"');
+    expect(all.text).toContain("1 public challenge");
+    expect(all.text).toContain('<p role="status">1 hub</p>');
+    const de = await api.get("/hubs?country=DE").expect(200);
+    expect(de.text).toContain('<a href="/hubs/site_hub"');
+    const fr = await api.get("/hubs?country=FR").expect(200);
+    expect(fr.text).toContain("No hub matches these filters.");
+    const bad = await api.get("/hubs?country=XX&colour=blue").set("Accept", "text/html").expect(400);
+    expect(bad.text).toContain("colour");
+    expect(bad.text).toMatch(/must be one of AT, BE/);
+  });
+
   it("publishes an accessibility statement, linked from every page", async () => {
     const res = await api.get("/accessibility").expect(200).expect("Content-Type", /text\/html/);
     expect(res.text).toContain("<h1>Accessibility statement</h1>");

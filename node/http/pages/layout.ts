@@ -43,6 +43,8 @@ ${country ? html`<span class="site-country">${country}</span>` : ""}
 ${p.body}
 </main>
 <footer class="site-footer">
+<a href="/">Challenges</a>
+<a href="/hubs">Hubs</a>
 <a href="/accessibility">Accessibility</a>
 <a href="/api/openapi.json">API (OpenAPI)</a>
 <a href="/schemas/challenge.json">Challenge schema</a>

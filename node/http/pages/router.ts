@@ -16,6 +16,7 @@ import { badRequestPage, gonePage, notFoundPage, type ErrorPage } from "./error-
 import { docLanguages, pick } from "./format";
 import { html, type SafeHtml } from "./html";
 import { hubBody, hubHead } from "./hub-page";
+import { hubsBody, matchesHubsFilter, parseHubsFilter } from "./hubs-page";
 import { layout, type SiteInfo } from "./layout";
 import { filterForm, listingBody, listingSubscription } from "./listing-page";
 import { alternateLinks } from "./subscribe";
@@ -130,6 +131,14 @@ ${alternateLinks(listingSubscription(parsed.query, origin))}`,
       res.redirect(302, req.path.startsWith("/topics/") ? `/?focusArea=${code}` : `/?country=${code.toUpperCase()}`);
     });
   }
+
+  router.get("/hubs", async (req, res) => {
+    const parsed = parseHubsFilter(req.query as Record<string, unknown>);
+    if (!parsed.ok) return sendError(res, badRequestPage(parsed.errors));
+    const hubs = (await deps.repos.hubs.list()).filter((h) => matchesHubsFilter(h, parsed.filter));
+    const entries = await Promise.all(hubs.map(async (hub) => ({ hub, challenges: await deps.repos.challenges.countPublicByHub(hub.doc.id) })));
+    send(res, 200, { title: "Hubs", body: hubsBody(entries, parsed.filter) });
+  });
 
   router.get("/hubs/:handle", async (req, res) => {
     const handle = String(req.params.handle);

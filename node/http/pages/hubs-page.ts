@@ -1,0 +1,56 @@
+// /hubs: the directory of the hubs that publish on this node, filterable by country and hub type.
+import type { FieldError } from "../../domain/errors";
+import type { StoredHub } from "../../domain/ports";
+import { COUNTRY_CODES } from "../../domain/codelists";
+import { HUB_TYPES } from "../../domain/types";
+import { paths } from "../../domain/uris";
+import { label, pick } from "./format";
+import { html, type SafeHtml } from "./html";
+
+export interface HubsFilter { country?: string; type?: string }
+export interface HubEntry { hub: StoredHub; challenges: number }
+
+/** The filter of a /hubs request, or the errors that name what is allowed. Unknown parameters are refused. */
+export function parseHubsFilter(query: Record<string, unknown>): { ok: true; filter: HubsFilter } | { ok: false; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const filter: HubsFilter = {};
+  for (const [k, v] of Object.entries(query)) {
+    const value = typeof v === "string" ? v.trim() : undefined;
+    if (k === "country") {
+      if (value && !(COUNTRY_CODES as readonly string[]).includes(value.toUpperCase())) errors.push({ pointer: "/query/country", message: `must be one of ${COUNTRY_CODES.join(", ")}` });
+      else if (value) filter.country = value.toUpperCase();
+    } else if (k === "type") {
+      if (value && !(HUB_TYPES as readonly string[]).includes(value)) errors.push({ pointer: "/query/type", message: `must be one of ${HUB_TYPES.join(", ")}` });
+      else if (value) filter.type = value;
+    } else {
+      errors.push({ pointer: `/query/${k}`, message: "is not a filter of this page (allowed: country, type)" });
+    }
+  }
+  return errors.length ? { ok: false, errors } : { ok: true, filter };
+}
+
+export function matchesHubsFilter(h: StoredHub, f: HubsFilter): boolean {
+  return (!f.country || h.doc.country === f.country) && (!f.type || h.doc.hubType === f.type);
+}
+
+function filterForm(f: HubsFilter): SafeHtml {
+  const option = (value: string, text: string, selected: boolean) => html`<option value="${value}"${selected ? html` selected` : ""}>${text}</option>`;
+  return html`<form class="filters" method="get" action="/hubs">
+<label>Country <select name="country">${option("", "Any country", !f.country)}${COUNTRY_CODES.map((c) => option(c, label("countries", c), f.country === c))}</select></label>
+<label>Type <select name="type">${option("", "Any type", !f.type)}${HUB_TYPES.map((t) => option(t, label("hub-types", t), f.type === t))}</select></label>
+<button type="submit">Show hubs</button>
+</form>`;
+}
+
+export function hubsBody(entries: readonly HubEntry[], f: HubsFilter): SafeHtml {
+  const items = entries.map(({ hub, challenges }) => {
+    const name = pick(hub.doc.name, hub.doc.defaultLanguage, hub.doc.defaultLanguage);
+    return html`<li class="card"><h2><a href="${paths.hub(hub.handle)}"${name?.lang ? html` lang="${name.lang}"` : ""}>${name?.text ?? hub.handle}</a></h2>
+<p class="card-meta"><span>${label("hub-types", hub.doc.hubType)}</span><span>${label("countries", hub.doc.country)}</span><span>${challenges === 1 ? "1 public challenge" : `${challenges} public challenges`}</span></p></li>`;
+  });
+  return html`<h1>Hubs</h1>
+<p>The public buyers, innovation hubs and living labs that publish challenges on this node. Follow any of them from your fediverse account.</p>
+${filterForm(f)}
+<p role="status">${entries.length === 1 ? "1 hub" : `${entries.length} hubs`}</p>
+${entries.length ? html`<ul class="cards">${items}</ul>` : html`<p>No hub matches these filters.</p>`}`;
+}
