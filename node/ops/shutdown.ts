@@ -117,13 +117,17 @@ export function createGracefulShutdown(opts: GracefulShutdownOptions): GracefulS
         report.steps.push({ name: step.name, outcome: "skipped" });
         continue;
       }
-      const budget = Math.min(step.timeoutMs ?? Number.POSITIVE_INFINITY, remaining());
+      const left = remaining();
+      const budget = Math.min(step.timeoutMs ?? Number.POSITIVE_INFINITY, left);
+      // When the hard deadline is what bounds this step, its timeout is the deadline: timers may fire a
+      // millisecond before Date.now() reaches it, so remaining() alone would let the next step start.
+      const boundByDeadline = budget >= left;
       try {
         const r = await within(Promise.resolve().then(() => step.run()), budget);
         if (r === TIMED_OUT) {
           log.error("shutdown step {step} did not finish within {ms} ms; going on", { step: step.name, ms: Math.round(budget) });
           report.steps.push({ name: step.name, outcome: "timed out" });
-          if (remaining() <= 0) report.timedOut = true;
+          if (boundByDeadline || remaining() <= 0) report.timedOut = true;
         } else {
           report.steps.push({ name: step.name, outcome: "done" });
         }
