@@ -21,6 +21,7 @@ import { methodNotAllowed } from "./api/method-not-allowed";
 import { API_SCHEMAS } from "./api/request-schemas";
 import { ocdsRouter, type OcdsRouteDeps } from "./api/ocds.routes";
 import { HttpProblem, problem, sendProblem } from "./problem";
+import { serveContext } from "./json-ld";
 
 const log = getLogger(["ipn", "http"]);
 
@@ -104,7 +105,7 @@ export function createApp(deps: AppDeps): express.Express {
   // Generated once per process: it depends only on the origin (its mode) and whether the network routes exist.
   const openApi = JSON.stringify(openApiDocument({ origin: deps.origin, network: deps.network !== undefined }));
   api.get("/openapi.json", (_req, res) => { res.set("Cache-Control", "public, max-age=300"); res.type("application/json").send(openApi); });
-  api.use("/v1/hubs", hubsRouter({ hubs: deps.hubs, challenges: deps.challenges, auth }));
+  api.use("/v1/hubs", hubsRouter({ hubs: deps.hubs, challenges: deps.challenges, auth, origin: deps.origin }));
   api.use("/v1/challenges", challengesRouter({ challenges: deps.challenges, auth, origin: deps.origin }));
   if (deps.ocds) api.use("/v1", ocdsRouter(deps.ocds));
   if (deps.network) {
@@ -129,6 +130,8 @@ export function createApp(deps: AppDeps): express.Express {
     res.set("Access-Control-Allow-Origin", "*");
     res.type("application/schema+json").send(JSON.stringify(schema, null, 2));
   });
+
+  app.get("/schemas/context/:file", serveContext);
 
   app.use(deps.pages);
 

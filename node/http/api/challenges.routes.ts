@@ -5,6 +5,7 @@ import { InvalidCursorError } from "../../domain/ports";
 import type { Authenticator } from "../auth";
 import { parseListingQuery } from "../listing-query";
 import { problem, sendProblem } from "../problem";
+import { linkContext } from "../json-ld";
 import { jsonBody, param, sendJson, unwrap } from "./helpers";
 import { validateValue } from "./request-schemas";
 
@@ -32,6 +33,7 @@ export function challengesRouter(deps: { challenges: ChallengeService; auth: Aut
     res.set("ETag", `"${c.version}"`);
     // Drafts must never end up in a shared cache.
     res.set("Cache-Control", c.doc.status === "draft" ? "private, no-store" : "public, max-age=60");
+    linkContext(res, deps.origin, "challenge-v1");
     sendJson(res, 200, c.doc);
   });
 

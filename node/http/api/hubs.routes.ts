@@ -4,9 +4,10 @@ import type { HubService } from "../../domain/hubs.service";
 import type { ChallengeService } from "../../domain/challenges.service";
 import type { Authenticator } from "../auth";
 import { problem, sendProblem } from "../problem";
+import { linkContext } from "../json-ld";
 import { jsonBody, param, sendJson, unwrap } from "./helpers";
 
-export function hubsRouter(deps: { hubs: HubService; challenges: ChallengeService; auth: Authenticator }): Router {
+export function hubsRouter(deps: { hubs: HubService; challenges: ChallengeService; auth: Authenticator; origin: string }): Router {
   const r = Router();
 
   r.post("/", async (req, res) => {
@@ -25,6 +26,7 @@ export function hubsRouter(deps: { hubs: HubService; challenges: ChallengeServic
   r.get("/:handle", async (req, res) => {
     const hub = await deps.hubs.get(param(req, "handle"));
     if (!hub) return sendProblem(res, problem(404, `hub ${param(req, "handle")} does not exist`));
+    linkContext(res, deps.origin, "hub-v1");
     sendJson(res, 200, hub.doc);
   });
 

@@ -9,6 +9,10 @@ type Json = Record<string, unknown>;
 const HEADER_SCHEMAS: Readonly<Record<string, Json>> = {
   Location: { description: "URL of the created resource", schema: { type: "string" } },
   ETag: { description: "The stored version, for If-Match", schema: { type: "string", pattern: '^"[0-9]+"$' } },
+  Link: {
+    description: 'The JSON-LD context that reads this JSON as linked data (JSON-LD 1.1 §6.1): <{origin}/schemas/context/{name}.jsonld>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"',
+    schema: { type: "string", pattern: '^<[^>]+\\.jsonld>; rel="http://www\\.w3\\.org/ns/json-ld#context"' },
+  },
 };
 const RETRY_AFTER = { "Retry-After": { description: "Seconds to wait", schema: { type: "string" } } };
 

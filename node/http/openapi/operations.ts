@@ -72,7 +72,7 @@ export const OPERATIONS: readonly OperationSpec[] = [
   },
   {
     path: "/api/v1/hubs/{handle}", method: "get", operationId: "getHub", summary: "A hub", pathParams: HANDLE,
-    ok: { 200: { description: "The hub document", schema: "Hub" } },
+    ok: { 200: { description: "The hub document (JSON; the Link header names the JSON-LD context that reads it as linked data)", headers: ["Link"], schema: "Hub" } },
     problems: [404],
   },
   {
@@ -96,7 +96,7 @@ export const OPERATIONS: readonly OperationSpec[] = [
   {
     path: "/api/v1/challenges/{key}", method: "get", operationId: "getChallenge", summary: "The canonical challenge document", pathParams: KEY,
     description: "Drafts only with the hub's or the admin token. A withdrawn challenge answers 410 Gone.", auth: "optional",
-    ok: { 200: { description: "Canonical document", headers: ["ETag"], schema: "Challenge" } },
+    ok: { 200: { description: "Canonical document (JSON; the Link header names the JSON-LD context that reads it as linked data)", headers: ["ETag", "Link"], schema: "Challenge" } },
     problems: [401, 404, 410],
   },
   {
