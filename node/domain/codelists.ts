@@ -102,6 +102,16 @@ export function isKnownNuts(code: string): boolean {
   return NUTS_CODES.has(code);
 }
 
+const NUTS_NAMES: Readonly<Record<string, string>> = nuts.names;
+
+/**
+ * The official name of a NUTS region (FR101 → "Paris"), or undefined for an unknown code. NUTS names are
+ * not translated: every reader sees the name in the region's own language, as Eurostat publishes it.
+ */
+export function nutsName(code: string): string | undefined {
+  return Object.hasOwn(NUTS_NAMES, code) ? NUTS_NAMES[code] : undefined;
+}
+
 const CPV_DIVISIONS = new Set<string>(cpvDivisions.codes.map((d) => d.division));
 
 /** Whether an 8-digit CPV code lies in one of the 45 CPV 2008 divisions. */

@@ -202,7 +202,8 @@ describe("challenge page", () => {
     expect(res.text).toContain("€25,000.00");
     // CPV codes with their official label in the page's language.
     expect(res.text).toContain('<li><code>63712400</code> <span lang="de">Betrieb von Parkplätzen und Parkhäusern</span></li>');
-    expect(res.text).toContain("NUTS <code>DE212</code>");
+    // NUTS regions with their official name (not translated: Eurostat publishes one name per region).
+    expect(res.text).toContain("NUTS <code>DE212</code> München, Kreisfreie Stadt");
     expect(res.text).toContain("Challenge prize");
     expect(res.text).toContain('href="https://vergabe.muenchen.example/challenges/lieferzonen"');
     expect(res.text).toContain('href="mailto:challenge@muenchen-mobil.example"');

@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import request from "supertest";
-import { cpvLabel, getCodeList, isKnownCpv } from "../../node/domain/codelists";
+import { cpvLabel, getCodeList, isKnownCpv, isKnownNuts, nutsName } from "../../node/domain/codelists";
 import { parseGenericode } from "../../scripts/genericode";
 import { startTestNode } from "../support/node";
 
@@ -63,5 +63,39 @@ describe("CPV 2008 code list", () => {
     } finally {
       await node.stop();
     }
+  });
+});
+
+describe("NUTS 2024 code list", () => {
+  const list = JSON.parse(fs.readFileSync(path.join(DIR, "nuts.json"), "utf8"));
+
+  it("holds levels 1–3 of every EEA country, each code under its country's prefix and its parent in the list", () => {
+    const countries = JSON.parse(fs.readFileSync(path.join(DIR, "countries.json"), "utf8")).codes as { code: string; nutsPrefix: string }[];
+    expect(Object.keys(list.codesByCountry).sort()).toEqual(countries.map((c) => c.code).sort());
+    const all = new Set<string>(Object.values(list.codesByCountry as Record<string, string[]>).flat());
+    expect(all.size).toBe(1533);
+    for (const c of countries) {
+      for (const code of list.codesByCountry[c.code] as string[]) {
+        expect(code.startsWith(c.nutsPrefix)).toBe(true);
+        expect(code).toMatch(/^[A-Z]{2}[0-9A-Y][0-9A-Z]{0,2}$/); // extra-regio (…Z) left out
+        if (code.length > 3) expect(all.has(code.slice(0, -1))).toBe(true);
+      }
+    }
+    expect(list.version).toBe("NUTS 2024");
+    expect(list.source).toMatch(/eForms SDK 1\.15\.1/);
+    expect(list.licence).toMatch(/CC BY 4\.0/);
+  });
+
+  it("knows current regions and names them as Eurostat does", () => {
+    expect(isKnownNuts("FR101")).toBe(true);
+    expect(isKnownNuts("EL301")).toBe(true);
+    expect(isKnownNuts("FRZZZ")).toBe(false);
+    expect(isKnownNuts("GR301")).toBe(false); // Greece is EL in NUTS
+    expect(isKnownNuts("UKI31")).toBe(false); // no longer in the EEA
+    expect(nutsName("FR101")).toBe("Paris");
+    expect(nutsName("DE300")).toBe("Berlin");
+    expect(nutsName("EL301")).toBe("Βόρειος Τομέας Αθηνών");
+    expect(nutsName("XX999")).toBeUndefined();
+    for (const code of Object.values(list.codesByCountry as Record<string, string[]>).flat()) expect(nutsName(code)?.length).toBeGreaterThan(1);
   });
 });

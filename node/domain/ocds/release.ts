@@ -5,7 +5,7 @@
 // suppliers of one award; NUTS places through the official Location extension. IPN fields without an
 // OCDS home (prizes, phases,
 // eligibility, funding, innovation types) are left out rather than put into invented fields.
-import { cpvLabel, getCodeList } from "../codelists";
+import { cpvLabel, getCodeList, nutsName } from "../codelists";
 import type { Challenge, LanguageMap, Location, OrganizationRef } from "../types";
 import { MILESTONE_TYPE, OCDS_DOCUMENT_TYPES, PROCUREMENT_CATEGORY, PROCUREMENT_METHOD, TENDER_STATUS } from "./codes";
 
@@ -134,7 +134,7 @@ export function challengeRelease(doc: Challenge, ctx: ReleaseContext): Json {
 /** Location extension v1.1.4: the NUTS regions of every place, and the first place's address. */
 function delivery(places: readonly Location[], lang: string): Json {
   const nuts = [...new Set(places.flatMap((p) => (p.nuts ? [p.nuts] : [])))];
-  const names = places.map((p) => text(p.name, lang) ?? p.locality ?? (p.nuts ? label("nuts", p.nuts) : p.country ? label("countries", p.country) : undefined)).filter((n): n is string => !!n);
+  const names = places.map((p) => text(p.name, lang) ?? p.locality ?? (p.nuts ? nutsName(p.nuts) ?? p.nuts : p.country ? label("countries", p.country) : undefined)).filter((n): n is string => !!n);
   const first = places.find((p) => p.streetAddress || p.locality || p.postalCode || p.country);
   return compact({
     deliveryLocation: nuts.length || names.length ? compact({ description: names.join("; ") || undefined, gazetteer: nuts.length ? { scheme: "NUTS", identifiers: nuts } : undefined }) : undefined,

@@ -3,6 +3,7 @@ import type { Challenge, LanguageMap, Location } from "../../domain/types";
 import { paths } from "../../domain/uris";
 import type { StoredChallenge } from "../../domain/ports";
 import { dateTime, hubLink, inLang, statusBadge, type HubLabel } from "./components";
+import { nutsName } from "../../domain/codelists";
 import { cpvLabelIn, docLanguages, formatBytes, formatMoney, label, ordinal, pick, UI_LANGUAGE } from "./format";
 import { html, linkOrText, mailtoHref, safeHttpUrl, type SafeHtml } from "./html";
 import { renderMarkdown } from "./markdown";
@@ -64,7 +65,10 @@ function location(loc: Location, lang: string, fallback: string): SafeHtml {
   const street = [loc.streetAddress, [loc.postalCode, loc.locality].filter(Boolean).join(" ")].filter(Boolean).join(", ");
   if (street) parts.push(street);
   if (loc.country) parts.push(label("countries", loc.country));
-  if (loc.nuts) parts.push(html`NUTS <code>${loc.nuts}</code>`);
+  if (loc.nuts) {
+    const region = nutsName(loc.nuts);
+    parts.push(region ? html`NUTS <code>${loc.nuts}</code> ${region}` : html`NUTS <code>${loc.nuts}</code>`);
+  }
   return html`${parts.map((p, i) => (i === 0 ? html`${p}` : html`, ${p}`))}`;
 }
 
