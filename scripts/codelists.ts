@@ -1,9 +1,9 @@
-// npm run codelists — regenerates the CPV 2008 and NUTS 2024 code lists from the eForms SDK on Maven
-// Central (eu.europa.ted.eforms:eforms-sdk, CC BY 4.0), pinned below, into schemas/codelists/cpv.json
-// and nuts.json (codes, loaded for validation; NUTS with the regions' official names) and
-// schemas/codelists/cpv/<lang>.json (CPV labels, one file per language, read only when a label in that
-// language is asked for). Needs `mvn` (to fetch the SDK
-// into ~/.m2 when it is not there yet) and `unzip`. Reproducible: the same SDK version gives the
+// npm run codelists — regenerates the CPV 2008 and NUTS 2024 code lists (and the labels of countries,
+// languages and currencies) from the eForms SDK on Maven Central (eu.europa.ted.eforms:eforms-sdk,
+// CC BY 4.0), pinned below, into schemas/codelists/cpv.json and nuts.json (codes, loaded for validation;
+// NUTS with the regions' official names) and schemas/codelists/cpv/<lang>.json (CPV labels, one file per
+// language, read only when a label in that language is asked for). Needs `mvn` (to fetch the SDK into
+// ~/.m2 when it is not there yet) and `unzip`. Reproducible: the same SDK version gives the
 // same files byte for byte.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -96,6 +96,30 @@ function nuts(jar: string): void {
   console.log(`wrote ${rows.length} NUTS regions with their names to ${path.relative(ROOT, OUT)}`);
 }
 
+// countries, languages and currencies keep what IPN curates (which codes, NUTS prefixes, time zones,
+// minor units…); their labels in the 24 languages come from the SDK, matched by the EU authority code.
+function relabel(jar: string, file: string, sdkFile: string, sdkCode: (entry: Record<string, unknown>) => string): void {
+  const target = path.join(OUT, `${file}.json`);
+  const list = JSON.parse(fs.readFileSync(target, "utf8")) as { codes: Record<string, unknown>[] };
+  const rows = new Map(readCodeList(jar, sdkFile).map((r) => [r.code!, r]));
+  for (const entry of list.codes) {
+    const row = rows.get(sdkCode(entry));
+    if (!row) {
+      // BGN left the SDK when Bulgaria adopted the euro; documents written before may still name it.
+      console.log(`${file}: ${String(entry.code)} is no longer in ${sdkFile}; its labels are kept`);
+      continue;
+    }
+    entry.label = Object.fromEntries(Object.entries(LANGS).map(([col, lang]) => [lang, row[`${col}_label`] ?? row.Name ?? ""]).sort((x, y) => (x[0]! < y[0]! ? -1 : 1)));
+  }
+  // Arrays of plain values stay on one line, as in the hand-written files.
+  const text = JSON.stringify(list, null, 2).replace(/\[\n\s*((?:"[^"\n]*"|[\d.]+|true|false)(?:,\n\s*(?:"[^"\n]*"|[\d.]+|true|false))*)\n\s*\]/g, (_m, items: string) => `[${items.split(/,\n\s*/).join(", ")}]`);
+  fs.writeFileSync(target, `${text}\n`);
+  console.log(`relabelled ${list.codes.length} ${file} from ${sdkFile}`);
+}
+
 const jar = sdkJar();
 cpv(jar);
 nuts(jar);
+relabel(jar, "countries", "country.gc", (c) => String(c.alpha3));
+relabel(jar, "languages", "language.gc", (l) => String(l.euCode));
+relabel(jar, "currencies", "currency.gc", (c) => String(c.code));
