@@ -54,7 +54,19 @@ describe("Atom, RSS and JSON Feed", () => {
     expect(body.items.map((i: { id: string }) => i.id).sort()).toEqual(Object.values(ids).sort());
     const de = body.items.find((i: { id: string }) => i.id === ids["de-mobility"]);
     expect(de).toMatchObject({ language: "de", authors: [{ name: "Hub feed_hub", url: `${node.origin}/hubs/feed_hub` }] });
-    expect(de.tags).toEqual(["Mobility and transport", "Green transition and environment", "Challenge prize"]);
+    // CPV codes with their official label in the entry's language, after the focus areas and instrument.
+    expect(de.tags.slice(0, 4)).toEqual(["Mobility and transport", "Green transition and environment", "Challenge prize", "63712400 Betrieb von Parkplätzen und Parkhäusern"]);
+    expect(de.tags).toHaveLength(6);
+  });
+
+  it("gives each CPV code as a category with the CPV scheme, so readers can filter on the code", async () => {
+    const atom = (await api.get("/feed.atom").expect(200)).text;
+    expect(atom).toContain('<category label="Betrieb von Parkplätzen und Parkhäusern" scheme="http://data.europa.eu/cpv/cpv/" term="63712400"/>');
+    expect(atom).toContain('<category label="Mobility and transport" term="Mobility and transport"/>');
+    const rss = (await api.get("/feed.rss").expect(200)).text;
+    expect(rss).toContain('<category domain="http://data.europa.eu/cpv/cpv/">Betrieb von Parkplätzen und Parkhäusern</category>');
+    const item = (await parser.parseString(rss)).items.find((i) => i.guid === ids["de-mobility"])!;
+    expect(item.categories).toEqual(expect.arrayContaining(["Mobility and transport", "Challenge prize"]));
   });
 
   it("applies the listing's filters, and refuses unknown ones instead of ignoring them", async () => {

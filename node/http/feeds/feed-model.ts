@@ -3,7 +3,11 @@
 // updated time and a status line, so a reader sees an entry change when its challenge changes.
 import type { StoredChallenge } from "../../domain/ports";
 import { challengeHref, type HubLabel } from "../pages/components";
-import { label, pick } from "../pages/format";
+import { cpvLabelIn, label, pick } from "../pages/format";
+
+function cpvCodes(doc: StoredChallenge["doc"]): string[] {
+  return doc.cpv ? [doc.cpv.main, ...(doc.cpv.additional ?? [])] : [];
+}
 
 export interface FeedEntryModel {
   /** The challenge's canonical id (stable across edits). */
@@ -19,11 +23,24 @@ export interface FeedEntryModel {
   /** ISO instants. */
   updated: string;
   published: string;
-  categories: string[];
+  /** Focus areas and instrument (label only), then CPV codes with their label in the entry's language. */
+  categories: FeedCategory[];
   author: { name: string; url: string | null };
   /** Submission deadline (ISO instant), when there is one. */
   deadline: string | null;
 }
+
+export interface FeedCategory {
+  /** What a reader sees. */
+  label: string;
+  /** The code a machine matches on (the CPV code), when the category comes from a code list with IRIs. */
+  term?: string;
+  /** The code list's IRI prefix (Atom scheme, RSS domain). */
+  scheme?: string;
+}
+
+// The CPV codes of the EU Vocabularies authority table, as ePO and the JSON-LD context name them.
+const CPV_SCHEME = "http://data.europa.eu/cpv/cpv/";
 
 export interface FeedModel {
   title: string;
@@ -66,7 +83,11 @@ export function entryOf(c: StoredChallenge, hub: HubLabel, origin: string): Feed
     language: lang,
     updated: doc.updated,
     published: doc.published ?? doc.updated,
-    categories: [...doc.focusAreas.map((f) => label("focus-areas", f)), label("instruments", doc.instrument)],
+    categories: [
+      ...doc.focusAreas.map((f) => ({ label: label("focus-areas", f) })),
+      { label: label("instruments", doc.instrument) },
+      ...cpvCodes(doc).map((code) => ({ label: cpvLabelIn(code, lang)?.text ?? code, term: code, scheme: CPV_SCHEME })),
+    ],
     author: { name: hub.name, url: hub.href ? new URL(hub.href, origin).href : null },
     deadline: deadline ?? null,
   };

@@ -37,7 +37,8 @@ function xmlFeed(m: FeedModel): Feed {
       date: new Date(e.updated),
       published: new Date(e.published),
       description: entryText(e),
-      category: e.categories.map((name) => ({ name, term: name })),
+      // Atom: term + scheme + label; RSS: the label with the scheme as domain.
+      category: e.categories.map((c) => ({ name: c.label, term: c.term ?? c.label, ...(c.scheme ? { scheme: c.scheme, domain: c.scheme } : {}) })),
       author: [{ name: e.author.name, ...(e.author.url ? { link: e.author.url } : {}) }],
     });
   }
@@ -68,7 +69,7 @@ export function renderJsonFeed(m: FeedModel): string {
       date_published: e.published,
       date_modified: e.updated,
       language: e.language,
-      tags: e.categories,
+      tags: e.categories.map((c) => (c.term ? `${c.term} ${c.label}` : c.label)),
       authors: [{ name: e.author.name, ...(e.author.url ? { url: e.author.url } : {}) }],
       ...(e.deadline ? { _ipn: { deadline: e.deadline } } : {}),
     })),
