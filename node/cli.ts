@@ -120,6 +120,45 @@ export async function main(argv: string[]): Promise<void> {
       } finally { await store.close(); }
     });
 
+  const user = program.command("user").description("manage the people of the workspace (works on the store directly)");
+  user.command("invite")
+    .description("create a one-time invitation link (valid 7 days); its URL is the last line printed")
+    .requiredOption("--email <email>", "the person's email address (their sign-in name)")
+    .requiredOption("--role <role>", "admin (people, hubs, peers, settings) or editor (the challenges of --hub)", (v: string) => {
+      if (v !== "admin" && v !== "editor") throw new InvalidArgumentError("admin or editor");
+      return v;
+    })
+    .option("--hub <handle>", "a hub the editor edits (repeat for several)", (v: string, prev: string[] = []) => [...prev, handleArg(v)])
+    .action(async (o: { email: string; role: "admin" | "editor"; hub?: string[] }) => {
+      const cfg = config();
+      const { store, accounts } = await openServices(cfg, cfg.origin);
+      try {
+        const r = fail(await accounts.invite({ email: o.email, admin: o.role === "admin", hubs: o.role === "admin" ? [] : o.hub ?? [] }, "cli"));
+        const role = o.role === "admin" ? "administrator" : `editor of ${r.invitation.hubs.join(", ")}`;
+        console.log(`invitation for ${r.invitation.email} as ${role}, valid until ${r.invitation.expiresAt}; send them this link (shown once):`);
+        console.log(new URL(`/invitations/${r.token}`, cfg.origin).href);
+      } finally { await store.close(); }
+    });
+  user.command("reset")
+    .description("create a one-time password-reset link for an existing account; its URL is the last line printed")
+    .requiredOption("--email <email>", "the account's email address")
+    .action(async (o: { email: string }) => {
+      const cfg = config();
+      const { store, accounts } = await openServices(cfg, cfg.origin);
+      try {
+        const r = fail(await accounts.issueReset(o.email, "cli"));
+        console.log(`password reset for ${r.invitation.email}, valid until ${r.invitation.expiresAt}; every session ends when it is used. Link (shown once):`);
+        console.log(new URL(`/invitations/${r.token}`, cfg.origin).href);
+      } finally { await store.close(); }
+    });
+  user.command("list").description("list the people with an account").action(async () => {
+    const cfg = config();
+    const { store, accounts } = await openServices(cfg, cfg.origin);
+    try {
+      for (const u of await accounts.listUsers()) console.log(`${u.email}\t${u.admin ? "admin" : `editor of ${u.hubs.join(",")}`}\t${u.displayName}`);
+    } finally { await store.close(); }
+  });
+
   const peer = program.command("peer").description("manage the allowlist of peer nodes (works on the store; a running node follows and backfills added peers at its next reconciliation)");
   peer.command("add").description("allow a peer node to put its challenges into our mirror, and follow it")
     .argument("<origin>", "the peer's origin, e.g. https://fr.ipn.example")

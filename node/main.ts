@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync, chmodSync } from "n
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import type { Config } from "./config";
+import { AccountService } from "./domain/accounts/accounts.service";
 import { ChallengeService } from "./domain/challenges.service";
 import { HubService } from "./domain/hubs.service";
 import { LocalSyncSet, MirrorService } from "./domain/mirror";
@@ -24,6 +25,8 @@ import { JobLeases, type HeldRole } from "./ops/job-lease";
 import { createGracefulShutdown } from "./ops/shutdown";
 import { OcdsService } from "./domain/ocds/ocds.service";
 import { createPagesRouter } from "./http/pages/router";
+import { workspaceRouter } from "./http/workspace/workspace.routes";
+import { argon2Passwords } from "./runtime/argon2";
 import { startScheduler, type Scheduler } from "./jobs/scheduler";
 import { getLogger } from "@logtape/logtape";
 import { openStore } from "./storage/open-store";
@@ -96,7 +99,10 @@ export async function openServices(config: Config, origin: string) {
   });
   const peers = new PeerService({ peers: store.peers, mirror: store.mirror, rules: { allowHttp: config.allowPrivateNetwork, ownOrigin: origin } });
   const ocds = new OcdsService({ challenges: store.challenges, activities: store.activities, hubs: store.hubs, origin, prefix: config.ocdsPrefix });
-  return { store, hubs, challenges, mirror, peers, ocds, setKick: (f: () => void) => { kick = f; } };
+  const accounts = new AccountService({
+    users: store.users, invitations: store.invitations, sessions: store.sessions, audit: store.audit, hubs: store.hubs, passwords: argon2Passwords,
+  });
+  return { store, hubs, challenges, mirror, peers, ocds, accounts, setKick: (f: () => void) => { kick = f; } };
 }
 
 /** Starts a node: listens first (so port 0 works), then builds everything on the known origin. */
@@ -120,7 +126,7 @@ export async function startNode(config: Config): Promise<RunningNode> {
   // A local try-out (no IPN_ORIGIN) is reachable where it listens, whatever port it got.
   const origin = config.localDefaults ? `http://${config.host ?? "localhost"}:${address.port}` : config.origin;
 
-  const { store, hubs, challenges, mirror, peers, ocds, setKick } = await openServices(config, origin);
+  const { store, hubs, challenges, mirror, peers, ocds, accounts, setKick } = await openServices(config, origin);
   const nodeName = config.nodeName ?? new URL(origin).host;
   warmUpValidators(origin.startsWith("http:"));
   const admin = adminToken(config);
@@ -201,6 +207,11 @@ export async function startNode(config: Config): Promise<RunningNode> {
       inboxPerIp: config.rateLimitInbox, inboxPerServer: config.rateLimitInboxServer, apiPerIp: config.rateLimitApi,
     }, isInboxPath),
     trustProxy: config.trustProxy,
+    // The workspace (issue 10): sign-in, one-time links, the editors' and admins' pages.
+    extra: [workspaceRouter({
+      accounts, repos: store, origin, limiter: store.rateLimiter,
+      site: { nodeName, country: config.country === AGGREGATOR_COUNTRY ? "" : config.country ?? "" },
+    })],
     pages: createPagesRouter({
       repos: store, origin, nodeName,
       country: config.country === AGGREGATOR_COUNTRY ? "" : config.country ?? "",
@@ -223,6 +234,7 @@ export async function startNode(config: Config): Promise<RunningNode> {
   // Several worker processes may share a store: a lease in the store lets one run each job at a time.
   scheduler = config.role === "web" ? null : startScheduler([
     { name: "challenge-status-clock", cron: config.scheduleCron, run: () => challenges.applyClock() },
+    { name: "session-sweep", cron: "17 * * * *", run: () => accounts.sweepSessions() },
     { name: PEER_RECONCILIATION_JOB, cron: config.reconcileCron, run: () => network.reconcileAll() },
   ].map((job) => leases.guard(job)));
 

@@ -17,6 +17,7 @@ import { describeQueueContract } from "./queue-contract";
 import { activityFor, sampleChallenge } from "./sample-challenge";
 import { describeOutboxOrderContract } from "./outbox-order-contract";
 import { describeStoreContract } from "./store-contract";
+import { describeAccountsContract } from "./accounts-contract";
 import { StoreSequence, type SequenceDoc } from "../../node/storage/mongo/sequence";
 
 const FERRETDB = path.join(__dirname, "..", "..", ".ci", "ferretdb.sh");
@@ -70,6 +71,7 @@ async function fresh(): Promise<{ store: Store; cleanup(): Promise<void> }> {
 }
 
 describeStoreContract("MongoDB", fresh);
+describeAccountsContract("MongoDB", fresh);
 describeKvContract("MongoDB", async () => {
   const { store, cleanup } = await fresh();
   return { kv: store.kv, cleanup };

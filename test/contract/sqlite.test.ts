@@ -12,6 +12,7 @@ import { describeQueueContract } from "./queue-contract";
 import { activityFor, sampleChallenge } from "./sample-challenge";
 import { describeOutboxOrderContract } from "./outbox-order-contract";
 import { describeStoreContract } from "./store-contract";
+import { describeAccountsContract } from "./accounts-contract";
 
 const dirs: string[] = [];
 const tempFile = () => {
@@ -29,6 +30,7 @@ async function fresh(): Promise<{ store: Store; cleanup(): Promise<void> }> {
 }
 
 describeStoreContract("SQLite", fresh);
+describeAccountsContract("SQLite", fresh);
 describeKvContract("SQLite", async () => {
   const { store, cleanup } = await fresh();
   return { kv: store.kv, cleanup };

@@ -56,5 +56,9 @@ export function memoryRepos(): Repositories & { activities: MemoryActivities; hu
     peers: unused as Repositories["peers"],
     mirror: unused as Repositories["mirror"],
     feedEffects: unused as Repositories["feedEffects"],
+    users: unused as Repositories["users"],
+    invitations: unused as Repositories["invitations"],
+    sessions: unused as Repositories["sessions"],
+    audit: unused as Repositories["audit"],
   };
 }

@@ -75,6 +75,8 @@ export interface ChallengeRepository {
   /** Local, non-withdrawn challenges whose status the clock may change: forthcoming with
    *  submissionPeriod.start <= now, or open with submissionPeriod.end <= now. */
   dueForStatusChange(now: Date, limit: number): Promise<StoredChallenge[]>;
+  /** Every local challenge of a hub (drafts and withdrawn ones too), most recently updated first. */
+  listByHub(hubId: string): Promise<StoredChallenge[]>;
   /** Number of public (non-draft, non-withdrawn) local challenges of a hub. */
   countPublicByHub(hubId: string): Promise<number>;
 }

@@ -3,7 +3,9 @@
 // (production) implement them, and every adapter must pass test/contract/*. No driver, Express or
 // Fedify type appears here.
 
+import type { InvitationRepository, UserRepository } from "./accounts";
 import type { ActivityRepository } from "./activities";
+import type { AuditRepository } from "./audit";
 import type { ChallengeRepository } from "./challenges";
 import type { FeedEffectRepository } from "./feed-effects";
 import type { FollowerRepository } from "./followers";
@@ -11,8 +13,11 @@ import type { HubRepository } from "./hubs";
 import type { KeyRepository } from "./keys";
 import type { MirrorRepository } from "./mirror";
 import type { PeerRepository } from "./peers";
+import type { SessionRepository } from "./sessions";
 
+export type * from "./accounts";
 export type * from "./activities";
+export type * from "./audit";
 export type * from "./challenges";
 export type * from "./feed-effects";
 export type * from "./followers";
@@ -20,6 +25,7 @@ export type * from "./hubs";
 export type * from "./keys";
 export type * from "./mirror";
 export type * from "./peers";
+export type * from "./sessions";
 export { DuplicateError, InvalidCursorError } from "./errors";
 export { initialSyncState } from "./peers";
 
@@ -36,4 +42,9 @@ export interface Repositories {
   mirror: MirrorRepository;
   /** The aggregator's feed effects outbox (issue 8). */
   feedEffects: FeedEffectRepository;
+  /** Workspace accounts (issue 10). */
+  users: UserRepository;
+  invitations: InvitationRepository;
+  sessions: SessionRepository;
+  audit: AuditRepository;
 }

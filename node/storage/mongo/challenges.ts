@@ -22,6 +22,7 @@ import {
 import {
   CHALLENGE_PROJECTION, fromChallengeDoc, toActivityDoc, toChallengeDoc, type ActivityDoc, type ChallengeDoc,
 } from "./challenge-docs";
+import { byLatestUpdate } from "../by-latest-update";
 import { isDuplicateKey } from "./connection";
 import { buildListing, nextCursor } from "./listing-query";
 import { insertFeedEffectDoc, toFeedEffectDoc, type FeedEffectDoc } from "./feed-effects";
@@ -156,6 +157,11 @@ export class MongoChallengeRepository implements ChallengeRepository {
       $or: [{ status: "forthcoming", startMs: { $lte: t } }, { status: "open", deadlineMs: { $lte: t } }],
     }, { projection: CHALLENGE_PROJECTION }).limit(Math.max(1, Math.trunc(limit))).toArray();
     return docs.map(fromChallengeDoc);
+  }
+
+  async listByHub(hubId: string): Promise<StoredChallenge[]> {
+    const docs = await this.c.challenges.find({ hub: hubId, local: true }, { projection: CHALLENGE_PROJECTION }).toArray();
+    return byLatestUpdate(docs.map(fromChallengeDoc));
   }
 
   async countPublicByHub(hubId: string): Promise<number> {

@@ -4,6 +4,7 @@
 // for how atomicity is obtained from unique inserts instead.
 import { QUEUE_LANES, type QueueLane } from "../leased-queue";
 import { DEFAULT_LANE_WORKERS, type Store } from "../store";
+import { type AuditDoc, type InvitationDoc, MongoAuditRepository, MongoInvitationRepository, MongoSessionRepository, MongoUserRepository, type SessionDoc, type UserDoc } from "./accounts";
 import { MongoActivityRepository } from "./activities";
 import { MongoChallengeRepository, ABANDONED_AFTER_MS, type WriteDoc } from "./challenges";
 import type { ActivityDoc, ChallengeDoc } from "./challenge-docs";
@@ -79,6 +80,10 @@ export async function createMongoStore(url: string, opts: MongoStoreOptions = {}
       challenges,
       activities: new MongoActivityRepository(db.collection<ActivityDoc>("activities")),
       hubs: new MongoHubRepository(db.collection<HubDoc>("hubs")),
+      users: new MongoUserRepository(db.collection<UserDoc>("users")),
+      invitations: new MongoInvitationRepository(db.collection<InvitationDoc>("invitations")),
+      sessions: new MongoSessionRepository(db.collection<SessionDoc>("sessions")),
+      audit: new MongoAuditRepository(db.collection<AuditDoc>("audit_log")),
       followers: new MongoFollowerRepository(db.collection<FollowerDoc>("followers")),
       keys: new MongoKeyRepository(db.collection<KeyDoc>("key_pairs")),
       peers: new MongoPeerRepository(db.collection<PeerDoc>("peers")),

@@ -25,7 +25,13 @@ const INDEXES: Record<string, Spec[]> = {
     // The clock's work lists and the hub's count.
     [{ status: 1, local: 1, withdrawn: 1, startMs: 1 }, { name: "due_start" }],
     [{ status: 1, local: 1, withdrawn: 1, deadlineMs: 1 }, { name: "due_end" }],
+    // A hub's own challenges, drafts included (its editors' dashboard).
+    [{ hub: 1, local: 1 }, { name: "by_hub_local" }],
   ],
+  users: [[{ email: 1 }, { unique: true, name: "email_unique" }], [{ seq: 1 }, { name: "creation" }]],
+  invitations: [[{ usedAt: 1, expiresAt: 1 }, { name: "pending" }]],
+  sessions: [[{ userId: 1 }, { name: "by_user" }], [{ lastSeenAt: 1 }, { name: "by_last_seen" }]],
+  audit_log: [[{ seq: -1 }, { name: "newest" }]],
   challenge_writes: [
     [{ key: 1 }, { unique: true, sparse: true, name: "key_unique" }],
     [{ activityId: 1 }, { unique: true, sparse: true, name: "activity_unique" }],

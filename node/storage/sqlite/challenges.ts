@@ -6,6 +6,7 @@ import {
 } from "../../domain/ports";
 import { activityParams, CHALLENGE_COLUMNS, facetsOf, fromRow, ftsOf, toParams, type ChallengeRow } from "./challenge-rows";
 import { isUniqueViolation, type Db } from "./database";
+import { byLatestUpdate } from "../by-latest-update";
 import { toFtsMatch } from "./fts-query";
 import { buildListing, FEW_TEXT_MATCHES, nextCursor, type TextFilter } from "./listing-sql";
 
@@ -40,6 +41,7 @@ export class SqliteChallengeRepository implements ChallengeRepository {
           AND ((c.status = 'forthcoming' AND c.start_ms <= @now) OR (c.status = 'open' AND c.deadline_ms <= @now))
         LIMIT @limit`),
       ftsHits: db.prepare("SELECT rowid AS rid FROM challenges_fts WHERE challenges_fts MATCH ? LIMIT ?"),
+      byHub: db.prepare(`SELECT ${CHALLENGE_COLUMNS} FROM challenges c WHERE c.hub = ? AND c.key IS NOT NULL`),
       countByHub: db.prepare(`SELECT COUNT(*) AS n FROM challenges c
         WHERE c.hub = ? AND c.listed = 1 AND c.key IS NOT NULL`),
     };
@@ -106,6 +108,10 @@ export class SqliteChallengeRepository implements ChallengeRepository {
   async dueForStatusChange(now: Date, limit: number): Promise<StoredChallenge[]> {
     const rows = this.s.due.all({ now: now.getTime(), limit: Math.max(1, Math.trunc(limit)) }) as ChallengeRow[];
     return rows.map(fromRow);
+  }
+
+  async listByHub(hubId: string): Promise<StoredChallenge[]> {
+    return byLatestUpdate((this.s.byHub.all(hubId) as ChallengeRow[]).map(fromRow));
   }
 
   async countPublicByHub(hubId: string): Promise<number> {

@@ -1,6 +1,7 @@
 // The embedded store: every repository, Fedify's KV and queue on one SQLite file.
 import { QUEUE_LANES, type QueueLane } from "../leased-queue";
 import { DEFAULT_LANE_WORKERS, type Store } from "../store";
+import { SqliteAuditRepository, SqliteInvitationRepository, SqliteSessionRepository, SqliteUserRepository } from "./accounts";
 import { SqliteActivityRepository } from "./activities";
 import { SqliteChallengeRepository } from "./challenges";
 import { openDatabase, type OpenDatabaseOptions } from "./database";
@@ -38,6 +39,10 @@ export function createSqliteStore(file: string, opts: SqliteStoreOptions = {}): 
     challenges: new SqliteChallengeRepository(db),
     activities: new SqliteActivityRepository(db),
     hubs: new SqliteHubRepository(db),
+    users: new SqliteUserRepository(db),
+    invitations: new SqliteInvitationRepository(db),
+    sessions: new SqliteSessionRepository(db),
+    audit: new SqliteAuditRepository(db),
     followers: new SqliteFollowerRepository(db),
     keys: new SqliteKeyRepository(db),
     peers: new SqlitePeerRepository(db),

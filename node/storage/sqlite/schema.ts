@@ -186,4 +186,38 @@ export const MIGRATIONS: readonly Migration[] = [
   // 6 (issue 12): a challenge's public history in order (its OCDS releases).
   // IF NOT EXISTS: re-running the migrations from an earlier user_version (as the upgrade tests do) must not fail.
   (db) => db.exec("CREATE INDEX IF NOT EXISTS activities_by_object ON activities(object_id, seq)"),
+  // Workspace accounts (issue 10): users, one-time links, sessions, the audit log; a hub's own
+  // challenges for its editors' dashboard (drafts included).
+  (db) => db.exec(`
+    CREATE TABLE IF NOT EXISTS users (
+      seq       INTEGER PRIMARY KEY,
+      id        TEXT NOT NULL UNIQUE,
+      email     TEXT NOT NULL UNIQUE,
+      doc       TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS invitations (
+      token_hash TEXT PRIMARY KEY,
+      expires_at TEXT NOT NULL,
+      used_at    TEXT,
+      doc        TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS sessions (
+      id_hash      TEXT PRIMARY KEY,
+      user_id      TEXT NOT NULL,
+      last_seen_at TEXT NOT NULL,
+      doc          TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions(user_id);
+    CREATE INDEX IF NOT EXISTS sessions_by_last_seen ON sessions(last_seen_at);
+    CREATE TABLE IF NOT EXISTS audit_log (
+      seq      INTEGER PRIMARY KEY,
+      at       TEXT NOT NULL,
+      actor    TEXT NOT NULL,
+      action   TEXT NOT NULL,
+      target   TEXT NOT NULL,
+      revision INTEGER,
+      detail   TEXT
+    );
+    CREATE INDEX IF NOT EXISTS challenges_local_by_hub ON challenges(hub) WHERE key IS NOT NULL;
+  `),
 ];

@@ -1,0 +1,218 @@
+// People of the workspace: one-time links (invitations and admin-issued password resets), sign-in,
+// server-side sessions, and the audit log of all of it. The HTTP layer and the CLI call this; nothing
+// here knows cookies or forms.
+import { randomBytes, randomUUID } from "node:crypto";
+import { type FieldError, fail, ok, type Result } from "../errors";
+import type { AuditEntry, AuditRepository, HubRepository, InvitationRepository, SessionRepository, StoredInvitation, StoredSession, StoredUser, UserRepository } from "../ports";
+import { DuplicateError } from "../ports";
+import { hashToken } from "../tokens";
+import { type PasswordHasher, passwordProblems } from "./passwords";
+import { type AccountPolicy, DEFAULT_ACCOUNT_POLICY, TOUCH_INTERVAL_MS } from "./policy";
+
+export interface AccountsDeps {
+  users: UserRepository;
+  invitations: InvitationRepository;
+  sessions: SessionRepository;
+  audit: AuditRepository;
+  hubs: HubRepository;
+  passwords: PasswordHasher;
+  policy?: Partial<AccountPolicy>;
+  clock?: () => Date;
+}
+
+export interface InviteInput { email: string; admin: boolean; hubs: string[] }
+
+/** A user as signed in: the session (for its CSRF token) and the person. */
+export interface SignedIn { user: StoredUser; session: StoredSession }
+
+const EMAIL = /^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[^\s@<>()[\],;:"]+$/;
+
+export function normaliseEmail(email: unknown): string | null {
+  if (typeof email !== "string") return null;
+  const e = email.trim().toLowerCase();
+  return e.length <= 254 && EMAIL.test(e) ? e : null;
+}
+
+/** "user:<id> <email>": the audit log's actor for a person (the email as it was then, the id forever). */
+export const userActor = (u: Pick<StoredUser, "id" | "email">): string => `user:${u.id} ${u.email}`;
+
+export class AccountService {
+  private readonly policy: AccountPolicy;
+  private readonly now: () => Date;
+  /** A real Argon2id hash to verify against when the email is unknown: both paths take the same time. */
+  private dummyHash: Promise<string> | undefined;
+
+  constructor(private readonly deps: AccountsDeps) {
+    this.policy = { ...DEFAULT_ACCOUNT_POLICY, ...deps.policy };
+    this.now = deps.clock ?? (() => new Date());
+  }
+
+  /** Appends to the audit log; the only writer of it (with the challenge and hub services). */
+  audit(entry: Omit<AuditEntry, "at" | "revision" | "detail"> & Partial<Pick<AuditEntry, "revision" | "detail">>): Promise<void> {
+    return this.deps.audit.append({ at: this.now().toISOString(), revision: null, detail: null, ...entry });
+  }
+
+  /** A one-time invitation link's token (shown once). The person must not have an account yet. */
+  async invite(input: InviteInput, by: string): Promise<Result<{ token: string; invitation: StoredInvitation }>> {
+    const errors: FieldError[] = [];
+    const email = normaliseEmail(input.email);
+    if (!email) errors.push({ pointer: "/email", message: "enter an email address such as name@authority.example" });
+    if (!input.admin && input.hubs.length === 0) errors.push({ pointer: "/hubs", message: "an editor needs at least one hub (or make the person an admin)" });
+    for (const [i, handle] of input.hubs.entries()) {
+      if (!(await this.deps.hubs.get(handle))) errors.push({ pointer: `/hubs/${i}`, message: `there is no hub "${handle}" on this node` });
+    }
+    if (errors.length) return fail({ kind: "validation", errors });
+    if (await this.deps.users.getByEmail(email!)) {
+      return fail({ kind: "conflict", message: `${email} already has an account; issue a password reset instead`, errors: [{ pointer: "/email", message: "already has an account" }] });
+    }
+    const issued = await this.issue({ kind: "invite", email: email!, admin: input.admin, hubs: [...new Set(input.hubs)] }, by);
+    const role = input.admin ? "admin" : `editor of ${issued.invitation.hubs.join(", ")}`;
+    await this.audit({ actor: by, action: "user.invite", target: email!, detail: role });
+    return ok(issued);
+  }
+
+  /** A one-time password-reset link for an existing account (works without any mail server). */
+  async issueReset(emailInput: string, by: string): Promise<Result<{ token: string; invitation: StoredInvitation }>> {
+    const email = normaliseEmail(emailInput);
+    const user = email ? await this.deps.users.getByEmail(email) : null;
+    if (!user) return fail({ kind: "not-found", what: `an account for ${emailInput}` });
+    const issued = await this.issue({ kind: "reset", email: user.email, admin: false, hubs: [] }, by);
+    await this.audit({ actor: by, action: "user.reset-link", target: user.email });
+    return ok(issued);
+  }
+
+  private async issue(i: Pick<StoredInvitation, "kind" | "email" | "admin" | "hubs">, by: string) {
+    const token = randomBytes(32).toString("base64url");
+    const now = this.now();
+    const invitation: StoredInvitation = {
+      ...i, tokenHash: hashToken(token), createdBy: by, createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + this.policy.linkTtlMs).toISOString(), usedAt: null,
+    };
+    await this.deps.invitations.insert(invitation);
+    return { token, invitation };
+  }
+
+  /** The link behind `token` if it can still be used (for the page that asks for a password). */
+  async openLink(token: string): Promise<StoredInvitation | null> {
+    if (typeof token !== "string" || !/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+    const i = await this.deps.invitations.get(hashToken(token));
+    return i && i.usedAt === null && i.expiresAt > this.now().toISOString() ? i : null;
+  }
+
+  /**
+   * Uses a link: an invitation creates the account, a reset sets a new password and ends every session
+   * of the account. The password is checked before the link is spent, so a refused password leaves the
+   * link usable.
+   */
+  async acceptLink(token: string, input: { password: unknown; displayName?: unknown; language?: unknown }): Promise<Result<StoredUser>> {
+    const link = await this.openLink(token);
+    if (!link) return fail({ kind: "gone", what: "this link (it was used already, has expired, or never existed)" });
+    const errors = passwordProblems(input.password, link.email);
+    const displayName = typeof input.displayName === "string" ? input.displayName.trim() : "";
+    if (link.kind === "invite" && (displayName.length === 0 || displayName.length > 100)) {
+      errors.unshift({ pointer: "/displayName", message: "enter your name as colleagues know it (at most 100 characters)" });
+    }
+    if (errors.length) return fail({ kind: "validation", errors });
+    const hash = await this.deps.passwords.hash(input.password as string);
+    const used = await this.deps.invitations.consume(link.tokenHash, this.now().toISOString());
+    if (!used) return fail({ kind: "gone", what: "this link (it was used a moment ago)" });
+    const at = this.now().toISOString();
+    if (used.kind === "invite") {
+      const user: StoredUser = {
+        id: randomUUID(), email: used.email, displayName, language: typeof input.language === "string" && /^[a-z]{2}$/.test(input.language) ? input.language : "en",
+        admin: used.admin, hubs: used.hubs, passwordHash: hash, createdAt: at, updatedAt: at, sessionsValidAfter: null,
+      };
+      try {
+        await this.deps.users.insert(user);
+      } catch (err) {
+        if (err instanceof DuplicateError) return fail({ kind: "conflict", message: `${used.email} already has an account` });
+        throw err;
+      }
+      await this.audit({ actor: userActor(user), action: "user.create", target: user.email, detail: used.admin ? "admin" : `editor of ${used.hubs.join(", ")}` });
+      return ok(user);
+    }
+    const user = await this.deps.users.getByEmail(used.email);
+    if (!user) return fail({ kind: "not-found", what: `an account for ${used.email}` });
+    const updated: StoredUser = { ...user, passwordHash: hash, updatedAt: at, sessionsValidAfter: at };
+    await this.deps.users.update(updated);
+    await this.deps.sessions.deleteForUser(user.id);
+    await this.audit({ actor: userActor(user), action: "user.password-reset", target: user.email, detail: "every session ended" });
+    return ok(updated);
+  }
+
+  /** The user whose email and password these are, or null; takes as long for an unknown email. */
+  async checkPassword(emailInput: string, password: string): Promise<StoredUser | null> {
+    const email = normaliseEmail(emailInput);
+    const user = email ? await this.deps.users.getByEmail(email) : null;
+    if (!user?.passwordHash) {
+      this.dummyHash ??= this.deps.passwords.hash(randomBytes(16).toString("hex"));
+      await this.deps.passwords.verify(await this.dummyHash, password);
+      return null;
+    }
+    return (await this.deps.passwords.verify(user.passwordHash, password)) ? user : null;
+  }
+
+  /** A new session for the user: the cookie's value (shown once) and the stored session. */
+  async startSession(user: StoredUser): Promise<{ sessionId: string; session: StoredSession }> {
+    const sessionId = randomBytes(32).toString("base64url");
+    const at = this.now().toISOString();
+    const session: StoredSession = { idHash: hashToken(sessionId), userId: user.id, csrfToken: randomBytes(32).toString("base64url"), createdAt: at, lastSeenAt: at };
+    await this.deps.sessions.insert(session);
+    await this.audit({ actor: userActor(user), action: "session.sign-in", target: user.email });
+    return { sessionId, session };
+  }
+
+  /** The signed-in user of a session cookie, or null when it is unknown, timed out or revoked. */
+  async resume(sessionId: string): Promise<SignedIn | null> {
+    if (typeof sessionId !== "string" || !/^[A-Za-z0-9_-]{43}$/.test(sessionId)) return null;
+    const session = await this.deps.sessions.get(hashToken(sessionId));
+    if (!session) return null;
+    const now = this.now().getTime();
+    const user = await this.deps.users.getById(session.userId);
+    const expired = now - Date.parse(session.lastSeenAt) > this.policy.sessionIdleMs
+      || now - Date.parse(session.createdAt) > this.policy.sessionAbsoluteMs
+      || !user
+      || (user.sessionsValidAfter !== null && session.createdAt < user.sessionsValidAfter);
+    if (expired) {
+      await this.deps.sessions.delete(session.idHash);
+      return null;
+    }
+    if (now - Date.parse(session.lastSeenAt) > TOUCH_INTERVAL_MS) {
+      const lastSeenAt = new Date(now).toISOString();
+      await this.deps.sessions.touch(session.idHash, lastSeenAt);
+      session.lastSeenAt = lastSeenAt;
+    }
+    return { user: user!, session };
+  }
+
+  async endSession(signedIn: SignedIn): Promise<void> {
+    await this.deps.sessions.delete(signedIn.session.idHash);
+    await this.audit({ actor: userActor(signedIn.user), action: "session.sign-out", target: signedIn.user.email });
+  }
+
+  /** Sign-out everywhere: every session of the user, this one included. */
+  async endAllSessions(user: StoredUser, by: string): Promise<number> {
+    const at = this.now().toISOString();
+    await this.deps.users.update({ ...user, sessionsValidAfter: at, updatedAt: at });
+    const n = await this.deps.sessions.deleteForUser(user.id);
+    await this.audit({ actor: by, action: "session.sign-out-everywhere", target: user.email, detail: `${n} session(s) ended` });
+    return n;
+  }
+
+  /** Housekeeping: removes sessions idle for longer than the idle timeout. */
+  async sweepSessions(): Promise<number> {
+    return this.deps.sessions.deleteIdleSince(new Date(this.now().getTime() - this.policy.sessionIdleMs).toISOString());
+  }
+
+  listUsers(): Promise<StoredUser[]> {
+    return this.deps.users.list();
+  }
+
+  pendingLinks(): Promise<StoredInvitation[]> {
+    return this.deps.invitations.listPending(this.now().toISOString());
+  }
+
+  auditLog(opts: { limit: number; cursor?: string }) {
+    return this.deps.audit.list(opts);
+  }
+}

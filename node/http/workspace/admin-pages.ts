@@ -1,0 +1,87 @@
+// Node administration in the workspace: people, their invitations, the audit log.
+import type { FieldError } from "../../domain/errors";
+import type { AuditEntry, StoredHub, StoredInvitation, StoredUser } from "../../domain/ports";
+import { dateTime } from "../pages/components";
+import { pick } from "../pages/format";
+import { html, type SafeHtml } from "../pages/html";
+import { actionButton, csrfField, errorsFor, errorSummary, input } from "./forms";
+
+const role = (u: { admin: boolean; hubs: string[] }) => (u.admin ? "Administrator" : `Editor of ${u.hubs.map((h) => `@${h}`).join(", ")}`);
+
+export function workspaceNav(current: "hubs" | "users" | "audit", admin: boolean): SafeHtml {
+  const link = (href: string, label: string, key: typeof current) => html`<li><a href="${href}"${key === current ? html` aria-current="page"` : ""}>${label}</a></li>`;
+  return html`<nav aria-label="Workspace" class="workspace-nav"><ul>
+${link("/workspace", "My hubs", "hubs")}
+${admin ? html`${link("/workspace/users", "People and invitations", "users")}${link("/workspace/audit", "Audit log", "audit")}` : ""}
+</ul></nav>`;
+}
+
+export interface InviteForm { email?: string; role?: string; hubs?: string[] }
+
+export function usersBody(o: { csrf: string; users: StoredUser[]; pending: StoredInvitation[]; hubs: StoredHub[]; form?: InviteForm; errors?: FieldError[] }): SafeHtml {
+  const errors = o.errors ?? [];
+  const form = o.form ?? {};
+  const hubErrors = errorsFor(errors, "hubs");
+  return html`<h1>People and invitations</h1>
+${workspaceNav("users", true)}
+${errorSummary(errors)}
+<section aria-labelledby="people">
+<h2 id="people">People (${o.users.length})</h2>
+<table class="workspace-table">
+<thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Since</th><th scope="col">Actions</th></tr></thead>
+<tbody>${o.users.map((u) => html`<tr>
+<th scope="row">${u.displayName}</th><td>${u.email}</td><td>${role(u)}</td><td>${dateTime(u.createdAt)}</td>
+<td>${actionButton(`/workspace/users/${u.id}/reset-link`, `Password reset link for ${u.displayName}`, o.csrf, { secondary: true })}
+${actionButton(`/workspace/users/${u.id}/sign-out-everywhere`, `Sign ${u.displayName} out everywhere`, o.csrf, { secondary: true })}</td>
+</tr>`)}</tbody>
+</table>
+</section>
+<section aria-labelledby="pending">
+<h2 id="pending">Links not used yet (${o.pending.length})</h2>
+${o.pending.length === 0 ? html`<p>None.</p>` : html`<table class="workspace-table">
+<thead><tr><th scope="col">Email</th><th scope="col">Kind</th><th scope="col">Role</th><th scope="col">Expires</th></tr></thead>
+<tbody>${o.pending.map((i) => html`<tr><th scope="row">${i.email}</th><td>${i.kind === "invite" ? "Invitation" : "Password reset"}</td><td>${i.kind === "invite" ? role(i) : "—"}</td><td>${dateTime(i.expiresAt)}</td></tr>`)}</tbody>
+</table>`}
+</section>
+<section aria-labelledby="invite">
+<h2 id="invite">Invite someone</h2>
+<form method="post" action="/workspace/users/invitations" class="stack" novalidate>
+${csrfField(o.csrf)}
+${input({ name: "email", label: "Email address", type: "email", value: form.email, autocomplete: "off", required: true, errors })}
+<fieldset>
+<legend>Role</legend>
+<div class="choice"><input type="radio" id="f-role-editor" name="role" value="editor"${form.role !== "admin" ? html` checked` : ""}><label for="f-role-editor">Hub editor — publishes and edits the challenges of the hubs chosen below</label></div>
+<div class="choice"><input type="radio" id="f-role-admin" name="role" value="admin"${form.role === "admin" ? html` checked` : ""}><label for="f-role-admin">Administrator — people, hubs, peers and settings of this node</label></div>
+</fieldset>
+<fieldset id="f-hubs"${hubErrors.length ? html` aria-describedby="f-hubs-error"` : ""}>
+<legend>Hubs (for editors)</legend>
+${hubErrors.length ? html`<span class="error-message" id="f-hubs-error">${hubErrors.map((e) => e.message).join("; ")}</span>` : ""}
+${o.hubs.length === 0 ? html`<p>There are no hubs yet.</p>` : o.hubs.map((h) => {
+    const name = pick(h.doc.name, h.doc.defaultLanguage, h.doc.defaultLanguage);
+    return html`<div class="choice"><input type="checkbox" id="f-hub-${h.handle}" name="hubs" value="${h.handle}"${form.hubs?.includes(h.handle) ? html` checked` : ""}><label for="f-hub-${h.handle}">${name?.text ?? h.handle} (@${h.handle})</label></div>`;
+  })}
+</fieldset>
+<button type="submit">Create invitation link</button>
+</form>
+</section>`;
+}
+
+/** The link, shown once: only its hash is stored. */
+export function linkIssuedBody(o: { kind: "invite" | "reset"; email: string; url: string; expiresAt: string }): SafeHtml {
+  return html`<h1>${o.kind === "invite" ? "Invitation created" : "Password reset link created"}</h1>
+${workspaceNav("users", true)}
+<p role="status">Send this link to <strong>${o.email}</strong> through a channel you trust. It is shown only now, works once, and expires ${dateTime(o.expiresAt)}.</p>
+<p><label for="issued-link">Link</label><br><input id="issued-link" type="text" readonly value="${o.url}" class="wide"></p>
+<p><a href="/workspace/users">Back to people and invitations</a></p>`;
+}
+
+export function auditBody(o: { items: AuditEntry[]; nextCursor: string | null }): SafeHtml {
+  return html`<h1>Audit log</h1>
+${workspaceNav("audit", true)}
+<p>Every change made on this node, newest first: who, when, what, and the revision it produced.</p>
+<table class="workspace-table">
+<thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">On</th><th scope="col">Revision</th><th scope="col">Detail</th></tr></thead>
+<tbody>${o.items.map((e) => html`<tr><td>${dateTime(e.at)}</td><td>${e.actor}</td><td><code>${e.action}</code></td><td>${e.target}</td><td>${e.revision ?? ""}</td><td>${e.detail ?? ""}</td></tr>`)}</tbody>
+</table>
+${o.nextCursor ? html`<p><a href="/workspace/audit?cursor=${o.nextCursor}" rel="next">Older entries</a></p>` : ""}`;
+}

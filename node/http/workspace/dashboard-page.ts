@@ -1,0 +1,73 @@
+// The workspace home: my hubs, and each hub's challenges by state, drafts first (what needs work).
+import type { StoredChallenge, StoredHub, StoredUser } from "../../domain/ports";
+import { dateTime, statusBadge } from "../pages/components";
+import { pick } from "../pages/format";
+import { html, type SafeHtml } from "../pages/html";
+import { workspaceNav } from "./admin-pages";
+import { actionButton } from "./forms";
+
+export const CLOSING_SOON_DAYS = 14;
+
+/** The dashboard's groups, in the order an editor works through them. */
+export const DASHBOARD_GROUPS = ["drafts", "closing soon", "open", "forthcoming", "closed", "awarded", "withdrawn"] as const;
+export type DashboardGroup = (typeof DASHBOARD_GROUPS)[number];
+
+export function groupOf(c: StoredChallenge, now: number): DashboardGroup {
+  if (c.withdrawnAt) return "withdrawn";
+  const s = c.doc.status;
+  if (s === "draft") return "drafts";
+  if (s === "forthcoming") return "forthcoming";
+  if (s === "open") {
+    const end = c.doc.submissionPeriod?.end ? Date.parse(c.doc.submissionPeriod.end) : Number.NaN;
+    return end - now <= CLOSING_SOON_DAYS * 86_400_000 ? "closing soon" : "open";
+  }
+  if (s === "awarded") return "awarded";
+  return "closed"; // closed, evaluation, unsuccessful, cancelled, suspended: no longer taking submissions
+}
+
+const GROUP_TITLES: Record<DashboardGroup, string> = {
+  drafts: "Drafts",
+  "closing soon": `Closing within ${CLOSING_SOON_DAYS} days`,
+  open: "Open",
+  forthcoming: "Forthcoming",
+  closed: "Closed (no longer taking submissions)",
+  awarded: "Awarded",
+  withdrawn: "Withdrawn",
+};
+
+function row(c: StoredChallenge): SafeHtml {
+  const d = c.doc;
+  const title = pick(d.title, d.defaultLanguage, d.defaultLanguage);
+  const href = `/workspace/challenges/${c.key}`;
+  return html`<tr>
+<th scope="row"><a href="${href}"${title && title.lang !== "en" ? html` lang="${title.lang}"` : ""}>${title?.text ?? c.key}</a></th>
+<td>${statusBadge(d.status)}</td>
+<td>${d.submissionPeriod?.end ? dateTime(d.submissionPeriod.end) : "—"}</td>
+<td>${dateTime(d.updated)}</td>
+<td>${d.revision}</td>
+</tr>`;
+}
+
+export function dashboardBody(o: { user: StoredUser; csrf: string; hubs: { hub: StoredHub; challenges: StoredChallenge[] }[]; now: number }): SafeHtml {
+  return html`<h1>Workspace</h1>
+<p>Signed in as <strong>${o.user.displayName}</strong> (${o.user.email}) — ${o.user.admin ? "administrator of this node" : "hub editor"}.</p>
+${workspaceNav("hubs", o.user.admin)}
+<div class="account-actions">
+${actionButton("/logout", "Sign out", o.csrf, { secondary: true })}
+${actionButton("/workspace/sign-out-everywhere", "Sign out everywhere", o.csrf, { secondary: true })}
+</div>
+${o.hubs.length === 0 ? html`<p>You do not edit any hub yet. ${o.user.admin ? html`Create one with the API or <code>ipn hub create</code>.` : "Ask an administrator to add you to a hub."}</p>` : ""}
+${o.hubs.map(({ hub, challenges }) => {
+    const name = pick(hub.doc.name, hub.doc.defaultLanguage, hub.doc.defaultLanguage);
+    const groups = DASHBOARD_GROUPS.map((g) => ({ g, items: challenges.filter((c) => groupOf(c, o.now) === g) })).filter((x) => x.items.length > 0);
+    return html`<section class="hub-section" aria-labelledby="hub-${hub.handle}">
+<h2 id="hub-${hub.handle}"><span${name && name.lang !== "en" ? html` lang="${name.lang}"` : ""}>${name?.text ?? hub.handle}</span> <span class="handle">@${hub.handle}</span></h2>
+<p>${challenges.length} challenge(s): ${groups.length ? groups.map((x, i) => html`${i ? ", " : ""}${x.items.length} ${GROUP_TITLES[x.g].toLowerCase()}`) : "none yet"}. <a href="/hubs/${hub.handle}">Public page</a></p>
+${groups.map((x) => html`<table class="workspace-table">
+<caption>${GROUP_TITLES[x.g]} (${x.items.length})</caption>
+<thead><tr><th scope="col">Title</th><th scope="col">Status</th><th scope="col">Deadline</th><th scope="col">Last change</th><th scope="col">Revision</th></tr></thead>
+<tbody>${x.items.map(row)}</tbody>
+</table>`)}
+</section>`;
+  })}`;
+}

@@ -1,0 +1,264 @@
+// The workspace's HTTP side: sign-in (/login, /logout), one-time links (/invitations/:token) and the
+// workspace itself (/workspace…). Server-rendered forms that work without JavaScript; every POST
+// carries a CSRF token (the session's, or before sign-in a double-submit cookie) and a wrong or missing
+// one is a 403 that changes nothing; every page is no-store.
+import express, { type Request, type Response, type NextFunction } from "express";
+import type { AccountService, SignedIn } from "../../domain/accounts/accounts.service";
+import { userActor } from "../../domain/accounts/accounts.service";
+import type { FieldError } from "../../domain/errors";
+import type { Repositories, StoredHub, StoredUser } from "../../domain/ports";
+import { sameSecret } from "../../domain/tokens";
+import { lastSegment, paths, uri } from "../../domain/uris";
+import type { RateLimiterFactory } from "../../storage/rate-limits";
+import { challengeBody } from "../pages/challenge-page";
+import { createHubLabels } from "../pages/hub-labels";
+import { html, type SafeHtml } from "../pages/html";
+import { layout, type SiteInfo } from "../pages/layout";
+import { auditBody, linkIssuedBody, usersBody, type InviteForm } from "./admin-pages";
+import { forbiddenPage, linkGonePage, linkPage, type Page, signInPage, tooManyPage } from "./auth-pages";
+import { clearCookie, cookieNames, readCookie, setCookie } from "./cookies";
+import { dashboardBody } from "./dashboard-page";
+import { randomBytes } from "node:crypto";
+
+export interface WorkspaceDeps {
+  accounts: AccountService;
+  repos: Pick<Repositories, "hubs" | "challenges">;
+  origin: string;
+  site: SiteInfo;
+  limiter: RateLimiterFactory;
+  /** Sign-in attempts per 15 minutes: per client IP and per account (email). */
+  signInLimits?: { perIp: number; perAccount: number };
+}
+
+const FORM_LIMIT = "64kb";
+const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
+
+type Locals = { signedIn: SignedIn };
+
+export function workspaceRouter(deps: WorkspaceDeps): express.Router {
+  const router = express.Router();
+  const secure = deps.origin.startsWith("https:");
+  const names = cookieNames(secure);
+  const limits = deps.signInLimits ?? { perIp: 30, perAccount: 10 };
+  const perIp = deps.limiter({ keyPrefix: "signin-ip", points: limits.perIp, durationSec: 900 });
+  const perAccount = deps.limiter({ keyPrefix: "signin-account", points: limits.perAccount, durationSec: 900 });
+  const hubLabels = createHubLabels(deps.repos, deps.origin);
+  const form = express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 200 });
+
+  const render = (res: Response, page: Page, opts: { lang?: string } = {}) => {
+    res.status(page.status);
+    res.set("Cache-Control", "no-store");
+    res.type("text/html; charset=utf-8").send(layout({ site: deps.site, title: page.title, body: page.body, lang: opts.lang }).value);
+  };
+  const page = (title: string, body: SafeHtml, status = 200): Page => ({ status, title, body });
+  const field = (req: Request, name: string): string => {
+    const v = (req.body as Record<string, unknown> | undefined)?.[name];
+    return typeof v === "string" ? v : "";
+  };
+  const list = (req: Request, name: string): string[] => {
+    const v = (req.body as Record<string, unknown> | undefined)?.[name];
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : typeof v === "string" ? [v] : [];
+  };
+  const ip = (req: Request) => req.ip ?? req.socket.remoteAddress ?? "unknown";
+
+  /** Consumes one attempt of each limit; the seconds to wait when one is spent, else 0. */
+  async function throttle(req: Request, email: string): Promise<number> {
+    for (const [limiter, key] of [[perIp, ip(req)], [perAccount, email.trim().toLowerCase() || "-"]] as const) {
+      try {
+        await limiter.consume(key);
+      } catch (rejection) {
+        const ms = (rejection as { msBeforeNext?: unknown }).msBeforeNext;
+        if (typeof ms === "number") return Math.max(1, Math.ceil(ms / 1000));
+        // The store cannot count (down): sign-in goes on; the password check still protects the account.
+      }
+    }
+    return 0;
+  }
+
+  // ---- sign-in ----------------------------------------------------------------------------------
+  const loginToken = (req: Request, res: Response): string => {
+    const existing = readCookie(req, names.loginCsrf);
+    if (existing && TOKEN_RE.test(existing)) return existing;
+    const token = randomBytes(32).toString("base64url");
+    setCookie(res, names.loginCsrf, token, secure, { sameSite: "strict", maxAgeSec: 3600 });
+    return token;
+  };
+  const safeNext = (v: unknown): string | undefined => (typeof v === "string" && /^\/workspace(\/[A-Za-z0-9_./-]*)?$/.test(v) ? v : undefined);
+
+  router.get("/login", async (req, res) => {
+    const current = await signedIn(req);
+    if (current) return res.redirect(303, "/workspace");
+    const notice = req.query.signedOut === "1" ? "You are signed out." : req.query.expired === "1" ? "Please sign in to continue." : undefined;
+    render(res, signInPage({ csrf: loginToken(req, res), next: safeNext(req.query.next), notice }));
+  });
+
+  router.post("/login", form, async (req, res) => {
+    const cookieToken = readCookie(req, names.loginCsrf);
+    const email = field(req, "email");
+    if (!cookieToken || !sameSecret(cookieToken, field(req, "_csrf"))) {
+      return render(res, forbiddenPage("The sign-in form expired or did not come from this site. Reload the sign-in page and try again (your browser must accept cookies from this site)."));
+    }
+    const wait = await throttle(req, email);
+    if (wait > 0) {
+      res.set("Retry-After", String(wait));
+      return render(res, tooManyPage(wait));
+    }
+    const user = await deps.accounts.checkPassword(email, field(req, "password"));
+    if (!user) {
+      const errors: FieldError[] = [{ pointer: "/email", message: "The email address or the password is not right" }];
+      return render(res, signInPage({ csrf: cookieToken, email, next: safeNext(field(req, "next")), errors }));
+    }
+    // Rotation: whatever session this browser had ends; the new one gets a new id.
+    const old = readCookie(req, names.session);
+    if (old) {
+      const previous = await deps.accounts.resume(old);
+      if (previous) await deps.accounts.endSession(previous);
+    }
+    const { sessionId } = await deps.accounts.startSession(user);
+    setCookie(res, names.session, sessionId, secure);
+    clearCookie(res, names.loginCsrf, secure);
+    res.redirect(303, safeNext(field(req, "next")) ?? "/workspace");
+  });
+
+  async function signedIn(req: Request): Promise<SignedIn | null> {
+    const id = readCookie(req, names.session);
+    return id ? deps.accounts.resume(id) : null;
+  }
+
+  /** Signed-in only; a POST must carry the session's CSRF token. */
+  const requireSession = async (req: Request, res: Response, next: NextFunction) => {
+    const s = await signedIn(req);
+    if (!s) {
+      if (readCookie(req, names.session)) clearCookie(res, names.session, secure);
+      if (req.method === "GET") return res.redirect(303, `/login?expired=1&next=${encodeURIComponent(req.originalUrl.split("?")[0]!)}`);
+      return render(res, forbiddenPage("Your session has ended. Sign in again; nothing was changed."));
+    }
+    if (req.method === "POST" && !sameSecret(s.session.csrfToken, field(req, "_csrf"))) {
+      return render(res, forbiddenPage("This form did not come from your current session (it may be stale, or from another site). Nothing was changed; reload the page and try again."));
+    }
+    (res.locals as Locals).signedIn = s;
+    next();
+  };
+  const requireAdmin = (_req: Request, res: Response, next: NextFunction) => {
+    if (!(res.locals as Locals).signedIn.user.admin) return render(res, forbiddenPage("Only administrators of this node can do this."));
+    next();
+  };
+  const me = (res: Response) => (res.locals as Locals).signedIn;
+
+  router.post("/logout", form, requireSession, async (_req, res) => {
+    await deps.accounts.endSession(me(res));
+    clearCookie(res, names.session, secure);
+    res.redirect(303, "/login?signedOut=1");
+  });
+
+  // ---- one-time links ---------------------------------------------------------------------------
+  router.get("/invitations/:token", async (req, res) => {
+    const token = String(req.params.token);
+    const link = await deps.accounts.openLink(token);
+    res.set("Referrer-Policy", "no-referrer"); // the token is in the URL: never leak it to linked sites
+    if (!link) return render(res, linkGonePage());
+    render(res, linkPage({ link, token }));
+  });
+
+  router.post("/invitations/:token", form, async (req, res) => {
+    const token = String(req.params.token);
+    res.set("Referrer-Policy", "no-referrer");
+    // The link itself is the secret that authorises this form; SameSite cookies are not involved.
+    const result = await deps.accounts.acceptLink(token, { password: field(req, "password"), displayName: field(req, "displayName") });
+    if (!result.ok) {
+      const link = await deps.accounts.openLink(token);
+      if (result.error.kind === "validation" && link) return render(res, linkPage({ link, token, errors: result.error.errors, displayName: field(req, "displayName") }));
+      return render(res, linkGonePage());
+    }
+    render(res, signInPage({ csrf: loginToken(req, res), email: result.value.email, notice: "Your password is set. Sign in with it now.", status: 200 }));
+  });
+
+  // ---- the workspace ----------------------------------------------------------------------------
+  const ws = express.Router();
+  ws.use(form, requireSession);
+
+  /** The hubs the user may edit: every hub for an admin. */
+  const hubsOf = async (user: StoredUser): Promise<StoredHub[]> => {
+    const all = await deps.repos.hubs.list();
+    return user.admin ? all : all.filter((h) => user.hubs.includes(h.handle));
+  };
+
+  ws.get("/", async (_req, res) => {
+    const { user, session } = me(res);
+    const hubs = await hubsOf(user);
+    const withChallenges = await Promise.all(hubs.map(async (hub) => ({ hub, challenges: await deps.repos.challenges.listByHub(hub.doc.id) })));
+    render(res, page("Workspace", dashboardBody({ user, csrf: session.csrfToken, hubs: withChallenges, now: Date.now() })));
+  });
+
+  ws.get("/challenges/:key", async (req, res) => {
+    const { user } = me(res);
+    const c = await deps.repos.challenges.getByKey(String(req.params.key));
+    const handle = c ? lastSegment(c.doc.hub) : "";
+    if (!c || !(user.admin || user.hubs.includes(handle))) {
+      // The same answer whether it exists in another hub or not at all: nothing to learn by probing.
+      return render(res, forbiddenPage("This challenge does not exist or belongs to a hub you do not edit."));
+    }
+    const hub = (await hubLabels([c])).get(c.doc.hub)!;
+    const banner = c.doc.status === "draft" && !c.withdrawnAt
+      ? html`<p class="notice" role="status"><strong>Preview of a draft.</strong> Only editors of @${handle} can see it; it is not public and has not been sent to the fediverse.</p>`
+      : html`<p class="notice" role="status">${c.withdrawnAt ? "Withdrawn: this was its last public version." : html`Public at <a href="${uri(deps.origin, paths.challenge(c.key!))}">its page</a>.`}</p>`;
+    render(res, page(`Preview: ${c.key}`, html`${banner}${challengeBody({ challenge: c, lang: c.doc.defaultLanguage, hub, pageUrl: uri(deps.origin, paths.challenge(c.key!)) })}`));
+  });
+
+  ws.post("/sign-out-everywhere", async (_req, res) => {
+    const { user } = me(res);
+    await deps.accounts.endAllSessions(user, userActor(user));
+    clearCookie(res, names.session, secure);
+    res.redirect(303, "/login?signedOut=1");
+  });
+
+  // People and invitations (admins).
+  const usersPage = async (res: Response, extra: { form?: InviteForm; errors?: FieldError[] } = {}, status = 200) => {
+    const [users, pending, hubs] = await Promise.all([deps.accounts.listUsers(), deps.accounts.pendingLinks(), deps.repos.hubs.list()]);
+    render(res, page("People and invitations", usersBody({ csrf: me(res).session.csrfToken, users, pending, hubs, ...extra }), status));
+  };
+  ws.get("/users", requireAdmin, (_req, res) => usersPage(res));
+
+  ws.post("/users/invitations", requireAdmin, async (req, res) => {
+    const formValues: InviteForm = { email: field(req, "email"), role: field(req, "role"), hubs: list(req, "hubs") };
+    const r = await deps.accounts.invite({ email: formValues.email!, admin: formValues.role === "admin", hubs: formValues.role === "admin" ? [] : formValues.hubs! }, userActor(me(res).user));
+    if (!r.ok) {
+      const errors = r.error.kind === "validation" ? r.error.errors : r.error.kind === "conflict" ? r.error.errors ?? [{ pointer: "/email", message: r.error.message }] : [{ pointer: "/email", message: "could not create the invitation" }];
+      return usersPage(res, { form: formValues, errors }, 422);
+    }
+    render(res, page("Invitation created", linkIssuedBody({ kind: "invite", email: r.value.invitation.email, url: uri(deps.origin, `/invitations/${r.value.token}`), expiresAt: r.value.invitation.expiresAt })));
+  });
+
+  ws.post("/users/:id/reset-link", requireAdmin, async (req, res) => {
+    const user = (await deps.accounts.listUsers()).find((u) => u.id === req.params.id);
+    if (!user) return render(res, forbiddenPage("There is no such person on this node."));
+    const r = await deps.accounts.issueReset(user.email, userActor(me(res).user));
+    if (!r.ok) return render(res, forbiddenPage("There is no such person on this node."));
+    render(res, page("Password reset link created", linkIssuedBody({ kind: "reset", email: user.email, url: uri(deps.origin, `/invitations/${r.value.token}`), expiresAt: r.value.invitation.expiresAt })));
+  });
+
+  ws.post("/users/:id/sign-out-everywhere", requireAdmin, async (req, res) => {
+    const user = (await deps.accounts.listUsers()).find((u) => u.id === req.params.id);
+    if (!user) return render(res, forbiddenPage("There is no such person on this node."));
+    await deps.accounts.endAllSessions(user, userActor(me(res).user));
+    if (user.id === me(res).user.id) {
+      clearCookie(res, names.session, secure);
+      return res.redirect(303, "/login?signedOut=1");
+    }
+    res.redirect(303, "/workspace/users");
+  });
+
+  ws.get("/audit", requireAdmin, async (req, res) => {
+    const cursor = typeof req.query.cursor === "string" ? req.query.cursor : undefined;
+    try {
+      render(res, page("Audit log", auditBody(await deps.accounts.auditLog({ limit: 50, cursor }))));
+    } catch {
+      render(res, page("Audit log", html`<h1>Audit log</h1><p>That page of the log does not exist. <a href="/workspace/audit">Newest entries</a></p>`, 400));
+    }
+  });
+
+  ws.use((_req, res) => render(res, page("Not found", html`<h1>Not found</h1><p>There is no such page in the workspace. <a href="/workspace">Back to the workspace</a></p>`, 404)));
+
+  router.use("/workspace", ws);
+  return router;
+}
