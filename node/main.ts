@@ -91,7 +91,7 @@ export async function openServices(config: Config, origin: string) {
   });
   const hubs = new HubService({ hubs: store.hubs, origin });
   let kick = () => {};
-  const challenges = new ChallengeService({ challenges: store.challenges, hubs: store.hubs, origin, onActivity: () => kick() });
+  const challenges = new ChallengeService({ challenges: store.challenges, hubs: store.hubs, origin, onActivity: () => kick(), audit: store.audit });
   const mirror = new MirrorService({
     mirror: store.mirror, allowHttp: config.allowPrivateNetwork,
     // The aggregator's boosts and forwards are written with the mirror change that causes them (issue 8).
@@ -209,7 +209,7 @@ export async function startNode(config: Config): Promise<RunningNode> {
     trustProxy: config.trustProxy,
     // The workspace (issue 10): sign-in, one-time links, the editors' and admins' pages.
     extra: [workspaceRouter({
-      accounts, repos: store, origin, limiter: store.rateLimiter,
+      accounts, challenges, repos: store, origin, limiter: store.rateLimiter,
       site: { nodeName, country: config.country === AGGREGATOR_COUNTRY ? "" : config.country ?? "" },
     })],
     pages: createPagesRouter({

@@ -7,11 +7,11 @@ import type { Challenge, ChallengeStatus, Change } from "./types";
 import { CHALLENGE_SERVER_FIELDS } from "./types";
 import { fail, ok, type FieldError, type Result } from "./errors";
 import { applyMergePatch, isPlainObject } from "./merge-patch";
-import { mayWriteHub, type Principal } from "./principal";
+import { actorOf, mayWriteHub, type Principal } from "./principal";
 import { paths, uri } from "./uris";
 import { checkTransition, validateChallenge } from "./validation";
 import type {
-  ActivityRecord, ActivityType, ChallengeRepository, HubRepository, ListingPage, ListingQuery, StoredChallenge,
+  ActivityRecord, ActivityType, AuditRepository, ChallengeRepository, HubRepository, ListingPage, ListingQuery, StoredChallenge,
 } from "./ports";
 
 export const SCHEMA_VERSION = "1.0";
@@ -25,6 +25,8 @@ export interface ChallengeServiceDeps {
   newKey?: () => string;
   /** Called after a write that recorded an activity, so federation can pick it up at once. */
   onActivity?: () => void;
+  /** Where every change is recorded (who, what, revision), whichever way it was made. */
+  audit?: AuditRepository;
 }
 
 const isPublic = (s: ChallengeStatus) => s !== "draft";
@@ -78,6 +80,7 @@ export class ChallengeService {
     const activity = isPublic(doc.status) ? this.activity("Create", key, doc, now) : null;
     await this.deps.challenges.insert(stored, activity);
     if (activity) this.deps.onActivity?.();
+    await this.record(actorOf(principal), "challenge.create", stored, doc.status);
     return ok(stored);
   }
 
@@ -152,7 +155,13 @@ export class ChallengeService {
 
     const errors = [...validateChallenge(next, this.validation), ...(type ? this.clockErrors(next, now) : [])];
     if (errors.length) return fail({ kind: "validation", errors });
-    return this.commit(current, next, type, now);
+    const done = await this.commit(current, next, type, now);
+    if (done.ok) {
+      const entry = wasPublic ? next.changeLog?.at(-1) : undefined;
+      const detail = entry ? [entry.reason, entry.description ? Object.values(entry.description)[0] : undefined].filter(Boolean).join(": ") : next.status !== prev.status ? `${prev.status} → ${next.status}` : null;
+      await this.record(actorOf(principal), type === "Create" ? "challenge.publish" : "challenge.update", done.value, detail);
+    }
+    return done;
   }
 
   async withdraw(principal: Principal, key: string): Promise<Result<StoredChallenge>> {
@@ -165,6 +174,7 @@ export class ChallengeService {
     const activity = wasPublic ? this.activity("Delete", current.key!, current.doc, now) : null;
     if (!(await this.deps.challenges.update(next, current.version, activity))) return this.concurrent();
     if (activity) this.deps.onActivity?.();
+    await this.record(actorOf(principal), "challenge.withdraw", next, wasPublic ? "Delete sent to followers" : "draft discarded");
     return ok(next);
   }
 
@@ -188,7 +198,10 @@ export class ChallengeService {
         next.updated = this.after(c.doc.updated, now);
         next.changeLog = [...(c.doc.changeLog ?? []), { revision: next.revision, date: next.updated, reason: "update-add" }];
         const r = await this.commit(c, next, "Update", now);
-        if (r.ok) progressed++;
+        if (r.ok) {
+          progressed++;
+          await this.record("system (clock)", "challenge.status", r.value, `${c.doc.status} → ${to}`);
+        }
       }
       changes += progressed;
       if (progressed === 0) return changes; // everything due was changed concurrently by someone else
@@ -201,6 +214,14 @@ export class ChallengeService {
     if (!(await this.deps.challenges.update(stored, current.version, activity))) return this.concurrent();
     if (activity) this.deps.onActivity?.();
     return ok(stored);
+  }
+
+  /**
+   * The audit entry of a change that was stored. Written after the change, not in its transaction: a
+   * crash in between loses the entry, never the change (the changeLog and the outbox keep the change).
+   */
+  private async record(actor: string, action: string, c: StoredChallenge, detail: string | null): Promise<void> {
+    await this.deps.audit?.append({ at: stamp(this.now()), actor, action, target: c.id, revision: c.doc.revision, detail });
   }
 
   private concurrent(): Result<never> {

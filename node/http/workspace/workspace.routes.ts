@@ -4,6 +4,7 @@
 // one is a 403 that changes nothing; every page is no-store.
 import express, { type Request, type Response, type NextFunction } from "express";
 import type { AccountService, SignedIn } from "../../domain/accounts/accounts.service";
+import type { ChallengeService } from "../../domain/challenges.service";
 import { userActor } from "../../domain/accounts/accounts.service";
 import type { FieldError } from "../../domain/errors";
 import type { Repositories, StoredHub, StoredUser } from "../../domain/ports";
@@ -18,10 +19,12 @@ import { auditBody, linkIssuedBody, usersBody, type InviteForm } from "./admin-p
 import { forbiddenPage, linkGonePage, linkPage, type Page, signInPage, tooManyPage } from "./auth-pages";
 import { clearCookie, cookieNames, readCookie, setCookie } from "./cookies";
 import { dashboardBody } from "./dashboard-page";
+import { editorRoutes } from "./editor.routes";
 import { randomBytes } from "node:crypto";
 
 export interface WorkspaceDeps {
   accounts: AccountService;
+  challenges: ChallengeService;
   repos: Pick<Repositories, "hubs" | "challenges">;
   origin: string;
   site: SiteInfo;
@@ -30,7 +33,13 @@ export interface WorkspaceDeps {
   signInLimits?: { perIp: number; perAccount: number };
 }
 
-const FORM_LIMIT = "64kb";
+const FORM_LIMIT = "512kb";
+
+const SAVED_NOTICES: Record<string, string> = {
+  draft: "Draft saved. It is not public yet.",
+  published: "Published. It is on the public listing and on its way to the hub's followers.",
+  revision: "New revision published. Followers receive the update.",
+};
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
 
 type Locals = { signedIn: SignedIn };
@@ -199,11 +208,16 @@ export function workspaceRouter(deps: WorkspaceDeps): express.Router {
       return render(res, forbiddenPage("This challenge does not exist or belongs to a hub you do not edit."));
     }
     const hub = (await hubLabels([c])).get(c.doc.hub)!;
-    const banner = c.doc.status === "draft" && !c.withdrawnAt
-      ? html`<p class="notice" role="status"><strong>Preview of a draft.</strong> Only editors of @${handle} can see it; it is not public and has not been sent to the fediverse.</p>`
-      : html`<p class="notice" role="status">${c.withdrawnAt ? "Withdrawn: this was its last public version." : html`Public at <a href="${uri(deps.origin, paths.challenge(c.key!))}">its page</a>.`}</p>`;
+    const saved = SAVED_NOTICES[String(req.query.saved)];
+    const banner = html`${saved ? html`<p class="notice" role="status">${saved}</p>` : ""}<p><a href="/workspace/challenges/${c.key}/edit">Edit</a> · <a href="/workspace">Back to the workspace</a></p>${bannerOf(c, handle)}`;
     render(res, page(`Preview: ${c.key}`, html`${banner}${challengeBody({ challenge: c, lang: c.doc.defaultLanguage, hub, pageUrl: uri(deps.origin, paths.challenge(c.key!)) })}`));
   });
+
+  const bannerOf = (c: { doc: { status: string }; withdrawnAt: string | null; key: string | null }, handle: string) => {
+    return c.doc.status === "draft" && !c.withdrawnAt
+      ? html`<p class="notice" role="status"><strong>Preview of a draft.</strong> Only editors of @${handle} can see it; it is not public and has not been sent to the fediverse.</p>`
+      : html`<p class="notice">${c.withdrawnAt ? "Withdrawn: this was its last public version." : html`Public at <a href="${uri(deps.origin, paths.challenge(c.key!))}">its page</a>.`}</p>`;
+  };
 
   ws.post("/sign-out-everywhere", async (_req, res) => {
     const { user } = me(res);
@@ -256,6 +270,8 @@ export function workspaceRouter(deps: WorkspaceDeps): express.Router {
       render(res, page("Audit log", html`<h1>Audit log</h1><p>That page of the log does not exist. <a href="/workspace/audit">Newest entries</a></p>`, 400));
     }
   });
+
+  editorRoutes(ws, { challenges: deps.challenges, repos: deps.repos, render, me });
 
   ws.use((_req, res) => render(res, page("Not found", html`<h1>Not found</h1><p>There is no such page in the workspace. <a href="/workspace">Back to the workspace</a></p>`, 404)));
 

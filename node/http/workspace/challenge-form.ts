@@ -1,0 +1,162 @@
+// The challenge editor's form ↔ the challenge document. The fields people fill in most get their own
+// controls (texts in the default language, instrument, focus areas, first place, main CPV code,
+// submission window in a named time zone); every other field of the schema stays editable as JSON in
+// "More fields", so nothing of a document is ever lost by editing it in the browser. Validation is the
+// API's (same schema, same rules); its JSON Pointers are mapped back onto these controls.
+import type { FieldError } from "../../domain/errors";
+import { isPlainObject } from "../../domain/merge-patch";
+import type { Challenge } from "../../domain/types";
+import { CHALLENGE_SERVER_FIELDS } from "../../domain/types";
+import { isoToLocal, isTimeZone, localToIso } from "./local-time";
+
+/** What the form posts (all strings; focusAreas repeated). */
+export interface ChallengeForm {
+  defaultLanguage: string;
+  title: string;
+  summary: string;
+  description: string;
+  instrument: string;
+  focusAreas: string[];
+  country: string;
+  nuts: string;
+  locality: string;
+  cpvMain: string;
+  submissionType: string;
+  opens: string;
+  deadline: string;
+  timeZone: string;
+  submissionUrl: string;
+  /** The rest of the document as JSON. */
+  other: string;
+  changeReason: string;
+  changeDescription: string;
+  version: string;
+}
+
+const TEXTS = ["title", "summary", "description"] as const;
+/** Fields the form owns (besides the texts of the default language); the rest goes to "More fields". */
+const OWNED = ["defaultLanguage", "instrument", "focusAreas", "submissionType", "submissionPeriod", "submissionUrl", "status", "schemaVersion"] as const;
+
+type Json = Record<string, unknown>;
+
+export function emptyForm(o: { defaultLanguage: string; country: string; timeZone: string }): ChallengeForm {
+  return {
+    defaultLanguage: o.defaultLanguage, title: "", summary: "", description: "", instrument: "", focusAreas: [], country: o.country, nuts: "", locality: "",
+    cpvMain: "", submissionType: "response", opens: "", deadline: "", timeZone: o.timeZone, submissionUrl: "", other: "{}", changeReason: "", changeDescription: "", version: "",
+  };
+}
+
+export function formFromDoc(doc: Challenge, timeZone: string, version: number): ChallengeForm {
+  const lang = doc.defaultLanguage;
+  const rest = structuredClone(doc) as unknown as Json;
+  for (const f of [...CHALLENGE_SERVER_FIELDS, ...OWNED]) delete rest[f];
+  for (const t of TEXTS) {
+    const others = { ...(doc[t] as Record<string, string>) };
+    delete others[lang];
+    if (Object.keys(others).length) rest[t] = others; else delete rest[t];
+  }
+  const [first, ...morePlaces] = doc.placeOfPerformance ?? [];
+  if (morePlaces.length) rest.placeOfPerformance = morePlaces; else delete rest.placeOfPerformance;
+  if (doc.cpv?.additional?.length) rest.cpv = { additional: doc.cpv.additional }; else delete rest.cpv;
+  return {
+    defaultLanguage: lang,
+    title: doc.title[lang] ?? "", summary: doc.summary[lang] ?? "", description: doc.description[lang] ?? "",
+    instrument: doc.instrument, focusAreas: [...doc.focusAreas],
+    country: first?.country ?? "", nuts: first?.nuts ?? "", locality: first?.locality ?? "",
+    cpvMain: doc.cpv?.main ?? "", submissionType: doc.submissionType ?? "",
+    opens: isoToLocal(doc.submissionPeriod?.start, timeZone), deadline: isoToLocal(doc.submissionPeriod?.end, timeZone), timeZone,
+    submissionUrl: doc.submissionUrl ?? "", other: JSON.stringify(rest, null, 2), changeReason: "", changeDescription: "", version: String(version),
+  };
+}
+
+/** Reads the posted fields (anything missing is ""). */
+export function readForm(body: unknown): ChallengeForm {
+  const b = (isPlainObject(body) ? body : {}) as Record<string, unknown>;
+  const s = (k: string) => (typeof b[k] === "string" ? (b[k] as string) : "");
+  const list = (k: string) => (Array.isArray(b[k]) ? (b[k] as unknown[]).filter((x): x is string => typeof x === "string") : typeof b[k] === "string" ? [b[k] as string] : []);
+  return {
+    defaultLanguage: s("defaultLanguage"), title: s("title").trim(), summary: s("summary").trim(), description: s("description").replace(/\r\n/g, "\n").trim(),
+    instrument: s("instrument"), focusAreas: list("focusAreas"), country: s("country"), nuts: s("nuts").trim().toUpperCase(), locality: s("locality").trim(),
+    cpvMain: s("cpvMain").trim(), submissionType: s("submissionType"), opens: s("opens"), deadline: s("deadline"), timeZone: s("timeZone"),
+    submissionUrl: s("submissionUrl").trim(), other: s("other").trim() || "{}", changeReason: s("changeReason"), changeDescription: s("changeDescription").trim(), version: s("version"),
+  };
+}
+
+/**
+ * The document the form describes (without server fields, without status), or the form's own errors
+ * (unreadable JSON, impossible dates) before the schema is even asked.
+ */
+export function docFromForm(f: ChallengeForm): { ok: true; doc: Json } | { ok: false; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  let rest: Json = {};
+  try {
+    const parsed: unknown = JSON.parse(f.other);
+    if (isPlainObject(parsed)) rest = parsed as Json;
+    else errors.push({ pointer: "/other", message: "More fields must be a JSON object ({ … })" });
+  } catch (e) {
+    errors.push({ pointer: "/other", message: `More fields is not valid JSON: ${(e as Error).message}` });
+  }
+  if (!isTimeZone(f.timeZone)) errors.push({ pointer: "/timeZone", message: "choose a time zone" });
+  const start = f.opens ? localToIso(f.opens, f.timeZone) : undefined;
+  const end = f.deadline ? localToIso(f.deadline, f.timeZone) : undefined;
+  if (start === null) errors.push({ pointer: "/opens", message: "enter a date and time such as 2027-01-29 12:00" });
+  if (end === null) errors.push({ pointer: "/deadline", message: "enter a date and time such as 2027-01-29 12:00" });
+  if (errors.length) return { ok: false, errors };
+
+  const lang = f.defaultLanguage;
+  const doc: Json = { ...rest, defaultLanguage: lang };
+  for (const t of TEXTS) {
+    const others = isPlainObject(rest[t]) ? (rest[t] as Record<string, string>) : {};
+    doc[t] = { ...(f[t] ? { [lang]: f[t] } : {}), ...Object.fromEntries(Object.entries(others).filter(([l]) => l !== lang)) };
+  }
+  if (f.instrument) doc.instrument = f.instrument;
+  doc.focusAreas = f.focusAreas;
+  const first = { ...(f.country ? { country: f.country } : {}), ...(f.nuts ? { nuts: f.nuts } : {}), ...(f.locality ? { locality: f.locality } : {}) };
+  const morePlaces = Array.isArray(rest.placeOfPerformance) ? rest.placeOfPerformance : [];
+  doc.placeOfPerformance = Object.keys(first).length ? [first, ...morePlaces] : morePlaces;
+  const additional = isPlainObject(rest.cpv) && Array.isArray((rest.cpv as Json).additional) ? (rest.cpv as Json).additional : undefined;
+  if (f.cpvMain) doc.cpv = { main: f.cpvMain, ...(additional ? { additional } : {}) };
+  else delete doc.cpv;
+  if (f.submissionType) doc.submissionType = f.submissionType;
+  if (start || end) doc.submissionPeriod = { ...(start ? { start } : {}), ...(end ? { end } : {}) };
+  if (f.submissionUrl) doc.submissionUrl = f.submissionUrl;
+  return { ok: true, doc };
+}
+
+/** The control an error belongs to: a pointer into the document → the form field showing it. */
+export function formErrors(errors: readonly FieldError[], lang: string): FieldError[] {
+  const rules: [RegExp, string][] = [
+    [new RegExp(`^/(title|summary|description)(/${lang})?$`), "$1"],
+    [/^\/(instrument|submissionType|submissionUrl|defaultLanguage|other|timeZone|opens|deadline|changeReason)$/, "$1"],
+    [/^\/focusAreas(\/\d+)?$/, "focusAreas"],
+    [/^\/placeOfPerformance\/0\/country$/, "country"],
+    [/^\/placeOfPerformance(\/0)?$/, "country"],
+    [/^\/placeOfPerformance\/0\/nuts$/, "nuts"],
+    [/^\/placeOfPerformance\/0\/locality$/, "locality"],
+    [/^\/cpv(\/main)?$/, "cpvMain"],
+    [/^\/submissionPeriod\/start$/, "opens"],
+    [/^\/submissionPeriod(\/end)?$/, "deadline"],
+    [/^\/changeLog(\/.*)?$/, "changeReason"],
+  ];
+  return errors.map((e) => {
+    for (const [re, to] of rules) if (re.test(e.pointer)) return { pointer: `/${e.pointer.replace(re, to)}`, message: e.message };
+    // Everything else lives in "More fields": say where inside it.
+    return { pointer: "/other", message: `More fields, ${e.pointer || "the document"}: ${e.message}` };
+  });
+}
+
+/** An RFC 7396 merge patch that turns `prev` into `next` (removed members become null). */
+export function mergePatchBetween(prev: Json, next: Json): Json {
+  const patch: Json = {};
+  for (const k of Object.keys(prev)) if (!(k in next)) patch[k] = null;
+  for (const [k, v] of Object.entries(next)) {
+    const before = prev[k];
+    if (isPlainObject(before) && isPlainObject(v)) {
+      const inner = mergePatchBetween(before as Json, v as Json);
+      if (Object.keys(inner).length) patch[k] = inner;
+    } else if (JSON.stringify(before) !== JSON.stringify(v)) {
+      patch[k] = v;
+    }
+  }
+  return patch;
+}

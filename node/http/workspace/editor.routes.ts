@@ -1,0 +1,163 @@
+// The challenge editor: new, edit (drafts and public revisions with a change reason), publish,
+// withdraw — through the same ChallengeService as the API, so federation, the clock and the audit log
+// behave the same whichever way a change is made.
+import type { Request, Response, Router } from "express";
+import { userActor } from "../../domain/accounts/accounts.service";
+import type { ChallengeService } from "../../domain/challenges.service";
+import { countryInfo } from "../../domain/codelists";
+import type { DomainError, FieldError } from "../../domain/errors";
+import type { Repositories, StoredUser } from "../../domain/ports";
+import type { Principal } from "../../domain/principal";
+import { CHALLENGE_SERVER_FIELDS } from "../../domain/types";
+import { lastSegment } from "../../domain/uris";
+import { pick } from "../pages/format";
+import { html, type SafeHtml } from "../pages/html";
+import type { Page } from "./auth-pages";
+import { forbiddenPage } from "./auth-pages";
+import { docFromForm, emptyForm, formErrors, formFromDoc, mergePatchBetween, readForm, type ChallengeForm } from "./challenge-form";
+import { editorBody, withdrawBody } from "./challenge-form-page";
+
+export interface EditorDeps {
+  challenges: ChallengeService;
+  repos: Pick<Repositories, "hubs" | "challenges">;
+  /** Renders a page with the workspace's frame (no-store). */
+  render: (res: Response, page: Page) => void;
+  me: (res: Response) => { user: StoredUser; session: { csrfToken: string } };
+}
+
+const page = (title: string, body: SafeHtml, status = 200): Page => ({ status, title, body });
+
+/** What the signed-in person may do to a hub's challenges, as the domain's principal. */
+function principalFor(user: StoredUser, handle: string): Principal | null {
+  if (user.admin) return { kind: "admin", actor: userActor(user) };
+  return user.hubs.includes(handle) ? { kind: "hub", handle, actor: userActor(user) } : null;
+}
+
+const zonesOf = (country: string) => countryInfo(country)?.timeZones ?? ["UTC"];
+
+/** Publishing makes a challenge open, or forthcoming when its submissions open later. */
+function publishedStatus(doc: Record<string, unknown>): "open" | "forthcoming" {
+  const start = (doc.submissionPeriod as { start?: string } | undefined)?.start;
+  return start && Date.parse(start) > Date.now() ? "forthcoming" : "open";
+}
+
+export function editorRoutes(ws: Router, deps: EditorDeps): void {
+  const notYours = (res: Response) => deps.render(res, forbiddenPage("This challenge or hub does not exist, or you do not edit it."));
+
+  const showForm = async (res: Response, o: { form: ChallengeForm; errors: FieldError[]; action: string; hubHandle: string; mode: "new" | "draft" | "public"; key?: string; status?: number }) => {
+    const hub = await deps.repos.hubs.get(o.hubHandle);
+    const hubName = hub ? pick(hub.doc.name, hub.doc.defaultLanguage, hub.doc.defaultLanguage)?.text ?? o.hubHandle : o.hubHandle;
+    const { user, session } = deps.me(res);
+    deps.render(res, page(o.mode === "new" ? "New challenge" : "Edit challenge", editorBody({
+      form: o.form, errors: o.errors, csrf: session.csrfToken, admin: user.admin, action: o.action, hubName, mode: o.mode,
+      timeZones: zonesOf(hub?.doc.country ?? ""), key: o.key,
+    }), o.status ?? (o.errors.length ? 422 : 200)));
+  };
+
+  /** The page for a refusal that is not about a field. */
+  const refusal = (res: Response, e: DomainError) => {
+    if (e.kind === "gone") return deps.render(res, page("Withdrawn", html`<h1>Withdrawn</h1><p>This challenge was withdrawn and can no longer be changed.</p><p><a href="/workspace">Back to the workspace</a></p>`, 410));
+    if (e.kind === "forbidden" || e.kind === "not-found") return notYours(res);
+    return deps.render(res, page("Not saved", html`<h1>Not saved</h1><p>${"message" in e ? e.message : "The change could not be made."}</p><p><a href="/workspace">Back to the workspace</a></p>`, 409));
+  };
+
+  ws.get("/hubs/:handle/challenges/new", async (req, res) => {
+    const handle = String(req.params.handle);
+    const hub = await deps.repos.hubs.get(handle);
+    if (!hub || !principalFor(deps.me(res).user, handle)) return notYours(res);
+    const form = emptyForm({ defaultLanguage: hub.doc.defaultLanguage, country: hub.doc.country, timeZone: zonesOf(hub.doc.country)[0]! });
+    await showForm(res, { form, errors: [], action: `/workspace/hubs/${handle}/challenges`, hubHandle: handle, mode: "new" });
+  });
+
+  ws.post("/hubs/:handle/challenges", async (req, res) => {
+    const handle = String(req.params.handle);
+    const principal = principalFor(deps.me(res).user, handle);
+    if (!principal || !(await deps.repos.hubs.get(handle))) return notYours(res);
+    const form = readForm(req.body);
+    const again = (errors: FieldError[]) => showForm(res, { form, errors, action: `/workspace/hubs/${handle}/challenges`, hubHandle: handle, mode: "new" });
+    const built = docFromForm(form);
+    if (!built.ok) return again(built.errors);
+    const status = field(req, "action") === "publish" ? publishedStatus(built.doc) : "draft";
+    const r = await deps.challenges.create(principal, handle, { ...built.doc, status });
+    if (!r.ok) return r.error.kind === "validation" ? again(formErrors(r.error.errors, form.defaultLanguage)) : refusal(res, r.error);
+    res.redirect(303, `/workspace/challenges/${r.value.key}?saved=${status === "draft" ? "draft" : "published"}`);
+  });
+
+  /** The challenge behind :key if the signed-in person edits its hub. */
+  const editable = async (req: Request, res: Response) => {
+    const c = await deps.repos.challenges.getByKey(String(req.params.key));
+    const handle = c ? lastSegment(c.doc.hub) : "";
+    const principal = c ? principalFor(deps.me(res).user, handle) : null;
+    return c && principal ? { c, handle, principal } : null;
+  };
+
+  ws.get("/challenges/:key/edit", async (req, res) => {
+    const found = await editable(req, res);
+    if (!found) return notYours(res);
+    const { c, handle } = found;
+    if (c.withdrawnAt) return refusal(res, { kind: "gone", what: "challenge" });
+    const hub = await deps.repos.hubs.get(handle);
+    const form = formFromDoc(c.doc, zonesOf(hub?.doc.country ?? c.country)[0]!, c.version);
+    await showForm(res, { form, errors: [], action: `/workspace/challenges/${c.key}`, hubHandle: handle, mode: c.doc.status === "draft" ? "draft" : "public", key: c.key! });
+  });
+
+  ws.post("/challenges/:key", async (req, res) => {
+    const found = await editable(req, res);
+    if (!found) return notYours(res);
+    const { c, handle, principal } = found;
+    const form = readForm(req.body);
+    const mode = c.doc.status === "draft" ? "draft" : "public";
+    const again = (errors: FieldError[], status?: number, f: ChallengeForm = form) =>
+      showForm(res, { form: f, errors, action: `/workspace/challenges/${c.key}`, hubHandle: handle, mode, key: c.key!, status });
+    const built = docFromForm({ ...form, defaultLanguage: c.doc.defaultLanguage });
+    if (!built.ok) return again(built.errors);
+    const prev = structuredClone(c.doc) as unknown as Record<string, unknown>;
+    for (const f of [...CHALLENGE_SERVER_FIELDS, "schemaVersion"]) delete prev[f];
+    const next: Record<string, unknown> = { ...built.doc, status: mode === "draft" && field(req, "action") === "publish" ? publishedStatus(built.doc) : c.doc.status };
+    const patch = mergePatchBetween(prev, next);
+    if (mode === "public") {
+      const description = form.changeDescription ? { description: { [c.doc.defaultLanguage]: form.changeDescription } } : {};
+      patch.changeLog = [...(c.doc.changeLog ?? []), { reason: form.changeReason || "update-add", ...description }];
+    }
+    const version = Number(form.version);
+    const r = await deps.challenges.patch(principal, c.key!, patch, { ifVersion: Number.isSafeInteger(version) ? version : undefined });
+    if (!r.ok) {
+      if (r.error.kind === "validation") return again(formErrors(r.error.errors, c.doc.defaultLanguage));
+      if (r.error.kind === "precondition" || (r.error.kind === "conflict" && !r.error.errors)) {
+        // Someone saved in between: keep this person's work on screen, based on the current version now,
+        // so saving again replaces the other change knowingly.
+        const current = await deps.repos.challenges.getByKey(c.key!);
+        const message = `Someone else saved this challenge while you were editing it (it is now at revision ${current?.doc.revision ?? "?"}). Your version is kept below: compare it with the preview, then save again to replace theirs.`;
+        return again([{ pointer: "/title", message }], 409, { ...form, version: String(current?.version ?? form.version) });
+      }
+      return r.error.kind === "conflict" && r.error.errors ? again(formErrors(r.error.errors, c.doc.defaultLanguage)) : refusal(res, r.error);
+    }
+    const published = mode === "draft" && r.value.doc.status !== "draft";
+    res.redirect(303, `/workspace/challenges/${c.key}?saved=${published ? "published" : mode === "draft" ? "draft" : "revision"}`);
+  });
+
+  ws.get("/challenges/:key/withdraw", async (req, res) => {
+    const found = await editable(req, res);
+    if (!found) return notYours(res);
+    const { c } = found;
+    if (c.withdrawnAt) return refusal(res, { kind: "gone", what: "challenge" });
+    const { user, session } = deps.me(res);
+    const title = pick(c.doc.title, c.doc.defaultLanguage, c.doc.defaultLanguage)?.text ?? c.key!;
+    deps.render(res, page("Withdraw", withdrawBody({ key: c.key!, title, csrf: session.csrfToken, admin: user.admin, isPublic: c.doc.status !== "draft" })));
+  });
+
+  ws.post("/challenges/:key/withdraw", async (req, res) => {
+    const found = await editable(req, res);
+    if (!found) return notYours(res);
+    const r = await deps.challenges.withdraw(found.principal, found.c.key!);
+    if (!r.ok) return refusal(res, r.error);
+    res.redirect(303, "/workspace?withdrawn=1");
+  });
+}
+
+function field(req: Request, name: string): string {
+  const v = (req.body as Record<string, unknown> | undefined)?.[name];
+  return typeof v === "string" ? v : "";
+}
+
+

@@ -1,0 +1,182 @@
+// The challenge editor as a procurement officer uses it, over real HTTP with a signed-in browser's
+// cookies: new → errors shown beside the fields and nothing stored → draft (not public) → publish (the
+// Create is in the outbox) → edit with a change reason (revision 2, the Update) → a concurrent edit is
+// detected without losing the officer's text → withdraw (410, the Delete). Editors of another hub are
+// refused, and every change is in the audit log with the person who made it.
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import request from "supertest";
+import { hubInput } from "../support/documents";
+import { ADMIN_TOKEN, startTestNode, type TestNode } from "../support/node";
+
+const CLI = path.resolve(__dirname, "../../node/bin/ipn.cjs");
+const PASSWORD = "plum orbit kettle saffron";
+
+let node: TestNode;
+let hubToken: string;
+let editor: ReturnType<typeof request.agent>;
+let key: string;
+
+const csrfOf = (text: string) => /name="_csrf" value="([^"]+)"/.exec(text)?.[1] ?? "";
+const versionOf = (text: string) => /name="version" value="(\d+)"/.exec(text)?.[1] ?? "";
+const valueOf = (text: string, name: string) => new RegExp(`name="${name}"[^>]*value="([^"]*)"`).exec(text)?.[1];
+
+async function person(email: string, role: string, hub?: string): Promise<ReturnType<typeof request.agent>> {
+  const out = execFileSync(process.execPath, [CLI, "user", "invite", "--email", email, "--role", role, ...(hub ? ["--hub", hub] : [])], {
+    encoding: "utf8", env: { ...process.env, IPN_DATA_DIR: node.dataDir, IPN_ADMIN_TOKEN: ADMIN_TOKEN, IPN_COUNTRY: "DE", IPN_ALLOW_PRIVATE_NETWORK: "true", IPN_LOG_LEVEL: "error" },
+  });
+  const link = new URL(out.trim().split("\n").pop()!).pathname;
+  expect((await request(node.listenUrl).post(link).type("form").send({ displayName: email.split("@")[0], password: PASSWORD })).status).toBe(200);
+  const agent = request.agent(node.listenUrl);
+  const form = await agent.get("/login");
+  expect((await agent.post("/login").type("form").send({ _csrf: csrfOf(form.text), email, password: PASSWORD })).status).toBe(303);
+  return agent;
+}
+
+/** The form as a browser would post it, from the values shown plus the changes. */
+const validForm = (csrf: string, changes: Record<string, string | string[]> = {}) => ({
+  _csrf: csrf, defaultLanguage: "de", title: "Sensoren für Radwege", summary: "Wir suchen Sensoren, die den Zustand von Radwegen melden.",
+  description: "## Ausgangslage\nSchlaglöcher werden spät gemeldet.", instrument: "open-market-consultation", focusAreas: ["mobility", "digital"],
+  country: "DE", nuts: "DE212", locality: "München", cpvMain: "38000000", submissionType: "response", timeZone: "Europe/Berlin",
+  opens: "", deadline: "2099-01-29T12:00", submissionUrl: "https://vergabe.muenchen.example/radwege",
+  other: JSON.stringify({ contact: { email: "radwege@muenchen.example" }, title: { en: "Sensors for cycle lanes" } }), action: "draft", ...changes,
+});
+
+beforeAll(async () => {
+  node = await startTestNode();
+  for (const handle of ["hub_a", "hub_b"]) {
+    const res = await request(node.listenUrl).post("/api/v1/hubs").set("Authorization", `Bearer ${ADMIN_TOKEN}`).send(hubInput(handle));
+    if (handle === "hub_a") hubToken = res.body.token;
+  }
+  editor = await person("officer@muenchen.example", "editor", "hub_a");
+}, 60_000);
+afterAll(async () => { await node.stop(); });
+
+describe("writing a challenge in the browser", () => {
+  it("offers a labelled form from the dashboard, in the hub's language and time zone", async () => {
+    const home = await editor.get("/workspace").expect(200);
+    expect(home.text).toContain('href="/workspace/hubs/hub_a/challenges/new"');
+    const form = await editor.get("/workspace/hubs/hub_a/challenges/new").expect(200);
+    for (const id of ["title", "summary", "description", "instrument", "cpvMain", "deadline", "country", "nuts", "other", "timeZone"]) {
+      expect(form.text).toContain(`<label for="f-${id}">`);
+    }
+    expect(form.text).toContain('<option value="Europe/Berlin" selected>');
+    expect(form.text).toContain('name="action" value="draft"');
+    expect((await editor.get("/workspace/hubs/hub_b/challenges/new")).status).toBe(403);
+  });
+
+  it("shows each mistake beside its field, keeps what was typed, and stores nothing", async () => {
+    const form = await editor.get("/workspace/hubs/hub_a/challenges/new");
+    const res = await editor.post("/workspace/hubs/hub_a/challenges").type("form")
+      .send(validForm(csrfOf(form.text), { title: "", nuts: "FR101", other: "{ not json", deadline: "2099-02-30T12:00" }));
+    expect(res.status).toBe(422);
+    expect(res.text).toContain("There is a problem");
+    expect(res.text).toContain('<a href="#f-other">More fields is not valid JSON');
+    expect(res.text).toContain('<a href="#f-deadline">enter a date and time');
+    expect(res.text).toContain("Schlaglöcher werden spät gemeldet."); // the description typed is still there
+    const schemaErrors = await editor.post("/workspace/hubs/hub_a/challenges").type("form")
+      .send(validForm(csrfOf(form.text), { title: "", nuts: "FR101", other: JSON.stringify({ prizes: "lots" }) }));
+    expect(schemaErrors.status).toBe(422);
+    expect(schemaErrors.text).toMatch(/<a href="#f-title">/);
+    expect(schemaErrors.text).toMatch(/<a href="#f-nuts">[^<]*/);
+    expect(schemaErrors.text).toContain("More fields, /prizes:");
+    expect(schemaErrors.text).toMatch(/id="f-title"[^>]*aria-invalid="true"/);
+    const home = await editor.get("/workspace").expect(200);
+    expect(home.text).toContain("none yet");
+  });
+
+  it("saves a draft that only its editors can see", async () => {
+    const form = await editor.get("/workspace/hubs/hub_a/challenges/new");
+    const res = await editor.post("/workspace/hubs/hub_a/challenges").type("form").send(validForm(csrfOf(form.text)));
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toMatch(/^\/workspace\/challenges\/[^/?]+\?saved=draft$/);
+    key = res.headers.location.split("/").pop()!.split("?")[0]!;
+    const preview = await editor.get(res.headers.location).expect(200);
+    expect(preview.text).toContain("Draft saved. It is not public yet.");
+    expect(preview.text).toContain("Sensoren für Radwege");
+    expect((await request(node.listenUrl).get(`/challenges/${key}`)).status).toBe(404);
+    const stored = (await request(node.listenUrl).get(`/api/v1/challenges/${key}`).set("Authorization", `Bearer ${hubToken}`)).body;
+    expect(stored.status).toBe("draft");
+    expect(stored.submissionPeriod.end).toBe("2099-01-29T12:00:00+01:00"); // Berlin winter time, as the officer meant
+    expect(stored.title).toEqual({ de: "Sensoren für Radwege", en: "Sensors for cycle lanes" });
+    expect(stored.placeOfPerformance).toEqual([{ country: "DE", nuts: "DE212", locality: "München" }]);
+    expect(stored.contact).toEqual({ email: "radwege@muenchen.example" });
+    expect((await editor.get("/workspace")).text).toContain("<caption>Drafts (1)</caption>");
+  });
+
+  it("publishes the draft: public page, listing, and a Create for the hub's followers", async () => {
+    const form = await editor.get(`/workspace/challenges/${key}/edit`).expect(200);
+    expect(valueOf(form.text, "title")).toBe("Sensoren für Radwege");
+    expect(valueOf(form.text, "deadline")).toBe("2099-01-29T12:00");
+    expect(form.text).toContain("&quot;en&quot;: &quot;Sensors for cycle lanes&quot;");
+    const res = await editor.post(`/workspace/challenges/${key}`).type("form").send(validForm(csrfOf(form.text), { version: versionOf(form.text), action: "publish" }));
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`/workspace/challenges/${key}?saved=published`);
+    const page = await request(node.listenUrl).get(`/challenges/${key}`).expect(200);
+    expect(page.text).toContain("Sensoren für Radwege");
+    const listing = await request(node.listenUrl).get("/api/v1/challenges?hub=" + encodeURIComponent(`${node.origin}/hubs/hub_a`)).expect(200);
+    expect(listing.body.items.map((c: { title: { de: string } }) => c.title.de)).toContain("Sensoren für Radwege");
+    const activities = await node.store.activities.forObject(`${node.origin}/challenges/${key}`);
+    expect(activities.map((a) => a.type)).toEqual(["Create"]);
+  });
+
+  it("publishes an edit as revision 2 with the officer's change reason, and an Update", async () => {
+    const form = await editor.get(`/workspace/challenges/${key}/edit`).expect(200);
+    expect(form.text).toContain("This challenge is public.");
+    const res = await editor.post(`/workspace/challenges/${key}`).type("form").send(validForm(csrfOf(form.text), {
+      version: versionOf(form.text), deadline: "2099-02-12T12:00", changeReason: "update-add", changeDescription: "Frist um zwei Wochen verlängert", action: "save",
+    }));
+    expect(res.status).toBe(303);
+    const doc = (await request(node.listenUrl).get(`/api/v1/challenges/${key}`)).body;
+    expect(doc.revision).toBe(2);
+    expect(doc.submissionPeriod.end).toBe("2099-02-12T12:00:00+01:00");
+    expect(doc.changeLog.at(-1)).toMatchObject({ revision: 2, reason: "update-add", description: { de: "Frist um zwei Wochen verlängert" } });
+    expect((await node.store.activities.forObject(doc.id)).map((a) => a.type)).toEqual(["Create", "Update"]);
+  });
+
+  it("detects that someone else saved in between, and keeps the officer's text on screen", async () => {
+    const form = await editor.get(`/workspace/challenges/${key}/edit`).expect(200);
+    const patch = await request(node.listenUrl).patch(`/api/v1/challenges/${key}`).set("Authorization", `Bearer ${hubToken}`)
+      .set("Content-Type", "application/merge-patch+json").send({ submissionUrl: "https://vergabe.muenchen.example/radwege-neu" });
+    expect(patch.status).toBe(200);
+    const res = await editor.post(`/workspace/challenges/${key}`).type("form")
+      .send(validForm(csrfOf(form.text), { version: versionOf(form.text), summary: "Mein neuer Text, der nicht verloren gehen darf.", action: "save" }));
+    expect(res.status).toBe(409);
+    expect(res.text).toContain("Someone else saved this challenge while you were editing it");
+    expect(res.text).toContain("Mein neuer Text, der nicht verloren gehen darf.");
+    expect(Number(versionOf(res.text))).toBeGreaterThan(Number(versionOf(form.text)));
+    const doc = (await request(node.listenUrl).get(`/api/v1/challenges/${key}`)).body;
+    expect(doc.summary.de).not.toContain("Mein neuer Text");
+    expect(doc.submissionUrl).toBe("https://vergabe.muenchen.example/radwege-neu");
+  });
+
+  it("refuses editors of another hub, even with a valid CSRF token of their own", async () => {
+    const other = await person("other@hub-b.example", "editor", "hub_b");
+    expect((await other.get(`/workspace/challenges/${key}/edit`)).status).toBe(403);
+    const own = await other.get("/workspace");
+    const res = await other.post(`/workspace/challenges/${key}`).type("form").send(validForm(csrfOf(own.text), { title: "Hijacked", action: "save" }));
+    expect(res.status).toBe(403);
+    expect((await other.post(`/workspace/challenges/${key}/withdraw`).type("form").send({ _csrf: csrfOf(own.text) })).status).toBe(403);
+    expect((await request(node.listenUrl).get(`/api/v1/challenges/${key}`)).body.title.de).toBe("Sensoren für Radwege");
+  });
+
+  it("withdraws after a confirmation: 410 for the public, a Delete for followers", async () => {
+    const confirm = await editor.get(`/workspace/challenges/${key}/withdraw`).expect(200);
+    expect(confirm.text).toContain("every follower on the fediverse receives a Delete");
+    const res = await editor.post(`/workspace/challenges/${key}/withdraw`).type("form").send({ _csrf: csrfOf(confirm.text) });
+    expect(res.status).toBe(303);
+    expect((await request(node.listenUrl).get(`/challenges/${key}`)).status).toBe(410);
+    expect((await node.store.activities.forObject(`${node.origin}/challenges/${key}`)).map((a) => a.type)).toEqual(["Create", "Update", "Update", "Delete"]);
+    expect((await editor.get("/workspace")).text).toContain("<caption>Withdrawn (1)</caption>");
+  });
+
+  it("names the person behind each change in the audit log, and the token behind API changes", async () => {
+    const admin = await person("admin@muenchen.example", "admin");
+    const log = (await admin.get("/workspace/audit").expect(200)).text;
+    expect(log).toMatch(/<td>user:[0-9a-f-]+ officer@muenchen\.example<\/td><td><code>challenge\.create<\/code><\/td>/);
+    expect(log).toMatch(/<td><code>challenge\.publish<\/code><\/td><td>[^<]+<\/td><td>1<\/td>/);
+    expect(log).toMatch(/<td><code>challenge\.update<\/code><\/td><td>[^<]+<\/td><td>2<\/td><td>update-add: Frist um zwei Wochen verlängert<\/td>/);
+    expect(log).toMatch(/<td>hub-token:hub_a<\/td><td><code>challenge\.update<\/code><\/td>/);
+    expect(log).toContain("<code>challenge.withdraw</code>");
+  });
+});
