@@ -90,8 +90,9 @@ describe("writing a challenge in the browser", () => {
     const res = await editor.post("/workspace/hubs/hub_a/challenges").type("form").send(validForm(csrfOf(form.text)));
     expect(res.status).toBe(303);
     expect(res.headers.location).toMatch(/^\/workspace\/challenges\/[^/?]+\?saved=draft$/);
-    key = res.headers.location.split("/").pop()!.split("?")[0]!;
-    const preview = await editor.get(res.headers.location).expect(200);
+    const location = String(res.headers.location);
+    key = location.split("/").pop()!.split("?")[0]!;
+    const preview = await editor.get(location).expect(200);
     expect(preview.text).toContain("Draft saved. It is not public yet.");
     expect(preview.text).toContain("Sensoren für Radwege");
     expect((await request(node.listenUrl).get(`/challenges/${key}`)).status).toBe(404);
