@@ -23,6 +23,8 @@ describe("site basics", () => {
   it("robots.txt keeps crawlers out of the API and names the sitemap", async () => {
     const res = await api.get("/robots.txt").expect(200).expect("Content-Type", /text\/plain/);
     expect(res.text).toContain("Disallow: /api/");
+    expect(res.text).toContain("Disallow: /workspace");
+    expect(res.text).toContain("Disallow: /invitations/");
     expect(res.text).toContain(`Sitemap: ${node.origin}/sitemap.xml`);
   });
 

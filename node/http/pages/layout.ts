@@ -48,6 +48,7 @@ ${p.body}
 <a href="/accessibility">Accessibility</a>
 <a href="/api/openapi.json">API (OpenAPI)</a>
 <a href="/schemas/challenge.json">Challenge schema</a>
+<a href="/login">Sign in (hub editors)</a>
 </footer>
 </body>
 </html>

@@ -21,7 +21,7 @@ export function siteFilesRouter(deps: { repos: Repositories; origin: string }): 
 
   r.get("/robots.txt", (_req, res) => {
     cacheDay(res);
-    res.type("text/plain; charset=utf-8").send(`User-agent: *\nDisallow: /api/\nDisallow: /inbox\nAllow: /\n\nSitemap: ${uri(deps.origin, "/sitemap.xml")}\n`);
+    res.type("text/plain; charset=utf-8").send(`User-agent: *\nDisallow: /api/\nDisallow: /inbox\nDisallow: /workspace\nDisallow: /invitations/\nDisallow: /login\nAllow: /\n\nSitemap: ${uri(deps.origin, "/sitemap.xml")}\n`);
   });
 
   r.get(FAVICON_PATH, (_req, res) => { cacheDay(res); res.type("image/svg+xml").send(FAVICON); });

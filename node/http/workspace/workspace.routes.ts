@@ -57,6 +57,7 @@ export function workspaceRouter(deps: WorkspaceDeps): express.Router {
   const render = (res: Response, page: Page, opts: { lang?: string } = {}) => {
     res.status(page.status);
     res.set("Cache-Control", "no-store");
+    res.set("X-Robots-Tag", "noindex");
     res.type("text/html; charset=utf-8").send(layout({ site: deps.site, title: page.title, body: page.body, lang: opts.lang }).value);
   };
   const page = (title: string, body: SafeHtml, status = 200): Page => ({ status, title, body });
