@@ -95,6 +95,11 @@ describe("writing a challenge in the browser", () => {
     const preview = await editor.get(location).expect(200);
     expect(preview.text).toContain("Draft saved. It is not public yet.");
     expect(preview.text).toContain("Sensoren für Radwege");
+    // The fediverse post as followers will read it, before anything is sent.
+    expect(preview.text).toContain("As the fediverse post will read");
+    expect(preview.text).toMatch(/<div class="post" lang="de"><p><strong>Sensoren für Radwege<\/strong><\/p>/);
+    expect(preview.text).toContain("Instrument: Open market consultation");
+    expect(preview.text).toContain(`href="${node.origin}/tags/mobility"`);
     expect((await request(node.listenUrl).get(`/challenges/${key}`)).status).toBe(404);
     const stored = (await request(node.listenUrl).get(`/api/v1/challenges/${key}`).set("Authorization", `Bearer ${hubToken}`)).body;
     expect(stored.status).toBe("draft");

@@ -72,3 +72,8 @@ const SANITIZE: sanitizeHtml.IOptions = {
 export function renderMarkdown(source: string): SafeHtml {
   return trustedHtml(sanitizeHtml(md.render(source), SANITIZE));
 }
+
+/** HTML we generated for the fediverse (a Note's content), shown on a page through the same allowlist. */
+export function sanitizedHtml(source: string): SafeHtml {
+  return trustedHtml(sanitizeHtml(source, { ...SANITIZE, allowedTags: [...(SANITIZE.allowedTags as string[]), "span"] }));
+}

@@ -14,6 +14,8 @@ import type { RateLimiterFactory } from "../../storage/rate-limits";
 import { challengeBody } from "../pages/challenge-page";
 import { createHubLabels } from "../pages/hub-labels";
 import { html, type SafeHtml } from "../pages/html";
+import { sanitizedHtml } from "../pages/markdown";
+import { challengeDigest } from "../../../federation/challenge-digest";
 import { layout, type SiteInfo } from "../pages/layout";
 import { auditBody, linkIssuedBody, usersBody, type InviteForm } from "./admin-pages";
 import { forbiddenPage, linkGonePage, linkPage, type Page, signInPage, tooManyPage } from "./auth-pages";
@@ -211,7 +213,17 @@ export function workspaceRouter(deps: WorkspaceDeps): express.Router {
     const hub = (await hubLabels([c])).get(c.doc.hub)!;
     const saved = SAVED_NOTICES[String(req.query.saved)];
     const banner = html`${saved ? html`<p class="notice" role="status">${saved}</p>` : ""}<p><a href="/workspace/challenges/${c.key}/edit">Edit</a> · <a href="/workspace">Back to the workspace</a></p>${bannerOf(c, handle)}`;
-    render(res, page(`Preview: ${c.key}`, html`${banner}${challengeBody({ challenge: c, lang: c.doc.defaultLanguage, hub, pageUrl: uri(deps.origin, paths.challenge(c.key!)) })}`));
+    // The post followers will see: the same digest the Note carries (federation/challenge-digest.ts).
+    // A draft is shown as it will read once published (open, or forthcoming when submissions open later).
+    const start = c.doc.submissionPeriod?.start;
+    const asPublished = c.doc.status === "draft" ? { ...c.doc, status: start && Date.parse(start) > Date.now() ? "forthcoming" as const : "open" as const } : c.doc;
+    const post = challengeDigest(asPublished, c.doc.defaultLanguage, { tagHref: (n) => uri(deps.origin, paths.tag(n)), country: c.country });
+    const fediverse = html`<section class="fediverse-preview" aria-labelledby="fediverse-preview">
+<h2 id="fediverse-preview">As the fediverse post will read</h2>
+<p class="hint">What followers of @${handle} see on Mastodon, GoToSocial or Misskey${c.doc.status === "draft" ? " once it is published" : ""} (in ${c.doc.defaultLanguage}; other languages go as translations).</p>
+<div class="post" lang="${c.doc.defaultLanguage}">${sanitizedHtml(post)}</div>
+</section>`;
+    render(res, page(`Preview: ${c.key}`, html`${banner}${challengeBody({ challenge: c, lang: c.doc.defaultLanguage, hub, pageUrl: uri(deps.origin, paths.challenge(c.key!)) })}${fediverse}`));
   });
 
   const bannerOf = (c: { doc: { status: string }; withdrawnAt: string | null; key: string | null }, handle: string) => {
