@@ -19,7 +19,7 @@ let key: string;
 
 const csrfOf = (text: string) => /name="_csrf" value="([^"]+)"/.exec(text)?.[1] ?? "";
 const versionOf = (text: string) => /name="version" value="(\d+)"/.exec(text)?.[1] ?? "";
-const valueOf = (text: string, name: string) => new RegExp(`name="${name}"[^>]*value="([^"]*)"`).exec(text)?.[1];
+const fieldValue = (text: string, name: string) => new RegExp(`name="${name}"[^>]*value="([^"]*)"`).exec(text)?.[1];
 
 async function person(email: string, role: string, hub?: string): Promise<ReturnType<typeof request.agent>> {
   const out = execFileSync(process.execPath, [CLI, "user", "invite", "--email", email, "--role", role, ...(hub ? ["--hub", hub] : [])], {
@@ -112,8 +112,8 @@ describe("writing a challenge in the browser", () => {
 
   it("publishes the draft: public page, listing, and a Create for the hub's followers", async () => {
     const form = await editor.get(`/workspace/challenges/${key}/edit`).expect(200);
-    expect(valueOf(form.text, "title")).toBe("Sensoren für Radwege");
-    expect(valueOf(form.text, "deadline")).toBe("2099-01-29T12:00");
+    expect(fieldValue(form.text, "title")).toBe("Sensoren für Radwege");
+    expect(fieldValue(form.text, "deadline")).toBe("2099-01-29T12:00");
     expect(form.text).toContain("&quot;en&quot;: &quot;Sensors for cycle lanes&quot;");
     const res = await editor.post(`/workspace/challenges/${key}`).type("form").send(validForm(csrfOf(form.text), { version: versionOf(form.text), action: "publish" }));
     expect(res.status).toBe(303);
