@@ -100,7 +100,7 @@ export async function main(argv: string[]): Promise<void> {
       };
       const { store, hubs } = await openServices(cfg, cfg.origin);
       try {
-        const created = fail(await hubs.create(doc));
+        const created = fail(await hubs.create(doc, "cli"));
         console.log(`hub created: ${created.hub.doc.id}\nfediverse handle: @${created.hub.handle}@${new URL(cfg.origin).host}\ntoken (shown once, keep it safe): ${created.token}`);
       } finally { await store.close(); }
     });
@@ -116,7 +116,7 @@ export async function main(argv: string[]): Promise<void> {
       const cfg = config();
       const { store, hubs } = await openServices(cfg, cfg.origin);
       try {
-        console.log(`new token for ${handle} (shown once): ${fail(await hubs.rotateToken(handle))}`);
+        console.log(`new token for ${handle} (shown once): ${fail(await hubs.rotateToken(handle, "cli"))}`);
       } finally { await store.close(); }
     });
 

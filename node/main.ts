@@ -26,6 +26,7 @@ import { createGracefulShutdown } from "./ops/shutdown";
 import { OcdsService } from "./domain/ocds/ocds.service";
 import { createPagesRouter } from "./http/pages/router";
 import { workspaceRouter } from "./http/workspace/workspace.routes";
+import { settingsView } from "./http/workspace/settings-view";
 import { argon2Passwords } from "./runtime/argon2";
 import { startScheduler, type Scheduler } from "./jobs/scheduler";
 import { getLogger } from "@logtape/logtape";
@@ -89,7 +90,7 @@ export async function openServices(config: Config, origin: string) {
     queue: { leaseMs: config.queueLeaseMs },
     laneWorkers: { inbox: config.inboxWorkers, outbox: config.outboxWorkers, fanout: config.fanoutWorkers },
   });
-  const hubs = new HubService({ hubs: store.hubs, origin });
+  const hubs = new HubService({ hubs: store.hubs, origin, audit: store.audit });
   let kick = () => {};
   const challenges = new ChallengeService({ challenges: store.challenges, hubs: store.hubs, origin, onActivity: () => kick(), audit: store.audit });
   const mirror = new MirrorService({
@@ -209,7 +210,7 @@ export async function startNode(config: Config): Promise<RunningNode> {
     trustProxy: config.trustProxy,
     // The workspace (issue 10): sign-in, one-time links, the editors' and admins' pages.
     extra: [workspaceRouter({
-      accounts, challenges, repos: store, origin, limiter: store.rateLimiter,
+      accounts, challenges, hubs, peers, settings: settingsView(config, origin), repos: store, origin, limiter: store.rateLimiter,
       site: { nodeName, country: config.country === AGGREGATOR_COUNTRY ? "" : config.country ?? "" },
     })],
     pages: createPagesRouter({

@@ -7,7 +7,7 @@ import { isPlainObject } from "./merge-patch";
 import { hashToken, handleOfHubToken, newHubToken, tokenMatches } from "./tokens";
 import { paths, uri } from "./uris";
 import { validateHub } from "./validation";
-import { DuplicateError, type HubRepository, type StoredHub } from "./ports";
+import { type AuditRepository, DuplicateError, type HubRepository, type StoredHub } from "./ports";
 import type { Principal } from "./principal";
 import { SCHEMA_VERSION } from "./challenges.service";
 
@@ -15,6 +15,8 @@ export interface HubServiceDeps {
   hubs: HubRepository;
   origin: string;
   now?: () => Date;
+  /** Where hub creation and token changes are recorded, with who made them. */
+  audit?: AuditRepository;
 }
 
 export class HubService {
@@ -23,8 +25,8 @@ export class HubService {
     this.now = deps.now ?? (() => new Date());
   }
 
-  /** Creates a hub; the returned token is the only time it is ever shown. */
-  async create(input: unknown): Promise<Result<{ hub: StoredHub; token: string }>> {
+  /** Creates a hub; the returned token is the only time it is ever shown. `by`: the audit log's actor. */
+  async create(input: unknown, by = "admin-token"): Promise<Result<{ hub: StoredHub; token: string }>> {
     if (!isPlainObject(input)) return fail({ kind: "validation", errors: [{ pointer: "", message: "must be a JSON object (a hub document)" }] });
     const serverFields = HUB_SERVER_FIELDS.filter((f) => f in input);
     if (serverFields.length) return fail({ kind: "validation", errors: serverFields.map((f) => ({ pointer: `/${f}`, message: "is assigned by the server; leave it out" })) });
@@ -49,6 +51,7 @@ export class HubService {
       }
       throw e;
     }
+    await this.record(by, "hub.create", hub.handle);
     return ok({ hub, token });
   }
 
@@ -61,10 +64,23 @@ export class HubService {
   }
 
   /** Replaces a hub's token; the old one stops working at once. */
-  async rotateToken(handle: string): Promise<Result<string>> {
+  async rotateToken(handle: string, by = "admin-token"): Promise<Result<string>> {
     const token = newHubToken(handle);
     if (!(await this.deps.hubs.setTokenHash(handle, hashToken(token)))) return fail({ kind: "not-found", what: `hub ${handle}` });
+    await this.record(by, "hub.token-rotate", handle);
     return ok(token);
+  }
+
+  /** Revokes a hub's token without issuing another: API access for the hub stops until a rotation. */
+  async revokeToken(handle: string, by: string): Promise<Result<void>> {
+    // The hash of a secret nobody ever sees: no presented token can match it.
+    if (!(await this.deps.hubs.setTokenHash(handle, hashToken(newHubToken(handle))))) return fail({ kind: "not-found", what: `hub ${handle}` });
+    await this.record(by, "hub.token-revoke", handle);
+    return ok(undefined);
+  }
+
+  private async record(actor: string, action: string, handle: string): Promise<void> {
+    await this.deps.audit?.append({ at: this.now().toISOString(), actor, action, target: uri(this.deps.origin, paths.hub(handle)), revision: null, detail: null });
   }
 
   /** Resolves a presented hub token to its principal, or null. */

@@ -3,35 +3,19 @@
 // Create is in the outbox) → edit with a change reason (revision 2, the Update) → a concurrent edit is
 // detected without losing the officer's text → withdraw (410, the Delete). Editors of another hub are
 // refused, and every change is in the audit log with the person who made it.
-import { execFileSync } from "node:child_process";
-import path from "node:path";
 import request from "supertest";
 import { hubInput } from "../support/documents";
 import { ADMIN_TOKEN, startTestNode, type TestNode } from "../support/node";
+import { type Browser, csrfOf, signedInPerson } from "../support/workspace";
 
-const CLI = path.resolve(__dirname, "../../node/bin/ipn.cjs");
-const PASSWORD = "plum orbit kettle saffron";
 
 let node: TestNode;
 let hubToken: string;
-let editor: ReturnType<typeof request.agent>;
+let editor: Browser;
 let key: string;
 
-const csrfOf = (text: string) => /name="_csrf" value="([^"]+)"/.exec(text)?.[1] ?? "";
 const versionOf = (text: string) => /name="version" value="(\d+)"/.exec(text)?.[1] ?? "";
 const fieldValue = (text: string, name: string) => new RegExp(`name="${name}"[^>]*value="([^"]*)"`).exec(text)?.[1];
-
-async function person(email: string, role: string, hub?: string): Promise<ReturnType<typeof request.agent>> {
-  const out = execFileSync(process.execPath, [CLI, "user", "invite", "--email", email, "--role", role, ...(hub ? ["--hub", hub] : [])], {
-    encoding: "utf8", env: { ...process.env, IPN_DATA_DIR: node.dataDir, IPN_ADMIN_TOKEN: ADMIN_TOKEN, IPN_COUNTRY: "DE", IPN_ALLOW_PRIVATE_NETWORK: "true", IPN_LOG_LEVEL: "error" },
-  });
-  const link = new URL(out.trim().split("\n").pop()!).pathname;
-  expect((await request(node.listenUrl).post(link).type("form").send({ displayName: email.split("@")[0], password: PASSWORD })).status).toBe(200);
-  const agent = request.agent(node.listenUrl);
-  const form = await agent.get("/login");
-  expect((await agent.post("/login").type("form").send({ _csrf: csrfOf(form.text), email, password: PASSWORD })).status).toBe(303);
-  return agent;
-}
 
 /** The form as a browser would post it, from the values shown plus the changes. */
 const validForm = (csrf: string, changes: Record<string, string | string[]> = {}) => ({
@@ -48,7 +32,7 @@ beforeAll(async () => {
     const res = await request(node.listenUrl).post("/api/v1/hubs").set("Authorization", `Bearer ${ADMIN_TOKEN}`).send(hubInput(handle));
     if (handle === "hub_a") hubToken = res.body.token;
   }
-  editor = await person("officer@muenchen.example", "editor", "hub_a");
+  editor = await signedInPerson(node, "officer@muenchen.example", "editor", "hub_a");
 }, 60_000);
 afterAll(async () => { await node.stop(); });
 
@@ -157,7 +141,7 @@ describe("writing a challenge in the browser", () => {
   });
 
   it("refuses editors of another hub, even with a valid CSRF token of their own", async () => {
-    const other = await person("other@hub-b.example", "editor", "hub_b");
+    const other = await signedInPerson(node, "other@hub-b.example", "editor", "hub_b");
     expect((await other.get(`/workspace/challenges/${key}/edit`)).status).toBe(403);
     const own = await other.get("/workspace");
     const res = await other.post(`/workspace/challenges/${key}`).type("form").send(validForm(csrfOf(own.text), { title: "Hijacked", action: "save" }));
@@ -177,7 +161,7 @@ describe("writing a challenge in the browser", () => {
   });
 
   it("names the person behind each change in the audit log, and the token behind API changes", async () => {
-    const admin = await person("admin@muenchen.example", "admin");
+    const admin = await signedInPerson(node, "admin@muenchen.example", "admin");
     const log = (await admin.get("/workspace/audit").expect(200)).text;
     expect(log).toMatch(/<td>user:[0-9a-f-]+ officer@muenchen\.example<\/td><td><code>challenge\.create<\/code><\/td>/);
     expect(log).toMatch(/<td><code>challenge\.publish<\/code><\/td><td>[^<]+<\/td><td>1<\/td>/);

@@ -27,7 +27,8 @@ function countryName(code: string): string {
   return code === "EU" ? "EEA (aggregator)" : label("countries", code);
 }
 
-export function peersBody(peers: readonly PeerRecord[], now: Date = new Date()): SafeHtml {
+/** The sync-status table of the peers (the public /peers page and the workspace's peer administration). */
+export function peersTable(peers: readonly PeerRecord[], now: Date = new Date(), actions?: (p: PeerRecord) => SafeHtml): SafeHtml {
   const rows = peers.map((p) => {
     const v = peerView(p, now);
     const s = v.sync;
@@ -42,19 +43,25 @@ export function peersBody(peers: readonly PeerRecord[], now: Date = new Date()):
 <td>${s.lagSeconds === null ? dash : `${s.lagSeconds} s`}</td>
 <td>${s.backfill.done ? "complete" : `${s.backfill.fetched} so far`}</td>
 <td class="sync-state">${state}${s.lastError ? html`: <span class="sync-error">${s.lastError}</span> (${ago(s.lastErrorAt, now)})` : ""}</td>
+${actions ? html`<td>${actions(p)}</td>` : ""}
 </tr>`;
   });
+  if (peers.length === 0) return html`<p class="empty">No peers configured.</p>`;
+  return html`<table class="sync-status">
+<thead><tr><th scope="col">Node</th><th scope="col">Country</th><th scope="col">Role</th><th scope="col">Follow</th><th scope="col">Last sync</th><th scope="col">Held / announced</th><th scope="col">Lag</th><th scope="col">Backfill</th><th scope="col">State</th>${actions ? html`<th scope="col">Actions</th>` : ""}</tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>`;
+}
+
+export function peersBody(peers: readonly PeerRecord[], now: Date = new Date()): SafeHtml {
   return html`<h1>Peer nodes and sync status</h1>
 <p>This node mirrors the public challenges of the nodes below and lists them alongside its own. A copy is
 <em>in sync</em> when its last reconciliation found it equal to the peer's; <em>held / announced</em> counts the
 live challenges held here against those the peer lists. Operators manage peers with <code>ipn peer</code> or
 <code>/api/v1/peers</code>.</p>
-${peers.length === 0 ? html`<p class="empty">No peers configured.</p>` : html`<table class="sync-status">
-<thead><tr><th scope="col">Node</th><th scope="col">Country</th><th scope="col">Role</th><th scope="col">Follow</th><th scope="col">Last sync</th><th scope="col">Held / announced</th><th scope="col">Lag</th><th scope="col">Backfill</th><th scope="col">State</th></tr></thead>
-<tbody>
-${rows}
-</tbody>
-</table>`}`;
+${peersTable(peers, now)}`;
 }
 
 export function feedsBody(feeds: readonly FeedEntry[]): SafeHtml {

@@ -8,11 +8,13 @@ import { actionButton, csrfField, errorsFor, errorSummary, input } from "./forms
 
 const role = (u: { admin: boolean; hubs: string[] }) => (u.admin ? "Administrator" : `Editor of ${u.hubs.map((h) => `@${h}`).join(", ")}`);
 
-export function workspaceNav(current: "hubs" | "users" | "audit", admin: boolean): SafeHtml {
-  const link = (href: string, label: string, key: typeof current) => html`<li><a href="${href}"${key === current ? html` aria-current="page"` : ""}>${label}</a></li>`;
+export type WorkspaceSection = "hubs" | "users" | "node" | "audit";
+
+export function workspaceNav(current: WorkspaceSection, admin: boolean): SafeHtml {
+  const link = (href: string, label: string, key: WorkspaceSection) => html`<li><a href="${href}"${key === current ? html` aria-current="page"` : ""}>${label}</a></li>`;
   return html`<nav aria-label="Workspace" class="workspace-nav"><ul>
 ${link("/workspace", "My hubs", "hubs")}
-${admin ? html`${link("/workspace/users", "People and invitations", "users")}${link("/workspace/audit", "Audit log", "audit")}` : ""}
+${admin ? html`${link("/workspace/users", "People and invitations", "users")}${link("/workspace/node", "Hubs, peers and settings", "node")}${link("/workspace/audit", "Audit log", "audit")}` : ""}
 </ul></nav>`;
 }
 

@@ -5,6 +5,8 @@
 import express, { type Request, type Response, type NextFunction } from "express";
 import type { AccountService, SignedIn } from "../../domain/accounts/accounts.service";
 import type { ChallengeService } from "../../domain/challenges.service";
+import type { HubService } from "../../domain/hubs.service";
+import type { PeerService } from "../../domain/peers";
 import { userActor } from "../../domain/accounts/accounts.service";
 import type { FieldError } from "../../domain/errors";
 import type { Repositories, StoredHub, StoredUser } from "../../domain/ports";
@@ -22,11 +24,16 @@ import { forbiddenPage, linkGonePage, linkPage, type Page, signInPage, tooManyPa
 import { clearCookie, cookieNames, readCookie, setCookie } from "./cookies";
 import { dashboardBody } from "./dashboard-page";
 import { editorRoutes } from "./editor.routes";
+import { nodeAdminRoutes } from "./node-admin.routes";
 import { randomBytes } from "node:crypto";
 
 export interface WorkspaceDeps {
   accounts: AccountService;
   challenges: ChallengeService;
+  hubs: HubService;
+  peers?: PeerService;
+  /** The read-only settings admins see (no secrets). */
+  settings: [string, string][];
   repos: Pick<Repositories, "hubs" | "challenges">;
   origin: string;
   site: SiteInfo;
@@ -285,6 +292,13 @@ export function workspaceRouter(deps: WorkspaceDeps): express.Router {
   });
 
   editorRoutes(ws, { challenges: deps.challenges, repos: deps.repos, render, me });
+  const adminOnly = express.Router();
+  adminOnly.use(requireAdmin);
+  nodeAdminRoutes(adminOnly, {
+    hubs: deps.hubs, peers: deps.peers, settings: deps.settings, origin: deps.origin, render, me,
+    audit: (actor, action, target) => deps.accounts.audit({ actor, action, target }),
+  });
+  ws.use("/node", adminOnly);
 
   ws.use((_req, res) => render(res, page("Not found", html`<h1>Not found</h1><p>There is no such page in the workspace. <a href="/workspace">Back to the workspace</a></p>`, 404)));
 
