@@ -8,6 +8,7 @@ import { DuplicateError } from "../ports";
 import { hashToken } from "../tokens";
 import { type PasswordHasher, passwordProblems } from "./passwords";
 import { type AccountPolicy, DEFAULT_ACCOUNT_POLICY, TOUCH_INTERVAL_MS } from "./policy";
+import { acceptedStep, newTotpSecret, totpUri } from "./second-factor";
 
 export interface AccountsDeps {
   users: UserRepository;
@@ -152,21 +153,89 @@ export class AccountService {
     return (await this.deps.passwords.verify(user.passwordHash, password)) ? user : null;
   }
 
-  /** A new session for the user: the cookie's value (shown once) and the stored session. */
-  async startSession(user: StoredUser): Promise<{ sessionId: string; session: StoredSession }> {
+  /**
+   * A new session for the user: the cookie's value (shown once) and the stored session. With
+   * `pendingSecondFactor` the session only lets its holder enter a TOTP code (see completeSecondFactor).
+   */
+  async startSession(user: StoredUser, opts: { pendingSecondFactor?: boolean } = {}): Promise<{ sessionId: string; session: StoredSession }> {
     const sessionId = randomBytes(32).toString("base64url");
     const at = this.now().toISOString();
-    const session: StoredSession = { idHash: hashToken(sessionId), userId: user.id, csrfToken: randomBytes(32).toString("base64url"), createdAt: at, lastSeenAt: at };
+    const session: StoredSession = {
+      idHash: hashToken(sessionId), userId: user.id, csrfToken: randomBytes(32).toString("base64url"), createdAt: at, lastSeenAt: at,
+      ...(opts.pendingSecondFactor ? { secondFactorPending: true } : {}),
+    };
     await this.deps.sessions.insert(session);
-    await this.audit({ actor: userActor(user), action: "session.sign-in", target: user.email });
+    if (!opts.pendingSecondFactor) await this.audit({ actor: userActor(user), action: "session.sign-in", target: user.email });
     return { sessionId, session };
+  }
+
+  /** Whether signing in needs a code after the password. */
+  needsSecondFactor(user: StoredUser): boolean {
+    return typeof user.totpSecret === "string" && user.totpSecret.length > 0;
+  }
+
+  /** The half-signed-in state behind a cookie (password checked, code due within 5 minutes), or null. */
+  async resumePending(sessionId: string): Promise<SignedIn | null> {
+    if (typeof sessionId !== "string" || !/^[A-Za-z0-9_-]{43}$/.test(sessionId)) return null;
+    const session = await this.deps.sessions.get(hashToken(sessionId));
+    if (!session?.secondFactorPending) return null;
+    const user = await this.deps.users.getById(session.userId);
+    if (!user || this.now().getTime() - Date.parse(session.createdAt) > 5 * 60_000) {
+      await this.deps.sessions.delete(session.idHash);
+      return null;
+    }
+    return { user, session };
+  }
+
+  /** Checks the code of a pending sign-in; on success the pending session is replaced by a full one. */
+  async completeSecondFactor(pending: SignedIn, code: string): Promise<{ sessionId: string; session: StoredSession } | null> {
+    const user = pending.user;
+    const step = user.totpSecret ? acceptedStep(user.totpSecret, code, this.now().getTime(), user.totpLastStep) : null;
+    if (step === null) {
+      await this.audit({ actor: userActor(user), action: "session.code-refused", target: user.email });
+      return null;
+    }
+    await this.deps.users.update({ ...user, totpLastStep: step });
+    await this.deps.sessions.delete(pending.session.idHash);
+    return this.startSession(user);
+  }
+
+  /** Checks a current code of a signed-in person (to turn two-step verification off); remembers its step. */
+  async completeSecondFactorCheck(signedIn: SignedIn, code: string): Promise<boolean> {
+    const user = signedIn.user;
+    const step = user.totpSecret ? acceptedStep(user.totpSecret, code, this.now().getTime(), user.totpLastStep) : null;
+    if (step === null) return false;
+    await this.deps.users.update({ ...user, totpLastStep: step });
+    return true;
+  }
+
+  /** Starts setting up an authenticator app: a new secret, kept pending until a code proves it. */
+  async beginTotp(user: StoredUser, issuer: string): Promise<{ secret: string; uri: string }> {
+    const secret = newTotpSecret();
+    await this.deps.users.update({ ...user, totpPending: secret, updatedAt: this.now().toISOString() });
+    return { secret, uri: totpUri(secret, user.email, issuer) };
+  }
+
+  /** Turns two-step verification on if `code` comes from the pending secret. */
+  async confirmTotp(user: StoredUser, code: string): Promise<boolean> {
+    const step = user.totpPending ? acceptedStep(user.totpPending, code, this.now().getTime(), null) : null;
+    if (step === null) return false;
+    await this.deps.users.update({ ...user, totpSecret: user.totpPending, totpPending: null, totpLastStep: step, updatedAt: this.now().toISOString() });
+    await this.audit({ actor: userActor(user), action: "user.two-step-on", target: user.email });
+    return true;
+  }
+
+  /** Turns it off (the person, or an admin for someone who lost their phone). */
+  async resetTotp(user: StoredUser, by: string): Promise<void> {
+    await this.deps.users.update({ ...user, totpSecret: null, totpPending: null, totpLastStep: null, updatedAt: this.now().toISOString() });
+    await this.audit({ actor: by, action: "user.two-step-off", target: user.email });
   }
 
   /** The signed-in user of a session cookie, or null when it is unknown, timed out or revoked. */
   async resume(sessionId: string): Promise<SignedIn | null> {
     if (typeof sessionId !== "string" || !/^[A-Za-z0-9_-]{43}$/.test(sessionId)) return null;
     const session = await this.deps.sessions.get(hashToken(sessionId));
-    if (!session) return null;
+    if (!session || session.secondFactorPending) return null;
     const now = this.now().getTime();
     const user = await this.deps.users.getById(session.userId);
     const expired = now - Date.parse(session.lastSeenAt) > this.policy.sessionIdleMs
@@ -202,6 +271,10 @@ export class AccountService {
   /** Housekeeping: removes sessions idle for longer than the idle timeout. */
   async sweepSessions(): Promise<number> {
     return this.deps.sessions.deleteIdleSince(new Date(this.now().getTime() - this.policy.sessionIdleMs).toISOString());
+  }
+
+  getUser(id: string): Promise<StoredUser | null> {
+    return this.deps.users.getById(id);
   }
 
   listUsers(): Promise<StoredUser[]> {

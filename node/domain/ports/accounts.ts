@@ -19,6 +19,12 @@ export interface StoredUser {
   updatedAt: string;
   /** Sessions started before this instant are refused (sign-out everywhere, password change). */
   sessionsValidAfter: string | null;
+  /** TOTP secret (base32) once two-step verification is on; absent/null when off. */
+  totpSecret?: string | null;
+  /** A secret being set up, until the person proves their app has it with one code. */
+  totpPending?: string | null;
+  /** The last time step a code was accepted for: a code is never accepted twice. */
+  totpLastStep?: number | null;
 }
 
 /** A one-time link: an invitation to create an account, or a password reset issued by an admin. */

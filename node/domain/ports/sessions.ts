@@ -8,6 +8,8 @@ export interface StoredSession {
   csrfToken: string;
   createdAt: string;
   lastSeenAt: string;
+  /** Password checked, TOTP code still to come: such a session opens nothing but the code form. */
+  secondFactorPending?: boolean;
 }
 
 export interface SessionRepository {

@@ -8,13 +8,14 @@ import { actionButton, csrfField, errorsFor, errorSummary, input } from "./forms
 
 const role = (u: { admin: boolean; hubs: string[] }) => (u.admin ? "Administrator" : `Editor of ${u.hubs.map((h) => `@${h}`).join(", ")}`);
 
-export type WorkspaceSection = "hubs" | "users" | "node" | "audit";
+export type WorkspaceSection = "hubs" | "users" | "node" | "audit" | "account";
 
 export function workspaceNav(current: WorkspaceSection, admin: boolean): SafeHtml {
   const link = (href: string, label: string, key: WorkspaceSection) => html`<li><a href="${href}"${key === current ? html` aria-current="page"` : ""}>${label}</a></li>`;
   return html`<nav aria-label="Workspace" class="workspace-nav"><ul>
 ${link("/workspace", "My hubs", "hubs")}
 ${admin ? html`${link("/workspace/users", "People and invitations", "users")}${link("/workspace/node", "Hubs, peers and settings", "node")}${link("/workspace/audit", "Audit log", "audit")}` : ""}
+${link("/workspace/account", "My account", "account")}
 </ul></nav>`;
 }
 
@@ -30,10 +31,11 @@ ${errorSummary(errors)}
 <section aria-labelledby="people">
 <h2 id="people">People (${o.users.length})</h2>
 <table class="workspace-table">
-<thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Since</th><th scope="col">Actions</th></tr></thead>
+<thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Two-step</th><th scope="col">Since</th><th scope="col">Actions</th></tr></thead>
 <tbody>${o.users.map((u) => html`<tr>
-<th scope="row">${u.displayName}</th><td>${u.email}</td><td>${role(u)}</td><td>${dateTime(u.createdAt)}</td>
+<th scope="row">${u.displayName}</th><td>${u.email}</td><td>${role(u)}</td><td>${u.totpSecret ? "on" : "off"}</td><td>${dateTime(u.createdAt)}</td>
 <td>${actionButton(`/workspace/users/${u.id}/reset-link`, `Password reset link for ${u.displayName}`, o.csrf, { secondary: true })}
+${u.totpSecret ? actionButton(`/workspace/users/${u.id}/two-step/off`, `Turn two-step verification off for ${u.displayName}`, o.csrf, { secondary: true }) : ""}
 ${actionButton(`/workspace/users/${u.id}/sign-out-everywhere`, `Sign ${u.displayName} out everywhere`, o.csrf, { secondary: true })}</td>
 </tr>`)}</tbody>
 </table>

@@ -77,3 +77,21 @@ export function tooManyPage(seconds: number): Page {
 <p>To protect accounts, sign-in is paused. Try again in ${Math.ceil(seconds / 60)} minute(s).</p>`,
   };
 }
+
+export function codePage(o: { csrf: string; next?: string; error?: string }): Page {
+  const errors: FieldError[] = o.error ? [{ pointer: "/code", message: o.error }] : [];
+  return {
+    status: o.error ? 401 : 200,
+    title: "Two-step verification",
+    body: html`<h1>Two-step verification</h1>
+${errorSummary(errors)}
+<p>Open the authenticator app you set up for this account and enter the 6-digit code it shows now.</p>
+<form method="post" action="/login/code" class="stack" novalidate>
+<input type="hidden" name="_csrf" value="${o.csrf}">
+${o.next ? html`<input type="hidden" name="next" value="${o.next}">` : ""}
+${input({ name: "code", label: "Code", value: "", autocomplete: "one-time-code", required: true, errors, hint: "6 digits; a new one every 30 seconds." })}
+<button type="submit">Verify</button>
+</form>
+<p>Lost your phone? An administrator of this node can turn two-step verification off for your account.</p>`,
+  };
+}

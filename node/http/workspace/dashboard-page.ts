@@ -52,6 +52,7 @@ export function dashboardBody(o: { user: StoredUser; csrf: string; hubs: { hub: 
   return html`<h1>Workspace</h1>
 <p>Signed in as <strong>${o.user.displayName}</strong> (${o.user.email}) — ${o.user.admin ? "administrator of this node" : "hub editor"}.</p>
 ${workspaceNav("hubs", o.user.admin)}
+${o.user.admin && !o.user.totpSecret ? html`<p class="notice">Your administrator account is protected by a password only. <a href="/workspace/account">Set up two-step verification</a>.</p>` : ""}
 <div class="account-actions">
 ${actionButton("/logout", "Sign out", o.csrf, { secondary: true })}
 ${actionButton("/workspace/sign-out-everywhere", "Sign out everywhere", o.csrf, { secondary: true })}

@@ -20,7 +20,9 @@ import { sanitizedHtml } from "../pages/markdown";
 import { challengeDigest } from "../../../federation/challenge-digest";
 import { layout, type SiteInfo } from "../pages/layout";
 import { auditBody, linkIssuedBody, usersBody, type InviteForm } from "./admin-pages";
-import { forbiddenPage, linkGonePage, linkPage, type Page, signInPage, tooManyPage } from "./auth-pages";
+import { codePage, forbiddenPage, linkGonePage, linkPage, type Page, signInPage, tooManyPage } from "./auth-pages";
+import { accountBody } from "./account-page";
+import QRCode from "qrcode";
 import { clearCookie, cookieNames, readCookie, setCookie } from "./cookies";
 import { dashboardBody } from "./dashboard-page";
 import { editorRoutes } from "./editor.routes";
@@ -133,10 +135,43 @@ export function workspaceRouter(deps: WorkspaceDeps): express.Router {
       const previous = await deps.accounts.resume(old);
       if (previous) await deps.accounts.endSession(previous);
     }
+    const next = safeNext(field(req, "next"));
+    if (deps.accounts.needsSecondFactor(user)) {
+      const { sessionId } = await deps.accounts.startSession(user, { pendingSecondFactor: true });
+      setCookie(res, names.session, sessionId, secure);
+      clearCookie(res, names.loginCsrf, secure);
+      return res.redirect(303, `/login/code${next ? `?next=${encodeURIComponent(next)}` : ""}`);
+    }
     const { sessionId } = await deps.accounts.startSession(user);
     setCookie(res, names.session, sessionId, secure);
     clearCookie(res, names.loginCsrf, secure);
-    res.redirect(303, safeNext(field(req, "next")) ?? "/workspace");
+    res.redirect(303, next ?? "/workspace");
+  });
+
+  // Second step: the pending session (password checked) opens only this form, for 5 minutes.
+  const pendingOf = (req: Request) => {
+    const id = readCookie(req, names.session);
+    return id ? deps.accounts.resumePending(id) : Promise.resolve(null);
+  };
+  router.get("/login/code", async (req, res) => {
+    const pending = await pendingOf(req);
+    if (!pending) return res.redirect(303, "/login?expired=1");
+    render(res, codePage({ csrf: pending.session.csrfToken, next: safeNext(req.query.next) }));
+  });
+  router.post("/login/code", form, async (req, res) => {
+    const pending = await pendingOf(req);
+    if (!pending) return res.redirect(303, "/login?expired=1");
+    if (!sameSecret(pending.session.csrfToken, field(req, "_csrf"))) return render(res, forbiddenPage("This form did not come from your sign-in. Nothing was changed; sign in again."));
+    const wait = await throttle(req, pending.user.email);
+    if (wait > 0) {
+      res.set("Retry-After", String(wait));
+      return render(res, tooManyPage(wait));
+    }
+    const full = await deps.accounts.completeSecondFactor(pending, field(req, "code"));
+    const next = safeNext(field(req, "next"));
+    if (!full) return render(res, codePage({ csrf: pending.session.csrfToken, next, error: "That code is not right, has expired, or was used already; enter the one your app shows now" }));
+    setCookie(res, names.session, full.sessionId, secure);
+    res.redirect(303, next ?? "/workspace");
   });
 
   async function signedIn(req: Request): Promise<SignedIn | null> {
@@ -148,6 +183,8 @@ export function workspaceRouter(deps: WorkspaceDeps): express.Router {
   const requireSession = async (req: Request, res: Response, next: NextFunction) => {
     const s = await signedIn(req);
     if (!s) {
+      // Half-way through signing in (password checked, code due): back to the code form, nothing else.
+      if (req.method === "GET" && (await pendingOf(req))) return res.redirect(303, "/login/code");
       if (readCookie(req, names.session)) clearCookie(res, names.session, secure);
       if (req.method === "GET") return res.redirect(303, `/login?expired=1&next=${encodeURIComponent(req.originalUrl.split("?")[0]!)}`);
       return render(res, forbiddenPage("Your session has ended. Sign in again; nothing was changed."));
@@ -271,6 +308,13 @@ export function workspaceRouter(deps: WorkspaceDeps): express.Router {
     render(res, page("Password reset link created", linkIssuedBody({ kind: "reset", email: user.email, url: uri(deps.origin, `/invitations/${r.value.token}`), expiresAt: r.value.invitation.expiresAt })));
   });
 
+  ws.post("/users/:id/two-step/off", requireAdmin, async (req, res) => {
+    const user = (await deps.accounts.listUsers()).find((u) => u.id === req.params.id);
+    if (!user) return render(res, forbiddenPage("There is no such person on this node."));
+    await deps.accounts.resetTotp(user, userActor(me(res).user));
+    res.redirect(303, "/workspace/users");
+  });
+
   ws.post("/users/:id/sign-out-everywhere", requireAdmin, async (req, res) => {
     const user = (await deps.accounts.listUsers()).find((u) => u.id === req.params.id);
     if (!user) return render(res, forbiddenPage("There is no such person on this node."));
@@ -289,6 +333,36 @@ export function workspaceRouter(deps: WorkspaceDeps): express.Router {
     } catch {
       render(res, page("Audit log", html`<h1>Audit log</h1><p>That page of the log does not exist. <a href="/workspace/audit">Newest entries</a></p>`, 400));
     }
+  });
+
+  // My account: two-step verification.
+  const account = (res: Response, extra: { setup?: { secret: string; qrSvgDataUri: string }; error?: string; notice?: string } = {}, status = 200) =>
+    render(res, page("My account", accountBody({ user: me(res).user, csrf: me(res).session.csrfToken, ...extra }), status));
+  ws.get("/account", (_req, res) => account(res));
+  ws.post("/account/two-step/start", async (_req, res) => {
+    const { user } = me(res);
+    if (user.totpSecret) return account(res);
+    const setup = await deps.accounts.beginTotp(user, `IPN ${deps.site.nodeName}`);
+    const svg = await QRCode.toString(setup.uri, { type: "svg", margin: 2 });
+    account(res, { setup: { secret: setup.secret, qrSvgDataUri: `data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}` } });
+  });
+  ws.post("/account/two-step/confirm", async (req, res) => {
+    const { user } = me(res);
+    if (await deps.accounts.confirmTotp(user, field(req, "code"))) {
+      (res.locals as Locals).signedIn.user = (await deps.accounts.getUser(user.id)) ?? user;
+      return account(res, { notice: "Two-step verification is on. Signing in will ask for a code from your app." });
+    }
+    account(res, { error: "That code does not match the key shown; set up again and enter the code your app shows now" }, 422);
+  });
+  ws.post("/account/two-step/off", async (req, res) => {
+    const { user } = me(res);
+    const probe = { user, session: me(res).session };
+    if (!user.totpSecret || !(await deps.accounts.completeSecondFactorCheck(probe, field(req, "code")))) {
+      return account(res, { error: "That code is not right; enter the one your app shows now" }, 422);
+    }
+    await deps.accounts.resetTotp(user, userActor(user));
+    (res.locals as Locals).signedIn.user = { ...user, totpSecret: null };
+    account(res, { notice: "Two-step verification is off." });
   });
 
   editorRoutes(ws, { challenges: deps.challenges, repos: deps.repos, render, me });
