@@ -135,7 +135,8 @@ export async function main(argv: string[]): Promise<void> {
       try {
         const r = fail(await accounts.invite({ email: o.email, admin: o.role === "admin", hubs: o.role === "admin" ? [] : o.hub ?? [] }, "cli"));
         const role = o.role === "admin" ? "administrator" : `editor of ${r.invitation.hubs.join(", ")}`;
-        console.log(`invitation for ${r.invitation.email} as ${role}, valid until ${r.invitation.expiresAt}; send them this link (shown once):`);
+        const mailed = r.mailed === true ? " (also emailed)" : r.mailed === false ? " (emailing it failed: send it yourself)" : "";
+        console.log(`invitation for ${r.invitation.email} as ${role}, valid until ${r.invitation.expiresAt}${mailed}; send them this link (shown once):`);
         console.log(new URL(`/invitations/${r.token}`, cfg.origin).href);
       } finally { await store.close(); }
     });
@@ -147,7 +148,8 @@ export async function main(argv: string[]): Promise<void> {
       const { store, accounts } = await openServices(cfg, cfg.origin);
       try {
         const r = fail(await accounts.issueReset(o.email, "cli"));
-        console.log(`password reset for ${r.invitation.email}, valid until ${r.invitation.expiresAt}; every session ends when it is used. Link (shown once):`);
+        const mailed = r.mailed === true ? " (also emailed)" : r.mailed === false ? " (emailing it failed: send it yourself)" : "";
+        console.log(`password reset for ${r.invitation.email}, valid until ${r.invitation.expiresAt}${mailed}; every session ends when it is used. Link (shown once):`);
         console.log(new URL(`/invitations/${r.token}`, cfg.origin).href);
       } finally { await store.close(); }
     });

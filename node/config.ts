@@ -53,6 +53,10 @@ export interface Config {
   fanoutWorkers: number;
   /** Bearer token protecting /metrics (absent: open — block it at the proxy). */
   metricsToken?: string;
+  /** IPN_SMTP_URL: where invitation and reset links are mailed from (absent: they are only shown). */
+  smtpUrl?: string;
+  /** IPN_MAIL_FROM: the sender of those mails. */
+  mailFrom?: string;
   /** How long readiness reports 503 before intake stops (lets a load balancer notice; 5000 on Kubernetes). */
   shutdownDelayMs: number;
   /** True when IPN_ORIGIN was not given and the node runs as a local try-out on http://localhost. */
@@ -71,7 +75,7 @@ const ENV_NAMES: Record<string, string> = {
   country: "IPN_COUNTRY", nodeName: "IPN_NODE_NAME", ocdsPrefix: "IPN_OCDS_PREFIX", dataLicence: "IPN_DATA_LICENCE", adminToken: "IPN_ADMIN_TOKEN",
   allowPrivateNetwork: "IPN_ALLOW_PRIVATE_NETWORK", authorizedFetch: "IPN_AUTHORIZED_FETCH", logLevel: "IPN_LOG_LEVEL", role: "IPN_PROCESS_ROLE", nodeRole: "IPN_ROLE",
   scheduleCron: "IPN_SCHEDULE_CRON", peers: "IPN_PEERS", reconcileCron: "IPN_RECONCILE_CRON",
-  metricsToken: "IPN_METRICS_TOKEN", queueLeaseMs: "IPN_QUEUE_LEASE_MS", shutdownDelayMs: "IPN_SHUTDOWN_DELAY_MS",
+  metricsToken: "IPN_METRICS_TOKEN", smtpUrl: "IPN_SMTP_URL", mailFrom: "IPN_MAIL_FROM", queueLeaseMs: "IPN_QUEUE_LEASE_MS", shutdownDelayMs: "IPN_SHUTDOWN_DELAY_MS",
   deliveryTimeoutMs: "IPN_DELIVERY_TIMEOUT_MS", requestTimeoutMs: "IPN_REQUEST_TIMEOUT_MS",
   rateLimitInbox: "IPN_RATE_LIMIT_INBOX", rateLimitInboxServer: "IPN_RATE_LIMIT_INBOX_SERVER", rateLimitApi: "IPN_RATE_LIMIT_API",
   trustProxy: "IPN_TRUST_PROXY", inboxWorkers: "IPN_INBOX_WORKERS", outboxWorkers: "IPN_OUTBOX_WORKERS", fanoutWorkers: "IPN_FANOUT_WORKERS",
@@ -128,6 +132,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     peers: [],
     reconcileCron: get("IPN_RECONCILE_CRON") ?? "*/10 * * * *",
     metricsToken: get("IPN_METRICS_TOKEN"),
+    smtpUrl: get("IPN_SMTP_URL"),
+    mailFrom: get("IPN_MAIL_FROM"),
     queueLeaseMs: (() => {
       const v = get("IPN_QUEUE_LEASE_MS");
       if (v === undefined) return 60_000;
@@ -166,7 +172,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       const field = e.instancePath.slice(1);
       const name = ENV_NAMES[field] ?? field;
       const value = candidate[field];
-      const shown = field === "adminToken" || field === "metricsToken" ? "(hidden)" : JSON.stringify(value);
+      const shown = field === "adminToken" || field === "metricsToken" || field === "smtpUrl" ? "(hidden)" : JSON.stringify(value);
       const hint = (configSchema.properties as Record<string, { description?: string }>)[field]?.description ?? "";
       problems.push(`${name} ${e.message ?? "is invalid"} (got ${shown}) — ${hint}`);
     }

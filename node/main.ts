@@ -28,6 +28,7 @@ import { createPagesRouter } from "./http/pages/router";
 import { workspaceRouter } from "./http/workspace/workspace.routes";
 import { settingsView } from "./http/workspace/settings-view";
 import { argon2Passwords } from "./runtime/argon2";
+import { smtpMailer } from "./runtime/smtp-mailer";
 import { startScheduler, type Scheduler } from "./jobs/scheduler";
 import { getLogger } from "@logtape/logtape";
 import { openStore } from "./storage/open-store";
@@ -100,8 +101,11 @@ export async function openServices(config: Config, origin: string) {
   });
   const peers = new PeerService({ peers: store.peers, mirror: store.mirror, rules: { allowHttp: config.allowPrivateNetwork, ownOrigin: origin } });
   const ocds = new OcdsService({ challenges: store.challenges, activities: store.activities, hubs: store.hubs, origin, prefix: config.ocdsPrefix });
+  const host = new URL(origin).host;
   const accounts = new AccountService({
     users: store.users, invitations: store.invitations, sessions: store.sessions, audit: store.audit, hubs: store.hubs, passwords: argon2Passwords,
+    mail: config.smtpUrl ? { mailer: smtpMailer(config.smtpUrl, config.mailFrom ?? `IPN <no-reply@${host.replace(/:\d+$/, "")}>`), origin, nodeName: config.nodeName ?? host } : undefined,
+    onMailError: (error) => log.warning("could not mail a one-time link (it is still shown to whoever created it): {error}", { error: String(error) }),
   });
   return { store, hubs, challenges, mirror, peers, ocds, accounts, setKick: (f: () => void) => { kick = f; } };
 }

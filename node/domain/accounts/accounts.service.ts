@@ -6,6 +6,7 @@ import { type FieldError, fail, ok, type Result } from "../errors";
 import type { AuditEntry, AuditRepository, HubRepository, InvitationRepository, SessionRepository, StoredInvitation, StoredSession, StoredUser, UserRepository } from "../ports";
 import { DuplicateError } from "../ports";
 import { hashToken } from "../tokens";
+import { linkMessage, type Mailer } from "./mail";
 import { type PasswordHasher, passwordProblems } from "./passwords";
 import { type AccountPolicy, DEFAULT_ACCOUNT_POLICY, TOUCH_INTERVAL_MS } from "./policy";
 import { acceptedStep, newTotpSecret, totpUri } from "./second-factor";
@@ -19,7 +20,14 @@ export interface AccountsDeps {
   passwords: PasswordHasher;
   policy?: Partial<AccountPolicy>;
   clock?: () => Date;
+  /** When SMTP is configured: links are mailed too (origin builds their URL). */
+  mail?: { mailer: Mailer; origin: string; nodeName: string };
+  /** Told when a mail could not be sent (the link still works and is shown). */
+  onMailError?: (error: unknown) => void;
 }
+
+/** An issued link: its token (shown once), what it is, and whether it was also mailed (null: no SMTP). */
+export interface IssuedLink { token: string; invitation: StoredInvitation; mailed: boolean | null }
 
 export interface InviteInput { email: string; admin: boolean; hubs: string[] }
 
@@ -54,7 +62,7 @@ export class AccountService {
   }
 
   /** A one-time invitation link's token (shown once). The person must not have an account yet. */
-  async invite(input: InviteInput, by: string): Promise<Result<{ token: string; invitation: StoredInvitation }>> {
+  async invite(input: InviteInput, by: string): Promise<Result<IssuedLink>> {
     const errors: FieldError[] = [];
     const email = normaliseEmail(input.email);
     if (!email) errors.push({ pointer: "/email", message: "enter an email address such as name@authority.example" });
@@ -69,17 +77,30 @@ export class AccountService {
     const issued = await this.issue({ kind: "invite", email: email!, admin: input.admin, hubs: [...new Set(input.hubs)] }, by);
     const role = input.admin ? "admin" : `editor of ${issued.invitation.hubs.join(", ")}`;
     await this.audit({ actor: by, action: "user.invite", target: email!, detail: role });
-    return ok(issued);
+    return ok({ ...issued, mailed: await this.mailLink(issued, input.admin ? "an administrator" : `an editor of ${issued.invitation.hubs.map((h) => `@${h}`).join(", ")}`) });
   }
 
   /** A one-time password-reset link for an existing account (works without any mail server). */
-  async issueReset(emailInput: string, by: string): Promise<Result<{ token: string; invitation: StoredInvitation }>> {
+  async issueReset(emailInput: string, by: string): Promise<Result<IssuedLink>> {
     const email = normaliseEmail(emailInput);
     const user = email ? await this.deps.users.getByEmail(email) : null;
     if (!user) return fail({ kind: "not-found", what: `an account for ${emailInput}` });
     const issued = await this.issue({ kind: "reset", email: user.email, admin: false, hubs: [] }, by);
     await this.audit({ actor: by, action: "user.reset-link", target: user.email });
-    return ok(issued);
+    return ok({ ...issued, mailed: await this.mailLink(issued) });
+  }
+
+  private async mailLink(issued: { token: string; invitation: StoredInvitation }, role?: string): Promise<boolean | null> {
+    const mail = this.deps.mail;
+    if (!mail) return null;
+    const i = issued.invitation;
+    try {
+      await mail.mailer.send(linkMessage({ kind: i.kind, to: i.email, url: new URL(`/invitations/${issued.token}`, mail.origin).href, expiresAt: i.expiresAt, nodeName: mail.nodeName, role }));
+      return true;
+    } catch (error) {
+      this.deps.onMailError?.(error);
+      return false;
+    }
   }
 
   private async issue(i: Pick<StoredInvitation, "kind" | "email" | "admin" | "hubs">, by: string) {

@@ -71,10 +71,12 @@ ${o.hubs.length === 0 ? html`<p>There are no hubs yet.</p>` : o.hubs.map((h) => 
 }
 
 /** The link, shown once: only its hash is stored. */
-export function linkIssuedBody(o: { kind: "invite" | "reset"; email: string; url: string; expiresAt: string }): SafeHtml {
+export function linkIssuedBody(o: { kind: "invite" | "reset"; email: string; url: string; expiresAt: string; mailed: boolean | null }): SafeHtml {
+  const mail = o.mailed === true ? html` It was also emailed to <strong>${o.email}</strong>.`
+    : o.mailed === false ? html` <strong>It could not be emailed</strong> (the mail server refused or did not answer): send it yourself.` : "";
   return html`<h1>${o.kind === "invite" ? "Invitation created" : "Password reset link created"}</h1>
 ${workspaceNav("users", true)}
-<p role="status">Send this link to <strong>${o.email}</strong> through a channel you trust. It is shown only now, works once, and expires ${dateTime(o.expiresAt)}.</p>
+<p role="status">Send this link to <strong>${o.email}</strong> through a channel you trust. It is shown only now, works once, and expires ${dateTime(o.expiresAt)}.${mail}</p>
 <p><label for="issued-link">Link</label><br><input id="issued-link" type="text" readonly value="${o.url}" class="wide"></p>
 <p><a href="/workspace/users">Back to people and invitations</a></p>`;
 }

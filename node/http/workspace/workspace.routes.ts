@@ -297,7 +297,7 @@ export function workspaceRouter(deps: WorkspaceDeps): express.Router {
       const errors = r.error.kind === "validation" ? r.error.errors : r.error.kind === "conflict" ? r.error.errors ?? [{ pointer: "/email", message: r.error.message }] : [{ pointer: "/email", message: "could not create the invitation" }];
       return usersPage(res, { form: formValues, errors }, 422);
     }
-    render(res, page("Invitation created", linkIssuedBody({ kind: "invite", email: r.value.invitation.email, url: uri(deps.origin, `/invitations/${r.value.token}`), expiresAt: r.value.invitation.expiresAt })));
+    render(res, page("Invitation created", linkIssuedBody({ kind: "invite", email: r.value.invitation.email, url: uri(deps.origin, `/invitations/${r.value.token}`), expiresAt: r.value.invitation.expiresAt, mailed: r.value.mailed })));
   });
 
   ws.post("/users/:id/reset-link", requireAdmin, async (req, res) => {
@@ -305,7 +305,7 @@ export function workspaceRouter(deps: WorkspaceDeps): express.Router {
     if (!user) return render(res, forbiddenPage("There is no such person on this node."));
     const r = await deps.accounts.issueReset(user.email, userActor(me(res).user));
     if (!r.ok) return render(res, forbiddenPage("There is no such person on this node."));
-    render(res, page("Password reset link created", linkIssuedBody({ kind: "reset", email: user.email, url: uri(deps.origin, `/invitations/${r.value.token}`), expiresAt: r.value.invitation.expiresAt })));
+    render(res, page("Password reset link created", linkIssuedBody({ kind: "reset", email: user.email, url: uri(deps.origin, `/invitations/${r.value.token}`), expiresAt: r.value.invitation.expiresAt, mailed: r.value.mailed })));
   });
 
   ws.post("/users/:id/two-step/off", requireAdmin, async (req, res) => {
