@@ -57,6 +57,12 @@ export interface Config {
   smtpUrl?: string;
   /** IPN_MAIL_FROM: the sender of those mails. */
   mailFrom?: string;
+  /** IPN_OIDC_*: single sign-on through an OpenID Connect provider (EU Login, a national eID …). */
+  oidcIssuer?: string;
+  oidcClientId?: string;
+  oidcClientSecret?: string;
+  /** IPN_OIDC_NAME: what the sign-in button calls the provider. */
+  oidcName?: string;
   /** How long readiness reports 503 before intake stops (lets a load balancer notice; 5000 on Kubernetes). */
   shutdownDelayMs: number;
   /** True when IPN_ORIGIN was not given and the node runs as a local try-out on http://localhost. */
@@ -75,7 +81,8 @@ const ENV_NAMES: Record<string, string> = {
   country: "IPN_COUNTRY", nodeName: "IPN_NODE_NAME", ocdsPrefix: "IPN_OCDS_PREFIX", dataLicence: "IPN_DATA_LICENCE", adminToken: "IPN_ADMIN_TOKEN",
   allowPrivateNetwork: "IPN_ALLOW_PRIVATE_NETWORK", authorizedFetch: "IPN_AUTHORIZED_FETCH", logLevel: "IPN_LOG_LEVEL", role: "IPN_PROCESS_ROLE", nodeRole: "IPN_ROLE",
   scheduleCron: "IPN_SCHEDULE_CRON", peers: "IPN_PEERS", reconcileCron: "IPN_RECONCILE_CRON",
-  metricsToken: "IPN_METRICS_TOKEN", smtpUrl: "IPN_SMTP_URL", mailFrom: "IPN_MAIL_FROM", queueLeaseMs: "IPN_QUEUE_LEASE_MS", shutdownDelayMs: "IPN_SHUTDOWN_DELAY_MS",
+  metricsToken: "IPN_METRICS_TOKEN", smtpUrl: "IPN_SMTP_URL", mailFrom: "IPN_MAIL_FROM",
+  oidcIssuer: "IPN_OIDC_ISSUER", oidcClientId: "IPN_OIDC_CLIENT_ID", oidcClientSecret: "IPN_OIDC_CLIENT_SECRET", oidcName: "IPN_OIDC_NAME", queueLeaseMs: "IPN_QUEUE_LEASE_MS", shutdownDelayMs: "IPN_SHUTDOWN_DELAY_MS",
   deliveryTimeoutMs: "IPN_DELIVERY_TIMEOUT_MS", requestTimeoutMs: "IPN_REQUEST_TIMEOUT_MS",
   rateLimitInbox: "IPN_RATE_LIMIT_INBOX", rateLimitInboxServer: "IPN_RATE_LIMIT_INBOX_SERVER", rateLimitApi: "IPN_RATE_LIMIT_API",
   trustProxy: "IPN_TRUST_PROXY", inboxWorkers: "IPN_INBOX_WORKERS", outboxWorkers: "IPN_OUTBOX_WORKERS", fanoutWorkers: "IPN_FANOUT_WORKERS",
@@ -134,6 +141,10 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     metricsToken: get("IPN_METRICS_TOKEN"),
     smtpUrl: get("IPN_SMTP_URL"),
     mailFrom: get("IPN_MAIL_FROM"),
+    oidcIssuer: get("IPN_OIDC_ISSUER")?.replace(/\/+$/, ""),
+    oidcClientId: get("IPN_OIDC_CLIENT_ID"),
+    oidcClientSecret: get("IPN_OIDC_CLIENT_SECRET"),
+    oidcName: get("IPN_OIDC_NAME"),
     queueLeaseMs: (() => {
       const v = get("IPN_QUEUE_LEASE_MS");
       if (v === undefined) return 60_000;
@@ -172,10 +183,17 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       const field = e.instancePath.slice(1);
       const name = ENV_NAMES[field] ?? field;
       const value = candidate[field];
-      const shown = field === "adminToken" || field === "metricsToken" || field === "smtpUrl" ? "(hidden)" : JSON.stringify(value);
+      const shown = field === "adminToken" || field === "metricsToken" || field === "smtpUrl" || field === "oidcClientSecret" ? "(hidden)" : JSON.stringify(value);
       const hint = (configSchema.properties as Record<string, { description?: string }>)[field]?.description ?? "";
       problems.push(`${name} ${e.message ?? "is invalid"} (got ${shown}) — ${hint}`);
     }
+  }
+
+  if ((candidate.oidcIssuer === undefined) !== (candidate.oidcClientId === undefined)) {
+    problems.push("IPN_OIDC_ISSUER and IPN_OIDC_CLIENT_ID go together: set both for single sign-on, or neither");
+  }
+  if (typeof candidate.oidcIssuer === "string" && candidate.oidcIssuer.startsWith("http:") && (allowExplicit ?? localDefaults) !== true) {
+    problems.push(`IPN_OIDC_ISSUER ${candidate.oidcIssuer} is plain http; identity providers are reached over https (plain http only in the test mode, IPN_ALLOW_PRIVATE_NETWORK=true)`);
   }
 
   // The aggregator serves the whole EEA: "EU" (or no country) is its country, and only its.

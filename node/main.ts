@@ -215,6 +215,9 @@ export async function startNode(config: Config): Promise<RunningNode> {
     // The workspace (issue 10): sign-in, one-time links, the editors' and admins' pages.
     extra: [workspaceRouter({
       accounts, challenges, hubs, peers, settings: settingsView(config, origin), repos: store, origin, limiter: store.rateLimiter,
+      oidc: config.oidcIssuer && config.oidcClientId ? {
+        issuer: config.oidcIssuer, clientId: config.oidcClientId, clientSecret: config.oidcClientSecret, name: config.oidcName ?? "single sign-on", allowHttp: config.allowPrivateNetwork,
+      } : undefined,
       site: { nodeName, country: config.country === AGGREGATOR_COUNTRY ? "" : config.country ?? "" },
     })],
     pages: createPagesRouter({

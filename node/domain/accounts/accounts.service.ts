@@ -178,7 +178,7 @@ export class AccountService {
    * A new session for the user: the cookie's value (shown once) and the stored session. With
    * `pendingSecondFactor` the session only lets its holder enter a TOTP code (see completeSecondFactor).
    */
-  async startSession(user: StoredUser, opts: { pendingSecondFactor?: boolean } = {}): Promise<{ sessionId: string; session: StoredSession }> {
+  async startSession(user: StoredUser, opts: { pendingSecondFactor?: boolean; via?: string } = {}): Promise<{ sessionId: string; session: StoredSession }> {
     const sessionId = randomBytes(32).toString("base64url");
     const at = this.now().toISOString();
     const session: StoredSession = {
@@ -186,8 +186,48 @@ export class AccountService {
       ...(opts.pendingSecondFactor ? { secondFactorPending: true } : {}),
     };
     await this.deps.sessions.insert(session);
-    if (!opts.pendingSecondFactor) await this.audit({ actor: userActor(user), action: "session.sign-in", target: user.email });
+    if (!opts.pendingSecondFactor) await this.audit({ actor: userActor(user), action: "session.sign-in", target: user.email, detail: opts.via ? `through ${opts.via}` : null });
     return { sessionId, session };
+  }
+
+  /** Remembers a single sign-on round trip (PKCE verifier, state, nonce) behind a new cookie value. */
+  async startOidcAttempt(oidc: NonNullable<StoredSession["oidc"]>): Promise<string> {
+    const sessionId = randomBytes(32).toString("base64url");
+    const at = this.now().toISOString();
+    await this.deps.sessions.insert({ idHash: hashToken(sessionId), userId: "", csrfToken: randomBytes(32).toString("base64url"), createdAt: at, lastSeenAt: at, oidc });
+    return sessionId;
+  }
+
+  /** The round trip behind a cookie, once (it is deleted), if it started less than 10 minutes ago. */
+  async takeOidcAttempt(sessionId: string): Promise<NonNullable<StoredSession["oidc"]> | null> {
+    if (typeof sessionId !== "string" || !/^[A-Za-z0-9_-]{43}$/.test(sessionId)) return null;
+    const session = await this.deps.sessions.get(hashToken(sessionId));
+    if (!session?.oidc) return null;
+    await this.deps.sessions.delete(session.idHash);
+    return this.now().getTime() - Date.parse(session.createdAt) > 10 * 60_000 ? null : session.oidc;
+  }
+
+  /**
+   * The account an identity provider vouches for, by its verified email: an existing account, or the
+   * one a pending invitation for that email creates (no password: this person signs in through the
+   * provider). Anyone else is refused — sign-in never creates uninvited accounts.
+   */
+  async accountForVerifiedEmail(emailInput: string, name: string, provider: string): Promise<Result<StoredUser>> {
+    const email = normaliseEmail(emailInput);
+    if (!email) return fail({ kind: "validation", errors: [{ pointer: "/email", message: "the identity provider gave no usable email address" }] });
+    const existing = await this.deps.users.getByEmail(email);
+    if (existing) return ok(existing);
+    const invitation = (await this.deps.invitations.listPending(this.now().toISOString())).find((i) => i.kind === "invite" && i.email === email);
+    const used = invitation ? await this.deps.invitations.consume(invitation.tokenHash, this.now().toISOString()) : null;
+    if (!used) return fail({ kind: "not-found", what: `an account or invitation for ${email}` });
+    const at = this.now().toISOString();
+    const user: StoredUser = {
+      id: randomUUID(), email, displayName: name.trim().slice(0, 100) || email, language: "en", admin: used.admin, hubs: used.hubs,
+      passwordHash: null, createdAt: at, updatedAt: at, sessionsValidAfter: null,
+    };
+    await this.deps.users.insert(user);
+    await this.audit({ actor: userActor(user), action: "user.create", target: email, detail: `${used.admin ? "admin" : `editor of ${used.hubs.join(", ")}`}, through ${provider}` });
+    return ok(user);
   }
 
   /** Whether signing in needs a code after the password. */
@@ -256,7 +296,7 @@ export class AccountService {
   async resume(sessionId: string): Promise<SignedIn | null> {
     if (typeof sessionId !== "string" || !/^[A-Za-z0-9_-]{43}$/.test(sessionId)) return null;
     const session = await this.deps.sessions.get(hashToken(sessionId));
-    if (!session || session.secondFactorPending) return null;
+    if (!session || session.secondFactorPending || session.oidc) return null;
     const now = this.now().getTime();
     const user = await this.deps.users.getById(session.userId);
     const expired = now - Date.parse(session.lastSeenAt) > this.policy.sessionIdleMs

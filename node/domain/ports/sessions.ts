@@ -10,6 +10,8 @@ export interface StoredSession {
   lastSeenAt: string;
   /** Password checked, TOTP code still to come: such a session opens nothing but the code form. */
   secondFactorPending?: boolean;
+  /** A single sign-on round trip under way (no user yet, userId ""): what the callback must match. */
+  oidc?: { state: string; nonce: string; codeVerifier: string; next?: string };
 }
 
 export interface SessionRepository {

@@ -7,7 +7,7 @@ import { errorSummary, input } from "./forms";
 
 export interface Page { status: number; title: string; body: SafeHtml }
 
-export function signInPage(o: { csrf: string; email?: string; next?: string; errors?: FieldError[]; notice?: string; status?: number }): Page {
+export function signInPage(o: { csrf: string; email?: string; next?: string; errors?: FieldError[]; notice?: string; status?: number; sso?: { name: string; href: string } }): Page {
   const errors = o.errors ?? [];
   return {
     status: o.status ?? (errors.length ? 401 : 200),
@@ -16,6 +16,8 @@ export function signInPage(o: { csrf: string; email?: string; next?: string; err
 ${errorSummary(errors)}
 ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ""}
 <p>For hub editors and administrators of this node. Accounts are created by invitation: ask your node's administrator.</p>
+${o.sso ? html`<p><a class="button-link" href="${o.sso.href}${o.next ? `?next=${encodeURIComponent(o.next)}` : ""}">Sign in with ${o.sso.name}</a></p>
+<p>Or with your email address and password:</p>` : ""}
 <form method="post" action="/login" class="stack" novalidate>
 <input type="hidden" name="_csrf" value="${o.csrf}">
 ${o.next ? html`<input type="hidden" name="next" value="${o.next}">` : ""}

@@ -20,6 +20,8 @@ export function settingsView(config: Config, origin: string): [string, string][]
     ["IPN_PEERS (configured peers)", String(config.peers.length)],
     ["IPN_RECONCILE_CRON", config.reconcileCron],
     ["IPN_RATE_LIMIT_INBOX / _INBOX_SERVER / _API (per minute)", `${config.rateLimitInbox} / ${config.rateLimitInboxServer} / ${config.rateLimitApi}`],
+    ["IPN_OIDC_ISSUER (single sign-on)", config.oidcIssuer ? `${config.oidcIssuer} (client ${config.oidcClientId})` : "not configured"],
+    ["IPN_SMTP_URL (mailing links)", config.smtpUrl ? maskStoreUrl(config.smtpUrl) : "not configured: links are only shown"],
     ["IPN_OCDS_PREFIX", config.ocdsPrefix],
     ["IPN_DATA_LICENCE", config.dataLicence],
     ["Admin token", config.adminToken ? "from IPN_ADMIN_TOKEN (not shown)" : "generated, kept in the data directory (not shown)"],

@@ -27,6 +27,7 @@ import { clearCookie, cookieNames, readCookie, setCookie } from "./cookies";
 import { dashboardBody } from "./dashboard-page";
 import { editorRoutes } from "./editor.routes";
 import { nodeAdminRoutes } from "./node-admin.routes";
+import { type OidcSettings, oidcRoutes } from "./oidc.routes";
 import { randomBytes } from "node:crypto";
 
 export interface WorkspaceDeps {
@@ -40,6 +41,8 @@ export interface WorkspaceDeps {
   origin: string;
   site: SiteInfo;
   limiter: RateLimiterFactory;
+  /** Single sign-on through an OpenID Connect provider, when configured. */
+  oidc?: OidcSettings;
   /** Sign-in attempts per 15 minutes: per client IP and per account (email). */
   signInLimits?: { perIp: number; perAccount: number };
 }
@@ -63,6 +66,7 @@ export function workspaceRouter(deps: WorkspaceDeps): express.Router {
   const perIp = deps.limiter({ keyPrefix: "signin-ip", points: limits.perIp, durationSec: 900 });
   const perAccount = deps.limiter({ keyPrefix: "signin-account", points: limits.perAccount, durationSec: 900 });
   const hubLabels = createHubLabels(deps.repos, deps.origin);
+  const sso = deps.oidc ? { name: deps.oidc.name, href: "/login/oidc" } : undefined;
   const form = express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 200 });
 
   const render = (res: Response, page: Page, opts: { lang?: string } = {}) => {
@@ -110,7 +114,7 @@ export function workspaceRouter(deps: WorkspaceDeps): express.Router {
     const current = await signedIn(req);
     if (current) return res.redirect(303, "/workspace");
     const notice = req.query.signedOut === "1" ? "You are signed out." : req.query.expired === "1" ? "Please sign in to continue." : undefined;
-    render(res, signInPage({ csrf: loginToken(req, res), next: safeNext(req.query.next), notice }));
+    render(res, signInPage({ csrf: loginToken(req, res), next: safeNext(req.query.next), notice, sso }));
   });
 
   router.post("/login", form, async (req, res) => {
@@ -127,7 +131,7 @@ export function workspaceRouter(deps: WorkspaceDeps): express.Router {
     const user = await deps.accounts.checkPassword(email, field(req, "password"));
     if (!user) {
       const errors: FieldError[] = [{ pointer: "/email", message: "The email address or the password is not right" }];
-      return render(res, signInPage({ csrf: cookieToken, email, next: safeNext(field(req, "next")), errors }));
+      return render(res, signInPage({ csrf: cookieToken, email, next: safeNext(field(req, "next")), errors, sso }));
     }
     // Rotation: whatever session this browser had ends; the new one gets a new id.
     const old = readCookie(req, names.session);
@@ -135,18 +139,34 @@ export function workspaceRouter(deps: WorkspaceDeps): express.Router {
       const previous = await deps.accounts.resume(old);
       if (previous) await deps.accounts.endSession(previous);
     }
-    const next = safeNext(field(req, "next"));
+    clearCookie(res, names.loginCsrf, secure);
+    await finishSignIn(res, user, null, safeNext(field(req, "next")));
+  });
+
+  /** After the first factor (password or identity provider): the code form if two-step is on, else in. */
+  async function finishSignIn(res: Response, user: StoredUser, via: string | null, next: string | undefined): Promise<void> {
     if (deps.accounts.needsSecondFactor(user)) {
       const { sessionId } = await deps.accounts.startSession(user, { pendingSecondFactor: true });
       setCookie(res, names.session, sessionId, secure);
-      clearCookie(res, names.loginCsrf, secure);
       return res.redirect(303, `/login/code${next ? `?next=${encodeURIComponent(next)}` : ""}`);
     }
-    const { sessionId } = await deps.accounts.startSession(user);
+    const { sessionId } = await deps.accounts.startSession(user, via ? { via } : {});
     setCookie(res, names.session, sessionId, secure);
-    clearCookie(res, names.loginCsrf, secure);
     res.redirect(303, next ?? "/workspace");
-  });
+  }
+
+  if (deps.oidc) {
+    oidcRoutes(router, {
+      oidc: deps.oidc, accounts: deps.accounts, origin: deps.origin, render, safeNext,
+      readSessionCookie: (req) => readCookie(req, names.session),
+      setSessionCookie: (res, value) => setCookie(res, names.session, value, secure),
+      finishSignIn: async (res, userId, via, next) => {
+        const user = await deps.accounts.getUser(userId);
+        if (!user) return render(res, forbiddenPage("This account no longer exists."));
+        await finishSignIn(res, user, via, next);
+      },
+    });
+  }
 
   // Second step: the pending session (password checked) opens only this form, for 5 minutes.
   const pendingOf = (req: Request) => {
