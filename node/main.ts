@@ -226,6 +226,7 @@ export async function startNode(config: Config): Promise<RunningNode> {
       // Public sync status: which nodes this one mirrors and how current each copy is (ADR 0007).
       peers: () => peers.list(),
       feeds: federation.aggregator ? feedDirectory(origin) : undefined,
+      dataLicence: config.dataLicence,
     }),
     ocds: { ocds, origin, publisher: { name: nodeName, uri: origin }, license: config.dataLicence },
     network: {

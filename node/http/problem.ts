@@ -19,6 +19,7 @@ const TITLES: Record<number, [string, string]> = {
   403: ["forbidden", "Not allowed"],
   404: ["not-found", "Not found"],
   405: ["method-not-allowed", "Method not allowed"],
+  406: ["not-acceptable", "Not acceptable"],
   409: ["conflict", "Conflict"],
   410: ["gone", "Gone"],
   412: ["precondition-failed", "Precondition failed"],

@@ -24,6 +24,7 @@ import { type FeedEntry, feedsBody, peersBody } from "./network-page";
 import { sendConditional } from "../conditional";
 import { accessibilityBody } from "./accessibility-page";
 import { siteFilesRouter } from "./site-files";
+import { catalogRouter } from "../catalog.routes";
 import { stylesheet, STYLESHEET_PATH } from "./stylesheet";
 
 export interface PagesDeps {
@@ -37,6 +38,8 @@ export interface PagesDeps {
   peers?: () => Promise<PeerRecord[]>;
   /** The aggregator's topic and country actors (the /feeds page); absent on national nodes. */
   feeds?: readonly FeedEntry[];
+  /** URL of the data licence (IPN_DATA_LICENCE), named in the DCAT catalogue. */
+  dataLicence?: string;
 }
 
 const PUBLIC_STATUSES = CHALLENGE_STATUSES.filter((s) => s !== "draft");
@@ -65,6 +68,8 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
   // Atom, RSS, JSON Feed and iCalendar of every listing, hub and challenge.
   router.use(feedsRouter({ repos: deps.repos, origin, nodeName: deps.nodeName }));
   router.use(siteFilesRouter({ repos: deps.repos, origin }));
+  // The DCAT-AP catalogue of the node's open data, for national portals and data.europa.eu.
+  router.use(catalogRouter({ repos: deps.repos, origin, nodeName: deps.nodeName, country: deps.country, licence: deps.dataLicence ?? "https://creativecommons.org/licenses/by/4.0/" }));
   router.get("/accessibility", (_req, res) => send(res, 200, { title: "Accessibility statement", body: accessibilityBody(deps.nodeName, origin) }));
 
   router.get(STYLESHEET_PATH, (_req, res) => {
