@@ -19,11 +19,11 @@ const compact = (value: string): string => {
 export function toJsonLd(triples: readonly Triple[]): object {
   const nodes = new Map<string, Record<string, unknown[] | string>>();
   for (const t of triples) {
-    let node = nodes.get(t.s);
-    if (!node) nodes.set(t.s, (node = { "@id": t.s }));
+    const node = nodes.get(t.s) ?? { "@id": t.s };
+    nodes.set(t.s, node);
     const key = t.p === RDF_TYPE ? "@type" : compact(t.p);
     const value = t.p === RDF_TYPE && "iri" in t.o ? compact(t.o.iri) : jsonLdValue(t.o);
-    ((node[key] as unknown[] | undefined) ?? (node[key] = [])).push(value);
+    node[key] = [...((node[key] as unknown[] | undefined) ?? []), value];
   }
   return { "@context": { ...NS }, "@graph": [...nodes.values()] };
 }
