@@ -1,0 +1,96 @@
+// The public pages in a real browser (Debian's Chromium via playwright-core), as suppliers and screen
+// reader users meet them: axe-core finds no WCAG 2.2 A/AA violation in light or dark mode; each page
+// has one h1 and a title; the skip link is the first stop of the keyboard and moves focus to the
+// content; the pages reflow at 320 CSS pixels; the filter form works without JavaScript; the CSP
+// blocks nothing the pages need.
+import type { Browser, BrowserContext } from "playwright-core";
+import request from "supertest";
+import { axeViolations, launchBrowser } from "../support/browser";
+import { challengeInput, hubInput } from "../support/documents";
+import { ADMIN_TOKEN, startTestNode, type TestNode } from "../support/node";
+
+let node: TestNode;
+let browser: Browser;
+let context: BrowserContext;
+let challengeKey: string;
+
+const PAGES = () => [
+  "/", "/?country=DE&focusArea=mobility", "/?closingWithin=abc", `/challenges/${challengeKey}`, "/hubs/browser_hub", "/hubs",
+  "/peers", "/accessibility", "/login", "/no-such-page",
+];
+
+beforeAll(async () => {
+  node = await startTestNode();
+  const api = request(node.listenUrl);
+  const hub = await api.post("/api/v1/hubs").set("Authorization", `Bearer ${ADMIN_TOKEN}`).send(hubInput("browser_hub"));
+  for (const f of ["de-mobility", "fr-health-pcp", "fi-education"] as const) {
+    const res = await api.post("/api/v1/hubs/browser_hub/challenges").set("Authorization", `Bearer ${hub.body.token}`).send(challengeInput(f));
+    if (f === "de-mobility") challengeKey = res.body.id.split("/").pop();
+  }
+  browser = await launchBrowser();
+  // axe is injected as a script: the pages' CSP (script-src 'none') would refuse it, so this context bypasses it.
+  context = await browser.newContext({ bypassCSP: true });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await node?.stop();
+});
+
+describe.each(["light", "dark"] as const)("in %s mode", (scheme) => {
+  it("has no WCAG 2.2 A/AA violation on any public page", async () => {
+    const page = await context.newPage();
+    await page.emulateMedia({ colorScheme: scheme });
+    const found: Record<string, string[]> = {};
+    for (const path of PAGES()) {
+      await page.goto(node.listenUrl + path);
+      const v = await axeViolations(page);
+      if (v.length) found[path] = v;
+    }
+    await page.close();
+    expect(found).toEqual({});
+  });
+});
+
+it("gives every page one h1 and a title, and a skip link that is the keyboard's first stop", async () => {
+  const page = await context.newPage();
+  for (const path of PAGES()) {
+    await page.goto(node.listenUrl + path);
+    expect(await page.locator("h1").count()).toBe(1);
+    expect((await page.title()).length).toBeGreaterThan(3);
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
+    await page.keyboard.press("Enter");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("main");
+  }
+  await page.close();
+});
+
+it("reflows at 320 CSS pixels without horizontal scrolling (WCAG 1.4.10)", async () => {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 320, height: 640 });
+  const wide: string[] = [];
+  for (const path of PAGES()) {
+    await page.goto(node.listenUrl + path);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (width > 321) wide.push(`${path}: ${width}px`);
+  }
+  await page.close();
+  expect(wide).toEqual([]);
+});
+
+it("filters without JavaScript, and the CSP blocks nothing the pages use", async () => {
+  const strict = await browser.newContext({ javaScriptEnabled: false });
+  const page = await strict.newPage();
+  const blocked: string[] = [];
+  page.on("console", (m) => { if (/Content Security Policy/i.test(m.text())) blocked.push(m.text()); });
+  await page.goto(node.listenUrl + "/");
+  await page.selectOption("select[name=country]", "FR");
+  await page.locator("form.filters button[type=submit]").first().click();
+  await page.waitForURL(/country=FR/);
+  const titles = await page.locator(".card-title").allTextContents();
+  expect(titles).toHaveLength(1);
+  expect(titles[0]).toContain("Achat public avant commercialisation");
+  for (const path of PAGES()) await page.goto(node.listenUrl + path);
+  expect(blocked).toEqual([]);
+  await strict.close();
+});

@@ -1,0 +1,141 @@
+// The whole story of a procurement officer, in a real browser with the keyboard and forms a person
+// uses: the operator's invitation link → choose a password → sign in → a draft in German with an
+// English title → preview (page and fediverse post) → publish (public page, the Create for followers)
+// → edit with a reason (the Update) → withdraw (410, the Delete). axe-core checks every workspace
+// page on the way (WCAG 2.2 A/AA, light and dark); a form posted without its CSRF token changes nothing.
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import request from "supertest";
+import { axeViolations, launchBrowser } from "../support/browser";
+import { hubInput } from "../support/documents";
+import { ADMIN_TOKEN, startTestNode, type TestNode } from "../support/node";
+import { ipnCli } from "../support/workspace";
+
+let node: TestNode;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let key: string;
+const violations: Record<string, string[]> = {};
+
+/** Runs axe on the page shown now, in light and dark mode; collects what it finds under `name`. */
+async function checkAccessibility(name: string) {
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    const v = await axeViolations(page);
+    if (v.length) violations[`${name} (${scheme})`] = v;
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+}
+
+/** Clicks a button that submits a form and waits for the page it leads to. */
+async function submit(name: string) {
+  await page.getByRole("button", { name }).click();
+  await page.waitForLoadState("load");
+}
+
+/** The text of the first element the locator finds, once it is there. */
+async function textOf(locator: Locator): Promise<string> {
+  await locator.first().waitFor();
+  return (await locator.first().textContent()) ?? "";
+}
+
+const activities = async () => (await node.store.activities.forObject(`${node.origin}/challenges/${key}`)).map((a) => a.type);
+
+beforeAll(async () => {
+  node = await startTestNode();
+  await request(node.listenUrl).post("/api/v1/hubs").set("Authorization", `Bearer ${ADMIN_TOKEN}`).send(hubInput("story_hub", { name: { de: "Mobilitätsreferat" }, defaultLanguage: "de", languages: ["de", "en"] }));
+  browser = await launchBrowser();
+  context = await browser.newContext({ bypassCSP: true }); // for axe's injected script
+  page = await context.newPage();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await node?.stop();
+});
+
+it("an editor accepts the invitation and signs in", async () => {
+  const link = ipnCli(node, "user", "invite", "--email", "officer@muenchen.example", "--role", "editor", "--hub", "story_hub").trim().split("\n").pop()!;
+  await page.goto(node.listenUrl + new URL(link).pathname);
+  await checkAccessibility("invitation");
+  await page.getByLabel("Your name").fill("Olga Officer");
+  await page.getByLabel("Password").fill("short");
+  await submit("Create account");
+  expect(await textOf(page.getByRole("alert"))).toContain("use at least 12 characters");
+  await checkAccessibility("invitation with errors");
+  await page.getByLabel("Password").fill("plum orbit kettle saffron");
+  await submit("Create account");
+  expect(await textOf(page.getByRole("status"))).toContain("Your password is set");
+  await page.getByLabel("Password").fill("plum orbit kettle saffron");
+  await submit("Sign in");
+  await page.waitForURL(/\/workspace$/);
+  expect((await textOf(page.locator("h1"))).trim()).toBe("Workspace");
+  await checkAccessibility("dashboard");
+});
+
+it("writes a draft, sees it previewed as page and as fediverse post, then publishes it", async () => {
+  await page.getByRole("link", { name: "New challenge for @story_hub" }).click();
+  await page.waitForLoadState("load");
+  await checkAccessibility("new challenge form");
+  await page.getByLabel("Title (German)").fill("Sensoren für Radwege");
+  await page.getByLabel("Summary (German)").fill("Wir suchen Sensoren, die den Zustand von Radwegen melden.");
+  await page.getByLabel("Description (German)").fill("## Ausgangslage\nSchlaglöcher werden spät gemeldet.");
+  await page.getByLabel("Instrument").selectOption("open-market-consultation");
+  await page.getByLabel("Mobility and transport").check();
+  await page.getByLabel("Main CPV code").fill("38000000");
+  await page.getByLabel("Submission deadline").fill("2099-01-29T12:00");
+  await page.getByLabel("Town or city").fill("München");
+  await page.getByLabel("More fields (JSON)").fill(JSON.stringify({ title: { en: "Sensors for cycle lanes" } }));
+  await submit("Save draft");
+  expect(await textOf(page.getByRole("status").first())).toContain("Draft saved");
+  key = new URL(page.url()).pathname.split("/").pop()!;
+  expect(await textOf(page.locator(".fediverse-preview .post"))).toContain("Sensoren für Radwege");
+  await checkAccessibility("draft preview");
+  expect((await request(node.listenUrl).get(`/challenges/${key}`)).status).toBe(404);
+
+  await page.getByRole("link", { name: "Edit", exact: true }).click();
+  await page.waitForLoadState("load");
+  await checkAccessibility("edit draft form");
+  await submit("Publish now");
+  expect(await textOf(page.getByRole("status").first())).toContain("Published");
+  expect(await activities()).toEqual(["Create"]);
+  await page.goto(`${node.listenUrl}/challenges/${key}`);
+  expect((await textOf(page.locator("h1"))).trim()).toBe("Sensoren für Radwege");
+});
+
+it("publishes an edit with its reason, then withdraws the challenge", async () => {
+  await page.goto(`${node.listenUrl}/workspace/challenges/${key}/edit`);
+  await checkAccessibility("edit public form");
+  await page.getByLabel("Submission deadline").fill("2099-02-12T12:00");
+  await page.getByLabel("What changed (German)").fill("Frist um zwei Wochen verlängert");
+  await submit("Publish this revision");
+  expect(await textOf(page.getByRole("status").first())).toContain("New revision published");
+  expect(await activities()).toEqual(["Create", "Update"]);
+  const doc = (await request(node.listenUrl).get(`/api/v1/challenges/${key}`)).body;
+  expect(doc.submissionPeriod.end).toBe("2099-02-12T12:00:00+01:00");
+  expect(doc.changeLog.at(-1).description).toEqual({ de: "Frist um zwei Wochen verlängert" });
+
+  await page.goto(`${node.listenUrl}/workspace/challenges/${key}/withdraw`);
+  await checkAccessibility("withdraw confirmation");
+  await submit("Withdraw the challenge");
+  await page.waitForURL(/\/workspace\?withdrawn=1$/);
+  await page.locator("caption", { hasText: "Withdrawn (1)" }).first().waitFor();
+  expect(await activities()).toEqual(["Create", "Update", "Delete"]);
+  expect((await request(node.listenUrl).get(`/challenges/${key}`)).status).toBe(410);
+});
+
+it("my account and two-step setup pass axe too, and a form without its CSRF token changes nothing", async () => {
+  await page.goto(`${node.listenUrl}/workspace/account`);
+  await checkAccessibility("my account");
+  await submit("Set up two-step verification");
+  await page.locator("img.qr").first().waitFor();
+  await checkAccessibility("two-step setup");
+  // A forged form: the same browser (its cookies), no token.
+  const forged = await page.request.post(`${node.listenUrl}/workspace/sign-out-everywhere`, { form: { x: "1" }, maxRedirects: 0 });
+  expect(forged.status()).toBe(403);
+  await page.goto(`${node.listenUrl}/workspace`);
+  expect((await textOf(page.locator("h1"))).trim()).toBe("Workspace");
+});
+
+it("has no WCAG 2.2 A/AA violation on any workspace page", () => {
+  expect(violations).toEqual({});
+});

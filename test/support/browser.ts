@@ -1,0 +1,35 @@
+// The browser tier's Chromium (Debian's, driven by playwright-core) and axe-core. CI exports
+// IPN_TEST_CHROMIUM from .ci/chromium.sh; elsewhere chromium is looked up on PATH, and when there is
+// none the tests fail saying how to get it (they are never skipped).
+import { execFileSync } from "node:child_process";
+import { type Browser, chromium, type Page } from "playwright-core";
+
+export function chromiumPath(): string {
+  if (process.env.IPN_TEST_CHROMIUM) return process.env.IPN_TEST_CHROMIUM;
+  for (const name of ["chromium", "chromium-browser"]) {
+    try {
+      return execFileSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" }).trim();
+    } catch {
+      // not this one
+    }
+  }
+  throw new Error("the browser tests need Chromium: run `bash .ci/chromium.sh` once (it installs Debian's chromium), or set IPN_TEST_CHROMIUM");
+}
+
+export function launchBrowser(): Promise<Browser> {
+  // --no-sandbox: CI runs as root, where Chromium's sandbox cannot start.
+  return chromium.launch({ executablePath: chromiumPath(), args: ["--no-sandbox", "--disable-dev-shm-usage"] });
+}
+
+export const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+/** axe-core's WCAG 2.2 A/AA violations on the page, as readable lines ("id (impact): help — targets"). */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+  const violations = await page.evaluate(async (tags) => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: "tag", values: tags } });
+    return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+  }, WCAG_TAGS);
+  return violations;
+}
