@@ -123,8 +123,23 @@ export function docFromForm(f: ChallengeForm): { ok: true; doc: Json } | { ok: f
   return { ok: true, doc };
 }
 
-/** The control an error belongs to: a pointer into the document → the form field showing it. */
+/** How the summary at the top names each control, so "must have at least one entry" says of what. */
+const FIELD_LABELS: Record<string, string> = {
+  title: "Title", summary: "Summary", description: "Description", instrument: "Instrument", focusAreas: "Focus areas",
+  country: "Country", nuts: "Region (NUTS code)", locality: "Town or city", cpvMain: "Main CPV code", submissionType: "What suppliers submit",
+  submissionUrl: "Where to submit", opens: "Submissions open", deadline: "Submission deadline", timeZone: "Time zone",
+  defaultLanguage: "Main language", changeReason: "Why this change",
+};
+
+/** The control an error belongs to: a pointer into the document → the form field showing it, named. */
 export function formErrors(errors: readonly FieldError[], lang: string): FieldError[] {
+  return pointErrors(errors, lang).map((e) => {
+    const label = FIELD_LABELS[e.pointer.slice(1)];
+    return label ? { pointer: e.pointer, message: `${label}: ${e.message}` } : e;
+  });
+}
+
+function pointErrors(errors: readonly FieldError[], lang: string): FieldError[] {
   const rules: [RegExp, string][] = [
     [new RegExp(`^/(title|summary|description)(/${lang})?$`), "$1"],
     [/^\/(instrument|submissionType|submissionUrl|defaultLanguage|other|timeZone|opens|deadline|changeReason)$/, "$1"],
