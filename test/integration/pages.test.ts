@@ -204,6 +204,8 @@ describe("challenge page", () => {
     expect(res.text).toContain('<li><code>63712400</code> <span lang="de">Betrieb von Parkplätzen und Parkhäusern</span></li>');
     // NUTS regions with their official name (not translated: Eurostat publishes one name per region).
     expect(res.text).toContain("NUTS <code>DE212</code> München, Kreisfreie Stadt");
+    // The country in the language the challenge is read in.
+    expect(res.text).toMatch(/Deutschland, NUTS <code>DE212<\/code>/);
     expect(res.text).toContain("Challenge prize");
     expect(res.text).toContain('href="https://vergabe.muenchen.example/challenges/lieferzonen"');
     expect(res.text).toContain('href="mailto:challenge@muenchen-mobil.example"');

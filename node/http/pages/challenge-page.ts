@@ -64,7 +64,7 @@ function location(loc: Location, lang: string, fallback: string): SafeHtml {
   if (name) parts.push(inLang(name, lang));
   const street = [loc.streetAddress, [loc.postalCode, loc.locality].filter(Boolean).join(" ")].filter(Boolean).join(", ");
   if (street) parts.push(street);
-  if (loc.country) parts.push(label("countries", loc.country));
+  if (loc.country) parts.push(label("countries", loc.country, lang));
   if (loc.nuts) {
     const region = nutsName(loc.nuts);
     parts.push(region ? html`NUTS <code>${loc.nuts}</code> ${region}` : html`NUTS <code>${loc.nuts}</code>`);
