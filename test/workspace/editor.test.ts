@@ -4,7 +4,7 @@
 // detected without losing the officer's text → withdraw (410, the Delete). Editors of another hub are
 // refused, and every change is in the audit log with the person who made it.
 import request from "supertest";
-import { hubInput } from "../support/documents";
+import { challengeInput, hubInput } from "../support/documents";
 import { ADMIN_TOKEN, startTestNode, type TestNode } from "../support/node";
 import { type Browser, csrfOf, signedInPerson } from "../support/workspace";
 
@@ -170,3 +170,76 @@ describe("writing a challenge in the browser", () => {
     expect(log).toContain("<code>challenge.withdraw</code>");
   });
 });
+
+describe("moving a published challenge through its lifecycle", () => {
+  let other: string;
+  let writtenPeriod: { start: string; end: string };
+
+  beforeAll(async () => {
+    const res = await request(node.listenUrl).post("/api/v1/hubs/hub_a/challenges").set("Authorization", `Bearer ${hubToken}`).send(challengeInput("fi-education"));
+    expect(res.status).toBe(201);
+    other = res.body.id.split("/").pop();
+    writtenPeriod = res.body.submissionPeriod;
+  });
+
+  it("offers only the statuses the lifecycle allows next", async () => {
+    const form = await editor.get(`/workspace/challenges/${other}/edit`).expect(200);
+    const options = [...form.text.matchAll(/<option value="([a-z]+)"[^>]*>(?:→ )?[^<]*<\/option>/g)].map((m) => m[1]);
+    expect(options).toEqual(expect.arrayContaining(["open", "closed", "cancelled", "suspended"]));
+    expect(form.text).toContain('<option value="open" selected>Open (now)</option>');
+    expect(form.text).not.toContain('<option value="awarded"');
+  });
+
+  it("closes submissions early, as a new revision followers receive", async () => {
+    const form = await editor.get(`/workspace/challenges/${other}/edit`);
+    const fields = { _csrf: csrfOf(form.text), version: versionOf(form.text), ...formFields(form.text), status: "closed", changeDescription: "Enough responses received", action: "save" };
+    const res = await editor.post(`/workspace/challenges/${other}`).type("form").send(fields);
+    expect(res.status).toBe(303);
+    const doc = (await request(node.listenUrl).get(`/api/v1/challenges/${other}`)).body;
+    expect(doc.status).toBe("closed");
+    expect(doc.revision).toBe(2);
+    // Dates shown in the hub's time zone and posted back unchanged keep the text they were written with.
+    expect(doc.submissionPeriod).toEqual(writtenPeriod);
+    expect(doc.changeLog.at(-1)).toMatchObject({ revision: 2, reason: "update-add", description: { fi: "Enough responses received" } });
+    expect((await node.store.activities.forObject(doc.id)).map((a) => a.type)).toEqual(["Create", "Update"]);
+  });
+
+  it("asks why before cancelling, and records the cancellation with the eForms reason", async () => {
+    const form = await editor.get(`/workspace/challenges/${other}/edit`);
+    const base = { _csrf: csrfOf(form.text), version: versionOf(form.text), ...formFields(form.text), status: "cancelled", action: "save" };
+    const missing = await editor.post(`/workspace/challenges/${other}`).type("form").send(base);
+    expect(missing.status).toBe(422);
+    expect(missing.text).toContain('<a href="#f-statusReason">Reason for the status:');
+    const res = await editor.post(`/workspace/challenges/${other}`).type("form").send({ ...base, statusReason: "Budget withdrawn by the council" });
+    expect(res.status).toBe(303);
+    const doc = (await request(node.listenUrl).get(`/api/v1/challenges/${other}`)).body;
+    expect(doc.status).toBe("cancelled");
+    expect(doc.statusReason).toEqual({ fi: "Budget withdrawn by the council" });
+    expect(doc.changeLog.at(-1).reason).toBe("cancel");
+  });
+});
+
+/** Every field the edit form shows, with the values it shows (what a browser would post back). */
+function formFields(text: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  const form = text.slice(text.indexOf('<form method="post" action="/workspace/challenges/'));
+  for (const [tag] of form.matchAll(/<input[^>]*>/g)) {
+    const name = /name="([^"]+)"/.exec(tag)?.[1];
+    if (!name || name === "_csrf" || name === "version") continue;
+    if (/type="checkbox"/.test(tag)) {
+      if (/ checked/.test(tag)) out[name] = [...((out[name] as string[] | undefined) ?? []), /value="([^"]*)"/.exec(tag)![1]!];
+      continue;
+    }
+    out[name] = decode(/value="([^"]*)"/.exec(tag)?.[1] ?? "");
+  }
+  for (const m of form.matchAll(/<textarea[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/textarea>/g)) out[m[1]!] = decode(m[2]!);
+  for (const m of form.matchAll(/<select[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)) {
+    const selected = /<option value="([^"]*)" selected>/.exec(m[2]!);
+    out[m[1]!] = selected ? selected[1]! : "";
+  }
+  return out;
+}
+
+function decode(s: string): string {
+  return s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}

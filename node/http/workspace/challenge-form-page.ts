@@ -2,7 +2,8 @@
 // fields and summarised on top, the submit buttons that say what will happen.
 import type { FieldError } from "../../domain/errors";
 import { getCodeList, LANGUAGE_TAGS } from "../../domain/codelists";
-import { FOCUS_AREAS, INSTRUMENTS } from "../../domain/types";
+import { FOCUS_AREAS, INSTRUMENTS, type ChallengeStatus } from "../../domain/types";
+import { ALLOWED_TRANSITIONS } from "../../domain/validation-lifecycle";
 import { countryOptions, label } from "../pages/format";
 import { html, type SafeHtml } from "../pages/html";
 import { workspaceNav } from "./admin-pages";
@@ -114,6 +115,12 @@ ${input({ name: "locality", label: "Town or city", value: f.locality, errors: v.
 </fieldset>
 ${textarea("other", "More fields (JSON)", f.other, v.errors, { rows: 14, code: true, hint: "Every other field of the challenge schema (/schemas/challenge.json): buyers, prizes, budgets, eligibility, documents, milestones, contact, texts in further languages…" })}
 ${v.mode === "public" ? html`<fieldset>
+<legend>Status</legend>
+${select("status", "Status", f.status, [f.status, ...(ALLOWED_TRANSITIONS[f.status as ChallengeStatus] ?? [])].map((st) => ({ value: st, label: st === f.status ? `${label("status", st)} (now)` : `→ ${label("status", st)}` })), v.errors,
+    { hint: "Close submissions, open the evaluation, cancel or suspend. Awarded and unsuccessful need the outcome under More fields (\"outcome\": {…})." })}
+${input({ name: "statusReason", label: `Reason for the status (${langName})`, value: f.statusReason, errors: v.errors, hint: "Required to cancel or suspend; shown to suppliers." })}
+</fieldset>
+<fieldset>
 <legend>Why this change</legend>
 ${select("changeReason", "Reason", f.changeReason || "update-add", reasons, v.errors)}
 ${input({ name: "changeDescription", label: `What changed (${langName})`, value: f.changeDescription, errors: v.errors, hint: "Shown to suppliers in the change log, e.g. \"Deadline extended by two weeks\"." })}

@@ -26,6 +26,9 @@ export interface ChallengeForm {
   deadline: string;
   timeZone: string;
   submissionUrl: string;
+  /** Public challenges only: the status to move to (the current one to keep it), and why (default language). */
+  status: string;
+  statusReason: string;
   /** The rest of the document as JSON. */
   other: string;
   changeReason: string;
@@ -34,6 +37,8 @@ export interface ChallengeForm {
 }
 
 const TEXTS = ["title", "summary", "description"] as const;
+/** Texts edited in the default language that may be absent altogether. */
+const OPTIONAL_TEXTS = ["statusReason"] as const;
 /** Fields the form owns (besides the texts of the default language); the rest goes to "More fields". */
 const OWNED = ["defaultLanguage", "instrument", "focusAreas", "submissionType", "submissionPeriod", "submissionUrl", "status", "schemaVersion"] as const;
 
@@ -42,7 +47,7 @@ type Json = Record<string, unknown>;
 export function emptyForm(o: { defaultLanguage: string; country: string; timeZone: string }): ChallengeForm {
   return {
     defaultLanguage: o.defaultLanguage, title: "", summary: "", description: "", instrument: "", focusAreas: [], country: o.country, nuts: "", locality: "",
-    cpvMain: "", submissionType: "response", opens: "", deadline: "", timeZone: o.timeZone, submissionUrl: "", other: "{}", changeReason: "", changeDescription: "", version: "",
+    cpvMain: "", submissionType: "response", opens: "", deadline: "", timeZone: o.timeZone, submissionUrl: "", status: "", statusReason: "", other: "{}", changeReason: "", changeDescription: "", version: "",
   };
 }
 
@@ -50,8 +55,8 @@ export function formFromDoc(doc: Challenge, timeZone: string, version: number): 
   const lang = doc.defaultLanguage;
   const rest = structuredClone(doc) as unknown as Json;
   for (const f of [...CHALLENGE_SERVER_FIELDS, ...OWNED]) delete rest[f];
-  for (const t of TEXTS) {
-    const others = { ...(doc[t] as Record<string, string>) };
+  for (const t of [...TEXTS, ...OPTIONAL_TEXTS]) {
+    const others = { ...((doc[t] ?? {}) as Record<string, string>) };
     delete others[lang];
     if (Object.keys(others).length) rest[t] = others; else delete rest[t];
   }
@@ -65,7 +70,8 @@ export function formFromDoc(doc: Challenge, timeZone: string, version: number): 
     country: first?.country ?? "", nuts: first?.nuts ?? "", locality: first?.locality ?? "",
     cpvMain: doc.cpv?.main ?? "", submissionType: doc.submissionType ?? "",
     opens: isoToLocal(doc.submissionPeriod?.start, timeZone), deadline: isoToLocal(doc.submissionPeriod?.end, timeZone), timeZone,
-    submissionUrl: doc.submissionUrl ?? "", other: JSON.stringify(rest, null, 2), changeReason: "", changeDescription: "", version: String(version),
+    submissionUrl: doc.submissionUrl ?? "", status: doc.status, statusReason: doc.statusReason?.[lang] ?? "",
+    other: JSON.stringify(rest, null, 2), changeReason: "", changeDescription: "", version: String(version),
   };
 }
 
@@ -78,7 +84,7 @@ export function readForm(body: unknown): ChallengeForm {
     defaultLanguage: s("defaultLanguage"), title: s("title").trim(), summary: s("summary").trim(), description: s("description").replace(/\r\n/g, "\n").trim(),
     instrument: s("instrument"), focusAreas: list("focusAreas"), country: s("country"), nuts: s("nuts").trim().toUpperCase(), locality: s("locality").trim(),
     cpvMain: s("cpvMain").trim(), submissionType: s("submissionType"), opens: s("opens"), deadline: s("deadline"), timeZone: s("timeZone"),
-    submissionUrl: s("submissionUrl").trim(), other: s("other").trim() || "{}", changeReason: s("changeReason"), changeDescription: s("changeDescription").trim(), version: s("version"),
+    submissionUrl: s("submissionUrl").trim(), status: s("status"), statusReason: s("statusReason").trim(), other: s("other").trim() || "{}", changeReason: s("changeReason"), changeDescription: s("changeDescription").trim(), version: s("version"),
   };
 }
 
@@ -109,6 +115,11 @@ export function docFromForm(f: ChallengeForm): { ok: true; doc: Json } | { ok: f
     const others = isPlainObject(rest[t]) ? (rest[t] as Record<string, string>) : {};
     doc[t] = { ...(f[t] ? { [lang]: f[t] } : {}), ...Object.fromEntries(Object.entries(others).filter(([l]) => l !== lang)) };
   }
+  for (const t of OPTIONAL_TEXTS) {
+    const others = isPlainObject(rest[t]) ? Object.fromEntries(Object.entries(rest[t] as Record<string, string>).filter(([l]) => l !== lang)) : {};
+    const map = { ...(f[t] ? { [lang]: f[t] } : {}), ...others };
+    if (Object.keys(map).length) doc[t] = map; else delete doc[t];
+  }
   if (f.instrument) doc.instrument = f.instrument;
   doc.focusAreas = f.focusAreas;
   const first = { ...(f.country ? { country: f.country } : {}), ...(f.nuts ? { nuts: f.nuts } : {}), ...(f.locality ? { locality: f.locality } : {}) };
@@ -128,7 +139,7 @@ const FIELD_LABELS: Record<string, string> = {
   title: "Title", summary: "Summary", description: "Description", instrument: "Instrument", focusAreas: "Focus areas",
   country: "Country", nuts: "Region (NUTS code)", locality: "Town or city", cpvMain: "Main CPV code", submissionType: "What suppliers submit",
   submissionUrl: "Where to submit", opens: "Submissions open", deadline: "Submission deadline", timeZone: "Time zone",
-  defaultLanguage: "Main language", changeReason: "Why this change",
+  defaultLanguage: "Main language", changeReason: "Why this change", status: "Status", statusReason: "Reason for the status",
 };
 
 /** The control an error belongs to: a pointer into the document → the form field showing it, named. */
@@ -142,7 +153,8 @@ export function formErrors(errors: readonly FieldError[], lang: string): FieldEr
 function pointErrors(errors: readonly FieldError[], lang: string): FieldError[] {
   const rules: [RegExp, string][] = [
     [new RegExp(`^/(title|summary|description)(/${lang})?$`), "$1"],
-    [/^\/(instrument|submissionType|submissionUrl|defaultLanguage|other|timeZone|opens|deadline|changeReason)$/, "$1"],
+    [/^\/(instrument|submissionType|submissionUrl|defaultLanguage|other|timeZone|opens|deadline|changeReason|status)$/, "$1"],
+    [new RegExp(`^/statusReason(/${lang})?$`), "statusReason"],
     [/^\/focusAreas(\/\d+)?$/, "focusAreas"],
     [/^\/placeOfPerformance\/0\/country$/, "country"],
     [/^\/placeOfPerformance(\/0)?$/, "country"],

@@ -111,13 +111,17 @@ export function editorRoutes(ws: Router, deps: EditorDeps): void {
       showForm(res, { form: f, errors, action: `/workspace/challenges/${c.key}`, hubHandle: handle, mode, key: c.key!, status });
     const built = docFromForm({ ...form, defaultLanguage: c.doc.defaultLanguage });
     if (!built.ok) return again(built.errors);
+    keepInstantsAsWritten(built.doc, c.doc);
     const prev = structuredClone(c.doc) as unknown as Record<string, unknown>;
     for (const f of [...CHALLENGE_SERVER_FIELDS, "schemaVersion"]) delete prev[f];
-    const next: Record<string, unknown> = { ...built.doc, status: mode === "draft" && field(req, "action") === "publish" ? publishedStatus(built.doc) : c.doc.status };
+    const status = mode === "draft" ? (field(req, "action") === "publish" ? publishedStatus(built.doc) : "draft") : form.status || c.doc.status;
+    const next: Record<string, unknown> = { ...built.doc, status };
     const patch = mergePatchBetween(prev, next);
     if (mode === "public") {
       const description = form.changeDescription ? { description: { [c.doc.defaultLanguage]: form.changeDescription } } : {};
-      patch.changeLog = [...(c.doc.changeLog ?? []), { reason: form.changeReason || "update-add", ...description }];
+      // A cancellation or suspension chosen with the default reason gets the eForms reason that says so.
+      const reason = !form.changeReason || form.changeReason === "update-add" ? (status === "cancelled" ? "cancel" : status === "suspended" ? "susp-review" : "update-add") : form.changeReason;
+      patch.changeLog = [...(c.doc.changeLog ?? []), { reason, ...description }];
     }
     const version = Number(form.version);
     const r = await deps.challenges.patch(principal, c.key!, patch, { ifVersion: Number.isSafeInteger(version) ? version : undefined });
@@ -160,4 +164,18 @@ function field(req: Request, name: string): string {
   return typeof v === "string" ? v : "";
 }
 
-
+/**
+ * The form shows dates to the minute in one time zone; an unchanged date comes back with that zone's
+ * offset and without seconds. Keep the stored text then, so an edit elsewhere does not rewrite
+ * "…:30+02:00" as "…+01:00" for the same moment.
+ */
+function keepInstantsAsWritten(next: Record<string, unknown>, prev: { submissionPeriod?: { start?: string; end?: string } }): void {
+  const period = next.submissionPeriod as { start?: string; end?: string } | undefined;
+  if (!period || !prev.submissionPeriod) return;
+  for (const k of ["start", "end"] as const) {
+    const a = period[k];
+    const b = prev.submissionPeriod[k];
+    // The form shows minutes: the same minute means the officer left the date alone.
+    if (a && b && Math.floor(Date.parse(a) / 60_000) === Math.floor(Date.parse(b) / 60_000)) period[k] = b;
+  }
+}
