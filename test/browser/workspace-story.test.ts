@@ -1,7 +1,6 @@
 // The whole story of a procurement officer, in a real browser with the keyboard and forms a person
-// uses: the operator's invitation link → choose a password → sign in → a draft in German with an
-// English title → preview (page and fediverse post) → publish (public page, the Create for followers)
-// → edit with a reason (the Update) → withdraw (410, the Delete). axe-core checks every workspace
+// uses: the operator's invitation link → choose a password → sign in → a draft in German and English
+// → preview (page and fediverse post) → publish (public page, the Create for followers) → edit with a reason (the Update) → withdraw (410, the Delete). axe-core checks every workspace
 // page on the way (WCAG 2.2 A/AA, light and dark); a form posted without its CSRF token changes nothing.
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import request from "supertest";
@@ -84,13 +83,22 @@ it("writes a draft, sees it previewed as page and as fediverse post, then publis
   await page.getByLabel("Main CPV code").fill("38000000");
   await page.getByLabel("Submission deadline").fill("2099-01-29T12:00");
   await page.getByLabel("Town or city").fill("München");
-  await page.getByLabel("More fields (JSON)").fill(JSON.stringify({ title: { en: "Sensors for cycle lanes" } }));
+  // A second language: its own section, added without saving anything.
+  await page.getByLabel("Add a language").selectOption("en");
+  await submit("Add language");
+  expect(await page.getByLabel("Title (German)").inputValue()).toBe("Sensoren für Radwege");
+  await page.getByLabel("Title (English)").fill("Sensors for cycle lanes");
+  await page.getByLabel("Summary (English)").fill("We are looking for sensors that report the state of cycle lanes.");
+  await page.getByLabel("Description (English)").fill("## Background\nPotholes are reported late.");
+  await checkAccessibility("form with a second language");
   await submit("Save draft");
   expect(await textOf(page.getByRole("status").first())).toContain("Draft saved");
   key = new URL(page.url()).pathname.split("/").pop()!;
   expect(await textOf(page.locator(".fediverse-preview .post"))).toContain("Sensoren für Radwege");
   await checkAccessibility("draft preview");
   expect((await request(node.listenUrl).get(`/challenges/${key}`)).status).toBe(404);
+  const draft = (await node.store.challenges.getByKey(key))!.doc;
+  expect(draft.title).toEqual({ de: "Sensoren für Radwege", en: "Sensors for cycle lanes" });
 
   await page.getByRole("link", { name: "Edit", exact: true }).click();
   await page.waitForLoadState("load");

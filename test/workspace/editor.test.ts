@@ -98,7 +98,9 @@ describe("writing a challenge in the browser", () => {
     const form = await editor.get(`/workspace/challenges/${key}/edit`).expect(200);
     expect(fieldValue(form.text, "title")).toBe("Sensoren für Radwege");
     expect(fieldValue(form.text, "deadline")).toBe("2099-01-29T12:00");
-    expect(form.text).toContain("&quot;en&quot;: &quot;Sensors for cycle lanes&quot;");
+    // The English title written under More fields now has its own section.
+    expect(fieldValue(form.text, "title__en")).toBe("Sensors for cycle lanes");
+    expect(form.text).not.toContain("&quot;title&quot;");
     const res = await editor.post(`/workspace/challenges/${key}`).type("form").send(validForm(csrfOf(form.text), { version: versionOf(form.text), action: "publish" }));
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`/workspace/challenges/${key}?saved=published`);
@@ -168,6 +170,34 @@ describe("writing a challenge in the browser", () => {
     expect(log).toMatch(/<td><code>challenge\.update<\/code><\/td><td>[^<]+<\/td><td>2<\/td><td>update-add: Frist um zwei Wochen verlängert<\/td>/);
     expect(log).toMatch(/<td>hub-token:hub_a<\/td><td><code>challenge\.update<\/code><\/td>/);
     expect(log).toContain("<code>challenge.withdraw</code>");
+  });
+});
+
+describe("texts in further languages", () => {
+  it("adds a section per language, saves its texts, and removes them with the section", async () => {
+    const start = await editor.get("/workspace/hubs/hub_a/challenges/new");
+    const typed = { ...validForm(csrfOf(start.text)), other: "{}" };
+    const added = await editor.post("/workspace/hubs/hub_a/challenges").type("form").send({ ...typed, action: "add-language", addLanguage: "fr" });
+    expect(added.status).toBe(200);
+    expect(added.text).toContain('<label for="f-title__fr">Title (French)</label>');
+    expect(added.text).toContain("Sensoren für Radwege"); // what was typed is still there; nothing saved
+    expect((await editor.get("/workspace")).text).not.toContain("<caption>Drafts (2)</caption>");
+    const saved = await editor.post("/workspace/hubs/hub_a/challenges").type("form").send({
+      ...typed, title__fr: "Capteurs pour pistes cyclables", summary__fr: "", description__fr: "", action: "draft",
+    });
+    expect(saved.status).toBe(303);
+    const newKey = String(saved.headers.location).split("/").pop()!.split("?")[0]!;
+    const doc = (await request(node.listenUrl).get(`/api/v1/challenges/${newKey}`).set("Authorization", `Bearer ${hubToken}`)).body;
+    expect(doc.title).toEqual({ de: "Sensoren für Radwege", fr: "Capteurs pour pistes cyclables" });
+    const edit = await editor.get(`/workspace/challenges/${newKey}/edit`);
+    expect(fieldValue(edit.text, "title__fr")).toBe("Capteurs pour pistes cyclables");
+    const removed = await editor.post(`/workspace/challenges/${newKey}`).type("form")
+      .send({ ...formFields(edit.text), _csrf: csrfOf(edit.text), version: versionOf(edit.text), action: "remove-language:fr" });
+    expect(removed.text).not.toContain('name="title__fr"');
+    const fields = { ...formFields(removed.text), _csrf: csrfOf(removed.text), version: versionOf(removed.text), action: "draft" };
+    expect((await editor.post(`/workspace/challenges/${newKey}`).type("form").send(fields)).status).toBe(303);
+    const after = (await request(node.listenUrl).get(`/api/v1/challenges/${newKey}`).set("Authorization", `Bearer ${hubToken}`)).body;
+    expect(after.title).toEqual({ de: "Sensoren für Radwege" });
   });
 });
 

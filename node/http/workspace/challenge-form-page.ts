@@ -83,11 +83,27 @@ ${v.form.version ? html`<input type="hidden" name="version" value="${v.form.vers
 <fieldset>
 <legend>Texts</legend>
 ${v.mode === "new"
-    ? select("defaultLanguage", "Main language", lang, LANGUAGE_TAGS.map((l) => ({ value: l, label: `${label("languages", l)} (${l})` })), v.errors, { hint: "The language the texts below are written in. Other languages go under More fields, e.g. \"title\": {\"en\": \"…\"}." })
+    ? select("defaultLanguage", "Main language", lang, LANGUAGE_TAGS.map((l) => ({ value: l, label: `${label("languages", l)} (${l})` })), v.errors, { hint: "The language the texts below are written in; add sections for further languages below." })
     : html`<input type="hidden" name="defaultLanguage" value="${lang}"><p>Main language: <strong>${langName}</strong></p>`}
 ${input({ name: "title", label: `Title (${langName})`, value: f.title, errors: v.errors, hint: "What you are looking for, in one line (at most 200 characters)." })}
 ${textarea("summary", `Summary (${langName})`, f.summary, v.errors, { rows: 3, lang, hint: "Two or three sentences; shown in listings, feeds and fediverse posts." })}
 ${textarea("description", `Description (${langName})`, f.description, v.errors, { rows: 12, lang, hint: "The full challenge. Markdown: ## headings, - lists, [links](https://…)." })}
+</fieldset>
+${Object.entries(f.translations).map(([l, tr]) => {
+    const name = label("languages", l);
+    return html`<fieldset id="language-${l}">
+<legend>${name} (${l})</legend>
+${input({ name: `title__${l}`, label: `Title (${name})`, value: tr.title, errors: v.errors })}
+${textarea(`summary__${l}`, `Summary (${name})`, tr.summary, v.errors, { rows: 3, lang: l })}
+${textarea(`description__${l}`, `Description (${name})`, tr.description, v.errors, { rows: 8, lang: l })}
+<button type="submit" name="action" value="remove-language:${l}" class="secondary">Remove ${name}</button>
+</fieldset>`;
+  })}
+<fieldset>
+<legend>Further languages</legend>
+${select("addLanguage", "Add a language", "", LANGUAGE_TAGS.filter((l) => l !== lang && !f.translations[l]).map((l) => ({ value: l, label: `${label("languages", l)} (${l})` })), v.errors,
+    { hint: "Adds a section for the title, summary and description in that language; nothing is saved until you save or publish." })}
+<button type="submit" name="action" value="add-language" class="secondary">Add language</button>
 </fieldset>
 <fieldset>
 <legend>Procedure</legend>

@@ -29,6 +29,8 @@ export interface ChallengeForm {
   /** Public challenges only: the status to move to (the current one to keep it), and why (default language). */
   status: string;
   statusReason: string;
+  /** Title, summary and description in each further language, one section per language. */
+  translations: Record<string, Translation>;
   /** The rest of the document as JSON. */
   other: string;
   changeReason: string;
@@ -37,6 +39,8 @@ export interface ChallengeForm {
 }
 
 const TEXTS = ["title", "summary", "description"] as const;
+export type Translation = Record<(typeof TEXTS)[number], string>;
+const LANG_RE = /^[a-z]{2}$/;
 /** Texts edited in the default language that may be absent altogether. */
 const OPTIONAL_TEXTS = ["statusReason"] as const;
 /** Fields the form owns (besides the texts of the default language); the rest goes to "More fields". */
@@ -47,7 +51,7 @@ type Json = Record<string, unknown>;
 export function emptyForm(o: { defaultLanguage: string; country: string; timeZone: string }): ChallengeForm {
   return {
     defaultLanguage: o.defaultLanguage, title: "", summary: "", description: "", instrument: "", focusAreas: [], country: o.country, nuts: "", locality: "",
-    cpvMain: "", submissionType: "response", opens: "", deadline: "", timeZone: o.timeZone, submissionUrl: "", status: "", statusReason: "", other: "{}", changeReason: "", changeDescription: "", version: "",
+    cpvMain: "", submissionType: "response", opens: "", deadline: "", timeZone: o.timeZone, submissionUrl: "", status: "", statusReason: "", translations: {}, other: "{}", changeReason: "", changeDescription: "", version: "",
   };
 }
 
@@ -55,7 +59,17 @@ export function formFromDoc(doc: Challenge, timeZone: string, version: number): 
   const lang = doc.defaultLanguage;
   const rest = structuredClone(doc) as unknown as Json;
   for (const f of [...CHALLENGE_SERVER_FIELDS, ...OWNED]) delete rest[f];
-  for (const t of [...TEXTS, ...OPTIONAL_TEXTS]) {
+  // The three texts get a section per language; other texts keep their further languages in the JSON.
+  const translations: Record<string, Translation> = {};
+  for (const t of TEXTS) {
+    for (const [l, value] of Object.entries(doc[t] as Record<string, string>)) {
+      if (l === lang) continue;
+      translations[l] ??= { title: "", summary: "", description: "" };
+      translations[l][t] = value;
+    }
+    delete rest[t];
+  }
+  for (const t of OPTIONAL_TEXTS) {
     const others = { ...((doc[t] ?? {}) as Record<string, string>) };
     delete others[lang];
     if (Object.keys(others).length) rest[t] = others; else delete rest[t];
@@ -70,7 +84,7 @@ export function formFromDoc(doc: Challenge, timeZone: string, version: number): 
     country: first?.country ?? "", nuts: first?.nuts ?? "", locality: first?.locality ?? "",
     cpvMain: doc.cpv?.main ?? "", submissionType: doc.submissionType ?? "",
     opens: isoToLocal(doc.submissionPeriod?.start, timeZone), deadline: isoToLocal(doc.submissionPeriod?.end, timeZone), timeZone,
-    submissionUrl: doc.submissionUrl ?? "", status: doc.status, statusReason: doc.statusReason?.[lang] ?? "",
+    submissionUrl: doc.submissionUrl ?? "", status: doc.status, statusReason: doc.statusReason?.[lang] ?? "", translations,
     other: JSON.stringify(rest, null, 2), changeReason: "", changeDescription: "", version: String(version),
   };
 }
@@ -84,8 +98,32 @@ export function readForm(body: unknown): ChallengeForm {
     defaultLanguage: s("defaultLanguage"), title: s("title").trim(), summary: s("summary").trim(), description: s("description").replace(/\r\n/g, "\n").trim(),
     instrument: s("instrument"), focusAreas: list("focusAreas"), country: s("country"), nuts: s("nuts").trim().toUpperCase(), locality: s("locality").trim(),
     cpvMain: s("cpvMain").trim(), submissionType: s("submissionType"), opens: s("opens"), deadline: s("deadline"), timeZone: s("timeZone"),
-    submissionUrl: s("submissionUrl").trim(), status: s("status"), statusReason: s("statusReason").trim(), other: s("other").trim() || "{}", changeReason: s("changeReason"), changeDescription: s("changeDescription").trim(), version: s("version"),
+    submissionUrl: s("submissionUrl").trim(), status: s("status"), statusReason: s("statusReason").trim(), translations: readTranslations(b), other: s("other").trim() || "{}", changeReason: s("changeReason"), changeDescription: s("changeDescription").trim(), version: s("version"),
   };
+}
+
+/** "title__en", "summary__en", "description__en" → translations.en (the section's fields). */
+function readTranslations(b: Record<string, unknown>): Record<string, Translation> {
+  const out: Record<string, Translation> = {};
+  for (const [k, v] of Object.entries(b)) {
+    const m = /^(title|summary|description)__([a-z]{2})$/.exec(k);
+    if (!m || typeof v !== "string") continue;
+    out[m[2]!] ??= { title: "", summary: "", description: "" };
+    out[m[2]!]![m[1] as keyof Translation] = m[1] === "description" ? v.replace(/\r\n/g, "\n").trim() : v.trim();
+  }
+  return out;
+}
+
+/** The form with a section for one more language (nothing is saved: the same page comes back). */
+export function withLanguage(f: ChallengeForm, lang: string): ChallengeForm {
+  if (!LANG_RE.test(lang) || lang === f.defaultLanguage || f.translations[lang]) return f;
+  return { ...f, translations: { ...f.translations, [lang]: { title: "", summary: "", description: "" } } };
+}
+
+export function withoutLanguage(f: ChallengeForm, lang: string): ChallengeForm {
+  const translations = { ...f.translations };
+  delete translations[lang];
+  return { ...f, translations };
 }
 
 /**
@@ -112,7 +150,9 @@ export function docFromForm(f: ChallengeForm): { ok: true; doc: Json } | { ok: f
   const lang = f.defaultLanguage;
   const doc: Json = { ...rest, defaultLanguage: lang };
   for (const t of TEXTS) {
-    const others = isPlainObject(rest[t]) ? (rest[t] as Record<string, string>) : {};
+    // Further languages: their sections, and any still written under More fields.
+    const others: Record<string, string> = isPlainObject(rest[t]) ? { ...(rest[t] as Record<string, string>) } : {};
+    for (const [l, tr] of Object.entries(f.translations)) if (tr[t]) others[l] = tr[t];
     doc[t] = { ...(f[t] ? { [lang]: f[t] } : {}), ...Object.fromEntries(Object.entries(others).filter(([l]) => l !== lang)) };
   }
   for (const t of OPTIONAL_TEXTS) {
@@ -153,6 +193,7 @@ export function formErrors(errors: readonly FieldError[], lang: string): FieldEr
 function pointErrors(errors: readonly FieldError[], lang: string): FieldError[] {
   const rules: [RegExp, string][] = [
     [new RegExp(`^/(title|summary|description)(/${lang})?$`), "$1"],
+    [/^\/(title|summary|description)\/([a-z]{2})$/, "$1__$2"],
     [/^\/(instrument|submissionType|submissionUrl|defaultLanguage|other|timeZone|opens|deadline|changeReason|status)$/, "$1"],
     [new RegExp(`^/statusReason(/${lang})?$`), "statusReason"],
     [/^\/focusAreas(\/\d+)?$/, "focusAreas"],

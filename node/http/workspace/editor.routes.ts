@@ -14,7 +14,7 @@ import { pick } from "../pages/format";
 import { html, type SafeHtml } from "../pages/html";
 import type { Page } from "./auth-pages";
 import { forbiddenPage } from "./auth-pages";
-import { docFromForm, emptyForm, formErrors, formFromDoc, mergePatchBetween, readForm, type ChallengeForm } from "./challenge-form";
+import { docFromForm, emptyForm, formErrors, formFromDoc, mergePatchBetween, readForm, withLanguage, withoutLanguage, type ChallengeForm } from "./challenge-form";
 import { editorBody, withdrawBody } from "./challenge-form-page";
 
 export interface EditorDeps {
@@ -74,7 +74,9 @@ export function editorRoutes(ws: Router, deps: EditorDeps): void {
     const principal = principalFor(deps.me(res).user, handle);
     if (!principal || !(await deps.repos.hubs.get(handle))) return notYours(res);
     const form = readForm(req.body);
-    const again = (errors: FieldError[]) => showForm(res, { form, errors, action: `/workspace/hubs/${handle}/challenges`, hubHandle: handle, mode: "new" });
+    const again = (errors: FieldError[], f: ChallengeForm = form, status?: number) => showForm(res, { form: f, errors, action: `/workspace/hubs/${handle}/challenges`, hubHandle: handle, mode: "new", status });
+    const languageChange = languageAction(req, form);
+    if (languageChange) return again([], languageChange, 200);
     const built = docFromForm(form);
     if (!built.ok) return again(built.errors);
     const status = field(req, "action") === "publish" ? publishedStatus(built.doc) : "draft";
@@ -109,6 +111,8 @@ export function editorRoutes(ws: Router, deps: EditorDeps): void {
     const mode = c.doc.status === "draft" ? "draft" : "public";
     const again = (errors: FieldError[], status?: number, f: ChallengeForm = form) =>
       showForm(res, { form: f, errors, action: `/workspace/challenges/${c.key}`, hubHandle: handle, mode, key: c.key!, status });
+    const languageChange = languageAction(req, form);
+    if (languageChange) return again([], 200, languageChange);
     const built = docFromForm({ ...form, defaultLanguage: c.doc.defaultLanguage });
     if (!built.ok) return again(built.errors);
     keepInstantsAsWritten(built.doc, c.doc);
@@ -157,6 +161,14 @@ export function editorRoutes(ws: Router, deps: EditorDeps): void {
     if (!r.ok) return refusal(res, r.error);
     res.redirect(303, "/workspace?withdrawn=1");
   });
+}
+
+/** "Add language" and "Remove …" buttons: the same form back with one section more or less, unsaved. */
+function languageAction(req: Request, form: ChallengeForm): ChallengeForm | null {
+  const action = field(req, "action");
+  if (action === "add-language") return withLanguage(form, field(req, "addLanguage"));
+  const remove = /^remove-language:([a-z]{2})$/.exec(action);
+  return remove ? withoutLanguage(form, remove[1]!) : null;
 }
 
 function field(req: Request, name: string): string {
