@@ -51,6 +51,19 @@ describe.each(["light", "dark"] as const)("in %s mode", (scheme) => {
   });
 });
 
+it("has no violation in German and French either, and marks the page's language", async () => {
+  for (const locale of ["de-DE", "fr-FR"]) {
+    const localized = await browser.newContext({ bypassCSP: true, locale });
+    const page = await localized.newPage();
+    for (const path of ["/", "/?closingWithin=abc", "/no-such-page"]) {
+      await page.goto(node.listenUrl + path);
+      expect(await page.getAttribute("html", "lang")).toBe(locale.slice(0, 2));
+      expect(await axeViolations(page)).toEqual([]);
+    }
+    await localized.close();
+  }
+});
+
 it("gives every page one h1 and a title, and a skip link that is the keyboard's first stop", async () => {
   const page = await context.newPage();
   for (const path of PAGES()) {

@@ -5,9 +5,10 @@ import { lastSegment } from "../../domain/uris";
 import type { StoredChallenge } from "../../domain/ports";
 import { displayDateTime, label, pick, UI_LANGUAGE } from "./format";
 import { html, linkOrText, safeHttpUrl, type SafeHtml } from "./html";
+import { translator, type UiLanguage } from "../i18n";
 
-export function statusBadge(status: ChallengeStatus): SafeHtml {
-  return html`<span class="status status-${status}">${label("status", status)}</span>`;
+export function statusBadge(status: ChallengeStatus, ui = UI_LANGUAGE): SafeHtml {
+  return html`<span class="status status-${status}">${label("status", status, ui)}</span>`;
 }
 
 /** A date-time as the publisher wrote it (with its offset) and in UTC. */
@@ -47,7 +48,8 @@ export function challengeHref(c: StoredChallenge): string | null {
 }
 
 /** `level` is the heading level of the card title (2 under the page's h1, 3 under a section's h2). */
-export function challengeCard(c: StoredChallenge, hub: HubLabel, level: 2 | 3 = 2): SafeHtml {
+export function challengeCard(c: StoredChallenge, hub: HubLabel, level: 2 | 3 = 2, ui: UiLanguage = "en"): SafeHtml {
+  const t = translator(ui);
   const d = c.doc;
   const lang = d.defaultLanguage;
   const title = pick(d.title, lang, lang);
@@ -58,12 +60,12 @@ export function challengeCard(c: StoredChallenge, hub: HubLabel, level: 2 | 3 = 
 ${level === 2
     ? html`<h2 class="card-title">${linkOrText(challengeHref(c), title?.text ?? c.id)}</h2>`
     : html`<h3 class="card-title">${linkOrText(challengeHref(c), title?.text ?? c.id)}</h3>`}
-<p class="card-meta" lang="${UI_LANGUAGE}">${statusBadge(d.status)}
-<span class="instrument">${label("instruments", d.instrument)}</span>
-<span class="country">${label("countries", c.country)}</span>
+<p class="card-meta" lang="${ui}">${statusBadge(d.status, ui)}
+<span class="instrument">${label("instruments", d.instrument, ui)}</span>
+<span class="country">${label("countries", c.country, ui)}</span>
 <span class="hub">${hubLink(hub)}</span></p>
-<p class="focus" lang="${UI_LANGUAGE}">${d.focusAreas.map((f) => html`<span class="tag">${label("focus-areas", f)}</span> `)}</p>
-${deadline ? html`<p class="deadline" lang="${UI_LANGUAGE}">Deadline: ${dateTime(deadline)}</p>` : ""}
+<p class="focus" lang="${ui}">${d.focusAreas.map((f) => html`<span class="tag">${label("focus-areas", f, ui)}</span> `)}</p>
+${deadline ? html`<p class="deadline" lang="${ui}">${t("card.deadline")} ${dateTime(deadline)}</p>` : ""}
 ${summary ? html`<p class="summary">${summary.text}</p>` : ""}
 </article>
 </li>`;

@@ -2,29 +2,32 @@
 import type { FieldError } from "../../domain/errors";
 import { dateTime, problemList } from "./components";
 import { html, type SafeHtml } from "./html";
+import { translator, type UiLanguage } from "../i18n";
 
 export interface ErrorPage { status: number; title: string; body: SafeHtml }
 
 /** `form` lets the reader correct the filters in place. */
-export function badRequestPage(errors: readonly FieldError[], form?: SafeHtml): ErrorPage {
+export function badRequestPage(errors: readonly FieldError[], form?: SafeHtml, ui: UiLanguage = "en"): ErrorPage {
+  const t = translator(ui);
   return {
     status: 400,
-    title: "Invalid filters",
-    body: html`<h1>Invalid filters</h1>
-<p>Some of the listing filters could not be understood:</p>
+    title: t("errors.invalidFilters"),
+    body: html`<h1>${t("errors.invalidFilters")}</h1>
+<p>${t("errors.invalidFiltersIntro")}</p>
 ${problemList(errors)}
 ${form}
-<p><a href="/">Show all open and forthcoming challenges</a></p>`,
+<p><a href="/">${t("errors.showAll")}</a></p>`,
   };
 }
 
-export function notFoundPage(what: string): ErrorPage {
+export function notFoundPage(what: "page" | "hub" | "challenge", ui: UiLanguage = "en"): ErrorPage {
+  const t = translator(ui);
   return {
     status: 404,
-    title: "Not found",
-    body: html`<h1>Not found</h1>
-<p>There is no ${what} at this address.</p>
-<p><a href="/">Browse the challenges</a></p>`,
+    title: t("errors.notFound"),
+    body: html`<h1>${t("errors.notFound")}</h1>
+<p>${t("errors.notFoundText", { what: t(`errors.what.${what}`) })}</p>
+<p><a href="/">${t("errors.browse")}</a></p>`,
   };
 }
 

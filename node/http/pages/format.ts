@@ -2,6 +2,7 @@
 // canonical documents; nothing here touches the request or the store.
 import { cpvLabel, cpvLabelLanguage, getCodeList, minorUnits } from "../../domain/codelists";
 import type { Challenge, LanguageMap, LanguageTag, MonetaryAmount } from "../../domain/types";
+import { catalogueEntry } from "../i18n";
 
 /** The UI chrome's language (labels, headings); content keeps the language it was written in. */
 export const UI_LANGUAGE = "en";
@@ -36,7 +37,9 @@ export function label(list: string, code: string, lang: string = UI_LANGUAGE): s
     labelCache.set(list, byCode);
   }
   const l = byCode.get(code) as Record<string, string | undefined> | undefined;
-  return l?.[lang] ?? l?.[UI_LANGUAGE] ?? code;
+  // Lists with labels in every EU language answer directly; IPN's own lists (status, instruments…) are
+  // English, with translations in the interface catalogues.
+  return l?.[lang] ?? catalogueEntry(lang, `codes.${list}.${code}`) ?? l?.[UI_LANGUAGE] ?? code;
 }
 
 /** A CPV code's label in `lang`, or in English when CPV has no labels in that language. */
@@ -46,10 +49,10 @@ export function cpvLabelIn(code: string, lang: string): { text: string; lang: st
 }
 
 /** EEA countries with their labels, for the filter form. */
-export function countryOptions(): { code: string; label: string }[] {
+export function countryOptions(lang: string = UI_LANGUAGE): { code: string; label: string }[] {
   return (getCodeList("countries")?.codes ?? [])
-    .map((c) => ({ code: c.code, label: label("countries", c.code) }))
-    .sort((a, b) => a.label.localeCompare(b.label, UI_LANGUAGE));
+    .map((c) => ({ code: c.code, label: label("countries", c.code, lang) }))
+    .sort((a, b) => a.label.localeCompare(b.label, lang));
 }
 
 const DATETIME_RE = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i;

@@ -1,6 +1,7 @@
 // The frame every page shares. No inline script or style anywhere: the CSP forbids both.
 import { html, type SafeHtml } from "./html";
 import { label, UI_LANGUAGE } from "./format";
+import { translator, UI_LANGUAGES, type UiLanguage } from "../i18n";
 import { FAVICON_PATH } from "./site-files";
 import { stylesheetHref } from "./stylesheet";
 
@@ -17,12 +18,20 @@ export interface PageOptions {
   /** Extra <head> elements (alternate links, OpenGraph). */
   head?: SafeHtml;
   lang?: string;
+  /** The interface language of a translated page (its chrome and <html lang>); English otherwise. */
+  ui?: UiLanguage;
+  /** The page's own path and query, for the language links (only on translated pages). */
+  path?: string;
 }
 
+const LANGUAGE_NAMES: Record<UiLanguage, string> = { en: "English", de: "Deutsch", fr: "Français" };
+
 export function layout(p: PageOptions): SafeHtml {
-  const country = p.site.country ? label("countries", p.site.country) : "";
+  const ui = p.ui ?? "en";
+  const t = translator(ui);
+  const country = p.site.country ? label("countries", p.site.country, ui) : "";
   return html`<!DOCTYPE html>
-<html lang="${p.lang ?? UI_LANGUAGE}">
+<html lang="${p.lang ?? ui ?? UI_LANGUAGE}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -33,22 +42,23 @@ export function layout(p: PageOptions): SafeHtml {
 ${p.head}
 </head>
 <body>
-<a class="skip-link" href="#main">Skip to content</a>
+<a class="skip-link" href="#main">${t("site.skip")}</a>
 <header class="site-header">
 <a class="site-name" href="/">${p.site.nodeName}</a>
 ${country ? html`<span class="site-country">${country}</span>` : ""}
-<span class="site-tagline">Innovation Procurement Network</span>
+<span class="site-tagline">${t("site.tagline")}</span>
 </header>
 <main id="main" tabindex="-1">
 ${p.body}
 </main>
 <footer class="site-footer">
-<a href="/">Challenges</a>
-<a href="/hubs">Hubs</a>
-<a href="/accessibility">Accessibility</a>
-<a href="/api/openapi.json">API (OpenAPI)</a>
-<a href="/schemas/challenge.json">Challenge schema</a>
-<a href="/login">Sign in (hub editors)</a>
+<a href="/">${t("site.footer.challenges")}</a>
+<a href="/hubs">${t("site.footer.hubs")}</a>
+<a href="/accessibility">${t("site.footer.accessibility")}</a>
+<a href="/api/openapi.json">${t("site.footer.api")}</a>
+<a href="/schemas/challenge.json">${t("site.footer.schema")}</a>
+<a href="/login">${t("site.footer.signIn")}</a>
+${p.path ? html`<nav class="ui-languages" aria-label="${t("site.footer.language")}"><ul>${UI_LANGUAGES.map((l) => html`<li><a href="/ui?lang=${l}&amp;back=${encodeURIComponent(p.path!)}" hreflang="${l}" lang="${l}"${l === ui ? html` aria-current="true"` : ""}>${LANGUAGE_NAMES[l]}</a></li>`)}</ul></nav>` : ""}
 </footer>
 </body>
 </html>

@@ -7,6 +7,7 @@ import { challengeCard, type HubLabel } from "./components";
 import { getCodeList, LANGUAGE_TAGS } from "../../domain/codelists";
 import { countryOptions, label } from "./format";
 import { html, type SafeHtml } from "./html";
+import { translator, type UiLanguage } from "../i18n";
 
 const PUBLIC_STATUSES = CHALLENGE_STATUSES.filter((s) => s !== "draft");
 const PROCEDURE_TYPES = (getCodeList("procedure-types")?.codes ?? []).map((c) => c.code);
@@ -27,7 +28,8 @@ function option(value: string, text: string, selected: boolean): SafeHtml {
   return selected ? html`<option value="${value}" selected>${text}</option>` : html`<option value="${value}">${text}</option>`;
 }
 
-export function filterForm(raw: RawQuery, q: ListingQuery | null): SafeHtml {
+export function filterForm(raw: RawQuery, q: ListingQuery | null, ui: UiLanguage = "en"): SafeHtml {
+  const t = translator(ui);
   const statuses = q?.status ?? DEFAULT_STATUSES;
   const one = (values: string[] | undefined, fallback: string) => values?.[0] ?? fallback;
   const country = one(q?.country, rawValue(raw, "country").toUpperCase());
@@ -40,27 +42,27 @@ export function filterForm(raw: RawQuery, q: ListingQuery | null): SafeHtml {
   const closing = q?.closingWithin ? String(q.closingWithin) : rawValue(raw, "closingWithin");
   const list = (values: string[] | undefined, name: string) => values?.join(", ") ?? rawValue(raw, name);
   return html`<form class="filters" method="get" action="/">
-<fieldset class="statuses"><legend>Status</legend>
-${PUBLIC_STATUSES.map((s) => html`<label><input type="checkbox" name="status" value="${s}"${statuses.includes(s) ? html` checked` : ""}> ${label("status", s)}</label>
+<fieldset class="statuses"><legend>${t("filters.status")}</legend>
+${PUBLIC_STATUSES.map((s) => html`<label><input type="checkbox" name="status" value="${s}"${statuses.includes(s) ? html` checked` : ""}> ${label("status", s, ui)}</label>
 `)}</fieldset>
-<label>Country <select name="country">${option("", "Any", country === "")}${countryOptions().map((c) => option(c.code, c.label, c.code === country))}</select></label>
-<label>Focus area <select name="focusArea">${option("", "Any", focus === "")}${FOCUS_AREAS.map((f) => option(f, label("focus-areas", f), f === focus))}</select></label>
-<label>Instrument <select name="instrument">${option("", "Any", instrument === "")}${INSTRUMENTS.map((i) => option(i, label("instruments", i), i === instrument))}</select></label>
-<label>Search <input type="search" name="q" maxlength="200" value="${rawValue(raw, "q")}"></label>
-<label>CPV codes <input type="text" name="cpv" inputmode="numeric" aria-describedby="cpv-hint" value="${list(q?.cpv, "cpv")}"></label>
-<span class="hint" id="cpv-hint">e.g. 72000000 for every IT service; several separated by commas</span>
-<label>NUTS regions <input type="text" name="nuts" aria-describedby="nuts-hint" value="${list(q?.nuts, "nuts")}"></label>
-<span class="hint" id="nuts-hint">e.g. FR1 for Île-de-France and every region in it</span>
-<label>Language <select name="language">${option("", "Any", language === "")}${LANGUAGE_TAGS.map((l) => option(l, label("languages", l), l === language))}</select></label>
-<label>Procedure <select name="procedureType">${option("", "Any", procedure === "")}${PROCEDURE_TYPES.map((p) => option(p, label("procedure-types", p), p === procedure))}</select></label>
-<label>Closing within <select name="closingWithin">${option("", "Any time", closing === "")}${CLOSING_CHOICES.map((d) => option(String(d), `${d} days`, String(d) === closing))}</select></label>
-<label><input type="checkbox" name="sme" value="true"${q?.sme ? html` checked` : ""}> Suitable for SMEs</label>
-<label><input type="checkbox" name="euFunded" value="true"${q?.euFunded ? html` checked` : ""}> EU-funded</label>
-<label>Deadline from <input type="date" name="deadlineFrom" value="${dateValue(rawValue(raw, "deadlineFrom"))}"></label>
-<label>Deadline to <input type="date" name="deadlineTo" value="${dateValue(rawValue(raw, "deadlineTo"))}"></label>
-<label>Sort <select name="sort">${option("deadline", "Nearest deadline first", sort !== "newest")}${option("newest", "Newest first", sort === "newest")}</select></label>
+<label>${t("filters.country")} <select name="country">${option("", t("filters.any"), country === "")}${countryOptions(ui).map((c) => option(c.code, c.label, c.code === country))}</select></label>
+<label>${t("filters.focusArea")} <select name="focusArea">${option("", t("filters.any"), focus === "")}${FOCUS_AREAS.map((f) => option(f, label("focus-areas", f, ui), f === focus))}</select></label>
+<label>${t("filters.instrument")} <select name="instrument">${option("", t("filters.any"), instrument === "")}${INSTRUMENTS.map((i) => option(i, label("instruments", i, ui), i === instrument))}</select></label>
+<label>${t("filters.search")} <input type="search" name="q" maxlength="200" value="${rawValue(raw, "q")}"></label>
+<label>${t("filters.cpv")} <input type="text" name="cpv" inputmode="numeric" aria-describedby="cpv-hint" value="${list(q?.cpv, "cpv")}"></label>
+<span class="hint" id="cpv-hint">${t("filters.cpvHint")}</span>
+<label>${t("filters.nuts")} <input type="text" name="nuts" aria-describedby="nuts-hint" value="${list(q?.nuts, "nuts")}"></label>
+<span class="hint" id="nuts-hint">${t("filters.nutsHint")}</span>
+<label>${t("filters.language")} <select name="language">${option("", t("filters.any"), language === "")}${LANGUAGE_TAGS.map((l) => option(l, label("languages", l, ui), l === language))}</select></label>
+<label>${t("filters.procedure")} <select name="procedureType">${option("", t("filters.any"), procedure === "")}${PROCEDURE_TYPES.map((p) => option(p, label("procedure-types", p, ui), p === procedure))}</select></label>
+<label>${t("filters.closingWithin")} <select name="closingWithin">${option("", t("filters.anyTime"), closing === "")}${CLOSING_CHOICES.map((d) => option(String(d), t("filters.days", { count: d }), String(d) === closing))}</select></label>
+<label><input type="checkbox" name="sme" value="true"${q?.sme ? html` checked` : ""}> ${t("filters.sme")}</label>
+<label><input type="checkbox" name="euFunded" value="true"${q?.euFunded ? html` checked` : ""}> ${t("filters.euFunded")}</label>
+<label>${t("filters.deadlineFrom")} <input type="date" name="deadlineFrom" value="${dateValue(rawValue(raw, "deadlineFrom"))}"></label>
+<label>${t("filters.deadlineTo")} <input type="date" name="deadlineTo" value="${dateValue(rawValue(raw, "deadlineTo"))}"></label>
+<label>${t("filters.sort")} <select name="sort">${option("deadline", t("filters.sortDeadline"), sort !== "newest")}${option("newest", t("filters.sortNewest"), sort === "newest")}</select></label>
 ${hub ? html`<input type="hidden" name="hub" value="${hub}">` : ""}
-<button type="submit">Filter</button>
+<button type="submit">${t("filters.submit")}</button>
 </form>`;
 }
 
@@ -72,6 +74,7 @@ export interface ListingView {
   total: number;
   hubs: Map<string, HubLabel>;
   origin: string;
+  ui?: UiLanguage;
 }
 
 /** The feeds and calendar of exactly this selection (no paging). */
@@ -87,14 +90,16 @@ export function listingBody(v: ListingView): SafeHtml {
     params.set("cursor", v.page.nextCursor);
     next = `/?${params.toString()}`;
   }
-  return html`<h1>Innovation challenges</h1>
-${filterForm(v.raw, v.query)}
-${subscribeControl(listingSubscription(v.query, v.origin))}
-<p class="count" role="status">${v.total === 1 ? "1 challenge" : `${v.total.toLocaleString("en")} challenges`} match${v.total === 1 ? "es" : ""} these filters</p>
-<section class="results" aria-label="Challenges">
+  const ui = v.ui ?? "en";
+  const t = translator(ui);
+  return html`<h1>${t("listing.title")}</h1>
+${filterForm(v.raw, v.query, ui)}
+${subscribeControl(listingSubscription(v.query, v.origin), ui)}
+<p class="count" role="status">${t("listing.count", { count: v.total, n: v.total.toLocaleString(ui) })}</p>
+<section class="results" aria-label="${t("listing.results")}">
 ${v.page.items.length === 0
-    ? html`<p class="empty">No challenges match these filters.</p>`
-    : html`<ol class="cards">${v.page.items.map((c) => challengeCard(c, v.hubs.get(c.doc.hub) ?? { name: c.doc.hub, href: null }))}</ol>`}
+    ? html`<p class="empty">${t("listing.empty")}</p>`
+    : html`<ol class="cards">${v.page.items.map((c) => challengeCard(c, v.hubs.get(c.doc.hub) ?? { name: c.doc.hub, href: null }, 2, ui))}</ol>`}
 </section>
-${next ? html`<nav class="pager"><a rel="next" href="${next}">Next page</a></nav>` : ""}`;
+${next ? html`<nav class="pager"><a rel="next" href="${next}">${t("listing.next")}</a></nav>` : ""}`;
 }

@@ -24,6 +24,7 @@ import { type FeedEntry, feedsBody, peersBody } from "./network-page";
 import { sendConditional } from "../conditional";
 import { accessibilityBody } from "./accessibility-page";
 import { siteFilesRouter } from "./site-files";
+import { isUiLanguage, translator, UI_COOKIE, uiLanguageOf, type UiLanguage } from "../i18n";
 import { catalogRouter } from "../catalog.routes";
 import { stylesheet, STYLESHEET_PATH } from "./stylesheet";
 
@@ -53,16 +54,18 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
   const site: SiteInfo = { nodeName: deps.nodeName, country: deps.country };
   const router = express.Router();
 
-  const send = (res: Response, status: number, page: { title: string; body: SafeHtml; head?: SafeHtml; lang?: string }) => {
+  const send = (res: Response, status: number, page: { title: string; body: SafeHtml; head?: SafeHtml; lang?: string; ui?: UiLanguage }) => {
     res.status(status);
     res.vary("Accept");
-    const body = layout({ site, ...page }).value;
+    // Translated pages depend on the reader's language choice and browser; say so to caches.
+    if (page.ui) res.vary("Accept-Language").vary("Cookie");
+    const body = layout({ site, ...page, path: page.ui ? res.req.originalUrl : undefined }).value;
     // A page that can be cached (not /peers, which is live) answers revalidations with 304.
     if (status === 200 && res.get("Cache-Control") === undefined) return sendConditional(res.req, res, body, { type: "text/html; charset=utf-8", maxAge: 60 });
     res.set("Content-Type", "text/html; charset=utf-8");
     res.send(body);
   };
-  const sendError = (res: Response, page: ErrorPage) => send(res, page.status, page);
+  const sendError = (res: Response, page: ErrorPage, ui?: UiLanguage) => send(res, page.status, { ...page, ui });
 
   const hubLabels = createHubLabels(deps.repos, origin);
   // Atom, RSS, JSON Feed and iCalendar of every listing, hub and challenge.
@@ -93,26 +96,38 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
     res.redirect(302, `/?${params}`);
   });
 
+  // The reader picks the interface language in the footer: remembered for a year, back to the page.
+  router.get("/ui", (req, res) => {
+    const lang = isUiLanguage(req.query.lang) ? req.query.lang : "en";
+    const back = typeof req.query.back === "string" && /^\/(?![/\\])[^\\]*$/.test(req.query.back) ? req.query.back : "/";
+    res.append("Set-Cookie", `${UI_COOKIE}=${lang}; Path=/; Max-Age=31536000; SameSite=Lax${origin.startsWith("https:") ? "; Secure" : ""}`);
+    res.set("Cache-Control", "no-store");
+    res.redirect(303, back);
+  });
+
   router.get("/", async (req, res) => {
+    const ui = uiLanguageOf(req);
+    const t = translator(ui);
     const raw = req.query as Record<string, unknown>;
     const parsed = parseListingQuery(raw, { origin, dropEmpty: true });
-    if (!parsed.ok) return sendError(res, badRequestPage(parsed.errors, filterForm(raw, null)));
+    if (!parsed.ok) return sendError(res, badRequestPage(parsed.errors, filterForm(raw, null, ui), ui), ui);
     let page: ListingPage;
     let total: number;
     try {
       [page, total] = await Promise.all([deps.repos.challenges.list(parsed.query), deps.repos.challenges.count(parsed.query)]);
     } catch (e) {
       if (e instanceof InvalidCursorError) {
-        return sendError(res, badRequestPage([{ pointer: "/query/cursor", message: "is not a cursor returned by this site" }], filterForm(raw, null)));
+        return sendError(res, badRequestPage([{ pointer: "/query/cursor", message: "is not a cursor returned by this site" }], filterForm(raw, null, ui), ui), ui);
       }
       throw e;
     }
     const hubs = await hubLabels(page.items);
     send(res, 200, {
-      title: "Innovation challenges",
-      head: html`<meta name="description" content="${`Public-sector innovation challenges published on ${deps.nodeName}`}">
+      title: t("listing.title"),
+      head: html`<meta name="description" content="${t("listing.description", { node: deps.nodeName })}">
 ${alternateLinks(listingSubscription(parsed.query, origin))}`,
-      body: listingBody({ raw, query: parsed.query, page, total, hubs, origin }),
+      body: listingBody({ raw, query: parsed.query, page, total, hubs, origin, ui }),
+      ui,
     });
   });
 
@@ -178,7 +193,8 @@ ${alternateLinks(listingSubscription(parsed.query, origin))}`,
   // Any other address a browser asks for gets a page, not the API's problem+json.
   router.use((req, res, next) => {
     if ((req.method !== "GET" && req.method !== "HEAD") || req.path.startsWith("/api/") || req.accepts(["json", "html"]) !== "html") return next();
-    sendError(res, notFoundPage("page"));
+    const ui = uiLanguageOf(req);
+    sendError(res, notFoundPage("page", ui), ui);
   });
   return router;
 }

@@ -1,0 +1,91 @@
+// The interface in the reader's language (en, de, fr so far): the listing, its filters, cards and
+// error pages follow the browser's Accept-Language, or the reader's own choice from the footer (a
+// cookie, which wins); content keeps its own language; caches are told the page varies by both.
+import fs from "node:fs";
+import path from "node:path";
+import request from "supertest";
+import { challengeInput, hubInput } from "../support/documents";
+import { ADMIN_TOKEN, startTestNode, type TestNode } from "../support/node";
+
+let node: TestNode;
+const get = (p: string, headers: Record<string, string> = {}) => request(node.listenUrl).get(p).set(headers);
+
+beforeAll(async () => {
+  node = await startTestNode();
+  const api = request(node.listenUrl);
+  const hub = await api.post("/api/v1/hubs").set("Authorization", `Bearer ${ADMIN_TOKEN}`).send(hubInput("ui_hub"));
+  for (const f of ["de-mobility", "fr-health-pcp", "fi-education"] as const) {
+    expect((await api.post("/api/v1/hubs/ui_hub/challenges").set("Authorization", `Bearer ${hub.body.token}`).send(challengeInput(f))).status).toBe(201);
+  }
+});
+afterAll(async () => { await node.stop(); });
+
+it("speaks English to a browser that asks for nothing else", async () => {
+  const res = await get("/").expect(200);
+  expect(res.text).toContain('<html lang="en">');
+  expect(res.text).toContain("<h1>Innovation challenges</h1>");
+  expect(res.text).toContain("3 challenges match these filters");
+  expect(res.headers.vary).toMatch(/Accept-Language/);
+  expect((await get("/", { "Accept-Language": "pl-PL,pl;q=0.9" })).text).toContain('<html lang="en">');
+});
+
+it("translates the listing, its filters and cards for a German browser; content stays as written", async () => {
+  const res = await get("/", { "Accept-Language": "de-DE,de;q=0.9,en;q=0.5" }).expect(200);
+  expect(res.text).toContain('<html lang="de">');
+  expect(res.text).toContain("<h1>Innovations-Challenges</h1>");
+  expect(res.text).toContain("3 Challenges entsprechen diesen Filtern");
+  expect(res.text).toContain("<legend>Status</legend>");
+  expect(res.text).toMatch(/<label>Land <select name="country">/);
+  expect(res.text).toContain('<option value="FR">Frankreich</option>');
+  expect(res.text).toContain('<span class="status status-open">Offen</span>');
+  expect(res.text).toContain('<span class="tag">Mobilität und Verkehr</span>');
+  expect(res.text).toContain('<a class="skip-link" href="#main">Zum Inhalt springen</a>');
+  // The French challenge's title stays French, marked as such.
+  expect(res.text).toMatch(/<article lang="fr">[\s\S]*Achat public avant commercialisation/);
+});
+
+it("translates into French, including the page for unknown filters and unknown addresses", async () => {
+  const fr = { "Accept-Language": "fr" };
+  expect((await get("/", fr)).text).toContain("<h1>Défis d&#39;innovation</h1>");
+  const bad = await get("/?closingWithin=abc", fr).expect(400);
+  expect(bad.text).toContain("<h1>Filtres non valides</h1>");
+  const missing = await get("/no-such-page", { ...fr, Accept: "text/html" }).expect(404);
+  expect(missing.text).toContain("Il n&#39;y a pas de page à cette adresse.");
+});
+
+it("keeps the reader's own choice from the footer over the browser's language, and only sends them back home", async () => {
+  const page = await get("/", { "Accept-Language": "de" });
+  expect(page.text).toContain('<a href="/ui?lang=fr&amp;back=%2F" hreflang="fr" lang="fr">Français</a>');
+  const choose = await get(`/ui?lang=fr&back=${encodeURIComponent("/?country=DE")}`).expect(303);
+  expect(choose.headers.location).toBe("/?country=DE");
+  const cookie = ([] as string[]).concat(choose.headers["set-cookie"] ?? []).find((c) => c.startsWith("ipn-ui=fr"))!;
+  expect(cookie).toMatch(/Max-Age=31536000/);
+  const res = await get("/?country=DE", { "Accept-Language": "de", Cookie: cookie.split(";")[0]! });
+  expect(res.text).toContain('<html lang="fr">');
+  expect(res.text).toContain('aria-current="true">Français</a>');
+  for (const evil of ["//evil.example/", "/\\evil.example", "https://evil.example/"]) {
+    expect((await get(`/ui?lang=de&back=${encodeURIComponent(evil)}`)).headers.location).toBe("/");
+  }
+});
+
+it("leaves pages that are not translated yet wholly in English", async () => {
+  const res = await get("/accessibility", { "Accept-Language": "de" }).expect(200);
+  expect(res.text).toContain('<html lang="en">');
+  expect(res.text).toContain("Skip to content");
+});
+
+it("has every English message in the German and French catalogues", () => {
+  const keys = (o: Record<string, unknown>, prefix = ""): string[] =>
+    Object.entries(o).flatMap(([k, v]) => (typeof v === "object" && v !== null ? keys(v as Record<string, unknown>, `${prefix}${k}.`) : [`${prefix}${k}`]));
+  const read = (l: string) => JSON.parse(fs.readFileSync(path.resolve(__dirname, `../../locales/${l}.json`), "utf8"));
+  const en = keys(read("en")).filter((k) => !k.startsWith("codes."));
+  for (const l of ["de", "fr"]) {
+    const catalogue = read(l);
+    expect(en.filter((k) => !keys(catalogue).includes(k))).toEqual([]);
+    // IPN's own code lists (English in schemas/codelists) are translated in full.
+    for (const list of ["status", "focus-areas", "instruments"]) {
+      const codes = JSON.parse(fs.readFileSync(path.resolve(__dirname, `../../schemas/codelists/${list}.json`), "utf8")).codes.map((c: { code: string }) => c.code);
+      expect(codes.filter((c: string) => !catalogue.codes[list][c])).toEqual([]);
+    }
+  }
+});
