@@ -68,6 +68,21 @@ it("keeps the reader's own choice from the footer over the browser's language, a
   }
 });
 
+it("translates a challenge page's labels and keeps its content in the language the reader picked", async () => {
+  const listing = await get("/?country=FR");
+  const href = /<h2 class="card-title"><a href="([^"]+)"/.exec(listing.text)![1]!;
+  const path = new URL(href).pathname;
+  const de = await get(path, { "Accept-Language": "de" }).expect(200);
+  expect(de.text).toContain('<html lang="de">');
+  expect(de.text).toContain("<caption>Eckdaten</caption>");
+  expect(de.text).toContain('<th scope="row">Ort der Leistung</th>');
+  expect(de.text).toContain('<article class="challenge" lang="fr">'); // the content is French
+  expect(de.text).toContain('<h2 lang="de">Beschreibung</h2>');
+  const fr = await get(path, { "Accept-Language": "fr" });
+  expect(fr.text).toContain("<caption>L&#39;essentiel</caption>");
+  expect(fr.text).toContain('<span class="status status-open">Ouvert</span>');
+});
+
 it("leaves pages that are not translated yet wholly in English", async () => {
   const res = await get("/accessibility", { "Accept-Language": "de" }).expect(200);
   expect(res.text).toContain('<html lang="en">');

@@ -177,17 +177,18 @@ ${alternateLinks(listingSubscription(parsed.query, origin))}`,
   });
 
   router.get("/challenges/:key", async (req, res) => {
+    const ui = uiLanguageOf(req);
     const key = String(req.params.key);
     const challenge = KEY_RE.test(key) ? await deps.repos.challenges.getByKey(key) : null;
     // Drafts were never public: they do not exist as far as readers are concerned, withdrawn or not.
-    if (!challenge || challenge.key === null || challenge.doc.status === "draft") return sendError(res, notFoundPage("challenge"));
+    if (!challenge || challenge.key === null || challenge.doc.status === "draft") return sendError(res, notFoundPage("challenge", ui), ui);
     if (challenge.withdrawnAt) return sendError(res, gonePage(challenge.withdrawnAt));
     const doc = challenge.doc;
     const asked = typeof req.query.lang === "string" ? req.query.lang : "";
     const lang = (docLanguages(doc) as string[]).includes(asked) ? asked : doc.defaultLanguage;
     const hub = (await hubLabels([challenge])).get(doc.hub) ?? remoteHubLabel(doc.hub);
-    const view = { challenge, lang, hub, pageUrl: uri(origin, paths.challenge(challenge.key)) };
-    send(res, 200, { title: challengeTitle(doc, lang), head: challengeHead(view), body: challengeBody(view) });
+    const view = { challenge, lang, hub, pageUrl: uri(origin, paths.challenge(challenge.key)), ui };
+    send(res, 200, { title: challengeTitle(doc, lang), head: challengeHead(view), body: challengeBody(view), ui });
   });
 
   // Any other address a browser asks for gets a page, not the API's problem+json.
