@@ -83,6 +83,17 @@ it("translates a challenge page's labels and keeps its content in the language t
   expect(fr.text).toContain('<span class="status status-open">Ouvert</span>');
 });
 
+it("translates the hub directory and hub pages, hub types included", async () => {
+  const dir = await get("/hubs", { "Accept-Language": "de" }).expect(200);
+  expect(dir.text).toContain("<h1>Hubs</h1>");
+  expect(dir.text).toContain("3 öffentliche Challenges");
+  const hub = await get("/hubs/ui_hub", { "Accept-Language": "fr" }).expect(200);
+  expect(hub.text).toContain('<html lang="fr">');
+  expect(hub.text).toContain("<dt>Fédivers</dt>");
+  expect(hub.text).toContain("recherchez @ui_hub@");
+  expect(hub.text).toContain("<h2>Défis</h2>");
+});
+
 it("leaves pages that are not translated yet wholly in English", async () => {
   const res = await get("/accessibility", { "Accept-Language": "de" }).expect(200);
   expect(res.text).toContain('<html lang="en">');

@@ -1,7 +1,8 @@
 // "/hubs/:handle": a hub's public profile, how to follow it, and its public challenges.
 import type { StoredChallenge, StoredHub } from "../../domain/ports";
 import { challengeCard, type HubLabel } from "./components";
-import { label, pick, UI_LANGUAGE } from "./format";
+import { label, pick } from "./format";
+import { translator, type UiLanguage } from "../i18n";
 import { html, linkOrText, mailtoHref, type SafeHtml } from "./html";
 import { renderMarkdown } from "./markdown";
 import { alternateLinks, subscribeControl, type SubscribeTargets } from "./subscribe";
@@ -13,6 +14,7 @@ export interface HubView {
   challenges: StoredChallenge[];
   /** Link to the listing filtered to this hub, when there are more than shown here. */
   moreHref: string | null;
+  ui?: UiLanguage;
 }
 
 /** The hub's feeds and calendar. */
@@ -41,29 +43,31 @@ export function hubBody(v: HubView): SafeHtml {
   const self: HubLabel = { name, lang, href: v.actorId };
   const email = d.contact?.email;
   const mailto = mailtoHref(email);
+  const ui = v.ui ?? "en";
+  const t = translator(ui);
   return html`<article class="hub" lang="${lang}">
 <h1>${name}</h1>
 ${summary ? html`<p class="summary">${summary.text}</p>` : ""}
-<dl class="facts" lang="${UI_LANGUAGE}">
-<dt>Fediverse</dt><dd><code class="handle">${handle}</code>
-<p class="hint">Follow from your Mastodon, Misskey or GoToSocial account: search for <code>${handle}</code> there and press Follow.</p></dd>
-<dt>Type</dt><dd>${label("hub-types", d.hubType)}</dd>
-<dt>Country</dt><dd>${label("countries", d.country)}</dd>
-${d.website ? html`<dt>Website</dt><dd>${linkOrText(d.website, d.website, { rel: "nofollow noopener" })}</dd>` : ""}
-${email ? html`<dt>Contact</dt><dd>${mailto ? html`<a href="${mailto}">${email}</a>` : email}</dd>` : ""}
+<dl class="facts" lang="${ui}">
+<dt>${t("hub.fediverse")}</dt><dd><code class="handle">${handle}</code>
+<p class="hint">${t("hub.follow", { handle })}</p></dd>
+<dt>${t("hub.type")}</dt><dd>${label("hub-types", d.hubType, ui)}</dd>
+<dt>${t("hub.country")}</dt><dd>${label("countries", d.country, ui)}</dd>
+${d.website ? html`<dt>${t("hub.website")}</dt><dd>${linkOrText(d.website, d.website, { rel: "nofollow noopener" })}</dd>` : ""}
+${email ? html`<dt>${t("hub.contact")}</dt><dd>${mailto ? html`<a href="${mailto}">${email}</a>` : email}</dd>` : ""}
 ${(d.profileLinks ?? []).map((l) => {
     const text = pick(l.label, lang, lang)?.text ?? l.url;
     return html`<dt>${text}</dt><dd>${linkOrText(l.url, l.url, { rel: "nofollow noopener" })}</dd>`;
   })}
 </dl>
-${description ? html`<section class="markdown"><h2 lang="${UI_LANGUAGE}">About</h2><div lang="${description.lang}">${renderMarkdown(description.text)}</div></section>` : ""}
-<section class="hub-challenges" lang="${UI_LANGUAGE}">
-<h2>Challenges</h2>
-${subscribeControl(hubSubscription(v, name))}
+${description ? html`<section class="markdown"><h2 lang="${ui}">${t("hub.about")}</h2><div lang="${description.lang}">${renderMarkdown(description.text)}</div></section>` : ""}
+<section class="hub-challenges" lang="${ui}">
+<h2>${t("hub.challenges")}</h2>
+${subscribeControl(hubSubscription(v, name), ui)}
 ${v.challenges.length === 0
-    ? html`<p class="empty">This hub has not published any challenges yet.</p>`
-    : html`<ol class="cards">${v.challenges.map((c) => challengeCard(c, self, 3))}</ol>`}
-${v.moreHref ? html`<p><a href="${v.moreHref}">All challenges of this hub</a></p>` : ""}
+    ? html`<p class="empty">${t("hub.none")}</p>`
+    : html`<ol class="cards">${v.challenges.map((c) => challengeCard(c, self, 3, ui))}</ol>`}
+${v.moreHref ? html`<p><a href="${v.moreHref}">${t("hub.all")}</a></p>` : ""}
 </section>
 </article>`;
 }

@@ -6,6 +6,7 @@ import { HUB_TYPES } from "../../domain/types";
 import { paths } from "../../domain/uris";
 import { label, pick } from "./format";
 import { html, type SafeHtml } from "./html";
+import { translator, type UiLanguage } from "../i18n";
 
 export interface HubsFilter { country?: string; type?: string }
 export interface HubEntry { hub: StoredHub; challenges: number }
@@ -33,24 +34,26 @@ export function matchesHubsFilter(h: StoredHub, f: HubsFilter): boolean {
   return (!f.country || h.doc.country === f.country) && (!f.type || h.doc.hubType === f.type);
 }
 
-function filterForm(f: HubsFilter): SafeHtml {
+function filterForm(f: HubsFilter, ui: UiLanguage): SafeHtml {
+  const t = translator(ui);
   const option = (value: string, text: string, selected: boolean) => html`<option value="${value}"${selected ? html` selected` : ""}>${text}</option>`;
   return html`<form class="filters" method="get" action="/hubs">
-<label>Country <select name="country">${option("", "Any country", !f.country)}${COUNTRY_CODES.map((c) => option(c, label("countries", c), f.country === c))}</select></label>
-<label>Type <select name="type">${option("", "Any type", !f.type)}${HUB_TYPES.map((t) => option(t, label("hub-types", t), f.type === t))}</select></label>
-<button type="submit">Show hubs</button>
+<label>${t("hubs.country")} <select name="country">${option("", t("hubs.anyCountry"), !f.country)}${COUNTRY_CODES.map((c) => option(c, label("countries", c, ui), f.country === c))}</select></label>
+<label>${t("hubs.type")} <select name="type">${option("", t("hubs.anyType"), !f.type)}${HUB_TYPES.map((ty) => option(ty, label("hub-types", ty, ui), f.type === ty))}</select></label>
+<button type="submit">${t("hubs.show")}</button>
 </form>`;
 }
 
-export function hubsBody(entries: readonly HubEntry[], f: HubsFilter): SafeHtml {
+export function hubsBody(entries: readonly HubEntry[], f: HubsFilter, ui: UiLanguage = "en"): SafeHtml {
+  const t = translator(ui);
   const items = entries.map(({ hub, challenges }) => {
     const name = pick(hub.doc.name, hub.doc.defaultLanguage, hub.doc.defaultLanguage);
     return html`<li class="card"><h2><a href="${paths.hub(hub.handle)}"${name?.lang ? html` lang="${name.lang}"` : ""}>${name?.text ?? hub.handle}</a></h2>
-<p class="card-meta"><span>${label("hub-types", hub.doc.hubType)}</span><span>${label("countries", hub.doc.country)}</span><span>${challenges === 1 ? "1 public challenge" : `${challenges} public challenges`}</span></p></li>`;
+<p class="card-meta"><span>${label("hub-types", hub.doc.hubType, ui)}</span><span>${label("countries", hub.doc.country, ui)}</span><span>${t("hubs.publicChallenges", { count: challenges })}</span></p></li>`;
   });
-  return html`<h1>Hubs</h1>
-<p>The public buyers, innovation hubs and living labs that publish challenges on this node. Follow any of them from your fediverse account.</p>
-${filterForm(f)}
-<p role="status">${entries.length === 1 ? "1 hub" : `${entries.length} hubs`}</p>
-${entries.length ? html`<ul class="cards">${items}</ul>` : html`<p>No hub matches these filters.</p>`}`;
+  return html`<h1>${t("hubs.title")}</h1>
+<p>${t("hubs.intro")}</p>
+${filterForm(f, ui)}
+<p role="status">${t("hubs.count", { count: entries.length })}</p>
+${entries.length ? html`<ul class="cards">${items}</ul>` : html`<p>${t("hubs.none")}</p>`}`;
 }

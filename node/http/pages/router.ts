@@ -153,27 +153,29 @@ ${alternateLinks(listingSubscription(parsed.query, origin))}`,
   }
 
   router.get("/hubs", async (req, res) => {
+    const ui = uiLanguageOf(req);
     const parsed = parseHubsFilter(req.query as Record<string, unknown>);
-    if (!parsed.ok) return sendError(res, badRequestPage(parsed.errors));
+    if (!parsed.ok) return sendError(res, badRequestPage(parsed.errors, undefined, ui), ui);
     const hubs = (await deps.repos.hubs.list()).filter((h) => matchesHubsFilter(h, parsed.filter));
     const entries = await Promise.all(hubs.map(async (hub) => ({ hub, challenges: await deps.repos.challenges.countPublicByHub(hub.doc.id) })));
-    send(res, 200, { title: "Hubs", body: hubsBody(entries, parsed.filter) });
+    send(res, 200, { title: translator(ui)("hubs.title"), body: hubsBody(entries, parsed.filter, ui), ui });
   });
 
   router.get("/hubs/:handle", async (req, res) => {
+    const ui = uiLanguageOf(req);
     const handle = String(req.params.handle);
     const hub = HANDLE_RE.test(handle) ? await deps.repos.hubs.get(handle) : null;
-    if (!hub) return sendError(res, notFoundPage("hub"));
+    if (!hub) return sendError(res, notFoundPage("hub", ui), ui);
     const actorId = uri(origin, paths.hub(handle));
     const page = await deps.repos.challenges.list({ hub: [actorId], status: [...PUBLIC_STATUSES], sort: "newest", limit: HUB_PAGE_LIMIT });
     const moreHref = page.nextCursor
       ? `/?${new URLSearchParams({ hub: handle, status: PUBLIC_STATUSES.join(","), sort: "newest" }).toString()}`
       : null;
-    const view = { hub, actorId, host, challenges: page.items, moreHref };
+    const view = { hub, actorId, host, challenges: page.items, moreHref, ui };
     const lang = hub.doc.defaultLanguage;
     const name = pick(hub.doc.name, lang, lang)?.text ?? handle;
     const summary = pick(hub.doc.summary, lang, lang)?.text ?? null;
-    send(res, 200, { title: name, head: hubHead(view, name, summary), body: hubBody(view) });
+    send(res, 200, { title: name, head: hubHead(view, name, summary), body: hubBody(view), ui });
   });
 
   router.get("/challenges/:key", async (req, res) => {
