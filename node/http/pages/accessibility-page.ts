@@ -12,9 +12,9 @@ Directive (EU) 2016/2102 on the accessibility of the websites and mobile applica
 due to the non-compliances listed below. The target is WCAG 2.2 level AA.</p>
 <h2>Content that is not accessible</h2>
 <ul>
-<li>The interface is in English only; challenge texts are shown in the languages their publishers provided.</li>
+<li>The public pages are available in English, German and French so far (other EU languages follow); this statement and the workspace for hub editors are in English only. Challenge texts are shown in the languages their publishers provided.</li>
 <li>Documents attached to challenges (PDF and others) are published by the buyers and may not be accessible.</li>
-<li>Codes (NUTS regions, CPV for some languages) may be shown without a label in your language.</li>
+<li>CPV codes are labelled in the 24 EU languages; in Icelandic and Norwegian they fall back to English. NUTS regions are named in their own language, as Eurostat publishes them.</li>
 </ul>
 <h2>What the pages offer</h2>
 <ul>
@@ -23,7 +23,10 @@ due to the non-compliances listed below. The target is WCAG 2.2 level AA.</p>
 <li>Pages reflow on narrow screens and print without navigation.</li>
 </ul>
 <h2>Preparation of this statement</h2>
-<p>This statement is based on a self-assessment by the developers of the IPN software. It is reviewed with every release.</p>
+<p>This statement is based on a self-assessment by the developers of the IPN software and on automated checks run on every
+change: every public page and every workspace page is loaded in a real browser and checked with axe-core against WCAG 2.2
+levels A and AA, in light and dark mode, in English, German and French, together with keyboard, reflow (320 px) and
+no-JavaScript checks. Automated checks do not find every problem; it is reviewed with every release.</p>
 <h2>Feedback and contact information</h2>
 <p>If you find an accessibility problem or need information in another format, contact the operator of this node,
 ${nodeName}. Please say which page and what you were trying to do.</p>
