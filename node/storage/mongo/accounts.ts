@@ -1,7 +1,8 @@
 // Users, one-time links, sessions and the audit log on MongoDB: one document per object, _id the key
-// the port looks it up by. Conditional single-document updates only (FerretDB 1.x runs them as a read
-// then a write, which is enough here: a link consumed twice at the same instant is refused by the
-// `usedAt: null` condition of the second write).
+// the port looks it up by. FerretDB 1.x runs a conditional update as a read then a write, so two
+// requests could both "win" one; the only write it makes atomic is an insert checked by the unique _id
+// (see sequence.ts). Spending a one-time link therefore inserts a marker keyed by the link: exactly one
+// request can.
 import type { Collection } from "mongodb";
 import {
   type AuditEntry, type AuditRepository, DuplicateError, type InvitationRepository, type SessionRepository,
@@ -56,8 +57,10 @@ export class MongoUserRepository implements UserRepository {
   }
 }
 
+export interface InvitationUseDoc { _id: string; at: string }
+
 export class MongoInvitationRepository implements InvitationRepository {
-  constructor(private readonly c: Collection<InvitationDoc>) {}
+  constructor(private readonly c: Collection<InvitationDoc>, private readonly uses: Collection<InvitationUseDoc>) {}
 
   async insert({ tokenHash, ...i }: StoredInvitation): Promise<void> {
     await this.c.insertOne({ _id: tokenHash, ...i });
@@ -69,9 +72,16 @@ export class MongoInvitationRepository implements InvitationRepository {
   }
 
   async consume(tokenHash: string, now: string): Promise<StoredInvitation | null> {
-    const r = await this.c.updateOne({ _id: tokenHash, usedAt: null, expiresAt: { $gt: now } }, { $set: { usedAt: now } });
-    if (r.modifiedCount === 0) return null;
-    return this.get(tokenHash);
+    const current = await this.c.findOne({ _id: tokenHash });
+    if (!current || current.usedAt !== null || current.expiresAt <= now) return null;
+    try {
+      await this.uses.insertOne({ _id: tokenHash, at: now });
+    } catch (err) {
+      if (isDuplicateKey(err)) return null; // spent by a concurrent request a moment ago
+      throw err;
+    }
+    await this.c.updateOne({ _id: tokenHash }, { $set: { usedAt: now } });
+    return { ...invitation(current), usedAt: now };
   }
 
   async listPending(now: string): Promise<StoredInvitation[]> {

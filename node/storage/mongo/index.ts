@@ -4,7 +4,7 @@
 // for how atomicity is obtained from unique inserts instead.
 import { QUEUE_LANES, type QueueLane } from "../leased-queue";
 import { DEFAULT_LANE_WORKERS, type Store } from "../store";
-import { type AuditDoc, type InvitationDoc, MongoAuditRepository, MongoInvitationRepository, MongoSessionRepository, MongoUserRepository, type SessionDoc, type UserDoc } from "./accounts";
+import { type AuditDoc, type InvitationDoc, type InvitationUseDoc, MongoAuditRepository, MongoInvitationRepository, MongoSessionRepository, MongoUserRepository, type SessionDoc, type UserDoc } from "./accounts";
 import { MongoActivityRepository } from "./activities";
 import { MongoChallengeRepository, ABANDONED_AFTER_MS, type WriteDoc } from "./challenges";
 import type { ActivityDoc, ChallengeDoc } from "./challenge-docs";
@@ -81,7 +81,7 @@ export async function createMongoStore(url: string, opts: MongoStoreOptions = {}
       activities: new MongoActivityRepository(db.collection<ActivityDoc>("activities")),
       hubs: new MongoHubRepository(db.collection<HubDoc>("hubs")),
       users: new MongoUserRepository(db.collection<UserDoc>("users")),
-      invitations: new MongoInvitationRepository(db.collection<InvitationDoc>("invitations")),
+      invitations: new MongoInvitationRepository(db.collection<InvitationDoc>("invitations"), db.collection<InvitationUseDoc>("invitation_uses")),
       sessions: new MongoSessionRepository(db.collection<SessionDoc>("sessions")),
       audit: new MongoAuditRepository(db.collection<AuditDoc>("audit_log")),
       followers: new MongoFollowerRepository(db.collection<FollowerDoc>("followers")),
