@@ -94,8 +94,17 @@ it("translates the hub directory and hub pages, hub types included", async () =>
   expect(hub.text).toContain("<h2>Défis</h2>");
 });
 
+it("publishes the accessibility statement in the reader's language, as the Web Accessibility Directive asks", async () => {
+  const de = await get("/accessibility", { "Accept-Language": "de" }).expect(200);
+  expect(de.text).toContain('<html lang="de">');
+  expect(de.text).toContain("<h1>Erklärung zur Barrierefreiheit</h1>");
+  expect(de.text).toContain("<h2>Durchsetzungsverfahren</h2>");
+  const fr = await get("/accessibility", { "Accept-Language": "fr" }).expect(200);
+  expect(fr.text).toContain("<h1>Déclaration d&#39;accessibilité</h1>");
+});
+
 it("leaves pages that are not translated yet wholly in English", async () => {
-  const res = await get("/accessibility", { "Accept-Language": "de" }).expect(200);
+  const res = await get("/peers", { "Accept-Language": "de" }).expect(200);
   expect(res.text).toContain('<html lang="en">');
   expect(res.text).toContain("Skip to content");
 });

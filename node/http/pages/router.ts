@@ -73,7 +73,10 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
   router.use(siteFilesRouter({ repos: deps.repos, origin }));
   // The DCAT-AP catalogue of the node's open data, for national portals and data.europa.eu.
   router.use(catalogRouter({ repos: deps.repos, origin, nodeName: deps.nodeName, country: deps.country, licence: deps.dataLicence ?? "https://creativecommons.org/licenses/by/4.0/" }));
-  router.get("/accessibility", (_req, res) => send(res, 200, { title: "Accessibility statement", body: accessibilityBody(deps.nodeName, origin) }));
+  router.get("/accessibility", (req, res) => {
+    const ui = uiLanguageOf(req);
+    send(res, 200, { title: translator(ui)("a11y.title"), body: accessibilityBody(deps.nodeName, origin, ui), ui });
+  });
 
   router.get(STYLESHEET_PATH, (_req, res) => {
     // The page links it with a content-hash query, so a year-long cache never serves a stale file.
