@@ -55,7 +55,7 @@ it("has no violation in German and French either, and marks the page's language"
   for (const locale of ["de-DE", "fr-FR"]) {
     const localized = await browser.newContext({ bypassCSP: true, locale });
     const page = await localized.newPage();
-    for (const path of ["/", "/?closingWithin=abc", "/no-such-page", `/challenges/${challengeKey}`, "/hubs", "/hubs/browser_hub", "/accessibility"]) {
+    for (const path of ["/", "/?closingWithin=abc", "/no-such-page", `/challenges/${challengeKey}`, "/hubs", "/hubs/browser_hub", "/accessibility", "/peers"]) {
       await page.goto(node.listenUrl + path);
       expect(await page.getAttribute("html", "lang")).toBe(locale.slice(0, 2));
       expect(await axeViolations(page)).toEqual([]);

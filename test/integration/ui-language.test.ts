@@ -103,8 +103,21 @@ it("publishes the accessibility statement in the reader's language, as the Web A
   expect(fr.text).toContain("<h1>Déclaration d&#39;accessibilité</h1>");
 });
 
+it("translates the peers page and the page of a withdrawn challenge", async () => {
+  const peers = await get("/peers", { "Accept-Language": "de" }).expect(200);
+  expect(peers.text).toContain("<h1>Partnerknoten und Synchronisierung</h1>");
+  expect(peers.text).toContain("Keine Partner eingerichtet.");
+  const api = request(node.listenUrl);
+  const hub = await api.post("/api/v1/hubs/ui_hub/token").set("Authorization", `Bearer ${ADMIN_TOKEN}`);
+  const created = await api.post("/api/v1/hubs/ui_hub/challenges").set("Authorization", `Bearer ${hub.body.token}`).send(challengeInput("de-mobility"));
+  const key = created.body.id.split("/").pop();
+  expect((await api.delete(`/api/v1/challenges/${key}`).set("Authorization", `Bearer ${hub.body.token}`)).status).toBeLessThan(300);
+  const gone = await get(`/challenges/${key}`, { "Accept-Language": "fr", Accept: "text/html" }).expect(410);
+  expect(gone.text).toContain("<h1>Défi retiré</h1>");
+});
+
 it("leaves pages that are not translated yet wholly in English", async () => {
-  const res = await get("/peers", { "Accept-Language": "de" }).expect(200);
+  const res = await get("/login", { "Accept-Language": "de" }).expect(200);
   expect(res.text).toContain('<html lang="en">');
   expect(res.text).toContain("Skip to content");
 });

@@ -31,12 +31,13 @@ export function notFoundPage(what: "page" | "hub" | "challenge", ui: UiLanguage 
   };
 }
 
-export function gonePage(withdrawnAt: string): ErrorPage {
+export function gonePage(withdrawnAt: string, ui: UiLanguage = "en"): ErrorPage {
+  const t = translator(ui);
   return {
     status: 410,
-    title: "Challenge withdrawn",
-    body: html`<h1>Challenge withdrawn</h1>
-<p>This challenge was withdrawn on ${dateTime(withdrawnAt)}.</p>
-<p><a href="/">Browse the current challenges</a></p>`,
+    title: t("errors.goneTitle"),
+    body: html`<h1>${t("errors.goneTitle")}</h1>
+<p>${t("errors.goneText")} ${dateTime(withdrawnAt)}.</p>
+<p><a href="/">${t("errors.browseCurrent")}</a></p>`,
   };
 }

@@ -5,6 +5,8 @@ import type { PeerRecord } from "../../domain/ports";
 import { peerView } from "../api/peers.routes";
 import { label } from "./format";
 import { html, type SafeHtml } from "./html";
+import type { TFunction } from "i18next";
+import { translator, type UiLanguage } from "../i18n";
 
 export interface FeedEntry {
   kind: "topic" | "country";
@@ -16,52 +18,52 @@ export interface FeedEntry {
 
 const dash = "—";
 
-function ago(iso: string | null, now: Date): string {
-  if (!iso) return "never";
+function ago(iso: string | null, now: Date, t: TFunction): string {
+  if (!iso) return t("peers.never");
   const s = Math.max(0, Math.round((now.getTime() - Date.parse(iso)) / 1000));
-  const span = s < 90 ? `${s} s` : s < 5400 ? `${Math.round(s / 60)} min` : s < 172_800 ? `${Math.round(s / 3600)} h` : `${Math.round(s / 86_400)} days`;
-  return `${span} ago`;
+  // SI-style unit symbols read the same in every language.
+  const span = s < 90 ? `${s} s` : s < 5400 ? `${Math.round(s / 60)} min` : s < 172_800 ? `${Math.round(s / 3600)} h` : `${Math.round(s / 86_400)} d`;
+  return t("peers.ago", { span });
 }
 
-function countryName(code: string): string {
-  return code === "EU" ? "EEA (aggregator)" : label("countries", code);
+function countryName(code: string, ui: UiLanguage, t: TFunction): string {
+  return code === "EU" ? t("peers.aggregator") : label("countries", code, ui);
 }
 
 /** The sync-status table of the peers (the public /peers page and the workspace's peer administration). */
-export function peersTable(peers: readonly PeerRecord[], now: Date = new Date(), actions?: (p: PeerRecord) => SafeHtml): SafeHtml {
+export function peersTable(peers: readonly PeerRecord[], now: Date = new Date(), actions?: (p: PeerRecord) => SafeHtml, ui: UiLanguage = "en"): SafeHtml {
+  const t = translator(ui);
   const rows = peers.map((p) => {
     const v = peerView(p, now);
     const s = v.sync;
-    const state = s.lastError ? "error" : s.lastSyncAt ? "in sync" : "not yet synced";
+    const state = s.lastError ? t("peers.error") : s.lastSyncAt ? t("peers.inSync") : t("peers.notYet");
     return html`<tr class="peer" data-origin="${p.origin}">
 <th scope="row"><a href="${p.origin}/">${p.origin}</a></th>
-<td>${countryName(p.country)}</td>
+<td>${countryName(p.country, ui, t)}</td>
 <td>${p.role}</td>
 <td>${s.followState}</td>
-<td><time datetime="${s.lastSyncAt ?? ""}">${ago(s.lastSyncAt, now)}</time></td>
+<td><time datetime="${s.lastSyncAt ?? ""}">${ago(s.lastSyncAt, now, t)}</time></td>
 <td>${s.held ?? dash} / ${s.announced ?? dash}</td>
 <td>${s.lagSeconds === null ? dash : `${s.lagSeconds} s`}</td>
-<td>${s.backfill.done ? "complete" : `${s.backfill.fetched} so far`}</td>
-<td class="sync-state">${state}${s.lastError ? html`: <span class="sync-error">${s.lastError}</span> (${ago(s.lastErrorAt, now)})` : ""}</td>
+<td>${s.backfill.done ? t("peers.complete") : t("peers.soFar", { count: s.backfill.fetched })}</td>
+<td class="sync-state">${state}${s.lastError ? html`: <span class="sync-error">${s.lastError}</span> (${ago(s.lastErrorAt, now, t)})` : ""}</td>
 ${actions ? html`<td>${actions(p)}</td>` : ""}
 </tr>`;
   });
-  if (peers.length === 0) return html`<p class="empty">No peers configured.</p>`;
+  if (peers.length === 0) return html`<p class="empty">${t("peers.none")}</p>`;
   return html`<table class="sync-status">
-<thead><tr><th scope="col">Node</th><th scope="col">Country</th><th scope="col">Role</th><th scope="col">Follow</th><th scope="col">Last sync</th><th scope="col">Held / announced</th><th scope="col">Lag</th><th scope="col">Backfill</th><th scope="col">State</th>${actions ? html`<th scope="col">Actions</th>` : ""}</tr></thead>
+<thead><tr><th scope="col">${t("peers.node")}</th><th scope="col">${t("peers.country")}</th><th scope="col">${t("peers.role")}</th><th scope="col">${t("peers.follow")}</th><th scope="col">${t("peers.lastSync")}</th><th scope="col">${t("peers.held")}</th><th scope="col">${t("peers.lag")}</th><th scope="col">${t("peers.backfill")}</th><th scope="col">${t("peers.state")}</th>${actions ? html`<th scope="col">Actions</th>` : ""}</tr></thead>
 <tbody>
 ${rows}
 </tbody>
 </table>`;
 }
 
-export function peersBody(peers: readonly PeerRecord[], now: Date = new Date()): SafeHtml {
-  return html`<h1>Peer nodes and sync status</h1>
-<p>This node mirrors the public challenges of the nodes below and lists them alongside its own. A copy is
-<em>in sync</em> when its last reconciliation found it equal to the peer's; <em>held / announced</em> counts the
-live challenges held here against those the peer lists. Operators manage peers with <code>ipn peer</code> or
-<code>/api/v1/peers</code>.</p>
-${peersTable(peers, now)}`;
+export function peersBody(peers: readonly PeerRecord[], now: Date = new Date(), ui: UiLanguage = "en"): SafeHtml {
+  const t = translator(ui);
+  return html`<h1>${t("peers.title")}</h1>
+<p>${t("peers.intro")}</p>
+${peersTable(peers, now, undefined, ui)}`;
 }
 
 export function feedsBody(feeds: readonly FeedEntry[]): SafeHtml {

@@ -136,10 +136,11 @@ ${alternateLinks(listingSubscription(parsed.query, origin))}`,
 
   if (deps.peers) {
     const list = deps.peers;
-    router.get("/peers", async (_req, res) => {
+    router.get("/peers", async (req, res) => {
+      const ui = uiLanguageOf(req);
       // Sync figures change by the minute: never cached by a proxy.
       res.set("Cache-Control", "no-store");
-      send(res, 200, { title: "Peer nodes and sync status", body: peersBody(await list()) });
+      send(res, 200, { title: translator(ui)("peers.title"), body: peersBody(await list(), new Date(), ui), ui });
     });
   }
 
@@ -187,7 +188,7 @@ ${alternateLinks(listingSubscription(parsed.query, origin))}`,
     const challenge = KEY_RE.test(key) ? await deps.repos.challenges.getByKey(key) : null;
     // Drafts were never public: they do not exist as far as readers are concerned, withdrawn or not.
     if (!challenge || challenge.key === null || challenge.doc.status === "draft") return sendError(res, notFoundPage("challenge", ui), ui);
-    if (challenge.withdrawnAt) return sendError(res, gonePage(challenge.withdrawnAt));
+    if (challenge.withdrawnAt) return sendError(res, gonePage(challenge.withdrawnAt, ui), ui);
     const doc = challenge.doc;
     const asked = typeof req.query.lang === "string" ? req.query.lang : "";
     const lang = (docLanguages(doc) as string[]).includes(asked) ? asked : doc.defaultLanguage;
