@@ -14,10 +14,12 @@ let browser: Browser;
 let context: BrowserContext;
 let challengeKey: string;
 
-const PAGES = () => [
-  "/", "/?country=DE&focusArea=mobility", "/?closingWithin=abc", `/challenges/${challengeKey}`, "/hubs/browser_hub", "/hubs",
-  "/peers", "/accessibility", "/login", "/no-such-page",
-];
+// Each page with the status it answers: the filter error page and the 404 page are pages too.
+const PAGE_STATUS = (): Record<string, number> => ({
+  "/": 200, "/?country=DE&focusArea=mobility": 200, "/?closingWithin=abc": 400, [`/challenges/${challengeKey}`]: 200,
+  "/hubs/browser_hub": 200, "/hubs": 200, "/peers": 200, "/accessibility": 200, "/login": 200, "/no-such-page": 404,
+});
+const PAGES = () => Object.keys(PAGE_STATUS());
 
 beforeAll(async () => {
   node = await startTestNode();
@@ -66,8 +68,9 @@ it("has no violation in German and French either, and marks the page's language"
 
 it("gives every page one h1 and a title, and a skip link that is the keyboard's first stop", async () => {
   const page = await context.newPage();
-  for (const path of PAGES()) {
-    await page.goto(node.listenUrl + path);
+  for (const [path, status] of Object.entries(PAGE_STATUS())) {
+    const res = await page.goto(node.listenUrl + path);
+    expect(`${path} ${res?.status()}`).toBe(`${path} ${status}`);
     expect(await page.locator("h1").count()).toBe(1);
     expect((await page.title()).length).toBeGreaterThan(3);
     await page.keyboard.press("Tab");
@@ -106,4 +109,19 @@ it("filters without JavaScript, and the CSP blocks nothing the pages use", async
   for (const path of PAGES()) await page.goto(node.listenUrl + path);
   expect(blocked).toEqual([]);
   await strict.close();
+});
+
+it("sends a CSP that blocks nothing the pages use, with JavaScript on as most readers have it", async () => {
+  // A context that enforces the CSP (no bypass) with scripts enabled: an inline script or style the
+  // policy refuses shows up as a console error only here, not with JavaScript off.
+  const enforcing = await browser.newContext();
+  const page = await enforcing.newPage();
+  const blocked: string[] = [];
+  page.on("console", (m) => { if (/Content Security Policy/i.test(m.text())) blocked.push(`${page.url()}: ${m.text()}`); });
+  for (const path of PAGES()) {
+    const res = await page.goto(node.listenUrl + path);
+    expect(`${path}: ${res?.headers()["content-security-policy"] ?? "no CSP"}`).toContain("script-src 'none'");
+  }
+  expect(blocked).toEqual([]);
+  await enforcing.close();
 });

@@ -23,13 +23,16 @@ export function launchBrowser(): Promise<Browser> {
 
 export const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 
-/** axe-core's WCAG 2.2 A/AA violations on the page, as readable lines ("id (impact): help — targets"). */
-export async function axeViolations(page: Page): Promise<string[]> {
+/**
+ * axe-core's violations on the page (WCAG 2.2 A/AA unless other tags are given), as readable lines
+ * ("id (impact): help — targets"), so a failing test says what to fix and where.
+ */
+export async function axeViolations(page: Page, options: { tags?: string[] } = {}): Promise<string[]> {
   await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
   const violations = await page.evaluate(async (tags) => {
     const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
     const result = await axe.run(document, { runOnly: { type: "tag", values: tags } });
     return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
-  }, WCAG_TAGS);
+  }, options.tags ?? WCAG_TAGS);
   return violations;
 }
