@@ -1,4 +1,4 @@
-// `npm run screenshots`: the README's pictures of the public listing and the workspace, taken in
+// `npm run screenshots`: the README's pictures of the public listing, a challenge page and the workspace, taken in
 // Debian's Chromium (playwright-core; `bash .ci/chromium.sh` installs it) from a throwaway node on
 // loopback with the sample challenges of the domain model. Writes docs/screenshots/*.png.
 import { execFileSync } from "node:child_process";
@@ -21,6 +21,8 @@ const json = (file: string): Record<string, unknown> => JSON.parse(readFileSync(
 function challengeBody(file: string, status: "open" | "draft"): Record<string, unknown> {
   const doc = json(`challenges/${file}`);
   for (const f of ["id", "url", "hub", "revision", "published", "updated", "changeLog"]) delete doc[f];
+  // The samples' pictures live on hosts that do not exist: a broken image would only mislead a screenshot.
+  delete doc.image;
   const now = Date.now();
   doc.status = status;
   doc.submissionPeriod = { start: new Date(now - DAY).toISOString(), end: new Date(now + 30 * DAY).toISOString() };
@@ -45,7 +47,7 @@ async function main(): Promise<void> {
     const hub = json("hubs/hub-de-muenchen-mobil.json");
     for (const f of ["id", "published", "updated"]) delete hub[f];
     const { token } = await post("/api/v1/hubs", ADMIN, hub);
-    await post(`/api/v1/hubs/${hub.preferredUsername}/challenges`, token, challengeBody("challenge-de-mobility.json", "open"));
+    const open = await post(`/api/v1/hubs/${hub.preferredUsername}/challenges`, token, challengeBody("challenge-de-mobility.json", "open"));
     await post(`/api/v1/hubs/${hub.preferredUsername}/challenges`, token, challengeBody("challenge-fi-education-consultation.json", "draft"));
     const other = await post("/api/v1/hubs", ADMIN, { ...hub, preferredUsername: "gesundheit_lab", name: { de: "Gesundheitslabor Berlin" } });
     await post("/api/v1/hubs/gesundheit_lab/challenges", other.token, challengeBody("challenge-fr-health-pcp.json", "open"));
@@ -60,6 +62,8 @@ async function main(): Promise<void> {
     const shot = (name: string) => page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: false });
     await page.goto(`${node.listenUrl}/`);
     await shot("listing");
+    await page.goto(`${node.listenUrl}/challenges/${open.id.split("/").pop()}`);
+    await shot("challenge");
     await page.goto(node.listenUrl + link);
     await page.getByLabel("Your name").fill("Olga Officer");
     await page.getByLabel("Password").fill(PASSWORD);
