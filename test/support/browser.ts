@@ -1,7 +1,9 @@
 // The browser tier's Chromium (Debian's, driven by playwright-core) and axe-core. CI exports
-// IPN_TEST_CHROMIUM from .ci/chromium.sh; elsewhere chromium is looked up on PATH, and when there is
-// none the tests fail saying how to get it (they are never skipped).
+// IPN_TEST_CHROMIUM from .ci/chromium.sh; elsewhere chromium is looked up on PATH, then installed by
+// that same script (as the FerretDB and bovine tests build what they need), and when that cannot work
+// the tests fail saying how to get it (they are never skipped).
 import { execFileSync } from "node:child_process";
+import path from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 
 export function chromiumPath(): string {
@@ -13,7 +15,14 @@ export function chromiumPath(): string {
       // not this one
     }
   }
-  throw new Error("the browser tests need Chromium: run `bash .ci/chromium.sh` once (it installs Debian's chromium), or set IPN_TEST_CHROMIUM");
+  try {
+    // Installs Debian's chromium with apt when this user may (root, or sudo without a password).
+    const installed = execFileSync("bash", [path.resolve(__dirname, "../../.ci/chromium.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 10 * 60_000 }).trim();
+    if (installed) return installed;
+  } catch {
+    // cannot install here: say how below
+  }
+  throw new Error("the browser tests need Chromium: run `bash .ci/chromium.sh` once as root (it installs Debian's chromium), or set IPN_TEST_CHROMIUM");
 }
 
 export function launchBrowser(): Promise<Browser> {
