@@ -138,6 +138,16 @@ export function isKnownCpv(code: string): boolean {
   return cpv().codes.has(code);
 }
 
+/** Every code of the CPV 2008 main vocabulary, in the list's order. */
+export function allCpvCodes(): readonly string[] {
+  return cpv().list.codes.map((c) => c.code);
+}
+
+/** Every NUTS region of levels 1–3 with its official name. */
+export function allNuts(): readonly [string, string][] {
+  return Object.entries(NUTS_NAMES).filter(([code]) => NUTS_CODES.has(code));
+}
+
 /** The language CPV labels are given in for a reader of `lang`: itself, or English where CPV has none. */
 export function cpvLabelLanguage(lang: string): string {
   return cpv().list.languages.includes(lang) ? lang : "en";

@@ -1,19 +1,27 @@
 // The whole story of a procurement officer, in a real browser with the keyboard and forms a person
 // uses: the operator's invitation link → choose a password → sign in → a draft in German and English
-// → preview (page and fediverse post) → publish (public page, the Create for followers) → edit with a reason (the Update) → withdraw (410, the Delete). axe-core checks every workspace
-// page on the way (WCAG 2.2 A/AA, light and dark); a form posted without its CSRF token changes nothing.
+// → preview (page and fediverse post) → publish (public page; a fediverse server following the hub
+// receives the Create) → edit with a reason (it receives the Update) → withdraw (410; it receives the
+// Delete). The CPV code is found by typing a word (the editor's suggestions). axe-core checks every
+// workspace page on the way (WCAG 2.2 A/AA, light and dark); a form posted without its CSRF token
+// changes nothing.
+import { Create, Delete, Update } from "@fedify/vocab";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import request from "supertest";
 import { axeViolations, launchBrowser } from "../support/browser";
 import { hubInput } from "../support/documents";
 import { ADMIN_TOKEN, startTestNode, type TestNode } from "../support/node";
 import { ipnCli } from "../support/workspace";
+import { type FakePeer, isAccept, type ReceivedActivity, startFakePeer } from "../support/fake-peer";
 
 let node: TestNode;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let key: string;
+/** A fediverse server (GoToSocial-like: signed fetches only) with an account following the hub. */
+let follower: FakePeer;
+let hubUri: string;
 const violations: Record<string, string[]> = {};
 
 /** Runs axe on the page shown now, in light and dark mode; collects what it finds under `name`. */
@@ -38,17 +46,26 @@ async function textOf(locator: Locator): Promise<string> {
   return (await locator.first().textContent()) ?? "";
 }
 
+/** What the following server received about the challenge, as it arrived (signatures verified). */
+const received = (cls: typeof Create | typeof Update | typeof Delete, pred: (raw: Record<string, unknown>) => boolean = () => true) =>
+  follower.waitFor((a: ReceivedActivity) => a.activity instanceof cls && a.activity.objectId?.href === `${node.origin}/challenges/${key}` && pred(a.raw));
+
 const activities = async () => (await node.store.activities.forObject(`${node.origin}/challenges/${key}`)).map((a) => a.type);
 
 beforeAll(async () => {
   node = await startTestNode();
-  await request(node.listenUrl).post("/api/v1/hubs").set("Authorization", `Bearer ${ADMIN_TOKEN}`).send(hubInput("story_hub", { name: { de: "Mobilitätsreferat" }, defaultLanguage: "de", languages: ["de", "en"] }));
+  const hub = await request(node.listenUrl).post("/api/v1/hubs").set("Authorization", `Bearer ${ADMIN_TOKEN}`).send(hubInput("story_hub", { name: { de: "Mobilitätsreferat" }, defaultLanguage: "de", languages: ["de", "en"] }));
+  hubUri = hub.body.hub.id;
+  follower = await startFakePeer();
+  await follower.follow(hubUri);
+  await follower.waitFor(isAccept);
   browser = await launchBrowser();
   context = await browser.newContext({ bypassCSP: true }); // for axe's injected script
   page = await context.newPage();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
+  await follower?.close();
   await node?.stop();
 });
 
@@ -75,11 +92,16 @@ it("writes a draft, sees it previewed as page and as fediverse post, then publis
   await page.getByRole("link", { name: "New challenge for @story_hub" }).click();
   await page.waitForLoadState("load");
   await checkAccessibility("new challenge form");
-  await page.getByLabel("Title (German)").fill("Sensoren für Radwege");
-  await page.getByLabel("Summary (German)").fill("Wir suchen Sensoren, die den Zustand von Radwegen melden.");
-  await page.getByLabel("Description (German)").fill("## Ausgangslage\nSchlaglöcher werden spät gemeldet.");
-  await page.getByLabel("Instrument").selectOption("open-market-consultation");
+  await page.getByLabel("Title (German)", { exact: true }).fill("Sensoren für Radwege");
+  await page.getByLabel("Summary (German)", { exact: true }).fill("Wir suchen Sensoren, die den Zustand von Radwegen melden.");
+  await page.getByLabel("Description (German)", { exact: true }).fill("## Ausgangslage\nSchlaglöcher werden spät gemeldet.");
+  await page.getByLabel("Instrument", { exact: true }).selectOption("open-market-consultation");
   await page.getByLabel("Mobility and transport").check();
+  // The officer types a word; the browser offers the matching CPV codes with their labels.
+  await page.getByLabel("Main CPV code").pressSequentially("laboratory");
+  await page.waitForFunction(() => document.querySelectorAll("#codes-cpv option").length > 0);
+  const offered = await page.locator("#codes-cpv option").evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+  expect(offered).toContain("38000000");
   await page.getByLabel("Main CPV code").fill("38000000");
   await page.getByLabel("Submission deadline").fill("2099-01-29T12:00");
   await page.getByLabel("Town or city").fill("München");
@@ -106,6 +128,8 @@ it("writes a draft, sees it previewed as page and as fediverse post, then publis
   await submit("Publish now");
   expect(await textOf(page.getByRole("status").first())).toContain("Published");
   expect(await activities()).toEqual(["Create"]);
+  const create = await received(Create);
+  expect(String((create.raw.object as { content: string }).content)).toContain("Sensoren für Radwege");
   await page.goto(`${node.listenUrl}/challenges/${key}`);
   expect((await textOf(page.locator("h1"))).trim()).toBe("Sensoren für Radwege");
 });
@@ -118,6 +142,7 @@ it("publishes an edit with its reason, then withdraws the challenge", async () =
   await submit("Publish this revision");
   expect(await textOf(page.getByRole("status").first())).toContain("New revision published");
   expect(await activities()).toEqual(["Create", "Update"]);
+  await received(Update);
   const doc = (await request(node.listenUrl).get(`/api/v1/challenges/${key}`)).body;
   expect(doc.submissionPeriod.end).toBe("2099-02-12T12:00:00+01:00");
   expect(doc.changeLog.at(-1).description).toEqual({ de: "Frist um zwei Wochen verlängert" });
@@ -128,6 +153,7 @@ it("publishes an edit with its reason, then withdraws the challenge", async () =
   await page.waitForURL(/\/workspace\?withdrawn=1$/);
   await page.locator("caption", { hasText: "Withdrawn (1)" }).first().waitFor();
   expect(await activities()).toEqual(["Create", "Update", "Delete"]);
+  expect((await received(Delete)).raw.object).toMatchObject({ type: "Tombstone" });
   expect((await request(node.listenUrl).get(`/challenges/${key}`)).status).toBe(410);
 });
 

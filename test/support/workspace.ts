@@ -2,6 +2,7 @@
 // the node's store), the password from the invitation link, the cookies from /login — as for a person.
 import { execFileSync } from "node:child_process";
 import path from "node:path";
+import { Parser } from "htmlparser2";
 import request from "supertest";
 import { ADMIN_TOKEN, type TestNode } from "./node";
 
@@ -31,4 +32,72 @@ export async function signedInPerson(node: TestNode, email: string, role: "admin
   const signed = await agent.post("/login").type("form").send({ _csrf: csrfOf(form.text), email, password: TEST_PASSWORD });
   if (signed.status !== 303) throw new Error(`sign-in of ${email} failed: ${signed.status}`);
   return agent;
+}
+
+export type FormValues = Record<string, string | string[]>;
+
+/**
+ * What a browser posts for the page's form with `action` (the first form otherwise): every named
+ * input with its value (checkboxes only when checked), the selected option of each select (else the
+ * first), every textarea — no button (the test names the one it presses).
+ */
+export function formValues(page: string, action?: string): FormValues {
+  const values: FormValues = {};
+  const add = (name: string, value: string) => {
+    const before = values[name];
+    values[name] = before === undefined ? value : Array.isArray(before) ? [...before, value] : [before, value];
+  };
+  let inForm = false;
+  let done = false;
+  let select: { name: string; first?: string; chosen?: string } | null = null;
+  let option: { value?: string; selected: boolean; text: string } | null = null;
+  let textarea: { name: string; text: string } | null = null;
+  const parser = new Parser({
+    onopentag(tag, a) {
+      if (done) return;
+      if (tag === "form") inForm = action === undefined || a.action === action;
+      if (!inForm) return;
+      if (tag === "input" && a.name && !["submit", "button", "image", "reset"].includes(a.type ?? "")) {
+        if ((a.type === "checkbox" || a.type === "radio") && a.checked === undefined) return;
+        add(a.name, a.value ?? (a.type === "checkbox" ? "on" : ""));
+      } else if (tag === "select" && a.name) select = { name: a.name };
+      else if (tag === "option" && select) option = { value: a.value, selected: a.selected !== undefined, text: "" };
+      else if (tag === "textarea" && a.name) textarea = { name: a.name, text: "" };
+    },
+    ontext(text) {
+      if (option) option.text += text;
+      if (textarea) textarea.text += text;
+    },
+    onclosetag(tag) {
+      if (!inForm || done) return;
+      if (tag === "option" && option && select) {
+        const v = option.value ?? option.text;
+        select.first ??= v;
+        if (option.selected) select.chosen = v;
+        option = null;
+      } else if (tag === "select" && select) {
+        const v = select.chosen ?? select.first;
+        if (v !== undefined) add(select.name, v);
+        select = null;
+      } else if (tag === "textarea" && textarea) {
+        // A browser drops the one newline that may follow <textarea>, and decodes character references
+        // in it (htmlparser2 leaves them in this raw-text element).
+        add(textarea.name, decodeReferences(textarea.text.replace(/^\n/, "")));
+        textarea = null;
+      } else if (tag === "form") {
+        inForm = false;
+        done = true;
+      }
+    },
+  }, { decodeEntities: true });
+  parser.end(page);
+  return values;
+}
+
+function decodeReferences(text: string): string {
+  return text.replace(/&(#\d+|#x[0-9a-f]+|amp|lt|gt|quot|apos);/gi, (_m, ref: string) => {
+    const named: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+    if (ref.startsWith("#")) return String.fromCodePoint(ref[1] === "x" || ref[1] === "X" ? Number.parseInt(ref.slice(2), 16) : Number(ref.slice(1)));
+    return named[ref.toLowerCase()]!;
+  });
 }

@@ -6,7 +6,7 @@
 import request from "supertest";
 import { challengeInput, hubInput } from "../support/documents";
 import { ADMIN_TOKEN, startTestNode, type TestNode } from "../support/node";
-import { type Browser, csrfOf, signedInPerson } from "../support/workspace";
+import { type Browser, csrfOf, type FormValues, formValues, signedInPerson } from "../support/workspace";
 
 
 let node: TestNode;
@@ -21,9 +21,10 @@ const fieldValue = (text: string, name: string) => new RegExp(`name="${name}"[^>
 const validForm = (csrf: string, changes: Record<string, string | string[]> = {}) => ({
   _csrf: csrf, defaultLanguage: "de", title: "Sensoren für Radwege", summary: "Wir suchen Sensoren, die den Zustand von Radwegen melden.",
   description: "## Ausgangslage\nSchlaglöcher werden spät gemeldet.", instrument: "open-market-consultation", focusAreas: ["mobility", "digital"],
-  country: "DE", nuts: "DE212", locality: "München", cpvMain: "38000000", submissionType: "response", timeZone: "Europe/Berlin",
+  "d.placeOfPerformance.0._": "", "d.placeOfPerformance.0.country": "DE", "d.placeOfPerformance.0.nuts": "DE212", "d.placeOfPerformance.0.locality": "München",
+  "d.cpv.main": "38000000", submissionType: "response", timeZone: "Europe/Berlin",
   opens: "", deadline: "2099-01-29T12:00", submissionUrl: "https://vergabe.muenchen.example/radwege",
-  other: JSON.stringify({ contact: { email: "radwege@muenchen.example" }, title: { en: "Sensors for cycle lanes" } }), action: "draft", ...changes,
+  "d.contact.email": "radwege@muenchen.example", title__en: "Sensors for cycle lanes", summary__en: "", description__en: "", action: "draft", ...changes,
 });
 
 beforeAll(async () => {
@@ -41,7 +42,7 @@ describe("writing a challenge in the browser", () => {
     const home = await editor.get("/workspace").expect(200);
     expect(home.text).toContain('href="/workspace/hubs/hub_a/challenges/new"');
     const form = await editor.get("/workspace/hubs/hub_a/challenges/new").expect(200);
-    for (const id of ["title", "summary", "description", "instrument", "cpvMain", "deadline", "country", "nuts", "other", "timeZone"]) {
+    for (const id of ["title", "summary", "description", "instrument", "d-cpv-main", "deadline", "d-placeOfPerformance-0-country", "d-placeOfPerformance-0-nuts", "d-contact-email", "timeZone"]) {
       expect(form.text).toContain(`<label for="f-${id}">`);
     }
     expect(form.text).toContain('<option value="Europe/Berlin" selected>');
@@ -52,19 +53,24 @@ describe("writing a challenge in the browser", () => {
   it("shows each mistake beside its field, keeps what was typed, and stores nothing", async () => {
     const form = await editor.get("/workspace/hubs/hub_a/challenges/new");
     const res = await editor.post("/workspace/hubs/hub_a/challenges").type("form")
-      .send(validForm(csrfOf(form.text), { title: "", nuts: "FR101", other: "{ not json", deadline: "2099-02-30T12:00" }));
+      .send(validForm(csrfOf(form.text), { title: "", "d.extensions": "{ not json", deadline: "2099-02-30T12:00", "d.enquiryPeriod.end": "tomorrow" }));
     expect(res.status).toBe(422);
     expect(res.text).toContain("There is a problem");
-    expect(res.text).toContain('<a href="#f-other">More fields is not valid JSON');
-    expect(res.text).toContain('<a href="#f-deadline">enter a date and time');
+    expect(res.text).toContain('<a href="#f-d-extensions">Extensions (JSON): not valid JSON');
+    expect(res.text).toContain('<a href="#f-deadline">Submission deadline: enter a date and time');
+    expect(res.text).toContain('<a href="#f-d-enquiryPeriod-end">Questions from suppliers › Until: enter a date and time');
     expect(res.text).toContain("Schlaglöcher werden spät gemeldet."); // the description typed is still there
     const schemaErrors = await editor.post("/workspace/hubs/hub_a/challenges").type("form")
-      .send(validForm(csrfOf(form.text), { title: "", nuts: "FR101", other: JSON.stringify({ prizes: "lots" }) }));
+      .send(validForm(csrfOf(form.text), { title: "", "d.placeOfPerformance.0.nuts": "FR101", "d.estimatedValue.amount": "12,5", "d.estimatedValue.currency": "EUR", "d.contact.email": "" , "d.contact.name": "Radwegeteam" }));
     expect(schemaErrors.status).toBe(422);
     expect(schemaErrors.text).toMatch(/<a href="#f-title">/);
-    expect(schemaErrors.text).toMatch(/<a href="#f-nuts">[^<]*/);
-    expect(schemaErrors.text).toContain("More fields, /prizes:");
+    // Each mistake is linked from the summary to its own control, named by its place in the form.
+    expect(schemaErrors.text).toMatch(/<a href="#f-d-placeOfPerformance-0-nuts">Places of performance › place 1 › Region \(NUTS code\): [^<]+/);
+    expect(schemaErrors.text).toMatch(/<a href="#f-d-estimatedValue-amount">Estimated value \(excluding VAT\) › Amount: [^<]+/);
+    expect(schemaErrors.text).toMatch(/<a href="#f-d-contact">Contact: [^<]+/);
     expect(schemaErrors.text).toMatch(/id="f-title"[^>]*aria-invalid="true"/);
+    expect(schemaErrors.text).toMatch(/id="f-d-estimatedValue-amount"[^>]*aria-invalid="true"/);
+    expect(schemaErrors.text).toContain('value="12,5"'); // what was typed stays, to be corrected
     const home = await editor.get("/workspace").expect(200);
     expect(home.text).toContain("none yet");
   });
@@ -98,10 +104,9 @@ describe("writing a challenge in the browser", () => {
     const form = await editor.get(`/workspace/challenges/${key}/edit`).expect(200);
     expect(fieldValue(form.text, "title")).toBe("Sensoren für Radwege");
     expect(fieldValue(form.text, "deadline")).toBe("2099-01-29T12:00");
-    // The English title written under More fields now has its own section.
     expect(fieldValue(form.text, "title__en")).toBe("Sensors for cycle lanes");
-    expect(form.text).not.toContain("&quot;title&quot;");
-    const res = await editor.post(`/workspace/challenges/${key}`).type("form").send(validForm(csrfOf(form.text), { version: versionOf(form.text), action: "publish" }));
+    expect(fieldValue(form.text, "d.contact.email")).toBe("radwege@muenchen.example");
+    const res = await editor.post(`/workspace/challenges/${key}`).type("form").send({ ...formValues(form.text), action: "publish" });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`/workspace/challenges/${key}?saved=published`);
     const page = await request(node.listenUrl).get(`/challenges/${key}`).expect(200);
@@ -115,9 +120,9 @@ describe("writing a challenge in the browser", () => {
   it("publishes an edit as revision 2 with the officer's change reason, and an Update", async () => {
     const form = await editor.get(`/workspace/challenges/${key}/edit`).expect(200);
     expect(form.text).toContain("This challenge is public.");
-    const res = await editor.post(`/workspace/challenges/${key}`).type("form").send(validForm(csrfOf(form.text), {
-      version: versionOf(form.text), deadline: "2099-02-12T12:00", changeReason: "update-add", changeDescription: "Frist um zwei Wochen verlängert", action: "save",
-    }));
+    const res = await editor.post(`/workspace/challenges/${key}`).type("form").send({
+      ...formValues(form.text), deadline: "2099-02-12T12:00", changeReason: "update-add", changeDescription: "Frist um zwei Wochen verlängert", action: "save",
+    });
     expect(res.status).toBe(303);
     const doc = (await request(node.listenUrl).get(`/api/v1/challenges/${key}`)).body;
     expect(doc.revision).toBe(2);
@@ -132,7 +137,7 @@ describe("writing a challenge in the browser", () => {
       .set("Content-Type", "application/merge-patch+json").send({ submissionUrl: "https://vergabe.muenchen.example/radwege-neu" });
     expect(patch.status).toBe(200);
     const res = await editor.post(`/workspace/challenges/${key}`).type("form")
-      .send(validForm(csrfOf(form.text), { version: versionOf(form.text), summary: "Mein neuer Text, der nicht verloren gehen darf.", action: "save" }));
+      .send({ ...formValues(form.text), summary: "Mein neuer Text, der nicht verloren gehen darf.", action: "save" });
     expect(res.status).toBe(409);
     expect(res.text).toContain("Someone else saved this challenge while you were editing it");
     expect(res.text).toContain("Mein neuer Text, der nicht verloren gehen darf.");
@@ -176,7 +181,7 @@ describe("writing a challenge in the browser", () => {
 describe("texts in further languages", () => {
   it("adds a section per language, saves its texts, and removes them with the section", async () => {
     const start = await editor.get("/workspace/hubs/hub_a/challenges/new");
-    const typed = { ...validForm(csrfOf(start.text)), other: "{}" };
+    const { title__en: _t, summary__en: _s, description__en: _d, ...typed } = validForm(csrfOf(start.text));
     const added = await editor.post("/workspace/hubs/hub_a/challenges").type("form").send({ ...typed, action: "add-language", addLanguage: "fr" });
     expect(added.status).toBe(200);
     expect(added.text).toContain('<label for="f-title__fr">Title (French)</label>');
@@ -249,27 +254,8 @@ describe("moving a published challenge through its lifecycle", () => {
   });
 });
 
-/** Every field the edit form shows, with the values it shows (what a browser would post back). */
-function formFields(text: string): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  const form = text.slice(text.indexOf('<form method="post" action="/workspace/challenges/'));
-  for (const [tag] of form.matchAll(/<input[^>]*>/g)) {
-    const name = /name="([^"]+)"/.exec(tag)?.[1];
-    if (!name || name === "_csrf" || name === "version") continue;
-    if (/type="checkbox"/.test(tag)) {
-      if (/ checked/.test(tag)) out[name] = [...((out[name] as string[] | undefined) ?? []), /value="([^"]*)"/.exec(tag)![1]!];
-      continue;
-    }
-    out[name] = decode(/value="([^"]*)"/.exec(tag)?.[1] ?? "");
-  }
-  for (const m of form.matchAll(/<textarea[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/textarea>/g)) out[m[1]!] = decode(m[2]!);
-  for (const m of form.matchAll(/<select[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)) {
-    const selected = /<option value="([^"]*)" selected>/.exec(m[2]!);
-    out[m[1]!] = selected ? selected[1]! : "";
-  }
-  return out;
-}
-
-function decode(s: string): string {
-  return s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+/** Every field the edit form shows, with the values it shows (what a browser would post back), without its token. */
+function formFields(text: string): FormValues {
+  const { _csrf, version, ...rest } = formValues(text);
+  return rest;
 }

@@ -5,7 +5,13 @@ import { MIN_PASSWORD_LENGTH } from "../../domain/accounts/passwords";
 import { html, type SafeHtml } from "../pages/html";
 import { errorSummary, input } from "./forms";
 
-export interface Page { status: number; title: string; body: SafeHtml }
+export interface Page {
+  status: number;
+  title: string;
+  body: SafeHtml;
+  /** The page loads the workspace's own script (the challenge editor's code suggestions). */
+  script?: boolean;
+}
 
 export function signInPage(o: { csrf: string; email?: string; next?: string; errors?: FieldError[]; notice?: string; status?: number; sso?: { name: string; href: string } }): Page {
   const errors = o.errors ?? [];

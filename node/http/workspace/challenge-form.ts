@@ -1,13 +1,19 @@
-// The challenge editor's form ↔ the challenge document. The fields people fill in most get their own
-// controls (texts in the default language, instrument, focus areas, first place, main CPV code,
-// submission window in a named time zone); every other field of the schema stays editable as JSON in
-// "More fields", so nothing of a document is ever lost by editing it in the browser. Validation is the
-// API's (same schema, same rules); its JSON Pointers are mapped back onto these controls.
+// The challenge editor's form ↔ the challenge document. The fields that drive the lifecycle have
+// controls of their own (texts per language section, instrument, focus areas, submission window in a
+// named time zone, status); every other field of the schema gets the control its schema describes
+// (schema-fields.ts), so every field is editable in the browser and nothing of a document is lost by
+// editing it. Validation is the API's (same schema, same rules); its JSON Pointers are mapped back
+// onto these controls.
+import { LANGUAGE_TAGS } from "../../domain/codelists";
 import type { FieldError } from "../../domain/errors";
 import { isPlainObject } from "../../domain/merge-patch";
 import type { Challenge } from "../../domain/types";
 import { CHALLENGE_SERVER_FIELDS } from "../../domain/types";
+import { label } from "../pages/format";
+import { fieldLabel, itemLabel } from "./field-labels";
 import { isoToLocal, isTimeZone, localToIso } from "./local-time";
+import { CHALLENGE_KEYS, challengeField, type Field } from "./schema-fields";
+import { type Context, editList, fromPost, keepOrder, type StateGroup, toDoc, toState } from "./schema-values";
 
 /** What the form posts (all strings; focusAreas repeated). */
 export interface ChallengeForm {
@@ -17,10 +23,6 @@ export interface ChallengeForm {
   description: string;
   instrument: string;
   focusAreas: string[];
-  country: string;
-  nuts: string;
-  locality: string;
-  cpvMain: string;
   submissionType: string;
   opens: string;
   deadline: string;
@@ -31,62 +33,70 @@ export interface ChallengeForm {
   statusReason: string;
   /** Title, summary and description in each further language, one section per language. */
   translations: Record<string, Translation>;
-  /** The rest of the document as JSON. */
-  other: string;
+  /** Every other field of the document, as its controls show it (schema-values.ts). */
+  extra: StateGroup;
   changeReason: string;
   changeDescription: string;
   version: string;
 }
 
-const TEXTS = ["title", "summary", "description"] as const;
+/** Texts with a control per language section (statusReason only on public challenges, and optional). */
+const TEXTS = ["title", "summary", "description", "statusReason"] as const;
 export type Translation = Record<(typeof TEXTS)[number], string>;
+const emptyTranslation = (): Translation => ({ title: "", summary: "", description: "", statusReason: "" });
 const LANG_RE = /^[a-z]{2}$/;
-/** Texts edited in the default language that may be absent altogether. */
-const OPTIONAL_TEXTS = ["statusReason"] as const;
-/** Fields the form owns (besides the texts of the default language); the rest goes to "More fields". */
-const OWNED = ["defaultLanguage", "instrument", "focusAreas", "submissionType", "submissionPeriod", "submissionUrl", "status", "schemaVersion"] as const;
+/** Fields with controls of their own; server fields and the change log are the node's. */
+const OWNED = new Set<string>(["defaultLanguage", ...TEXTS, "instrument", "focusAreas", "submissionType", "submissionPeriod", "submissionUrl", "status", "schemaVersion", "changeLog", ...CHALLENGE_SERVER_FIELDS]);
+/** The fields shown with the control their schema describes, in the schema's order. */
+export const SCHEMA_FIELDS: readonly Field[] = CHALLENGE_KEYS.filter((k) => !OWNED.has(k)).map(challengeField);
 
 type Json = Record<string, unknown>;
 
+/** The languages language maps are edited in: the default one, then those with a section. */
+export const formLanguages = (f: Pick<ChallengeForm, "defaultLanguage" | "translations">): string[] => [f.defaultLanguage, ...Object.keys(f.translations).filter((l) => l !== f.defaultLanguage)];
+const contextOf = (f: ChallengeForm): Context => ({ languages: formLanguages(f), timeZone: f.timeZone });
+
+function extraState(doc: Json, ctx: Context): StateGroup {
+  return Object.fromEntries(SCHEMA_FIELDS.map((f) => [f.key, toState(f, doc[f.key], ctx)]));
+}
+
 export function emptyForm(o: { defaultLanguage: string; country: string; timeZone: string }): ChallengeForm {
+  const ctx = { languages: [o.defaultLanguage], timeZone: o.timeZone };
   return {
-    defaultLanguage: o.defaultLanguage, title: "", summary: "", description: "", instrument: "", focusAreas: [], country: o.country, nuts: "", locality: "",
-    cpvMain: "", submissionType: "response", opens: "", deadline: "", timeZone: o.timeZone, submissionUrl: "", status: "", statusReason: "", translations: {}, other: "{}", changeReason: "", changeDescription: "", version: "",
+    defaultLanguage: o.defaultLanguage, title: "", summary: "", description: "", instrument: "", focusAreas: [],
+    submissionType: "response", opens: "", deadline: "", timeZone: o.timeZone, submissionUrl: "", status: "", statusReason: "", translations: {},
+    extra: extraState({ placeOfPerformance: [{ country: o.country }] }, ctx), changeReason: "", changeDescription: "", version: "",
   };
+}
+
+/** Every language any language map of the document is written in. */
+function languagesIn(v: unknown, out: Set<string>): Set<string> {
+  if (Array.isArray(v)) for (const x of v) languagesIn(x, out);
+  else if (isPlainObject(v)) {
+    const entries = Object.entries(v as Json);
+    const isMap = entries.length > 0 && entries.every(([k, t]) => /^[a-z]{2}$/.test(k) && typeof t === "string");
+    for (const [k, x] of entries) if (isMap) out.add(k); else languagesIn(x, out);
+  }
+  return out;
 }
 
 export function formFromDoc(doc: Challenge, timeZone: string, version: number): ChallengeForm {
   const lang = doc.defaultLanguage;
-  const rest = structuredClone(doc) as unknown as Json;
-  for (const f of [...CHALLENGE_SERVER_FIELDS, ...OWNED]) delete rest[f];
-  // The three texts get a section per language; other texts keep their further languages in the JSON.
+  // A section per language the document is written in anywhere, so no text of it is lost by editing.
   const translations: Record<string, Translation> = {};
+  for (const l of [...languagesIn(doc, new Set())].sort()) if (l !== lang) translations[l] = emptyTranslation();
   for (const t of TEXTS) {
-    for (const [l, value] of Object.entries(doc[t] as Record<string, string>)) {
-      if (l === lang) continue;
-      translations[l] ??= { title: "", summary: "", description: "" };
-      translations[l][t] = value;
-    }
-    delete rest[t];
+    for (const [l, value] of Object.entries((doc[t] ?? {}) as Record<string, string>)) if (l !== lang) translations[l]![t] = value;
   }
-  for (const t of OPTIONAL_TEXTS) {
-    const others = { ...((doc[t] ?? {}) as Record<string, string>) };
-    delete others[lang];
-    if (Object.keys(others).length) rest[t] = others; else delete rest[t];
-  }
-  const [first, ...morePlaces] = doc.placeOfPerformance ?? [];
-  if (morePlaces.length) rest.placeOfPerformance = morePlaces; else delete rest.placeOfPerformance;
-  if (doc.cpv?.additional?.length) rest.cpv = { additional: doc.cpv.additional }; else delete rest.cpv;
-  return {
+  const form: ChallengeForm = {
     defaultLanguage: lang,
     title: doc.title[lang] ?? "", summary: doc.summary[lang] ?? "", description: doc.description[lang] ?? "",
-    instrument: doc.instrument, focusAreas: [...doc.focusAreas],
-    country: first?.country ?? "", nuts: first?.nuts ?? "", locality: first?.locality ?? "",
-    cpvMain: doc.cpv?.main ?? "", submissionType: doc.submissionType ?? "",
+    instrument: doc.instrument, focusAreas: [...doc.focusAreas], submissionType: doc.submissionType ?? "",
     opens: isoToLocal(doc.submissionPeriod?.start, timeZone), deadline: isoToLocal(doc.submissionPeriod?.end, timeZone), timeZone,
     submissionUrl: doc.submissionUrl ?? "", status: doc.status, statusReason: doc.statusReason?.[lang] ?? "", translations,
-    other: JSON.stringify(rest, null, 2), changeReason: "", changeDescription: "", version: String(version),
+    extra: {}, changeReason: "", changeDescription: "", version: String(version),
   };
+  return { ...form, extra: extraState(doc as unknown as Json, contextOf(form)) };
 }
 
 /** Reads the posted fields (anything missing is ""). */
@@ -96,9 +106,8 @@ export function readForm(body: unknown): ChallengeForm {
   const list = (k: string) => (Array.isArray(b[k]) ? (b[k] as unknown[]).filter((x): x is string => typeof x === "string") : typeof b[k] === "string" ? [b[k] as string] : []);
   return {
     defaultLanguage: s("defaultLanguage"), title: s("title").trim(), summary: s("summary").trim(), description: s("description").replace(/\r\n/g, "\n").trim(),
-    instrument: s("instrument"), focusAreas: list("focusAreas"), country: s("country"), nuts: s("nuts").trim().toUpperCase(), locality: s("locality").trim(),
-    cpvMain: s("cpvMain").trim(), submissionType: s("submissionType"), opens: s("opens"), deadline: s("deadline"), timeZone: s("timeZone"),
-    submissionUrl: s("submissionUrl").trim(), status: s("status"), statusReason: s("statusReason").trim(), translations: readTranslations(b), other: s("other").trim() || "{}", changeReason: s("changeReason"), changeDescription: s("changeDescription").trim(), version: s("version"),
+    instrument: s("instrument"), focusAreas: list("focusAreas"), submissionType: s("submissionType"), opens: s("opens"), deadline: s("deadline"), timeZone: s("timeZone"),
+    submissionUrl: s("submissionUrl").trim(), status: s("status"), statusReason: s("statusReason").trim(), translations: readTranslations(b), extra: Object.fromEntries(SCHEMA_FIELDS.map((f) => [f.key, fromPost(f, b, [f.key])])), changeReason: s("changeReason"), changeDescription: s("changeDescription").trim(), version: s("version"),
   };
 }
 
@@ -106,9 +115,9 @@ export function readForm(body: unknown): ChallengeForm {
 function readTranslations(b: Record<string, unknown>): Record<string, Translation> {
   const out: Record<string, Translation> = {};
   for (const [k, v] of Object.entries(b)) {
-    const m = /^(title|summary|description)__([a-z]{2})$/.exec(k);
+    const m = /^(title|summary|description|statusReason)__([a-z]{2})$/.exec(k);
     if (!m || typeof v !== "string") continue;
-    out[m[2]!] ??= { title: "", summary: "", description: "" };
+    out[m[2]!] ??= emptyTranslation();
     out[m[2]!]![m[1] as keyof Translation] = m[1] === "description" ? v.replace(/\r\n/g, "\n").trim() : v.trim();
   }
   return out;
@@ -117,7 +126,7 @@ function readTranslations(b: Record<string, unknown>): Record<string, Translatio
 /** The form with a section for one more language (nothing is saved: the same page comes back). */
 export function withLanguage(f: ChallengeForm, lang: string): ChallengeForm {
   if (!LANG_RE.test(lang) || lang === f.defaultLanguage || f.translations[lang]) return f;
-  return { ...f, translations: { ...f.translations, [lang]: { title: "", summary: "", description: "" } } };
+  return { ...f, translations: { ...f.translations, [lang]: emptyTranslation() } };
 }
 
 export function withoutLanguage(f: ChallengeForm, lang: string): ChallengeForm {
@@ -126,48 +135,43 @@ export function withoutLanguage(f: ChallengeForm, lang: string): ChallengeForm {
   return { ...f, translations };
 }
 
+/** "Add …" and "Remove …" buttons of lists (buyers, phases…): the form with one item more or fewer, unsaved. */
+export function withListEdit(f: ChallengeForm, action: string): ChallengeForm | null {
+  const m = /^(add|remove):d\.([A-Za-z0-9.]+)$/.exec(action);
+  if (!m) return null;
+  return { ...f, extra: editList(f.extra, m[2]!.split("."), m[1] as "add" | "remove") };
+}
+
 /**
  * The document the form describes (without server fields, without status), or the form's own errors
- * (unreadable JSON, impossible dates) before the schema is even asked.
+ * (impossible dates, unreadable JSON) before the schema is even asked. `prev` is the stored document
+ * when editing: dates left alone keep the text they were stored with.
  */
-export function docFromForm(f: ChallengeForm): { ok: true; doc: Json } | { ok: false; errors: FieldError[] } {
+export function docFromForm(f: ChallengeForm, prev: Json = {}): { ok: true; doc: Json } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];
-  let rest: Json = {};
-  try {
-    const parsed: unknown = JSON.parse(f.other);
-    if (isPlainObject(parsed)) rest = parsed as Json;
-    else errors.push({ pointer: "/other", message: "More fields must be a JSON object ({ … })" });
-  } catch (e) {
-    errors.push({ pointer: "/other", message: `More fields is not valid JSON: ${(e as Error).message}` });
-  }
   if (!isTimeZone(f.timeZone)) errors.push({ pointer: "/timeZone", message: "choose a time zone" });
   const start = f.opens ? localToIso(f.opens, f.timeZone) : undefined;
   const end = f.deadline ? localToIso(f.deadline, f.timeZone) : undefined;
   if (start === null) errors.push({ pointer: "/opens", message: "enter a date and time such as 2027-01-29 12:00" });
   if (end === null) errors.push({ pointer: "/deadline", message: "enter a date and time such as 2027-01-29 12:00" });
+  const ctx = contextOf(f);
+  const doc: Json = {};
+  for (const field of SCHEMA_FIELDS) {
+    const v = toDoc(field, f.extra[field.key], ctx, `/d/${field.key}`, errors, prev[field.key]);
+    if (v !== undefined) doc[field.key] = v;
+  }
   if (errors.length) return { ok: false, errors };
 
   const lang = f.defaultLanguage;
-  const doc: Json = { ...rest, defaultLanguage: lang };
+  doc.defaultLanguage = lang;
   for (const t of TEXTS) {
-    // Further languages: their sections, and any still written under More fields.
-    const others: Record<string, string> = isPlainObject(rest[t]) ? { ...(rest[t] as Record<string, string>) } : {};
-    for (const [l, tr] of Object.entries(f.translations)) if (tr[t]) others[l] = tr[t];
-    doc[t] = { ...(f[t] ? { [lang]: f[t] } : {}), ...Object.fromEntries(Object.entries(others).filter(([l]) => l !== lang)) };
-  }
-  for (const t of OPTIONAL_TEXTS) {
-    const others = isPlainObject(rest[t]) ? Object.fromEntries(Object.entries(rest[t] as Record<string, string>).filter(([l]) => l !== lang)) : {};
-    const map = { ...(f[t] ? { [lang]: f[t] } : {}), ...others };
-    if (Object.keys(map).length) doc[t] = map; else delete doc[t];
+    const map: Record<string, string> = f[t] ? { [lang]: f[t] } : {};
+    for (const [l, tr] of Object.entries(f.translations)) if (tr[t] && l !== lang) map[l] = tr[t];
+    // Title, summary and description are required (the schema says so when empty); a status reason is not.
+    if (t !== "statusReason" || Object.keys(map).length) doc[t] = map;
   }
   if (f.instrument) doc.instrument = f.instrument;
-  doc.focusAreas = f.focusAreas;
-  const first = { ...(f.country ? { country: f.country } : {}), ...(f.nuts ? { nuts: f.nuts } : {}), ...(f.locality ? { locality: f.locality } : {}) };
-  const morePlaces = Array.isArray(rest.placeOfPerformance) ? rest.placeOfPerformance : [];
-  doc.placeOfPerformance = Object.keys(first).length ? [first, ...morePlaces] : morePlaces;
-  const additional = isPlainObject(rest.cpv) && Array.isArray((rest.cpv as Json).additional) ? (rest.cpv as Json).additional : undefined;
-  if (f.cpvMain) doc.cpv = { main: f.cpvMain, ...(additional ? { additional } : {}) };
-  else delete doc.cpv;
+  doc.focusAreas = keepOrder(f.focusAreas, prev.focusAreas);
   if (f.submissionType) doc.submissionType = f.submissionType;
   if (start || end) doc.submissionPeriod = { ...(start ? { start } : {}), ...(end ? { end } : {}) };
   if (f.submissionUrl) doc.submissionUrl = f.submissionUrl;
@@ -177,8 +181,7 @@ export function docFromForm(f: ChallengeForm): { ok: true; doc: Json } | { ok: f
 /** How the summary at the top names each control, so "must have at least one entry" says of what. */
 const FIELD_LABELS: Record<string, string> = {
   title: "Title", summary: "Summary", description: "Description", instrument: "Instrument", focusAreas: "Focus areas",
-  country: "Country", nuts: "Region (NUTS code)", locality: "Town or city", cpvMain: "Main CPV code", submissionType: "What suppliers submit",
-  submissionUrl: "Where to submit", opens: "Submissions open", deadline: "Submission deadline", timeZone: "Time zone",
+  submissionType: "What suppliers submit", submissionUrl: "Where to submit", opens: "Submissions open", deadline: "Submission deadline", timeZone: "Time zone",
   defaultLanguage: "Main language", changeReason: "Why this change", status: "Status", statusReason: "Reason for the status",
 };
 
@@ -186,30 +189,35 @@ const FIELD_LABELS: Record<string, string> = {
 export function formErrors(errors: readonly FieldError[], lang: string): FieldError[] {
   return pointErrors(errors, lang).map((e) => {
     const label = FIELD_LABELS[e.pointer.slice(1)];
-    return label ? { pointer: e.pointer, message: `${label}: ${e.message}` } : e;
+    if (label) return { pointer: e.pointer, message: `${label}: ${e.message}` };
+    return e.pointer.startsWith("/d/") ? { pointer: e.pointer, message: `${pathLabel(e.pointer)}: ${e.message}` } : e;
   });
+}
+
+/** "/d/buyers/0/name/de" → "Buyers › buyer 1 › Name (German)". */
+function pathLabel(pointer: string): string {
+  const segs = pointer.split("/").slice(2);
+  const parentOf = (i: number) => segs.slice(0, i).reverse().find((s) => !/^\d+$/.test(s));
+  return segs.map((seg, i) => /^\d+$/.test(seg) ? `${itemLabel(segs[i - 1] ?? "")} ${Number(seg) + 1}`
+    : (LANGUAGE_TAGS as readonly string[]).includes(seg) ? `(${label("languages", seg)})` : fieldLabel(seg, parentOf(i))).join(" › ").replace(/ › \(/g, " (");
 }
 
 function pointErrors(errors: readonly FieldError[], lang: string): FieldError[] {
   const rules: [RegExp, string][] = [
-    [new RegExp(`^/(title|summary|description)(/${lang})?$`), "$1"],
-    [/^\/(title|summary|description)\/([a-z]{2})$/, "$1__$2"],
-    [/^\/(instrument|submissionType|submissionUrl|defaultLanguage|other|timeZone|opens|deadline|changeReason|status)$/, "$1"],
-    [new RegExp(`^/statusReason(/${lang})?$`), "statusReason"],
+    [new RegExp(`^/(title|summary|description|statusReason)(/${lang})?$`), "$1"],
+    [/^\/(title|summary|description|statusReason)\/([a-z]{2})$/, "$1__$2"],
+    [/^\/(instrument|submissionType|submissionUrl|defaultLanguage|timeZone|opens|deadline|changeReason|status)$/, "$1"],
     [/^\/focusAreas(\/\d+)?$/, "focusAreas"],
-    [/^\/placeOfPerformance\/0\/country$/, "country"],
-    [/^\/placeOfPerformance(\/0)?$/, "country"],
-    [/^\/placeOfPerformance\/0\/nuts$/, "nuts"],
-    [/^\/placeOfPerformance\/0\/locality$/, "locality"],
-    [/^\/cpv(\/main)?$/, "cpvMain"],
     [/^\/submissionPeriod\/start$/, "opens"],
     [/^\/submissionPeriod(\/end)?$/, "deadline"],
     [/^\/changeLog(\/.*)?$/, "changeReason"],
+    [/^$/, "title"],
   ];
   return errors.map((e) => {
+    if (e.pointer.startsWith("/d/")) return e;
     for (const [re, to] of rules) if (re.test(e.pointer)) return { pointer: `/${e.pointer.replace(re, to)}`, message: e.message };
-    // Everything else lives in "More fields": say where inside it.
-    return { pointer: "/other", message: `More fields, ${e.pointer || "the document"}: ${e.message}` };
+    // Every other field has the control its schema describes, under the same path.
+    return { pointer: `/d${e.pointer}`, message: e.message };
   });
 }
 

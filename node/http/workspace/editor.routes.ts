@@ -14,7 +14,7 @@ import { pick } from "../pages/format";
 import { html, type SafeHtml } from "../pages/html";
 import type { Page } from "./auth-pages";
 import { forbiddenPage } from "./auth-pages";
-import { docFromForm, emptyForm, formErrors, formFromDoc, mergePatchBetween, readForm, withLanguage, withoutLanguage, type ChallengeForm } from "./challenge-form";
+import { docFromForm, emptyForm, formErrors, formFromDoc, mergePatchBetween, readForm, withLanguage, withListEdit, withoutLanguage, type ChallengeForm } from "./challenge-form";
 import { editorBody, withdrawBody } from "./challenge-form-page";
 
 export interface EditorDeps {
@@ -48,10 +48,13 @@ export function editorRoutes(ws: Router, deps: EditorDeps): void {
     const hub = await deps.repos.hubs.get(o.hubHandle);
     const hubName = hub ? pick(hub.doc.name, hub.doc.defaultLanguage, hub.doc.defaultLanguage)?.text ?? o.hubHandle : o.hubHandle;
     const { user, session } = deps.me(res);
-    deps.render(res, page(o.mode === "new" ? "New challenge" : "Edit challenge", editorBody({
-      form: o.form, errors: o.errors, csrf: session.csrfToken, admin: user.admin, action: o.action, hubName, mode: o.mode,
-      timeZones: zonesOf(hub?.doc.country ?? ""), key: o.key,
-    }), o.status ?? (o.errors.length ? 422 : 200)));
+    deps.render(res, {
+      ...page(o.mode === "new" ? "New challenge" : "Edit challenge", editorBody({
+        form: o.form, errors: o.errors, csrf: session.csrfToken, admin: user.admin, action: o.action, hubName, mode: o.mode,
+        timeZones: zonesOf(hub?.doc.country ?? ""), key: o.key,
+      }), o.status ?? (o.errors.length ? 422 : 200)),
+      script: true,
+    });
   };
 
   /** The page for a refusal that is not about a field. */
@@ -75,10 +78,10 @@ export function editorRoutes(ws: Router, deps: EditorDeps): void {
     if (!principal || !(await deps.repos.hubs.get(handle))) return notYours(res);
     const form = readForm(req.body);
     const again = (errors: FieldError[], f: ChallengeForm = form, status?: number) => showForm(res, { form: f, errors, action: `/workspace/hubs/${handle}/challenges`, hubHandle: handle, mode: "new", status });
-    const languageChange = languageAction(req, form);
-    if (languageChange) return again([], languageChange, 200);
+    const unsaved = formAction(req, form);
+    if (unsaved) return again([], unsaved, 200);
     const built = docFromForm(form);
-    if (!built.ok) return again(built.errors);
+    if (!built.ok) return again(formErrors(built.errors, form.defaultLanguage));
     const status = field(req, "action") === "publish" ? publishedStatus(built.doc) : "draft";
     const r = await deps.challenges.create(principal, handle, { ...built.doc, status });
     if (!r.ok) return r.error.kind === "validation" ? again(formErrors(r.error.errors, form.defaultLanguage)) : refusal(res, r.error);
@@ -111,10 +114,10 @@ export function editorRoutes(ws: Router, deps: EditorDeps): void {
     const mode = c.doc.status === "draft" ? "draft" : "public";
     const again = (errors: FieldError[], status?: number, f: ChallengeForm = form) =>
       showForm(res, { form: f, errors, action: `/workspace/challenges/${c.key}`, hubHandle: handle, mode, key: c.key!, status });
-    const languageChange = languageAction(req, form);
-    if (languageChange) return again([], 200, languageChange);
-    const built = docFromForm({ ...form, defaultLanguage: c.doc.defaultLanguage });
-    if (!built.ok) return again(built.errors);
+    const unsaved = formAction(req, form);
+    if (unsaved) return again([], 200, unsaved);
+    const built = docFromForm({ ...form, defaultLanguage: c.doc.defaultLanguage }, c.doc as unknown as Record<string, unknown>);
+    if (!built.ok) return again(formErrors(built.errors, form.defaultLanguage));
     keepInstantsAsWritten(built.doc, c.doc);
     const prev = structuredClone(c.doc) as unknown as Record<string, unknown>;
     for (const f of [...CHALLENGE_SERVER_FIELDS, "schemaVersion"]) delete prev[f];
@@ -163,12 +166,15 @@ export function editorRoutes(ws: Router, deps: EditorDeps): void {
   });
 }
 
-/** "Add language" and "Remove …" buttons: the same form back with one section more or less, unsaved. */
-function languageAction(req: Request, form: ChallengeForm): ChallengeForm | null {
+/**
+ * "Add language", "Add a buyer", "Remove phase 2"…: the same form back with one section or item more
+ * or fewer, unsaved (null for the buttons that save).
+ */
+function formAction(req: Request, form: ChallengeForm): ChallengeForm | null {
   const action = field(req, "action");
   if (action === "add-language") return withLanguage(form, field(req, "addLanguage"));
   const remove = /^remove-language:([a-z]{2})$/.exec(action);
-  return remove ? withoutLanguage(form, remove[1]!) : null;
+  return remove ? withoutLanguage(form, remove[1]!) : withListEdit(form, action);
 }
 
 function field(req: Request, name: string): string {

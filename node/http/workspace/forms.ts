@@ -15,35 +15,73 @@ export function errorsFor(errors: readonly FieldError[], name: string): FieldErr
 }
 
 /** "There is a problem" box, focused-first in reading order; empty when there are no errors. */
-export function errorSummary(errors: readonly FieldError[]): SafeHtml {
+export function errorSummary(errors: readonly FieldError[], anchorOf: (pointer: string) => string = fieldId): SafeHtml {
   if (errors.length === 0) return html``;
   return html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
 <h2 id="error-summary-title">There is a problem</h2>
-<ul>${errors.map((e) => html`<li><a href="#${fieldId(e.pointer)}">${e.message}</a></li>`)}</ul>
+<ul>${errors.map((e) => html`<li><a href="#${anchorOf(e.pointer)}">${e.message}</a></li>`)}</ul>
 </div>`;
 }
+
+/** What surrounds every control: its label, hint and error message, tied to it by id. */
+export interface FrameOptions {
+  id: string;
+  label: string;
+  hint?: string | SafeHtml;
+  /** The error messages shown with this control (empty: none). */
+  messages: readonly string[];
+}
+
+/**
+ * The label, hint and error around a control. `control` gets the attributes that tie it to them
+ * (aria-describedby, aria-invalid), to put inside its opening tag.
+ */
+export function frame(o: FrameOptions, control: (aria: SafeHtml) => SafeHtml): SafeHtml {
+  const invalid = o.messages.length > 0;
+  const described = [o.hint ? `${o.id}-hint` : "", invalid ? `${o.id}-error` : ""].filter(Boolean).join(" ");
+  const aria = html`${described ? html` aria-describedby="${described}"` : ""}${invalid ? html` aria-invalid="true"` : ""}`;
+  return html`<div class="field${invalid ? " field-error" : ""}">
+<label for="${o.id}">${o.label}</label>
+${o.hint ? html`<span class="hint" id="${o.id}-hint">${o.hint}</span>` : ""}
+${invalid ? html`<span class="error-message" id="${o.id}-error">${o.messages.join("; ")}</span>` : ""}
+${control(aria)}
+</div>`;
+}
+
+const messagesOf = (errors: readonly FieldError[] | undefined, name: string) => errorsFor(errors ?? [], name).map((e) => e.message);
 
 export interface InputOptions {
   name: string;
   label: string;
-  type?: "text" | "email" | "password";
+  type?: "text" | "email" | "password" | "url" | "tel" | "number" | "date" | "datetime-local";
   value?: string;
-  hint?: string;
+  hint?: string | SafeHtml;
   autocomplete?: string;
   required?: boolean;
   errors?: readonly FieldError[];
+  lang?: string;
 }
 
 export function input(o: InputOptions): SafeHtml {
   const id = `f-${o.name}`;
-  const errs = errorsFor(o.errors ?? [], o.name);
-  const described = [o.hint ? `${id}-hint` : "", errs.length ? `${id}-error` : ""].filter(Boolean).join(" ");
-  return html`<div class="field${errs.length ? " field-error" : ""}">
-<label for="${id}">${o.label}</label>
-${o.hint ? html`<span class="hint" id="${id}-hint">${o.hint}</span>` : ""}
-${errs.length ? html`<span class="error-message" id="${id}-error">${errs.map((e) => e.message).join("; ")}</span>` : ""}
-<input id="${id}" name="${o.name}" type="${o.type ?? "text"}"${o.value !== undefined && o.type !== "password" ? html` value="${o.value}"` : ""}${o.autocomplete ? html` autocomplete="${o.autocomplete}"` : ""}${o.required ? html` required` : ""}${described ? html` aria-describedby="${described}"` : ""}${errs.length ? html` aria-invalid="true"` : ""}>
-</div>`;
+  return frame({ id, label: o.label, hint: o.hint, messages: messagesOf(o.errors, o.name) }, (aria) =>
+    html`<input id="${id}" name="${o.name}" type="${o.type ?? "text"}"${o.value !== undefined && o.type !== "password" ? html` value="${o.value}"` : ""}${o.autocomplete ? html` autocomplete="${o.autocomplete}"` : ""}${o.required ? html` required` : ""}${o.lang ? html` lang="${o.lang}"` : ""}${aria}>`);
+}
+
+export interface Option { value: string; label: string }
+
+export function select(o: { name: string; label: string; value: string | undefined; options: readonly Option[]; errors?: readonly FieldError[]; hint?: string | SafeHtml; empty?: string }): SafeHtml {
+  const id = `f-${o.name}`;
+  return frame({ id, label: o.label, hint: o.hint, messages: messagesOf(o.errors, o.name) }, (aria) => html`<select id="${id}" name="${o.name}"${aria}>
+${o.empty !== undefined ? html`<option value="">${o.empty}</option>` : ""}
+${o.options.map((x) => html`<option value="${x.value}"${x.value === o.value ? html` selected` : ""}>${x.label}</option>`)}
+</select>`);
+}
+
+export function textarea(o: { name: string; label: string; value: string; errors?: readonly FieldError[]; hint?: string | SafeHtml; rows?: number; lang?: string; code?: boolean }): SafeHtml {
+  const id = `f-${o.name}`;
+  return frame({ id, label: o.label, hint: o.hint, messages: messagesOf(o.errors, o.name) }, (aria) =>
+    html`<textarea id="${id}" name="${o.name}" rows="${o.rows ?? 4}"${o.lang ? html` lang="${o.lang}"` : ""}${o.code ? html` class="code" spellcheck="false"` : ""}${aria}>${o.value}</textarea>`);
 }
 
 /** The synchronizer token of the signed-in session (checked on every POST of the workspace). */

@@ -25,6 +25,7 @@ import { accountBody } from "./account-page";
 import QRCode from "qrcode";
 import { clearCookie, cookieNames, readCookie, setCookie } from "./cookies";
 import { dashboardBody } from "./dashboard-page";
+import { codeFinderRoutes } from "./codes.routes";
 import { editorRoutes } from "./editor.routes";
 import { nodeAdminRoutes } from "./node-admin.routes";
 import { type OidcSettings, oidcRoutes } from "./oidc.routes";
@@ -67,12 +68,16 @@ export function workspaceRouter(deps: WorkspaceDeps): express.Router {
   const perAccount = deps.limiter({ keyPrefix: "signin-account", points: limits.perAccount, durationSec: 900 });
   const hubLabels = createHubLabels(deps.repos, deps.origin);
   const sso = deps.oidc ? { name: deps.oidc.name, href: "/login/oidc" } : undefined;
-  const form = express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 200 });
+  const form = express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 2000 });
 
   const render = (res: Response, page: Page, opts: { lang?: string } = {}) => {
     res.status(page.status);
     res.set("Cache-Control", "no-store");
     res.set("X-Robots-Tag", "noindex");
+    // The editor's one script (suggestions in the code pickers) comes from this origin; no page gets
+    // inline script, and pages without it keep script-src 'none'.
+    const csp = page.script ? res.get("Content-Security-Policy") : undefined;
+    if (csp) res.set("Content-Security-Policy", csp.replace("script-src 'none'", "script-src 'self'"));
     res.type("text/html; charset=utf-8").send(layout({ site: deps.site, title: page.title, body: page.body, lang: opts.lang }).value);
   };
   const page = (title: string, body: SafeHtml, status = 200): Page => ({ status, title, body });
@@ -385,6 +390,7 @@ export function workspaceRouter(deps: WorkspaceDeps): express.Router {
     account(res, { notice: "Two-step verification is off." });
   });
 
+  codeFinderRoutes(ws, { render });
   editorRoutes(ws, { challenges: deps.challenges, repos: deps.repos, render, me });
   const adminOnly = express.Router();
   adminOnly.use(requireAdmin);

@@ -1,0 +1,65 @@
+// What the editor calls each schema property. Names read by procurement officers, close to eForms'
+// wording; a property without an entry here is named from its key ("expectedDecisionDate" →
+// "Expected decision date"), so a new schema field is never shown unlabelled.
+
+const LABELS: Record<string, string> = {
+  referenceNumber: "Reference number", procedureId: "Procedure identifier (UUID, links notices of one procedure)",
+  buyers: "Buyers", id: "Web address of its profile", name: "Name", identifier: "Identifier", scheme: "Scheme", url: "Web address",
+  buyerLegalType: "Legal type", mainActivity: "Main activity", country: "Country", nuts: "Region (NUTS code)",
+  eligibility: "Who is eligible", howToApply: "How to apply", evaluationCriteria: "Evaluation criteria", additionalInformation: "Additional information",
+  procedureType: "Procedure type", contractNature: "Contract nature", innovationTypes: "Innovation types",
+  cpv: "CPV classification", main: "Main CPV code", additional: "Further CPV codes", hashtags: "Hashtags",
+  placeOfPerformance: "Places of performance", scope: "Scope", locality: "Town or city", postalCode: "Postal code", streetAddress: "Street address",
+  estimatedValue: "Estimated value (excluding VAT)", amount: "Amount", currency: "Currency", prizes: "Prizes", rank: "Rank", title: "Title",
+  description: "Description", nonMonetaryRewards: "Non-monetary rewards", followUp: "Follow-up procurement", planned: "Planned",
+  instrument: "Instrument", expectedDate: "Expected date", enquiryPeriod: "Questions from suppliers", start: "From", end: "Until",
+  submissionLanguages: "Languages suppliers may submit in", contractPeriod: "Contract period", startDate: "Start date", endDate: "End date",
+  durationMonths: "Duration in months", expectedDecisionDate: "Expected decision date", phases: "Phases", maxParticipants: "Maximum participants",
+  budget: "Budget", milestones: "Milestones and events", type: "Type", dateTime: "Starts", endTime: "Ends", online: "Online", location: "Location",
+  eligibleApplicantTypes: "Eligible applicants", smeSuitable: "Suitable for SMEs", euFunded: "Funded by the EU", fundingProgrammes: "Funding programmes",
+  documents: "Documents", documentType: "Document type", mediaType: "Media type", languages: "Languages", published: "Published", sizeBytes: "Size in bytes",
+  relatedNotices: "Related notices", image: "Image", alt: "Text alternative", contact: "Contact", email: "Email", telephone: "Telephone",
+  outcome: "Outcome", decisionDate: "Decision date", winners: "Winners", sme: "SME", prizeRank: "Prize rank", phase: "Phase",
+  nonAwardReason: "Reason for not awarding", summary: "Summary", extensions: "Extensions (JSON)",
+};
+
+/** Names that depend on the group they are in, so no two controls of the form read the same. */
+const IN_GROUP: Record<string, string> = {
+  "buyers.name": "Buyer name", "winners.name": "Winner name", "contact.name": "Contact name", "location.name": "Place name",
+  "placeOfPerformance.name": "Place name", "prizes.title": "Prize title", "prizes.description": "Prize description",
+  "documents.title": "Document title", "milestones.title": "Event title", "phases.name": "Phase name",
+  "phases.description": "Phase description", "followUp.description": "About the follow-up", "followUp.instrument": "Follow-up procedure",
+  "outcome.summary": "Summary of the outcome", "documents.languages": "Languages of the document", "documents.published": "Date of the document",
+  "identifier.id": "Identifier value", "relatedNotices.id": "Notice number", "buyers.id": "Profile address (ActivityPub id)",
+};
+
+/** What one item of a list is called ("Add buyer", "Buyer 2"). */
+const ITEM_LABELS: Record<string, string> = {
+  buyers: "buyer", prizes: "prize", phases: "phase", milestones: "milestone", documents: "document", relatedNotices: "related notice",
+  placeOfPerformance: "place", winners: "winner",
+};
+
+const HINTS: Record<string, string> = {
+  hashtags: "Words without spaces, separated by spaces; posts on the fediverse carry them.",
+  fundingProgrammes: "One per line, e.g. Horizon Europe.",
+  additional: "One code per line; type a word to find codes.",
+  procedureId: "Leave empty unless an earlier notice of the same procedure has one.",
+  extensions: "A JSON object whose keys are https addresses; for data other systems define.",
+  amount: "Digits with at most two decimals, e.g. 250000 or 1250.50.",
+  telephone: "International format, e.g. +49 89 123456.",
+};
+
+/** The label of property `key`, inside the group named `parent` (its property name) if any. */
+export function fieldLabel(key: string, parent?: string): string {
+  const inGroup = parent ? IN_GROUP[`${parent}.${key}`] : undefined;
+  if (inGroup) return inGroup;
+  return LABELS[key] ?? key.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/^./, (c) => c.toUpperCase()).replace(/ [A-Z]/g, (c) => c.toLowerCase());
+}
+
+export function itemLabel(key: string): string {
+  return ITEM_LABELS[key] ?? "item";
+}
+
+export function fieldHint(key: string): string | undefined {
+  return HINTS[key];
+}
