@@ -7,6 +7,7 @@ import i18next, { type TFunction } from "i18next";
 import de from "../../locales/de.json";
 import en from "../../locales/en.json";
 import fr from "../../locales/fr.json";
+import { readCookie } from "./cookies";
 
 export const UI_LANGUAGES = ["en", "de", "fr"] as const;
 export type UiLanguage = (typeof UI_LANGUAGES)[number];
@@ -35,7 +36,7 @@ export function catalogueEntry(lang: string, key: string): string | undefined {
 
 /** The reader's interface language: their choice (cookie), else their browser's, else English. */
 export function uiLanguageOf(req: Request): UiLanguage {
-  const chosen = /(?:^|;\s*)ipn-ui=([a-z]{2})(?:;|$)/.exec(req.get("cookie") ?? "")?.[1];
+  const chosen = readCookie(req, "ipn-ui");
   if (isUiLanguage(chosen)) return chosen;
   const accepted = req.acceptsLanguages(...UI_LANGUAGES);
   return isUiLanguage(accepted) ? accepted : "en";

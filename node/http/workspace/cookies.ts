@@ -1,8 +1,10 @@
 // The workspace's cookies. On https origins the session cookie is `__Host-` prefixed (Secure, Path=/,
 // no Domain: no subdomain can set or shadow it); in the plain-http test mode browsers refuse that
 // prefix, so the cookie is named without it there — the only difference.
-import { parse, serialize } from "cookie";
-import type { Request, Response } from "express";
+import { serialize } from "cookie";
+import type { Response } from "express";
+
+export { readCookie } from "../cookies";
 
 export interface CookieNames { session: string; loginCsrf: string }
 
@@ -10,16 +12,6 @@ export function cookieNames(secure: boolean): CookieNames {
   return secure
     ? { session: "__Host-ipn-session", loginCsrf: "__Host-ipn-login" }
     : { session: "ipn-session", loginCsrf: "ipn-login" };
-}
-
-export function readCookie(req: Request, name: string): string | undefined {
-  const header = req.get("cookie");
-  if (!header) return undefined;
-  try {
-    return parse(header)[name];
-  } catch {
-    return undefined;
-  }
 }
 
 /** HttpOnly, SameSite=Lax, Path=/, Secure on https; a session cookie (the server enforces the timeouts). */

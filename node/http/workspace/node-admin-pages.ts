@@ -7,21 +7,10 @@ import { countryOptions, label, pick } from "../pages/format";
 import { html, type SafeHtml } from "../pages/html";
 import { peersTable } from "../pages/network-page";
 import { workspaceNav } from "./admin-pages";
-import { actionButton, csrfField, errorsFor, errorSummary, input } from "./forms";
+import { actionButton, csrfField, errorSummary, input, select } from "./forms";
 
 export interface HubForm { handle?: string; name?: string; hubType?: string; country?: string; language?: string; email?: string }
 export interface PeerForm { origin?: string; country?: string; role?: string }
-
-function selectField(name: string, labelText: string, value: string | undefined, options: { value: string; label: string }[], errors: readonly FieldError[]): SafeHtml {
-  const errs = errorsFor(errors, name);
-  return html`<div class="field${errs.length ? " field-error" : ""}">
-<label for="f-${name}">${labelText}</label>
-${errs.length ? html`<span class="error-message" id="f-${name}-error">${errs.map((e) => e.message).join("; ")}</span>` : ""}
-<select id="f-${name}" name="${name}"${errs.length ? html` aria-describedby="f-${name}-error" aria-invalid="true"` : ""}>
-${options.map((o) => html`<option value="${o.value}"${o.value === value ? html` selected` : ""}>${o.label}</option>`)}
-</select>
-</div>`;
-}
 
 export function nodeAdminBody(o: {
   csrf: string; hubs: StoredHub[]; peers: PeerRecord[] | null; settings: [string, string][]; host: string;
@@ -50,9 +39,9 @@ ${errorSummary(hubErrors)}
 ${csrfField(o.csrf)}
 ${input({ name: "handle", label: "Fediverse handle", value: hf.handle, errors: hubErrors, hint: `Lower-case letters, digits and _; followers will know it as @handle@${o.host}. It cannot change later.` })}
 ${input({ name: "name", label: "Name", value: hf.name, errors: hubErrors })}
-${selectField("hubType", "Type", hf.hubType ?? "innovation-procurement-hub", (getCodeList("hub-types")?.codes ?? []).map((c) => ({ value: c.code, label: label("hub-types", c.code) })), hubErrors)}
-${selectField("country", "Country", hf.country, countryOptions().map((c) => ({ value: c.code, label: c.label })), hubErrors)}
-${selectField("language", "Main language", hf.language ?? "en", LANGUAGE_TAGS.map((l) => ({ value: l, label: `${label("languages", l)} (${l})` })), hubErrors)}
+${select({ name: "hubType", label: "Type", value: hf.hubType ?? "innovation-procurement-hub", options: (getCodeList("hub-types")?.codes ?? []).map((c) => ({ value: c.code, label: label("hub-types", c.code) })), errors: hubErrors })}
+${select({ name: "country", label: "Country", value: hf.country, options: countryOptions().map((c) => ({ value: c.code, label: c.label })), errors: hubErrors })}
+${select({ name: "language", label: "Main language", value: hf.language ?? "en", options: LANGUAGE_TAGS.map((l) => ({ value: l, label: `${label("languages", l)} (${l})` })), errors: hubErrors })}
 ${input({ name: "email", label: "Contact email", type: "email", value: hf.email, errors: hubErrors, hint: "A functional mailbox of the hub, shown on its public page." })}
 <button type="submit">Create hub</button>
 </form>
@@ -67,7 +56,7 @@ ${errorSummary(peerErrors)}
 ${csrfField(o.csrf)}
 ${input({ name: "origin", label: "Origin of the peer node", value: pf.origin, errors: peerErrors, hint: "https://… — its public address, without a path." })}
 ${input({ name: "country", label: "Its country (ISO code, EU for the aggregator)", value: pf.country, errors: peerErrors })}
-${selectField("role", "Its role", pf.role ?? "national", [{ value: "national", label: "National node" }, { value: "aggregator", label: "Aggregator" }], peerErrors)}
+${select({ name: "role", label: "Its role", value: pf.role ?? "national", options: [{ value: "national", label: "National node" }, { value: "aggregator", label: "Aggregator" }], errors: peerErrors })}
 <button type="submit">Add peer</button>
 </form>
 </section>`}

@@ -326,7 +326,7 @@ export function workspaceRouter(deps: WorkspaceDeps): express.Router {
   });
 
   ws.post("/users/:id/reset-link", requireAdmin, async (req, res) => {
-    const user = (await deps.accounts.listUsers()).find((u) => u.id === req.params.id);
+    const user = await deps.accounts.getUser(String(req.params.id));
     if (!user) return render(res, forbiddenPage("There is no such person on this node."));
     const r = await deps.accounts.issueReset(user.email, userActor(me(res).user));
     if (!r.ok) return render(res, forbiddenPage("There is no such person on this node."));
@@ -334,14 +334,14 @@ export function workspaceRouter(deps: WorkspaceDeps): express.Router {
   });
 
   ws.post("/users/:id/two-step/off", requireAdmin, async (req, res) => {
-    const user = (await deps.accounts.listUsers()).find((u) => u.id === req.params.id);
+    const user = await deps.accounts.getUser(String(req.params.id));
     if (!user) return render(res, forbiddenPage("There is no such person on this node."));
     await deps.accounts.resetTotp(user, userActor(me(res).user));
     res.redirect(303, "/workspace/users");
   });
 
   ws.post("/users/:id/sign-out-everywhere", requireAdmin, async (req, res) => {
-    const user = (await deps.accounts.listUsers()).find((u) => u.id === req.params.id);
+    const user = await deps.accounts.getUser(String(req.params.id));
     if (!user) return render(res, forbiddenPage("There is no such person on this node."));
     await deps.accounts.endAllSessions(user, userActor(me(res).user));
     if (user.id === me(res).user.id) {
