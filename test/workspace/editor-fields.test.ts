@@ -134,3 +134,33 @@ describe("finding CPV and NUTS codes", () => {
     expect(page).toContain('<script src="/workspace/code-picker.js" defer></script>');
   });
 });
+
+describe("duplicating a challenge", () => {
+  it("starts a new draft with everything the authority wrote, but not the original's life", async () => {
+    const { key, doc } = await published("hub_fr", "fr-health-pcp");
+    const preview = await editor.get(`/workspace/challenges/${key}`).expect(200);
+    expect(preview.text).toContain(`action="/workspace/challenges/${key}/duplicate"`);
+    const res = await editor.post(`/workspace/challenges/${key}/duplicate`).type("form").send({ _csrf: formValues(preview.text)._csrf });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toMatch(/^\/workspace\/challenges\/[^/]+\/edit\?duplicated=1$/);
+    const copyKey = String(res.headers.location).split("/")[3]!;
+    expect(copyKey).not.toBe(key);
+    const edit = await editor.get(String(res.headers.location)).expect(200);
+    expect(edit.text).toContain("This is a copy, saved as a new draft.");
+    const copy = (await request(node.listenUrl).get(`/api/v1/challenges/${copyKey}`).set("Authorization", `Bearer ${tokens.hub_fr}`)).body;
+    expect(copy.status).toBe("draft");
+    expect(copy.revision).toBe(1);
+    expect(copy.title).toEqual(doc.title);
+    expect(copy.buyers).toEqual(doc.buyers);
+    expect(copy).not.toHaveProperty("procedureId");
+    // The original is untouched, and nothing about the copy reached the public.
+    expect((await request(node.listenUrl).get(`/api/v1/challenges/${key}`)).body.revision).toBe(1);
+    expect((await request(node.listenUrl).get(`/challenges/${copyKey}`)).status).toBe(404);
+  });
+
+  it("refuses a duplicate without the form's token", async () => {
+    const { key } = await published("hub_fi", "fi-education");
+    const res = await editor.post(`/workspace/challenges/${key}/duplicate`).type("form").send({});
+    expect(res.status).toBe(403);
+  });
+});

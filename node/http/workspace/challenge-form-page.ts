@@ -23,6 +23,8 @@ export interface EditorView {
   mode: "new" | "draft" | "public";
   timeZones: string[];
   key?: string;
+  /** A status line at the top (e.g. after duplicating). */
+  notice?: string;
 }
 
 function dateTimeInput(name: string, labelText: string, value: string, errors: readonly FieldError[], hint: string): SafeHtml {
@@ -67,6 +69,7 @@ ${dateTimeInput("deadline", "Submission deadline", f.deadline, v.errors, "Requir
   const anchorOf = (pointer: string) => (pointer.startsWith("/d/") ? generic.anchorOf(pointer) ?? "f-title" : fieldId(pointer));
   return html`<h1>${heading}</h1>
 ${workspaceNav("hubs", v.admin)}
+${v.notice ? html`<p class="notice" role="status">${v.notice}</p>` : ""}
 ${v.mode === "public" ? html`<p class="notice">This challenge is public. Saving publishes a new revision: followers on the fediverse receive the update, and the change reason appears in its change log.</p>` : ""}
 ${errorSummary(v.errors, anchorOf)}
 <form method="post" action="${v.action}" class="stack editor" novalidate>

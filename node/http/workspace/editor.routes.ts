@@ -44,14 +44,14 @@ function publishedStatus(doc: Record<string, unknown>): "open" | "forthcoming" {
 export function editorRoutes(ws: Router, deps: EditorDeps): void {
   const notYours = (res: Response) => deps.render(res, forbiddenPage("This challenge or hub does not exist, or you do not edit it."));
 
-  const showForm = async (res: Response, o: { form: ChallengeForm; errors: FieldError[]; action: string; hubHandle: string; mode: "new" | "draft" | "public"; key?: string; status?: number }) => {
+  const showForm = async (res: Response, o: { form: ChallengeForm; errors: FieldError[]; action: string; hubHandle: string; mode: "new" | "draft" | "public"; key?: string; status?: number; notice?: string }) => {
     const hub = await deps.repos.hubs.get(o.hubHandle);
     const hubName = hub ? pick(hub.doc.name, hub.doc.defaultLanguage, hub.doc.defaultLanguage)?.text ?? o.hubHandle : o.hubHandle;
     const { user, session } = deps.me(res);
     deps.render(res, {
       ...page(o.mode === "new" ? "New challenge" : "Edit challenge", editorBody({
         form: o.form, errors: o.errors, csrf: session.csrfToken, admin: user.admin, action: o.action, hubName, mode: o.mode,
-        timeZones: zonesOf(hub?.doc.country ?? ""), key: o.key,
+        timeZones: zonesOf(hub?.doc.country ?? ""), key: o.key, notice: o.notice,
       }), o.status ?? (o.errors.length ? 422 : 200)),
       script: true,
     });
@@ -103,7 +103,8 @@ export function editorRoutes(ws: Router, deps: EditorDeps): void {
     if (c.withdrawnAt) return refusal(res, { kind: "gone", what: "challenge" });
     const hub = await deps.repos.hubs.get(handle);
     const form = formFromDoc(c.doc, zonesOf(hub?.doc.country ?? c.country)[0]!, c.version);
-    await showForm(res, { form, errors: [], action: `/workspace/challenges/${c.key}`, hubHandle: handle, mode: c.doc.status === "draft" ? "draft" : "public", key: c.key! });
+    const notice = req.query.duplicated ? "This is a copy, saved as a new draft. Change what differs, then publish it." : undefined;
+    await showForm(res, { form, errors: [], action: `/workspace/challenges/${c.key}`, hubHandle: handle, mode: c.doc.status === "draft" ? "draft" : "public", key: c.key!, notice });
   });
 
   ws.post("/challenges/:key", async (req, res) => {
@@ -145,6 +146,18 @@ export function editorRoutes(ws: Router, deps: EditorDeps): void {
     }
     const published = mode === "draft" && r.value.doc.status !== "draft";
     res.redirect(303, `/workspace/challenges/${c.key}?saved=${published ? "published" : mode === "draft" ? "draft" : "revision"}`);
+  });
+
+  // A new draft from an existing challenge (a call repeated next year, a sibling lot): everything the
+  // authority wrote, without what belongs to the original's life (its status, changes and outcome).
+  ws.post("/challenges/:key/duplicate", async (req, res) => {
+    const found = await editable(req, res);
+    if (!found) return notYours(res);
+    const copy = structuredClone(found.c.doc) as unknown as Record<string, unknown>;
+    for (const f of [...CHALLENGE_SERVER_FIELDS, "schemaVersion", "changeLog", "outcome", "statusReason", "procedureId"]) delete copy[f];
+    const r = await deps.challenges.create(found.principal, found.handle, { ...copy, status: "draft" });
+    if (!r.ok) return refusal(res, r.error);
+    res.redirect(303, `/workspace/challenges/${r.value.key}/edit?duplicated=1`);
   });
 
   ws.get("/challenges/:key/withdraw", async (req, res) => {

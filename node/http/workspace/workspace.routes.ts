@@ -24,6 +24,7 @@ import { codePage, forbiddenPage, linkGonePage, linkPage, type Page, signInPage,
 import { accountBody } from "./account-page";
 import QRCode from "qrcode";
 import { clearCookie, cookieNames, readCookie, setCookie } from "./cookies";
+import { actionButton } from "./forms";
 import { dashboardBody } from "./dashboard-page";
 import { codeFinderRoutes } from "./codes.routes";
 import { editorRoutes } from "./editor.routes";
@@ -281,7 +282,9 @@ export function workspaceRouter(deps: WorkspaceDeps): express.Router {
     }
     const hub = (await hubLabels([c])).get(c.doc.hub)!;
     const saved = SAVED_NOTICES[String(req.query.saved)];
-    const banner = html`${saved ? html`<p class="notice" role="status">${saved}</p>` : ""}<p><a href="/workspace/challenges/${c.key}/edit">Edit</a> · <a href="/workspace">Back to the workspace</a></p>${bannerOf(c, handle)}`;
+    const { session } = me(res);
+    const banner = html`${saved ? html`<p class="notice" role="status">${saved}</p>` : ""}<p>${c.withdrawnAt ? "" : html`<a href="/workspace/challenges/${c.key}/edit">Edit</a> · `}<a href="/workspace">Back to the workspace</a></p>
+${actionButton(`/workspace/challenges/${c.key}/duplicate`, "Duplicate as a new draft", session.csrfToken, { secondary: true })}${bannerOf(c, handle)}`;
     // The post followers will see: the same digest the Note carries (federation/challenge-digest.ts).
     // A draft is shown as it will read once published (open, or forthcoming when submissions open later).
     const start = c.doc.submissionPeriod?.start;
