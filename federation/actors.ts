@@ -1,9 +1,9 @@
 // Hub actors (DESIGN §4, mastodon-interop "Actor (one per hub)"): one Organization per hub, its keys,
 // WebFinger handle, followers (paged, counted) and an empty following collection.
-import type { Federation, RequestContext } from "@fedify/fedify";
+import type { Context, Federation, RequestContext } from "@fedify/fedify";
 import { Endpoints, Image, LanguageString, Organization, PropertyValue, type Recipient } from "@fedify/vocab";
 import type { Hub, LanguageMap, LanguageTag } from "../node/domain/types";
-import type { Follower, Repositories } from "../node/domain/ports";
+import type { Follower, Repositories, StoredHub } from "../node/domain/ports";
 import { anchor, escapeHtml, isWebUrl } from "./html";
 import type { ActorKeys } from "./keys";
 import { type ActorProvider, ownedBy } from "./network/actor-provider";
@@ -68,6 +68,38 @@ export function toRecipient(f: Follower): Recipient {
   return { id: new URL(f.actorId), inboxId: new URL(f.inbox), endpoints: f.sharedInbox ? { sharedInbox: new URL(f.sharedInbox) } : null };
 }
 
+/** The hub as its ActivityPub actor (what its actor URL serves and what an Update of it carries). */
+export async function hubActor(ctx: Context<void>, stored: StoredHub): Promise<Organization> {
+  const hub = stored.doc;
+  const identifier = stored.handle;
+  const id = ctx.getActorUri(identifier);
+  const pairs = await ctx.getActorKeyPairs(identifier);
+  return new Organization({
+    id,
+    preferredUsername: stored.handle,
+    names: languageValues(hub.name, hub.defaultLanguage),
+    summaries: languageValues(hub.summary, hub.defaultLanguage, (s) => `<p>${escapeHtml(s).replace(/\r?\n+/g, "<br>")}</p>`),
+    // The same URL serves the HTML profile to browsers (content negotiation).
+    url: id,
+    icon: hub.icon && isWebUrl(hub.icon.url)
+      ? new Image({ url: new URL(hub.icon.url), mediaType: hub.icon.mediaType, name: hub.icon.alt?.[hub.defaultLanguage] ?? null })
+      : null,
+    inbox: ctx.getInboxUri(identifier),
+    outbox: ctx.getOutboxUri(identifier),
+    followers: ctx.getFollowersUri(identifier),
+    following: ctx.getFollowingUri(identifier),
+    endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
+    publicKey: pairs[0]?.cryptographicKey ?? null,
+    assertionMethods: pairs.map((p) => p.multikey),
+    attachments: profileFields(hub),
+    discoverable: true,
+    indexable: true,
+    manuallyApprovesFollowers: false,
+    published: hub.published ? Temporal.Instant.from(hub.published) : null,
+    updated: hub.updated ? Temporal.Instant.from(hub.updated) : null,
+  });
+}
+
 export function registerHubActors(federation: Federation<void>, deps: ActorDeps): void {
   const { repos, keys, providers } = deps;
   const authorize = signedOrInstance(deps.authorizedFetch ?? false);
@@ -80,32 +112,7 @@ export function registerHubActors(federation: Federation<void>, deps: ActorDeps)
       if (provider) return provider.dispatch(ctx, identifier);
       const stored = await repos.hubs.get(identifier);
       if (!stored) return null;
-      const hub = stored.doc;
-      const id = ctx.getActorUri(identifier);
-      const pairs = await ctx.getActorKeyPairs(identifier);
-      return new Organization({
-        id,
-        preferredUsername: stored.handle,
-        names: languageValues(hub.name, hub.defaultLanguage),
-        summaries: languageValues(hub.summary, hub.defaultLanguage, (s) => `<p>${escapeHtml(s).replace(/\r?\n+/g, "<br>")}</p>`),
-        // The same URL serves the HTML profile to browsers (content negotiation).
-        url: id,
-        icon: hub.icon && isWebUrl(hub.icon.url)
-          ? new Image({ url: new URL(hub.icon.url), mediaType: hub.icon.mediaType, name: hub.icon.alt?.[hub.defaultLanguage] ?? null })
-          : null,
-        inbox: ctx.getInboxUri(identifier),
-        outbox: ctx.getOutboxUri(identifier),
-        followers: ctx.getFollowersUri(identifier),
-        following: ctx.getFollowingUri(identifier),
-        endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
-        publicKey: pairs[0]?.cryptographicKey ?? null,
-        assertionMethods: pairs.map((p) => p.multikey),
-        attachments: profileFields(hub),
-        discoverable: true,
-        indexable: true,
-        manuallyApprovesFollowers: false,
-        published: hub.published ? Temporal.Instant.from(hub.published) : null,
-      });
+      return hubActor(ctx, stored);
     })
     .authorize(authorize)
     .setKeyPairsDispatcher(async (ctx, identifier) => {

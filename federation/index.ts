@@ -19,6 +19,7 @@ import type { NodeInfoMetadata } from "./nodeinfo";
 import { createInstanceActorProvider, INSTANCE_IDENTIFIER } from "./network/instance-actor";
 import { PeerNetwork } from "./network/peer-network";
 import { createAggregator, type Aggregator } from "./aggregator";
+import { announceProfile } from "./profile-update";
 import { createOutboxRelay, type OutboxRelay } from "./relay";
 import { checkRoutesMatchUris, isInboxPath, routes } from "./routes";
 import { registerTransport } from "./transport/outgoing";
@@ -67,6 +68,8 @@ export interface IpnFederation {
   };
   /** Not started: call relay.start() where activities should be relayed (worker or all-in-one). */
   relay: OutboxRelay;
+  /** Sends an Update of the hub's actor to its followers (after a profile change). */
+  announceProfile(handle: string): Promise<void>;
   /** Consumes Fedify's queues until the signal aborts (for manuallyStartQueue). */
   startQueue(signal: AbortSignal): Promise<void>;
   /** Node-to-node replication, when options.network was given. */
@@ -185,6 +188,7 @@ export function createIpnFederation(options: IpnFederationOptions): IpnFederatio
     federation,
     mount: { isInboxPath, gate, nodeInfoLinks: network ? nodeInfoLinksDocument(origin, routes.nodeInfo) : null },
     relay,
+    announceProfile: (handle) => announceProfile(federation, store.hubs, origin, handle),
     network,
     aggregator,
     startQueue: (signal) => federation.startQueue(undefined, { signal }),

@@ -91,8 +91,13 @@ export async function openServices(config: Config, origin: string) {
     queue: { leaseMs: config.queueLeaseMs },
     laneWorkers: { inbox: config.inboxWorkers, outbox: config.outboxWorkers, fanout: config.fanoutWorkers },
   });
-  const hubs = new HubService({ hubs: store.hubs, origin, audit: store.audit });
   let kick = () => {};
+  let announceProfile = async (_handle: string) => {};
+  const hubs = new HubService({
+    hubs: store.hubs, origin, audit: store.audit,
+    onProfileChanged: (handle) => announceProfile(handle).catch((error) =>
+      log.warning("could not send the profile Update of @{handle} to its followers (they see it at their next fetch): {error}", { handle, error: String(error) })),
+  });
   const challenges = new ChallengeService({ challenges: store.challenges, hubs: store.hubs, origin, onActivity: () => kick(), audit: store.audit });
   const mirror = new MirrorService({
     mirror: store.mirror, allowHttp: config.allowPrivateNetwork,
@@ -107,7 +112,11 @@ export async function openServices(config: Config, origin: string) {
     mail: config.smtpUrl ? { mailer: smtpMailer(config.smtpUrl, config.mailFrom ?? `IPN <no-reply@${host.replace(/:\d+$/, "")}>`), origin, nodeName: config.nodeName ?? host } : undefined,
     onMailError: (error) => log.warning("could not mail a one-time link (it is still shown to whoever created it): {error}", { error: String(error) }),
   });
-  return { store, hubs, challenges, mirror, peers, ocds, accounts, setKick: (f: () => void) => { kick = f; } };
+  return {
+    store, hubs, challenges, mirror, peers, ocds, accounts,
+    setKick: (f: () => void) => { kick = f; },
+    setProfileAnnouncer: (f: (handle: string) => Promise<void>) => { announceProfile = f; },
+  };
 }
 
 /** Starts a node: listens first (so port 0 works), then builds everything on the known origin. */
@@ -131,7 +140,7 @@ export async function startNode(config: Config): Promise<RunningNode> {
   // A local try-out (no IPN_ORIGIN) is reachable where it listens, whatever port it got.
   const origin = config.localDefaults ? `http://${config.host ?? "localhost"}:${address.port}` : config.origin;
 
-  const { store, hubs, challenges, mirror, peers, ocds, accounts, setKick } = await openServices(config, origin);
+  const { store, hubs, challenges, mirror, peers, ocds, accounts, setKick, setProfileAnnouncer } = await openServices(config, origin);
   const nodeName = config.nodeName ?? new URL(origin).host;
   warmUpValidators(origin.startsWith("http:"));
   const admin = adminToken(config);
@@ -156,6 +165,7 @@ export async function startNode(config: Config): Promise<RunningNode> {
   });
   const network = federation.network!;
   setKick(() => federation.relay.kick());
+  setProfileAnnouncer((handle) => federation.announceProfile(handle));
   const queueStop = new AbortController();
   let queueDone: Promise<void> = Promise.resolve();
   let queue: { running(): boolean } | undefined;

@@ -3,12 +3,12 @@
 import type { Hub } from "./types";
 import { HUB_SERVER_FIELDS } from "./types";
 import { fail, ok, type Result } from "./errors";
-import { isPlainObject } from "./merge-patch";
+import { applyMergePatch, isPlainObject } from "./merge-patch";
 import { hashToken, handleOfHubToken, newHubToken, tokenMatches } from "./tokens";
 import { paths, uri } from "./uris";
 import { validateHub } from "./validation";
 import { type AuditRepository, DuplicateError, type HubRepository, type StoredHub } from "./ports";
-import type { Principal } from "./principal";
+import { actorOf, mayWriteHub, type Principal } from "./principal";
 import { SCHEMA_VERSION } from "./challenges.service";
 
 export interface HubServiceDeps {
@@ -17,7 +17,15 @@ export interface HubServiceDeps {
   now?: () => Date;
   /** Where hub creation and token changes are recorded, with who made them. */
   audit?: AuditRepository;
+  /**
+   * Called after a profile change is stored, to tell followers (an Update of the actor). Best effort:
+   * servers that miss it still see the new profile when they next fetch the actor.
+   */
+  onProfileChanged?: (handle: string) => Promise<void>;
 }
+
+/** Fields of a hub that never change: its identity on the fediverse and the node's own. */
+const FIXED_HUB_FIELDS = ["preferredUsername", "schemaVersion", ...HUB_SERVER_FIELDS] as const;
 
 export class HubService {
   private readonly now: () => Date;
@@ -61,6 +69,29 @@ export class HubService {
 
   list(): Promise<StoredHub[]> {
     return this.deps.hubs.list();
+  }
+
+  /**
+   * Changes a hub's profile with an RFC 7396 merge patch (names, summaries, website, contact, icon…):
+   * the node admin or the hub's own editors. The handle and the server's fields cannot change.
+   */
+  async patchProfile(principal: Principal, handle: string, patch: unknown): Promise<Result<StoredHub>> {
+    if (!mayWriteHub(principal, handle)) return fail({ kind: "forbidden", message: `only the node admin and @${handle}'s editors change its profile` });
+    const current = await this.deps.hubs.get(handle);
+    if (!current) return fail({ kind: "not-found", what: `hub ${handle}` });
+    if (!isPlainObject(patch)) return fail({ kind: "validation", errors: [{ pointer: "", message: "must be a JSON object (a merge patch)" }] });
+    const fixed = FIXED_HUB_FIELDS.filter((f) => f in patch);
+    if (fixed.length) return fail({ kind: "validation", errors: fixed.map((f) => ({ pointer: `/${f}`, message: "cannot be changed" })) });
+    // Nothing to change: no new version, nothing in the log, nothing sent.
+    if (Object.keys(patch).length === 0) return ok(current);
+    const doc = { ...(applyMergePatch(current.doc, patch) as Hub), updated: this.now().toISOString() };
+    const errors = validateHub(doc, { allowHttp: this.deps.origin.startsWith("http:") });
+    if (errors.length) return fail({ kind: "validation", errors });
+    if (!(await this.deps.hubs.updateDoc(handle, doc))) return fail({ kind: "not-found", what: `hub ${handle}` });
+    await this.record(actorOf(principal), "hub.update", handle);
+    // The change is stored and stands; telling followers is the hook's job (it logs its own failures).
+    await this.deps.onProfileChanged?.(handle).catch(() => undefined);
+    return ok({ ...current, doc });
   }
 
   /** Replaces a hub's token; the old one stops working at once. */

@@ -373,6 +373,15 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect((await store.hubs.get("berlin"))!.tokenHash).toBe("b".repeat(64));
         expect(await store.hubs.setTokenHash("nobody", "c".repeat(64))).toBe(false);
       });
+
+      it("replaces a hub's profile, keeping its token and its place in the list", async () => {
+        await store.hubs.insert(hub("hamburg"));
+        const doc = { ...hub("hamburg").doc, name: { en: "Hamburg Innovation", de: "Hamburg Innovation" }, website: "https://hamburg.example", updated: "2026-02-01T00:00:00Z" };
+        expect(await store.hubs.updateDoc("hamburg", doc)).toBe(true);
+        expect(await store.hubs.get("hamburg")).toEqual({ ...hub("hamburg"), doc });
+        expect((await store.hubs.list()).map((h) => h.handle).at(-1)).toBe("hamburg");
+        expect(await store.hubs.updateDoc("nobody", doc)).toBe(false);
+      });
     });
 
     describe("followers", () => {

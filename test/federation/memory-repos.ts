@@ -20,6 +20,11 @@ export class MemoryHubs implements HubRepository {
   async get(handle: string) { return this.hubs.get(handle) ?? null; }
   async list() { return [...this.hubs.values()]; }
   async setTokenHash() { return false; }
+  async updateDoc(handle: string, doc: StoredHub["doc"]) {
+    const h = this.hubs.get(handle);
+    if (h) this.hubs.set(handle, { ...h, doc });
+    return h !== undefined;
+  }
 }
 
 export class MemoryFollowers implements FollowerRepository {

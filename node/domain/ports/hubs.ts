@@ -16,4 +16,6 @@ export interface HubRepository {
   get(handle: string): Promise<StoredHub | null>;
   list(): Promise<StoredHub[]>;
   setTokenHash(handle: string, tokenHash: string): Promise<boolean>;
+  /** Replaces the hub's document (its profile); false when there is no such hub. */
+  updateDoc(handle: string, doc: Hub): Promise<boolean>;
 }

@@ -4,15 +4,13 @@
 // (schema-fields.ts), so every field is editable in the browser and nothing of a document is lost by
 // editing it. Validation is the API's (same schema, same rules); its JSON Pointers are mapped back
 // onto these controls.
-import { LANGUAGE_TAGS } from "../../domain/codelists";
 import type { FieldError } from "../../domain/errors";
 import { isPlainObject } from "../../domain/merge-patch";
 import type { Challenge } from "../../domain/types";
 import { CHALLENGE_SERVER_FIELDS } from "../../domain/types";
-import { label } from "../pages/format";
-import { fieldLabel, itemLabel } from "./field-labels";
+import { pathLabel } from "./field-labels";
 import { isoToLocal, isTimeZone, localToIso } from "./local-time";
-import { CHALLENGE_KEYS, challengeField, type Field } from "./schema-fields";
+import { type Field, fieldsOfDocument } from "./schema-fields";
 import { type Context, editList, fromPost, keepOrder, type StateGroup, toDoc, toState } from "./schema-values";
 
 /** What the form posts (all strings; focusAreas repeated). */
@@ -48,7 +46,7 @@ const LANG_RE = /^[a-z]{2}$/;
 /** Fields with controls of their own; server fields and the change log are the node's. */
 const OWNED = new Set<string>(["defaultLanguage", ...TEXTS, "instrument", "focusAreas", "submissionType", "submissionPeriod", "submissionUrl", "status", "schemaVersion", "changeLog", ...CHALLENGE_SERVER_FIELDS]);
 /** The fields shown with the control their schema describes, in the schema's order. */
-export const SCHEMA_FIELDS: readonly Field[] = CHALLENGE_KEYS.filter((k) => !OWNED.has(k)).map(challengeField);
+export const SCHEMA_FIELDS: readonly Field[] = fieldsOfDocument("challenge", OWNED);
 
 type Json = Record<string, unknown>;
 
@@ -190,16 +188,8 @@ export function formErrors(errors: readonly FieldError[], lang: string): FieldEr
   return pointErrors(errors, lang).map((e) => {
     const label = FIELD_LABELS[e.pointer.slice(1)];
     if (label) return { pointer: e.pointer, message: `${label}: ${e.message}` };
-    return e.pointer.startsWith("/d/") ? { pointer: e.pointer, message: `${pathLabel(e.pointer)}: ${e.message}` } : e;
+    return e.pointer.startsWith("/d/") ? { pointer: e.pointer, message: `${pathLabel(e.pointer.slice(2))}: ${e.message}` } : e;
   });
-}
-
-/** "/d/buyers/0/name/de" → "Buyers › buyer 1 › Name (German)". */
-function pathLabel(pointer: string): string {
-  const segs = pointer.split("/").slice(2);
-  const parentOf = (i: number) => segs.slice(0, i).reverse().find((s) => !/^\d+$/.test(s));
-  return segs.map((seg, i) => /^\d+$/.test(seg) ? `${itemLabel(segs[i - 1] ?? "")} ${Number(seg) + 1}`
-    : (LANGUAGE_TAGS as readonly string[]).includes(seg) ? `(${label("languages", seg)})` : fieldLabel(seg, parentOf(i))).join(" › ").replace(/ › \(/g, " (");
 }
 
 function pointErrors(errors: readonly FieldError[], lang: string): FieldError[] {

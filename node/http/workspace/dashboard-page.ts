@@ -64,7 +64,7 @@ ${o.hubs.map(({ hub, challenges }) => {
     return html`<section class="hub-section" aria-labelledby="hub-${hub.handle}">
 <h2 id="hub-${hub.handle}"><span${name && name.lang !== "en" ? html` lang="${name.lang}"` : ""}>${name?.text ?? hub.handle}</span> <span class="handle">@${hub.handle}</span></h2>
 <p>${challenges.length} challenge(s): ${groups.length ? groups.map((x, i) => html`${i ? ", " : ""}${x.items.length} ${GROUP_TITLES[x.g].toLowerCase()}`) : "none yet"}. <a href="/hubs/${hub.handle}">Public page</a></p>
-<p><a class="button-link" href="/workspace/hubs/${hub.handle}/challenges/new">New challenge for @${hub.handle}</a></p>
+<p><a class="button-link" href="/workspace/hubs/${hub.handle}/challenges/new">New challenge for @${hub.handle}</a> <a href="/workspace/hubs/${hub.handle}/profile">Edit the profile of @${hub.handle}</a></p>
 ${groups.map((x) => html`<table class="workspace-table">
 <caption>${GROUP_TITLES[x.g]} (${x.items.length})</caption>
 <thead><tr><th scope="col">Title</th><th scope="col">Status</th><th scope="col">Deadline</th><th scope="col">Last change</th><th scope="col">Revision</th></tr></thead>

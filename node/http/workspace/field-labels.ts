@@ -1,6 +1,8 @@
 // What the editor calls each schema property. Names read by procurement officers, close to eForms'
 // wording; a property without an entry here is named from its key ("expectedDecisionDate" →
 // "Expected decision date"), so a new schema field is never shown unlabelled.
+import { LANGUAGE_TAGS } from "../../domain/codelists";
+import { label } from "../pages/format";
 
 const LABELS: Record<string, string> = {
   referenceNumber: "Reference number", procedureId: "Procedure identifier (UUID, links notices of one procedure)",
@@ -19,6 +21,10 @@ const LABELS: Record<string, string> = {
   eligibleApplicantTypes: "Eligible applicants", smeSuitable: "Suitable for SMEs", euFunded: "Funded by the EU", fundingProgrammes: "Funding programmes",
   documents: "Documents", documentType: "Document type", mediaType: "Media type", languages: "Languages", published: "Published", sizeBytes: "Size in bytes",
   relatedNotices: "Related notices", image: "Image", alt: "Text alternative", contact: "Contact", email: "Email", telephone: "Telephone",
+  legalName: "Legal name", shortName: "Short name", defaultLanguage: "Main language", address: "Address", timeZone: "Time zone",
+  identifiers: "Identifiers", website: "Website", buyerProfile: "Buyer profile (web address)", icon: "Avatar (square image)",
+  parentOrganisation: "Parent organisation", memberOrganisations: "Member organisations", profileLinks: "Links on the profile", label: "Link text",
+  hubType: "Type of hub", region: "Region", countryName: "Country name",
   outcome: "Outcome", decisionDate: "Decision date", winners: "Winners", sme: "SME", prizeRank: "Prize rank", phase: "Phase",
   nonAwardReason: "Reason for not awarding", summary: "Summary", extensions: "Extensions (JSON)",
 };
@@ -36,7 +42,7 @@ const IN_GROUP: Record<string, string> = {
 /** What one item of a list is called ("Add buyer", "Buyer 2"). */
 const ITEM_LABELS: Record<string, string> = {
   buyers: "buyer", prizes: "prize", phases: "phase", milestones: "milestone", documents: "document", relatedNotices: "related notice",
-  placeOfPerformance: "place", winners: "winner",
+  placeOfPerformance: "place", winners: "winner", identifiers: "identifier", memberOrganisations: "member organisation", profileLinks: "link",
 };
 
 const HINTS: Record<string, string> = {
@@ -62,4 +68,12 @@ export function itemLabel(key: string): string {
 
 export function fieldHint(key: string): string | undefined {
   return HINTS[key];
+}
+
+/** A field named by its place in the document, for error summaries: "/buyers/0/name/de" → "Buyers › buyer 1 › Buyer name (German)". */
+export function pathLabel(pointer: string): string {
+  const segs = pointer.split("/").slice(1);
+  const parentOf = (i: number) => segs.slice(0, i).reverse().find((s) => !/^\d+$/.test(s));
+  return segs.map((seg, i) => /^\d+$/.test(seg) ? `${itemLabel(segs[i - 1] ?? "")} ${Number(seg) + 1}`
+    : (LANGUAGE_TAGS as readonly string[]).includes(seg) ? `(${label("languages", seg)})` : fieldLabel(seg, parentOf(i))).join(" › ").replace(/ › \(/g, " (");
 }

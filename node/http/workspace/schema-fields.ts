@@ -30,7 +30,7 @@ const LIST_OF_DEF: Record<string, string> = {
   Instrument: "instruments", ProcedureType: "procedure-types", ContractNature: "contract-natures", InnovationType: "innovation-types",
   ApplicantType: "applicant-types", Currency: "currencies", MilestoneType: "milestone-types", DocumentType: "document-types",
   NonAwardReason: "non-award-reasons", BuyerLegalType: "buyer-legal-types", MainActivity: "main-activities", CountryCode: "countries",
-  LanguageTag: "languages", Status: "status", SubmissionType: "submission-types",
+  LanguageTag: "languages", Status: "status", SubmissionType: "submission-types", FocusArea: "focus-areas", HubType: "hub-types",
 };
 const CODE_DEFS: Record<string, "cpv" | "nuts"> = { CpvCode: "cpv", NutsCode: "nuts" };
 /** Long texts get a text area; the rest of the language maps a one-line input. */
@@ -83,14 +83,12 @@ function fieldsOf(s: Schema): Field[] {
   return Object.entries((s.properties ?? {}) as Record<string, Schema>).map(([k, v]) => fieldOf(k, v, required.has(k)));
 }
 
-const challengeFields = new Map(fieldsOf(SCHEMAS.challenge).map((f) => [f.key, f]));
+const documentFields = {
+  challenge: new Map(fieldsOf(SCHEMAS.challenge).map((f) => [f.key, f])),
+  hub: new Map(fieldsOf(SCHEMAS.hub).map((f) => [f.key, f])),
+};
 
-/** The field of the challenge schema named `key` (a top-level property). */
-export function challengeField(key: string): Field {
-  const f = challengeFields.get(key);
-  if (!f) throw new Error(`challenge.schema.json has no property ${key}`);
-  return f;
+/** The fields of a document's schema (its top-level properties, in the schema's order), but `except`. */
+export function fieldsOfDocument(kind: "challenge" | "hub", except: ReadonlySet<string> = new Set()): Field[] {
+  return [...documentFields[kind].values()].filter((f) => !except.has(f.key));
 }
-
-/** The top-level properties of the challenge schema, in the schema's order. */
-export const CHALLENGE_KEYS: readonly string[] = [...challengeFields.keys()];

@@ -28,6 +28,7 @@ import { actionButton } from "./forms";
 import { dashboardBody } from "./dashboard-page";
 import { codeFinderRoutes } from "./codes.routes";
 import { editorRoutes } from "./editor.routes";
+import { hubProfileRoutes } from "./hub-profile.routes";
 import { nodeAdminRoutes } from "./node-admin.routes";
 import { type OidcSettings, oidcRoutes } from "./oidc.routes";
 import { randomBytes } from "node:crypto";
@@ -394,6 +395,7 @@ ${actionButton(`/workspace/challenges/${c.key}/duplicate`, "Duplicate as a new d
   });
 
   codeFinderRoutes(ws, { render });
+  hubProfileRoutes(ws, { hubs: deps.hubs, render, me });
   editorRoutes(ws, { challenges: deps.challenges, repos: deps.repos, render, me });
   const adminOnly = express.Router();
   adminOnly.use(requireAdmin);

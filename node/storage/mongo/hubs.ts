@@ -33,4 +33,8 @@ export class MongoHubRepository implements HubRepository {
   async setTokenHash(handle: string, tokenHash: string): Promise<boolean> {
     return (await this.c.updateOne({ _id: handle }, { $set: { tokenHash } })).matchedCount > 0;
   }
+
+  async updateDoc(handle: string, doc: Hub): Promise<boolean> {
+    return (await this.c.updateOne({ _id: handle }, { $set: { doc: JSON.stringify(doc) } })).matchedCount > 0;
+  }
 }

@@ -15,6 +15,7 @@ export class SqliteHubRepository implements HubRepository {
       get: db.prepare("SELECT handle, doc, token_hash FROM hubs WHERE handle = ?"),
       list: db.prepare("SELECT handle, doc, token_hash FROM hubs ORDER BY seq"),
       setToken: db.prepare("UPDATE hubs SET token_hash = ? WHERE handle = ?"),
+      setDoc: db.prepare("UPDATE hubs SET doc = ? WHERE handle = ?"),
     };
   }
 
@@ -39,5 +40,9 @@ export class SqliteHubRepository implements HubRepository {
 
   async setTokenHash(handle: string, tokenHash: string): Promise<boolean> {
     return this.s.setToken.run(tokenHash, handle).changes > 0;
+  }
+
+  async updateDoc(handle: string, doc: Hub): Promise<boolean> {
+    return this.s.setDoc.run(JSON.stringify(doc), handle).changes > 0;
   }
 }

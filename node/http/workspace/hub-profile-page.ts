@@ -1,0 +1,52 @@
+// The hub profile page of the workspace: every field of the hub schema with the control it describes
+// (names and summaries per language, website, contact, avatar, links…), grouped as people look for them.
+import type { FieldError } from "../../domain/errors";
+import { html, type SafeHtml } from "../pages/html";
+import { workspaceNav } from "./admin-pages";
+import { csrfField, errorSummary } from "./forms";
+import type { Field } from "./schema-fields";
+import { schemaForm } from "./schema-form";
+import type { StateGroup } from "./schema-values";
+
+const SECTIONS: { legend: string; keys: string[] }[] = [
+  { legend: "Names and description", keys: ["name", "shortName", "legalName", "summary", "description", "defaultLanguage", "languages"] },
+  { legend: "Organisation", keys: ["hubType", "country", "nuts", "address", "timeZone", "identifiers", "buyerLegalType", "mainActivity", "focusAreas"] },
+  { legend: "Contact and links", keys: ["website", "buyerProfile", "contact", "profileLinks"] },
+  { legend: "Avatar and header image", keys: ["icon", "image"] },
+  { legend: "Related organisations", keys: ["parentOrganisation", "memberOrganisations"] },
+];
+
+export interface HubProfileView {
+  handle: string;
+  fields: readonly Field[];
+  state: StateGroup;
+  languages: readonly string[];
+  timeZone: string;
+  errors: FieldError[];
+  csrf: string;
+  admin: boolean;
+  notice?: string;
+}
+
+export function hubProfileBody(v: HubProfileView): SafeHtml {
+  const form = schemaForm(v.fields, v.state, { languages: v.languages, timeZone: v.timeZone, errors: v.errors });
+  const placed = new Set(SECTIONS.flatMap((s) => s.keys));
+  const sections = [...SECTIONS, { legend: "Other fields", keys: v.fields.map((f) => f.key).filter((k) => !placed.has(k)) }].filter((s) => s.keys.length);
+  return html`<h1>Profile of @${v.handle}</h1>
+${workspaceNav("hubs", v.admin)}
+${v.notice ? html`<p class="notice" role="status">${v.notice}</p>` : ""}
+<p>What suppliers see on the hub's page and on its fediverse profile. Saving sends the new profile to the hub's followers.
+Texts appear in each language the hub publishes in (“Languages” below; save to add the fields of a new language).</p>
+${errorSummary(v.errors, (p) => form.anchorOf(p) ?? "f-d-name")}
+<form method="post" action="/workspace/hubs/${v.handle}/profile" class="stack editor" novalidate>
+${csrfField(v.csrf)}
+${sections.map((s) => html`<fieldset>
+<legend>${s.legend}</legend>
+${form.controls(s.keys)}
+</fieldset>`)}
+<datalist id="codes-nuts"></datalist>
+<div class="actions"><button type="submit" name="action" value="save">Save the profile</button></div>
+</form>
+<script src="/workspace/code-picker.js" defer></script>
+<p><a href="/hubs/${v.handle}">The hub's public page</a> · <a href="/workspace">Back to the workspace</a></p>`;
+}
