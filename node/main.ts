@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import type { Config } from "./config";
 import { AccountService } from "./domain/accounts/accounts.service";
 import { ChallengeService } from "./domain/challenges.service";
+import { ScheduleService } from "./domain/schedule.service";
 import { HubService } from "./domain/hubs.service";
 import { LocalSyncSet, MirrorService } from "./domain/mirror";
 import { AGGREGATOR_COUNTRY, PeerService } from "./domain/peers";
@@ -99,6 +100,7 @@ export async function openServices(config: Config, origin: string) {
       log.warning("could not send the profile Update of @{handle} to its followers (they see it at their next fetch): {error}", { handle, error: String(error) })),
   });
   const challenges = new ChallengeService({ challenges: store.challenges, hubs: store.hubs, origin, onActivity: () => kick(), audit: store.audit });
+  const schedule = new ScheduleService({ schedules: store.schedules, challenges, repo: store.challenges, audit: store.audit });
   const mirror = new MirrorService({
     mirror: store.mirror, allowHttp: config.allowPrivateNetwork,
     // The aggregator's boosts and forwards are written with the mirror change that causes them (issue 8).
@@ -113,7 +115,7 @@ export async function openServices(config: Config, origin: string) {
     onMailError: (error) => log.warning("could not mail a one-time link (it is still shown to whoever created it): {error}", { error: String(error) }),
   });
   return {
-    store, hubs, challenges, mirror, peers, ocds, accounts,
+    store, hubs, challenges, schedule, mirror, peers, ocds, accounts,
     setKick: (f: () => void) => { kick = f; },
     setProfileAnnouncer: (f: (handle: string) => Promise<void>) => { announceProfile = f; },
   };
@@ -140,7 +142,7 @@ export async function startNode(config: Config): Promise<RunningNode> {
   // A local try-out (no IPN_ORIGIN) is reachable where it listens, whatever port it got.
   const origin = config.localDefaults ? `http://${config.host ?? "localhost"}:${address.port}` : config.origin;
 
-  const { store, hubs, challenges, mirror, peers, ocds, accounts, setKick, setProfileAnnouncer } = await openServices(config, origin);
+  const { store, hubs, challenges, schedule, mirror, peers, ocds, accounts, setKick, setProfileAnnouncer } = await openServices(config, origin);
   const nodeName = config.nodeName ?? new URL(origin).host;
   warmUpValidators(origin.startsWith("http:"));
   const admin = adminToken(config);
@@ -224,7 +226,7 @@ export async function startNode(config: Config): Promise<RunningNode> {
     trustProxy: config.trustProxy,
     // The workspace (issue 10): sign-in, one-time links, the editors' and admins' pages.
     extra: [workspaceRouter({
-      accounts, challenges, hubs, peers, settings: settingsView(config, origin), repos: store, origin, limiter: store.rateLimiter,
+      accounts, challenges, schedule, hubs, peers, settings: settingsView(config, origin), repos: store, origin, limiter: store.rateLimiter,
       oidc: config.oidcIssuer && config.oidcClientId ? {
         issuer: config.oidcIssuer, clientId: config.oidcClientId, clientSecret: config.oidcClientSecret, name: config.oidcName ?? "single sign-on", allowHttp: config.allowPrivateNetwork,
       } : undefined,
@@ -252,7 +254,8 @@ export async function startNode(config: Config): Promise<RunningNode> {
   await peers.applyConfigured(config.peers);
   // Several worker processes may share a store: a lease in the store lets one run each job at a time.
   scheduler = config.role === "web" ? null : startScheduler([
-    { name: "challenge-status-clock", cron: config.scheduleCron, run: () => challenges.applyClock() },
+    // Scheduled drafts first: one published a minute ago may already be due to open or close.
+    { name: "challenge-status-clock", cron: config.scheduleCron, run: async () => (await schedule.publishDue()) + (await challenges.applyClock()) },
     { name: "session-sweep", cron: "17 * * * *", run: () => accounts.sweepSessions() },
     { name: PEER_RECONCILIATION_JOB, cron: config.reconcileCron, run: () => network.reconcileAll() },
   ].map((job) => leases.guard(job)));

@@ -355,6 +355,23 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       });
     });
 
+    describe("schedules", () => {
+      it("keeps one time per draft, finds those due earliest first, and forgets cleared ones", async () => {
+        await store.schedules.set({ key: "late", publishAt: "2027-03-01T09:00:00.000Z", by: "user:1 a@x.example" });
+        await store.schedules.set({ key: "early", publishAt: "2027-02-01T09:00:00.000Z", by: "user:2 b@x.example" });
+        await store.schedules.set({ key: "never", publishAt: "2099-01-01T00:00:00.000Z", by: "user:1 a@x.example" });
+        // A new time replaces the old one.
+        await store.schedules.set({ key: "late", publishAt: "2027-02-15T09:00:00.000Z", by: "user:3 c@x.example" });
+        expect(await store.schedules.get("late")).toEqual({ key: "late", publishAt: "2027-02-15T09:00:00.000Z", by: "user:3 c@x.example" });
+        expect((await store.schedules.due(new Date("2027-02-20T00:00:00Z"), 10)).map((s) => s.key)).toEqual(["early", "late"]);
+        expect((await store.schedules.due(new Date("2027-02-20T00:00:00Z"), 1)).map((s) => s.key)).toEqual(["early"]);
+        expect(await store.schedules.due(new Date("2027-01-01T00:00:00Z"), 10)).toEqual([]);
+        await store.schedules.clear("early");
+        expect(await store.schedules.get("early")).toBeNull();
+        expect((await store.schedules.due(new Date("2027-02-20T00:00:00Z"), 10)).map((s) => s.key)).toEqual(["late"]);
+      });
+    });
+
     describe("hubs", () => {
       const hub = (handle: string) => ({
         handle, tokenHash: "a".repeat(64),

@@ -65,5 +65,6 @@ export function memoryRepos(): Repositories & { activities: MemoryActivities; hu
     invitations: unused as Repositories["invitations"],
     sessions: unused as Repositories["sessions"],
     audit: unused as Repositories["audit"],
+    schedules: unused as Repositories["schedules"],
   };
 }

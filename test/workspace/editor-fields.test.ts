@@ -164,3 +164,45 @@ describe("duplicating a challenge", () => {
     expect(res.status).toBe(403);
   });
 });
+
+describe("publishing later", () => {
+  async function draftOf(handle: string, fixture: ChallengeFixture): Promise<string> {
+    const res = await request(node.listenUrl).post(`/api/v1/hubs/${handle}/challenges`).set("Authorization", `Bearer ${tokens[handle]}`).send(challengeInput(fixture, { status: "draft", deadlineInDays: 60 }));
+    expect(res.status).toBe(201);
+    return String(res.body.id).split("/").pop()!;
+  }
+  const inDays = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 11) + "09:00";
+
+  it("schedules a draft, shows when it goes public, and cancels the schedule", async () => {
+    const key = await draftOf("hub_de", "de-mobility");
+    const form = await editor.get(`/workspace/challenges/${key}/edit`).expect(200);
+    expect(form.text).toContain('<label for="f-publishAt">Publish at</label>');
+    const res = await editor.post(`/workspace/challenges/${key}`).type("form").send({ ...formValues(form.text), publishAt: inDays(3), action: "schedule" });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`/workspace/challenges/${key}?saved=scheduled`);
+    const preview = await editor.get(String(res.headers.location));
+    expect(preview.text).toContain("Draft saved and scheduled.");
+    expect(preview.text).toMatch(/It is scheduled to be published at <time datetime="\d{4}-\d\d-\d\dT\d\d:00:00\.000Z">/);
+    expect((await request(node.listenUrl).get(`/challenges/${key}`)).status).toBe(404);
+    const again = await editor.get(`/workspace/challenges/${key}/edit`);
+    expect(again.text).toContain(`name="publishAt" type="datetime-local" value="${inDays(3)}"`);
+    expect(again.text).toContain("Scheduled: this draft will be published on");
+    const cancelled = await editor.post(`/workspace/challenges/${key}`).type("form").send({ ...formValues(again.text), action: "unschedule" });
+    expect(cancelled.headers.location).toBe(`/workspace/challenges/${key}?saved=unscheduled`);
+    expect((await editor.get(String(cancelled.headers.location))).text).not.toContain("It is scheduled to be published");
+  });
+
+  it("explains a time it cannot schedule, beside the field, and keeps the draft", async () => {
+    const key = await draftOf("hub_fi", "fi-education");
+    const form = await editor.get(`/workspace/challenges/${key}/edit`);
+    const past = await editor.post(`/workspace/challenges/${key}`).type("form").send({ ...formValues(form.text), publishAt: "2020-01-01T09:00", action: "schedule" });
+    expect(past.status).toBe(422);
+    expect(past.text).toContain('<a href="#f-publishAt">Publish at: must be a time in the future</a>');
+    expect(past.text).toContain("The draft is saved, but not scheduled.");
+    const empty = await editor.post(`/workspace/challenges/${key}`).type("form").send({ ...formValues(form.text), publishAt: "", action: "schedule" });
+    expect(empty.status).toBe(422);
+    expect(empty.text).toContain('<a href="#f-publishAt">Publish at: enter the date and time to publish');
+    const late = await editor.post(`/workspace/challenges/${key}`).type("form").send({ ...formValues(form.text), publishAt: inDays(90), action: "schedule" });
+    expect(late.text).toContain("Publish at: must be before the submission deadline");
+  });
+});

@@ -13,6 +13,7 @@ import type { HubRepository } from "./hubs";
 import type { KeyRepository } from "./keys";
 import type { MirrorRepository } from "./mirror";
 import type { PeerRepository } from "./peers";
+import type { ScheduleRepository } from "./schedules";
 import type { SessionRepository } from "./sessions";
 
 export type * from "./accounts";
@@ -25,6 +26,7 @@ export type * from "./hubs";
 export type * from "./keys";
 export type * from "./mirror";
 export type * from "./peers";
+export type * from "./schedules";
 export type * from "./sessions";
 export { DuplicateError, InvalidCursorError } from "./errors";
 export { initialSyncState } from "./peers";
@@ -47,4 +49,6 @@ export interface Repositories {
   invitations: InvitationRepository;
   sessions: SessionRepository;
   audit: AuditRepository;
+  /** Drafts to publish at a later time. */
+  schedules: ScheduleRepository;
 }

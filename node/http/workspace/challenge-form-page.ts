@@ -25,6 +25,8 @@ export interface EditorView {
   key?: string;
   /** A status line at the top (e.g. after duplicating). */
   notice?: string;
+  /** A draft's scheduled publication, as the editor reads it ("2027-01-29 12:00 Europe/Berlin"). */
+  scheduledAt?: string;
 }
 
 function dateTimeInput(name: string, labelText: string, value: string, errors: readonly FieldError[], hint: string): SafeHtml {
@@ -119,6 +121,13 @@ ${input({ name: "statusReason", label: `Reason for the status (${langName})`, va
 ${select({ name: "changeReason", label: "Reason", value: f.changeReason || "update-add", options: reasons, errors: v.errors })}
 ${input({ name: "changeDescription", label: `What changed (${langName})`, value: f.changeDescription, errors: v.errors, lang, hint: "Shown to suppliers in the change log, e.g. \"Deadline extended by two weeks\"." })}
 </fieldset>` : ""}
+${v.mode === "public" ? "" : html`<fieldset id="publish-later">
+<legend>Publish later</legend>
+${v.scheduledAt ? html`<p class="notice" role="status">Scheduled: this draft will be published on ${v.scheduledAt}.</p>` : ""}
+${input({ name: "publishAt", label: "Publish at", type: "datetime-local", value: f.publishAt, errors: v.errors, hint: `In the time zone chosen under “When” (${f.timeZone}). The draft is saved now and published then, and its followers receive it at that moment.` })}
+<button type="submit" name="action" value="schedule" class="secondary">Save and schedule</button>
+${v.scheduledAt ? html` <button type="submit" name="action" value="unschedule" class="secondary">Save and cancel the schedule</button>` : ""}
+</fieldset>`}
 <div class="actions">
 ${v.mode === "public"
     ? html`<button type="submit" name="action" value="save">Publish this revision</button>`

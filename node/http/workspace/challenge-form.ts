@@ -36,6 +36,8 @@ export interface ChallengeForm {
   changeReason: string;
   changeDescription: string;
   version: string;
+  /** Drafts: when to publish, in the form's time zone ("" for no schedule). */
+  publishAt: string;
 }
 
 /** Texts with a control per language section (statusReason only on public challenges, and optional). */
@@ -63,7 +65,7 @@ export function emptyForm(o: { defaultLanguage: string; country: string; timeZon
   return {
     defaultLanguage: o.defaultLanguage, title: "", summary: "", description: "", instrument: "", focusAreas: [],
     submissionType: "response", opens: "", deadline: "", timeZone: o.timeZone, submissionUrl: "", status: "", statusReason: "", translations: {},
-    extra: extraState({ placeOfPerformance: [{ country: o.country }] }, ctx), changeReason: "", changeDescription: "", version: "",
+    extra: extraState({ placeOfPerformance: [{ country: o.country }] }, ctx), changeReason: "", changeDescription: "", version: "", publishAt: "",
   };
 }
 
@@ -92,7 +94,7 @@ export function formFromDoc(doc: Challenge, timeZone: string, version: number): 
     instrument: doc.instrument, focusAreas: [...doc.focusAreas], submissionType: doc.submissionType ?? "",
     opens: isoToLocal(doc.submissionPeriod?.start, timeZone), deadline: isoToLocal(doc.submissionPeriod?.end, timeZone), timeZone,
     submissionUrl: doc.submissionUrl ?? "", status: doc.status, statusReason: doc.statusReason?.[lang] ?? "", translations,
-    extra: {}, changeReason: "", changeDescription: "", version: String(version),
+    extra: {}, changeReason: "", changeDescription: "", version: String(version), publishAt: "",
   };
   return { ...form, extra: extraState(doc as unknown as Json, contextOf(form)) };
 }
@@ -105,7 +107,7 @@ export function readForm(body: unknown): ChallengeForm {
   return {
     defaultLanguage: s("defaultLanguage"), title: s("title").trim(), summary: s("summary").trim(), description: s("description").replace(/\r\n/g, "\n").trim(),
     instrument: s("instrument"), focusAreas: list("focusAreas"), submissionType: s("submissionType"), opens: s("opens"), deadline: s("deadline"), timeZone: s("timeZone"),
-    submissionUrl: s("submissionUrl").trim(), status: s("status"), statusReason: s("statusReason").trim(), translations: readTranslations(b), extra: Object.fromEntries(SCHEMA_FIELDS.map((f) => [f.key, fromPost(f, b, [f.key])])), changeReason: s("changeReason"), changeDescription: s("changeDescription").trim(), version: s("version"),
+    submissionUrl: s("submissionUrl").trim(), status: s("status"), statusReason: s("statusReason").trim(), translations: readTranslations(b), extra: Object.fromEntries(SCHEMA_FIELDS.map((f) => [f.key, fromPost(f, b, [f.key])])), changeReason: s("changeReason"), changeDescription: s("changeDescription").trim(), version: s("version"), publishAt: s("publishAt"),
   };
 }
 
@@ -181,6 +183,7 @@ const FIELD_LABELS: Record<string, string> = {
   title: "Title", summary: "Summary", description: "Description", instrument: "Instrument", focusAreas: "Focus areas",
   submissionType: "What suppliers submit", submissionUrl: "Where to submit", opens: "Submissions open", deadline: "Submission deadline", timeZone: "Time zone",
   defaultLanguage: "Main language", changeReason: "Why this change", status: "Status", statusReason: "Reason for the status",
+  publishAt: "Publish at",
 };
 
 /** The control an error belongs to: a pointer into the document → the form field showing it, named. */
@@ -196,7 +199,7 @@ function pointErrors(errors: readonly FieldError[], lang: string): FieldError[] 
   const rules: [RegExp, string][] = [
     [new RegExp(`^/(title|summary|description|statusReason)(/${lang})?$`), "$1"],
     [/^\/(title|summary|description|statusReason)\/([a-z]{2})$/, "$1__$2"],
-    [/^\/(instrument|submissionType|submissionUrl|defaultLanguage|timeZone|opens|deadline|changeReason|status)$/, "$1"],
+    [/^\/(instrument|submissionType|submissionUrl|defaultLanguage|timeZone|opens|deadline|changeReason|status|publishAt)$/, "$1"],
     [/^\/focusAreas(\/\d+)?$/, "focusAreas"],
     [/^\/submissionPeriod\/start$/, "opens"],
     [/^\/submissionPeriod(\/end)?$/, "deadline"],

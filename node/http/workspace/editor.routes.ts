@@ -4,11 +4,12 @@
 import type { Request, Response, Router } from "express";
 import { userActor } from "../../domain/accounts/accounts.service";
 import type { ChallengeService } from "../../domain/challenges.service";
+import { publishedStatusOf, type ScheduleService } from "../../domain/schedule.service";
 import { countryInfo } from "../../domain/codelists";
 import type { DomainError, FieldError } from "../../domain/errors";
 import type { Repositories, StoredUser } from "../../domain/ports";
 import type { Principal } from "../../domain/principal";
-import { CHALLENGE_SERVER_FIELDS } from "../../domain/types";
+import { type Challenge, CHALLENGE_SERVER_FIELDS } from "../../domain/types";
 import { lastSegment } from "../../domain/uris";
 import { pick } from "../pages/format";
 import { html, type SafeHtml } from "../pages/html";
@@ -16,9 +17,11 @@ import type { Page } from "./auth-pages";
 import { forbiddenPage } from "./auth-pages";
 import { docFromForm, emptyForm, formErrors, formFromDoc, mergePatchBetween, readForm, withLanguage, withListEdit, withoutLanguage, type ChallengeForm } from "./challenge-form";
 import { editorBody, withdrawBody } from "./challenge-form-page";
+import { isoToLocal, localToIso } from "./local-time";
 
 export interface EditorDeps {
   challenges: ChallengeService;
+  schedule: ScheduleService;
   repos: Pick<Repositories, "hubs" | "challenges">;
   /** Renders a page with the workspace's frame (no-store). */
   render: (res: Response, page: Page) => void;
@@ -36,10 +39,7 @@ function principalFor(user: StoredUser, handle: string): Principal | null {
 const zonesOf = (country: string) => countryInfo(country)?.timeZones ?? ["UTC"];
 
 /** Publishing makes a challenge open, or forthcoming when its submissions open later. */
-function publishedStatus(doc: Record<string, unknown>): "open" | "forthcoming" {
-  const start = (doc.submissionPeriod as { start?: string } | undefined)?.start;
-  return start && Date.parse(start) > Date.now() ? "forthcoming" : "open";
-}
+const publishedStatus = (doc: Record<string, unknown>) => publishedStatusOf(doc as Pick<Challenge, "submissionPeriod">, new Date());
 
 export function editorRoutes(ws: Router, deps: EditorDeps): void {
   const notYours = (res: Response) => deps.render(res, forbiddenPage("This challenge or hub does not exist, or you do not edit it."));
@@ -48,10 +48,12 @@ export function editorRoutes(ws: Router, deps: EditorDeps): void {
     const hub = await deps.repos.hubs.get(o.hubHandle);
     const hubName = hub ? pick(hub.doc.name, hub.doc.defaultLanguage, hub.doc.defaultLanguage)?.text ?? o.hubHandle : o.hubHandle;
     const { user, session } = deps.me(res);
+    const scheduled = o.key && o.mode === "draft" ? await deps.schedule.get(o.key) : null;
+    const scheduledAt = scheduled ? `${isoToLocal(scheduled.publishAt, o.form.timeZone).replace("T", " ")} (${o.form.timeZone})` : undefined;
     deps.render(res, {
       ...page(o.mode === "new" ? "New challenge" : "Edit challenge", editorBody({
         form: o.form, errors: o.errors, csrf: session.csrfToken, admin: user.admin, action: o.action, hubName, mode: o.mode,
-        timeZones: zonesOf(hub?.doc.country ?? ""), key: o.key, notice: o.notice,
+        timeZones: zonesOf(hub?.doc.country ?? ""), key: o.key, notice: o.notice, scheduledAt,
       }), o.status ?? (o.errors.length ? 422 : 200)),
       script: true,
     });
@@ -62,6 +64,14 @@ export function editorRoutes(ws: Router, deps: EditorDeps): void {
     if (e.kind === "gone") return deps.render(res, page("Withdrawn", html`<h1>Withdrawn</h1><p>This challenge was withdrawn and can no longer be changed.</p><p><a href="/workspace">Back to the workspace</a></p>`, 410));
     if (e.kind === "forbidden" || e.kind === "not-found") return notYours(res);
     return deps.render(res, page("Not saved", html`<h1>Not saved</h1><p>${"message" in e ? e.message : "The change could not be made."}</p><p><a href="/workspace">Back to the workspace</a></p>`, 409));
+  };
+
+  /** Schedules a draft just saved; a time refused (past, after the deadline) shows the saved draft's form with the reason. */
+  const scheduleDraft = async (res: Response, principal: Principal, key: string, handle: string, at: Date, form: ChallengeForm) => {
+    const s = await deps.schedule.schedule(principal, key, at);
+    if (s.ok) return res.redirect(303, `/workspace/challenges/${key}?saved=scheduled`);
+    if (s.error.kind !== "validation") return refusal(res, s.error);
+    await showForm(res, { form, errors: formErrors(s.error.errors, form.defaultLanguage), action: `/workspace/challenges/${key}`, hubHandle: handle, mode: "draft", key, notice: "The draft is saved, but not scheduled." });
   };
 
   ws.get("/hubs/:handle/challenges/new", async (req, res) => {
@@ -82,9 +92,13 @@ export function editorRoutes(ws: Router, deps: EditorDeps): void {
     if (unsaved) return again([], unsaved, 200);
     const built = docFromForm(form);
     if (!built.ok) return again(formErrors(built.errors, form.defaultLanguage));
-    const status = field(req, "action") === "publish" ? publishedStatus(built.doc) : "draft";
+    const action = field(req, "action");
+    const publishAt = action === "schedule" ? scheduleTime(form) : undefined;
+    if (publishAt && !publishAt.ok) return again(publishAt.errors);
+    const status = action === "publish" ? publishedStatus(built.doc) : "draft";
     const r = await deps.challenges.create(principal, handle, { ...built.doc, status });
     if (!r.ok) return r.error.kind === "validation" ? again(formErrors(r.error.errors, form.defaultLanguage)) : refusal(res, r.error);
+    if (publishAt) return scheduleDraft(res, principal, r.value.key!, handle, publishAt.at, form);
     res.redirect(303, `/workspace/challenges/${r.value.key}?saved=${status === "draft" ? "draft" : "published"}`);
   });
 
@@ -103,6 +117,8 @@ export function editorRoutes(ws: Router, deps: EditorDeps): void {
     if (c.withdrawnAt) return refusal(res, { kind: "gone", what: "challenge" });
     const hub = await deps.repos.hubs.get(handle);
     const form = formFromDoc(c.doc, zonesOf(hub?.doc.country ?? c.country)[0]!, c.version);
+    const scheduled = c.doc.status === "draft" ? await deps.schedule.get(c.key!) : null;
+    if (scheduled) form.publishAt = isoToLocal(scheduled.publishAt, form.timeZone);
     const notice = req.query.duplicated ? "This is a copy, saved as a new draft. Change what differs, then publish it." : undefined;
     await showForm(res, { form, errors: [], action: `/workspace/challenges/${c.key}`, hubHandle: handle, mode: c.doc.status === "draft" ? "draft" : "public", key: c.key!, notice });
   });
@@ -122,7 +138,10 @@ export function editorRoutes(ws: Router, deps: EditorDeps): void {
     keepInstantsAsWritten(built.doc, c.doc);
     const prev = structuredClone(c.doc) as unknown as Record<string, unknown>;
     for (const f of [...CHALLENGE_SERVER_FIELDS, "schemaVersion"]) delete prev[f];
-    const status = mode === "draft" ? (field(req, "action") === "publish" ? publishedStatus(built.doc) : "draft") : form.status || c.doc.status;
+    const action = field(req, "action");
+    const publishAt = mode === "draft" && action === "schedule" ? scheduleTime(form) : undefined;
+    if (publishAt && !publishAt.ok) return again(publishAt.errors);
+    const status = mode === "draft" ? (action === "publish" ? publishedStatus(built.doc) : "draft") : form.status || c.doc.status;
     const next: Record<string, unknown> = { ...built.doc, status };
     const patch = mergePatchBetween(prev, next);
     if (mode === "public") {
@@ -143,6 +162,12 @@ export function editorRoutes(ws: Router, deps: EditorDeps): void {
         return again([{ pointer: "/title", message }], 409, { ...form, version: String(current?.version ?? form.version) });
       }
       return r.error.kind === "conflict" && r.error.errors ? again(formErrors(r.error.errors, c.doc.defaultLanguage)) : refusal(res, r.error);
+    }
+    if (publishAt) return scheduleDraft(res, principal, c.key!, handle, publishAt.at, { ...form, version: String(r.value.version) });
+    if (mode === "draft" && action === "unschedule") {
+      const u = await deps.schedule.unschedule(principal, c.key!);
+      if (!u.ok) return refusal(res, u.error);
+      return res.redirect(303, `/workspace/challenges/${c.key}?saved=unscheduled`);
     }
     const published = mode === "draft" && r.value.doc.status !== "draft";
     res.redirect(303, `/workspace/challenges/${c.key}?saved=${published ? "published" : mode === "draft" ? "draft" : "revision"}`);
@@ -188,6 +213,12 @@ function formAction(req: Request, form: ChallengeForm): ChallengeForm | null {
   if (action === "add-language") return withLanguage(form, field(req, "addLanguage"));
   const remove = /^remove-language:([a-z]{2})$/.exec(action);
   return remove ? withoutLanguage(form, remove[1]!) : withListEdit(form, action);
+}
+
+/** The moment the form asks to publish at, or the error to show beside "Publish at". */
+function scheduleTime(form: ChallengeForm): { ok: true; at: Date } | { ok: false; errors: FieldError[] } {
+  const iso = form.publishAt ? localToIso(form.publishAt, form.timeZone) : null;
+  return iso ? { ok: true, at: new Date(iso) } : { ok: false, errors: [{ pointer: "/publishAt", message: "Publish at: enter the date and time to publish, such as 2027-01-29 09:00" }] };
 }
 
 function field(req: Request, name: string): string {

@@ -6,6 +6,7 @@ import express, { type Request, type Response, type NextFunction } from "express
 import type { AccountService, SignedIn } from "../../domain/accounts/accounts.service";
 import type { ChallengeService } from "../../domain/challenges.service";
 import type { HubService } from "../../domain/hubs.service";
+import type { ScheduleService } from "../../domain/schedule.service";
 import type { PeerService } from "../../domain/peers";
 import { userActor } from "../../domain/accounts/accounts.service";
 import type { FieldError } from "../../domain/errors";
@@ -36,6 +37,8 @@ import { randomBytes } from "node:crypto";
 export interface WorkspaceDeps {
   accounts: AccountService;
   challenges: ChallengeService;
+  /** Drafts published at a later time. */
+  schedule: ScheduleService;
   hubs: HubService;
   peers?: PeerService;
   /** The read-only settings admins see (no secrets). */
@@ -56,6 +59,8 @@ const SAVED_NOTICES: Record<string, string> = {
   draft: "Draft saved. It is not public yet.",
   published: "Published. It is on the public listing and on its way to the hub's followers.",
   revision: "New revision published. Followers receive the update.",
+  scheduled: "Draft saved and scheduled. It becomes public, and reaches the hub's followers, at the time you chose.",
+  unscheduled: "Draft saved. It is no longer scheduled, and stays private until you publish it.",
 };
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
 
@@ -285,7 +290,7 @@ export function workspaceRouter(deps: WorkspaceDeps): express.Router {
     const saved = SAVED_NOTICES[String(req.query.saved)];
     const { session } = me(res);
     const banner = html`${saved ? html`<p class="notice" role="status">${saved}</p>` : ""}<p>${c.withdrawnAt ? "" : html`<a href="/workspace/challenges/${c.key}/edit">Edit</a> · `}<a href="/workspace">Back to the workspace</a></p>
-${actionButton(`/workspace/challenges/${c.key}/duplicate`, "Duplicate as a new draft", session.csrfToken, { secondary: true })}${bannerOf(c, handle)}`;
+${actionButton(`/workspace/challenges/${c.key}/duplicate`, "Duplicate as a new draft", session.csrfToken, { secondary: true })}${bannerOf(c, handle, (await deps.schedule.get(c.key!))?.publishAt)}`;
     // The post followers will see: the same digest the Note carries (federation/challenge-digest.ts).
     // A draft is shown as it will read once published (open, or forthcoming when submissions open later).
     const start = c.doc.submissionPeriod?.start;
@@ -299,9 +304,9 @@ ${actionButton(`/workspace/challenges/${c.key}/duplicate`, "Duplicate as a new d
     render(res, page(`Preview: ${c.key}`, html`${banner}${challengeBody({ challenge: c, lang: c.doc.defaultLanguage, hub, pageUrl: uri(deps.origin, paths.challenge(c.key!)) })}${fediverse}`));
   });
 
-  const bannerOf = (c: { doc: { status: string }; withdrawnAt: string | null; key: string | null }, handle: string) => {
+  const bannerOf = (c: { doc: { status: string }; withdrawnAt: string | null; key: string | null }, handle: string, scheduledFor?: string) => {
     return c.doc.status === "draft" && !c.withdrawnAt
-      ? html`<p class="notice" role="status"><strong>Preview of a draft.</strong> Only editors of @${handle} can see it; it is not public and has not been sent to the fediverse.</p>`
+      ? html`<p class="notice" role="status"><strong>Preview of a draft.</strong> Only editors of @${handle} can see it; it is not public and has not been sent to the fediverse.${scheduledFor ? html` It is scheduled to be published at <time datetime="${scheduledFor}">${scheduledFor.replace("T", " ").replace(/:00\.000Z$/, " UTC")}</time>.` : ""}</p>`
       : html`<p class="notice">${c.withdrawnAt ? "Withdrawn: this was its last public version." : html`Public at <a href="${uri(deps.origin, paths.challenge(c.key!))}">its page</a>.`}</p>`;
   };
 
@@ -396,7 +401,7 @@ ${actionButton(`/workspace/challenges/${c.key}/duplicate`, "Duplicate as a new d
 
   codeFinderRoutes(ws, { render });
   hubProfileRoutes(ws, { hubs: deps.hubs, render, me });
-  editorRoutes(ws, { challenges: deps.challenges, repos: deps.repos, render, me });
+  editorRoutes(ws, { challenges: deps.challenges, schedule: deps.schedule, repos: deps.repos, render, me });
   const adminOnly = express.Router();
   adminOnly.use(requireAdmin);
   nodeAdminRoutes(adminOnly, {

@@ -4,6 +4,7 @@
 // for how atomicity is obtained from unique inserts instead.
 import { QUEUE_LANES, type QueueLane } from "../leased-queue";
 import { DEFAULT_LANE_WORKERS, type Store } from "../store";
+import { MongoScheduleRepository, type ScheduleDoc } from "./schedules";
 import { type AuditDoc, type InvitationDoc, type InvitationUseDoc, MongoAuditRepository, MongoInvitationRepository, MongoSessionRepository, MongoUserRepository, type SessionDoc, type UserDoc } from "./accounts";
 import { MongoActivityRepository } from "./activities";
 import { MongoChallengeRepository, ABANDONED_AFTER_MS, type WriteDoc } from "./challenges";
@@ -84,6 +85,7 @@ export async function createMongoStore(url: string, opts: MongoStoreOptions = {}
       invitations: new MongoInvitationRepository(db.collection<InvitationDoc>("invitations"), db.collection<InvitationUseDoc>("invitation_uses")),
       sessions: new MongoSessionRepository(db.collection<SessionDoc>("sessions")),
       audit: new MongoAuditRepository(db.collection<AuditDoc>("audit_log")),
+      schedules: new MongoScheduleRepository(db.collection<ScheduleDoc>("schedules")),
       followers: new MongoFollowerRepository(db.collection<FollowerDoc>("followers")),
       keys: new MongoKeyRepository(db.collection<KeyDoc>("key_pairs")),
       peers: new MongoPeerRepository(db.collection<PeerDoc>("peers")),

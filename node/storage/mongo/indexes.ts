@@ -32,6 +32,7 @@ const INDEXES: Record<string, Spec[]> = {
   invitations: [[{ usedAt: 1, expiresAt: 1 }, { name: "pending" }]],
   sessions: [[{ userId: 1 }, { name: "by_user" }], [{ lastSeenAt: 1 }, { name: "by_last_seen" }]],
   audit_log: [[{ seq: -1 }, { name: "newest" }]],
+  schedules: [[{ publishAt: 1 }, { name: "by_time" }]],
   challenge_writes: [
     [{ key: 1 }, { unique: true, sparse: true, name: "key_unique" }],
     [{ activityId: 1 }, { unique: true, sparse: true, name: "activity_unique" }],

@@ -1,6 +1,7 @@
 // The embedded store: every repository, Fedify's KV and queue on one SQLite file.
 import { QUEUE_LANES, type QueueLane } from "../leased-queue";
 import { DEFAULT_LANE_WORKERS, type Store } from "../store";
+import { SqliteScheduleRepository } from "./schedules";
 import { SqliteAuditRepository, SqliteInvitationRepository, SqliteSessionRepository, SqliteUserRepository } from "./accounts";
 import { SqliteActivityRepository } from "./activities";
 import { SqliteChallengeRepository } from "./challenges";
@@ -43,6 +44,7 @@ export function createSqliteStore(file: string, opts: SqliteStoreOptions = {}): 
     invitations: new SqliteInvitationRepository(db),
     sessions: new SqliteSessionRepository(db),
     audit: new SqliteAuditRepository(db),
+    schedules: new SqliteScheduleRepository(db),
     followers: new SqliteFollowerRepository(db),
     keys: new SqliteKeyRepository(db),
     peers: new SqlitePeerRepository(db),

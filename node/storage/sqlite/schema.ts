@@ -220,4 +220,13 @@ export const MIGRATIONS: readonly Migration[] = [
     );
     CREATE INDEX IF NOT EXISTS challenges_local_by_hub ON challenges(hub) WHERE key IS NOT NULL;
   `),
+  // 8 (issue 10): drafts to publish at a later time, found by time.
+  (db) => db.exec(`
+    CREATE TABLE IF NOT EXISTS schedules (
+      key        TEXT PRIMARY KEY,
+      publish_at TEXT NOT NULL,
+      by_actor   TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS schedules_by_time ON schedules(publish_at);
+  `),
 ];
