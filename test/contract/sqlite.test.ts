@@ -74,6 +74,29 @@ describeOutboxOrderContract("SQLite", async () => {
   };
 });
 
+describe("SQLite store: listing totals shared between processes", () => {
+  it("counts again after a write by this process or by another one sharing the file", async () => {
+    const file = tempFile();
+    const web = createSqliteStore(file);
+    const worker = createSqliteStore(file); // another connection, as a worker process has
+    try {
+      const query = { status: ["open" as const], country: ["DE"], limit: 20 };
+      await web.challenges.insert(sampleChallenge({ status: "open", country: "DE" }), null);
+      expect(await web.challenges.count(query)).toBe(1);
+      expect(await web.challenges.count(query)).toBe(1); // unchanged database: the remembered total
+      await worker.challenges.insert(sampleChallenge({ status: "open", country: "DE" }), null);
+      expect(await web.challenges.count(query)).toBe(2);
+      await web.challenges.insert(sampleChallenge({ status: "open", country: "DE" }), null);
+      expect(await web.challenges.count(query)).toBe(3);
+      expect(await worker.challenges.count(query)).toBe(3);
+      expect(await web.challenges.count({ ...query, country: ["FR"] })).toBe(0);
+    } finally {
+      await web.close();
+      await worker.close();
+    }
+  });
+});
+
 describe("SQLite store: files and URLs", () => {
   it("keeps everything written after the store is closed and reopened", async () => {
     const file = tempFile();

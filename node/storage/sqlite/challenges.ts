@@ -9,14 +9,17 @@ import { isUniqueViolation, type Db } from "./database";
 import { byLatestUpdate } from "../by-latest-update";
 import { toFtsMatch } from "./fts-query";
 import { buildListing, FEW_TEXT_MATCHES, nextCursor, type TextFilter } from "./listing-sql";
+import { CountCache } from "./count-cache";
 
 const STATEMENT_CACHE_SIZE = 256;
 
 export class SqliteChallengeRepository implements ChallengeRepository {
   private readonly listingStatements = new Map<string, Statement<(string | number)[]>>();
+  private readonly counts: CountCache;
   private readonly s;
 
   constructor(private readonly db: Db) {
+    this.counts = new CountCache(db);
     this.s = {
       insert: db.prepare(`INSERT INTO challenges (id, key, origin, country, doc, version, withdrawn_at, status, listed, hub,
           instrument, start_ms, deadline_ms, published_ms, deadline_key, published_key)
@@ -88,7 +91,8 @@ export class SqliteChallengeRepository implements ChallengeRepository {
     if (text === "none") return 0;
     const built = buildListing({ ...query, cursor: undefined }, text);
     if (!built) return 0;
-    return (this.statement(built.count.sql).get(...built.count.params) as { n: number }).n;
+    const { sql, params } = built.count;
+    return this.counts.get(`${sql}\n${JSON.stringify(params)}`, () => (this.statement(sql).get(...params) as { n: number }).n);
   }
 
   async list(query: ListingQuery): Promise<ListingPage> {

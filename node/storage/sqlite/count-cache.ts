@@ -1,0 +1,32 @@
+// Listing totals remembered until the database changes. A COUNT over a filter walks every matching
+// row (tens of milliseconds over 100,000 challenges), and the same few filters (the front page, a
+// country, a topic) are counted on every page view. A cached total is valid while the database is
+// unchanged: no write by this connection (total_changes()) and none by another process sharing the
+// file (PRAGMA data_version, which SQLite bumps when another connection commits).
+import type { Db } from "./database";
+
+const MAX_ENTRIES = 1000;
+
+export class CountCache {
+  private readonly stampOf;
+  private readonly entries = new Map<string, { stamp: string; n: number }>();
+
+  constructor(db: Db) {
+    const st = db.prepare("SELECT total_changes() AS t, data_version AS v FROM pragma_data_version");
+    this.stampOf = () => {
+      const r = st.get() as { t: number; v: number };
+      return `${r.t}:${r.v}`;
+    };
+  }
+
+  /** The count for `key`, computed by `count` unless the database is unchanged since it last was. */
+  get(key: string, count: () => number): number {
+    const stamp = this.stampOf();
+    const hit = this.entries.get(key);
+    if (hit && hit.stamp === stamp) return hit.n;
+    const n = count();
+    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, { stamp, n });
+    return n;
+  }
+}
