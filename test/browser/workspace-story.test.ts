@@ -170,6 +170,17 @@ it("my account and two-step setup pass axe too, and a form without its CSRF toke
   expect((await textOf(page.locator("h1"))).trim()).toBe("Workspace");
 });
 
+it("switches the workspace to German for this person, and the German editor passes axe too", async () => {
+  await page.goto(`${node.listenUrl}/workspace/account`);
+  await page.getByLabel("Language", { exact: true }).selectOption("de");
+  await submit("Save the language");
+  expect(await page.locator("html").getAttribute("lang")).toBe("de");
+  await page.goto(`${node.listenUrl}/workspace/hubs/story_hub/challenges/new`);
+  expect(await page.locator("html").getAttribute("lang")).toBe("de");
+  expect(await page.getByRole("button", { name: "Publish now" }).count()).toBe(0);
+  await checkAccessibility("new challenge form (German)");
+});
+
 it("has no WCAG 2.2 A/AA violation on any workspace page", () => {
   expect(violations).toEqual({});
 });

@@ -116,10 +116,10 @@ it("translates the peers page and the page of a withdrawn challenge", async () =
   expect(gone.text).toContain("<h1>Défi retiré</h1>");
 });
 
-it("leaves pages that are not translated yet wholly in English", async () => {
+it("serves the workspace's sign-in page in the browser's language too, frame included", async () => {
   const res = await get("/login", { "Accept-Language": "de" }).expect(200);
-  expect(res.text).toContain('<html lang="en">');
-  expect(res.text).toContain("Skip to content");
+  expect(res.text).toContain('<html lang="de">');
+  expect(res.text).not.toContain("Skip to content");
 });
 
 it("has every English message in the German and French catalogues", () => {

@@ -65,7 +65,7 @@ describe("writing a challenge in the browser", () => {
     expect(schemaErrors.status).toBe(422);
     expect(schemaErrors.text).toMatch(/<a href="#f-title">/);
     // Each mistake is linked from the summary to its own control, named by its place in the form.
-    expect(schemaErrors.text).toMatch(/<a href="#f-d-placeOfPerformance-0-nuts">Places of performance › place 1 › Region \(NUTS code\): [^<]+/);
+    expect(schemaErrors.text).toMatch(/<a href="#f-d-placeOfPerformance-0-nuts">Places of performance › Place 1 › Region \(NUTS code\): [^<]+/);
     expect(schemaErrors.text).toMatch(/<a href="#f-d-estimatedValue-amount">Estimated value \(excluding VAT\) › Amount: [^<]+/);
     expect(schemaErrors.text).toMatch(/<a href="#f-d-contact">Contact: [^<]+/);
     expect(schemaErrors.text).toMatch(/id="f-title"[^>]*aria-invalid="true"/);

@@ -287,6 +287,13 @@ export class AccountService {
   }
 
   /** Turns it off (the person, or an admin for someone who lost their phone). */
+  /** The person's interface language (a two-letter code the caller has checked it offers). */
+  async setLanguage(user: StoredUser, language: string): Promise<StoredUser> {
+    const next = { ...user, language, updatedAt: this.now().toISOString() };
+    await this.deps.users.update(next);
+    return next;
+  }
+
   async resetTotp(user: StoredUser, by: string): Promise<void> {
     await this.deps.users.update({ ...user, totpSecret: null, totpPending: null, totpLastStep: null, updatedAt: this.now().toISOString() });
     await this.audit({ actor: by, action: "user.two-step-off", target: user.email });

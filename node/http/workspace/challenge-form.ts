@@ -9,6 +9,7 @@ import { isPlainObject } from "../../domain/merge-patch";
 import type { Challenge } from "../../domain/types";
 import { CHALLENGE_SERVER_FIELDS } from "../../domain/types";
 import { pathLabel } from "./field-labels";
+import type { Tw } from "./ws-i18n";
 import { isoToLocal, isTimeZone, localToIso } from "./local-time";
 import { type Field, fieldsOfDocument } from "./schema-fields";
 import { type Context, editList, fromPost, keepOrder, type StateGroup, toDoc, toState } from "./schema-values";
@@ -187,13 +188,17 @@ const FIELD_LABELS: Record<string, string> = {
 };
 
 /** The control an error belongs to: a pointer into the document → the form field showing it, named. */
-export function formErrors(errors: readonly FieldError[], lang: string): FieldError[] {
+export function formErrors(errors: readonly FieldError[], lang: string, words: { tw: Tw; ui: string } = { tw: (x) => x, ui: "en" }): FieldError[] {
+  const { tw, ui } = words;
   return pointErrors(errors, lang).map((e) => {
     const label = FIELD_LABELS[e.pointer.slice(1)];
-    if (label) return { pointer: e.pointer, message: `${label}: ${e.message}` };
-    return e.pointer.startsWith("/d/") ? { pointer: e.pointer, message: `${pathLabel(e.pointer.slice(2))}: ${e.message}` } : e;
+    if (label) return { pointer: e.pointer, message: `${tw(label)}: ${e.message}` };
+    return e.pointer.startsWith("/d/") ? { pointer: e.pointer, message: `${pathLabel(e.pointer.slice(2), tw, ui)}: ${e.message}` } : e;
   });
 }
+
+/** The names of the editor's own controls in error messages, for the test of the catalogues. */
+export const FORM_FIELD_MESSAGES: readonly string[] = Object.values(FIELD_LABELS);
 
 function pointErrors(errors: readonly FieldError[], lang: string): FieldError[] {
   const rules: [RegExp, string][] = [

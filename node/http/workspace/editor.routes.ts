@@ -15,6 +15,7 @@ import { pick } from "../pages/format";
 import { html, type SafeHtml } from "../pages/html";
 import type { Page } from "./auth-pages";
 import { forbiddenPage } from "./auth-pages";
+import type { Tw } from "./ws-i18n";
 import { docFromForm, emptyForm, formErrors, formFromDoc, mergePatchBetween, readForm, withLanguage, withListEdit, withoutLanguage, type ChallengeForm } from "./challenge-form";
 import { editorBody, withdrawBody } from "./challenge-form-page";
 import { isoToLocal, localToIso } from "./local-time";
@@ -26,6 +27,8 @@ export interface EditorDeps {
   /** Renders a page with the workspace's frame (no-store). */
   render: (res: Response, page: Page) => void;
   me: (res: Response) => { user: StoredUser; session: { csrfToken: string } };
+  /** The page's words and language. */
+  words: (res: Response) => { tw: Tw; ui: string };
 }
 
 const page = (title: string, body: SafeHtml, status = 200): Page => ({ status, title, body });
@@ -42,18 +45,22 @@ const zonesOf = (country: string) => countryInfo(country)?.timeZones ?? ["UTC"];
 const publishedStatus = (doc: Record<string, unknown>) => publishedStatusOf(doc as Pick<Challenge, "submissionPeriod">, new Date());
 
 export function editorRoutes(ws: Router, deps: EditorDeps): void {
-  const notYours = (res: Response) => deps.render(res, forbiddenPage("This challenge or hub does not exist, or you do not edit it."));
+  const notYours = (res: Response) => {
+    const { tw } = deps.words(res);
+    deps.render(res, forbiddenPage(tw("This challenge or hub does not exist, or you do not edit it."), tw));
+  };
 
   const showForm = async (res: Response, o: { form: ChallengeForm; errors: FieldError[]; action: string; hubHandle: string; mode: "new" | "draft" | "public"; key?: string; status?: number; notice?: string }) => {
     const hub = await deps.repos.hubs.get(o.hubHandle);
     const hubName = hub ? pick(hub.doc.name, hub.doc.defaultLanguage, hub.doc.defaultLanguage)?.text ?? o.hubHandle : o.hubHandle;
     const { user, session } = deps.me(res);
+    const { tw, ui } = deps.words(res);
     const scheduled = o.key && o.mode === "draft" ? await deps.schedule.get(o.key) : null;
     const scheduledAt = scheduled ? `${isoToLocal(scheduled.publishAt, o.form.timeZone).replace("T", " ")} (${o.form.timeZone})` : undefined;
     deps.render(res, {
-      ...page(o.mode === "new" ? "New challenge" : "Edit challenge", editorBody({
+      ...page(o.mode === "new" ? tw("New challenge") : tw("Edit challenge"), editorBody({
         form: o.form, errors: o.errors, csrf: session.csrfToken, admin: user.admin, action: o.action, hubName, mode: o.mode,
-        timeZones: zonesOf(hub?.doc.country ?? ""), key: o.key, notice: o.notice, scheduledAt,
+        timeZones: zonesOf(hub?.doc.country ?? ""), key: o.key, notice: o.notice, scheduledAt, tw, ui,
       }), o.status ?? (o.errors.length ? 422 : 200)),
       script: true,
     });
@@ -61,9 +68,10 @@ export function editorRoutes(ws: Router, deps: EditorDeps): void {
 
   /** The page for a refusal that is not about a field. */
   const refusal = (res: Response, e: DomainError) => {
-    if (e.kind === "gone") return deps.render(res, page("Withdrawn", html`<h1>Withdrawn</h1><p>This challenge was withdrawn and can no longer be changed.</p><p><a href="/workspace">Back to the workspace</a></p>`, 410));
+    const { tw } = deps.words(res);
+    if (e.kind === "gone") return deps.render(res, page(tw("Withdrawn"), html`<h1>${tw("Withdrawn")}</h1><p>${tw("This challenge was withdrawn and can no longer be changed.")}</p><p><a href="/workspace">${tw("Back to the workspace")}</a></p>`, 410));
     if (e.kind === "forbidden" || e.kind === "not-found") return notYours(res);
-    return deps.render(res, page("Not saved", html`<h1>Not saved</h1><p>${"message" in e ? e.message : "The change could not be made."}</p><p><a href="/workspace">Back to the workspace</a></p>`, 409));
+    return deps.render(res, page(tw("Not saved"), html`<h1>${tw("Not saved")}</h1><p>${"message" in e ? e.message : tw("The change could not be made.")}</p><p><a href="/workspace">${tw("Back to the workspace")}</a></p>`, 409));
   };
 
   /** Schedules a draft just saved; a time refused (past, after the deadline) shows the saved draft's form with the reason. */
@@ -71,7 +79,7 @@ export function editorRoutes(ws: Router, deps: EditorDeps): void {
     const s = await deps.schedule.schedule(principal, key, at);
     if (s.ok) return res.redirect(303, `/workspace/challenges/${key}?saved=scheduled`);
     if (s.error.kind !== "validation") return refusal(res, s.error);
-    await showForm(res, { form, errors: formErrors(s.error.errors, form.defaultLanguage), action: `/workspace/challenges/${key}`, hubHandle: handle, mode: "draft", key, notice: "The draft is saved, but not scheduled." });
+    await showForm(res, { form, errors: formErrors(s.error.errors, form.defaultLanguage, deps.words(res)), action: `/workspace/challenges/${key}`, hubHandle: handle, mode: "draft", key, notice: deps.words(res).tw("The draft is saved, but not scheduled.") });
   };
 
   ws.get("/hubs/:handle/challenges/new", async (req, res) => {
@@ -91,13 +99,13 @@ export function editorRoutes(ws: Router, deps: EditorDeps): void {
     const unsaved = formAction(req, form);
     if (unsaved) return again([], unsaved, 200);
     const built = docFromForm(form);
-    if (!built.ok) return again(formErrors(built.errors, form.defaultLanguage));
+    if (!built.ok) return again(formErrors(built.errors, form.defaultLanguage, deps.words(res)));
     const action = field(req, "action");
-    const publishAt = action === "schedule" ? scheduleTime(form) : undefined;
+    const publishAt = action === "schedule" ? scheduleTime(form, deps.words(res).tw) : undefined;
     if (publishAt && !publishAt.ok) return again(publishAt.errors);
     const status = action === "publish" ? publishedStatus(built.doc) : "draft";
     const r = await deps.challenges.create(principal, handle, { ...built.doc, status });
-    if (!r.ok) return r.error.kind === "validation" ? again(formErrors(r.error.errors, form.defaultLanguage)) : refusal(res, r.error);
+    if (!r.ok) return r.error.kind === "validation" ? again(formErrors(r.error.errors, form.defaultLanguage, deps.words(res))) : refusal(res, r.error);
     if (publishAt) return scheduleDraft(res, principal, r.value.key!, handle, publishAt.at, form);
     res.redirect(303, `/workspace/challenges/${r.value.key}?saved=${status === "draft" ? "draft" : "published"}`);
   });
@@ -119,7 +127,7 @@ export function editorRoutes(ws: Router, deps: EditorDeps): void {
     const form = formFromDoc(c.doc, zonesOf(hub?.doc.country ?? c.country)[0]!, c.version);
     const scheduled = c.doc.status === "draft" ? await deps.schedule.get(c.key!) : null;
     if (scheduled) form.publishAt = isoToLocal(scheduled.publishAt, form.timeZone);
-    const notice = req.query.duplicated ? "This is a copy, saved as a new draft. Change what differs, then publish it." : undefined;
+    const notice = req.query.duplicated ? deps.words(res).tw("This is a copy, saved as a new draft. Change what differs, then publish it.") : undefined;
     await showForm(res, { form, errors: [], action: `/workspace/challenges/${c.key}`, hubHandle: handle, mode: c.doc.status === "draft" ? "draft" : "public", key: c.key!, notice });
   });
 
@@ -134,12 +142,12 @@ export function editorRoutes(ws: Router, deps: EditorDeps): void {
     const unsaved = formAction(req, form);
     if (unsaved) return again([], 200, unsaved);
     const built = docFromForm({ ...form, defaultLanguage: c.doc.defaultLanguage }, c.doc as unknown as Record<string, unknown>);
-    if (!built.ok) return again(formErrors(built.errors, form.defaultLanguage));
+    if (!built.ok) return again(formErrors(built.errors, form.defaultLanguage, deps.words(res)));
     keepInstantsAsWritten(built.doc, c.doc);
     const prev = structuredClone(c.doc) as unknown as Record<string, unknown>;
     for (const f of [...CHALLENGE_SERVER_FIELDS, "schemaVersion"]) delete prev[f];
     const action = field(req, "action");
-    const publishAt = mode === "draft" && action === "schedule" ? scheduleTime(form) : undefined;
+    const publishAt = mode === "draft" && action === "schedule" ? scheduleTime(form, deps.words(res).tw) : undefined;
     if (publishAt && !publishAt.ok) return again(publishAt.errors);
     const status = mode === "draft" ? (action === "publish" ? publishedStatus(built.doc) : "draft") : form.status || c.doc.status;
     const next: Record<string, unknown> = { ...built.doc, status };
@@ -153,15 +161,15 @@ export function editorRoutes(ws: Router, deps: EditorDeps): void {
     const version = Number(form.version);
     const r = await deps.challenges.patch(principal, c.key!, patch, { ifVersion: Number.isSafeInteger(version) ? version : undefined });
     if (!r.ok) {
-      if (r.error.kind === "validation") return again(formErrors(r.error.errors, c.doc.defaultLanguage));
+      if (r.error.kind === "validation") return again(formErrors(r.error.errors, c.doc.defaultLanguage, deps.words(res)));
       if (r.error.kind === "precondition" || (r.error.kind === "conflict" && !r.error.errors)) {
         // Someone saved in between: keep this person's work on screen, based on the current version now,
         // so saving again replaces the other change knowingly.
         const current = await deps.repos.challenges.getByKey(c.key!);
-        const message = `Someone else saved this challenge while you were editing it (it is now at revision ${current?.doc.revision ?? "?"}). Your version is kept below: compare it with the preview, then save again to replace theirs.`;
+        const message = deps.words(res).tw("Someone else saved this challenge while you were editing it (it is now at revision {{revision}}). Your version is kept below: compare it with the preview, then save again to replace theirs.", { revision: current?.doc.revision ?? "?" });
         return again([{ pointer: "/title", message }], 409, { ...form, version: String(current?.version ?? form.version) });
       }
-      return r.error.kind === "conflict" && r.error.errors ? again(formErrors(r.error.errors, c.doc.defaultLanguage)) : refusal(res, r.error);
+      return r.error.kind === "conflict" && r.error.errors ? again(formErrors(r.error.errors, c.doc.defaultLanguage, deps.words(res))) : refusal(res, r.error);
     }
     if (publishAt) return scheduleDraft(res, principal, c.key!, handle, publishAt.at, { ...form, version: String(r.value.version) });
     if (mode === "draft" && action === "unschedule") {
@@ -192,7 +200,8 @@ export function editorRoutes(ws: Router, deps: EditorDeps): void {
     if (c.withdrawnAt) return refusal(res, { kind: "gone", what: "challenge" });
     const { user, session } = deps.me(res);
     const title = pick(c.doc.title, c.doc.defaultLanguage, c.doc.defaultLanguage)?.text ?? c.key!;
-    deps.render(res, page("Withdraw", withdrawBody({ key: c.key!, title, csrf: session.csrfToken, admin: user.admin, isPublic: c.doc.status !== "draft" })));
+    const { tw } = deps.words(res);
+    deps.render(res, page(tw("Withdraw"), withdrawBody({ key: c.key!, title, csrf: session.csrfToken, admin: user.admin, isPublic: c.doc.status !== "draft", tw })));
   });
 
   ws.post("/challenges/:key/withdraw", async (req, res) => {
@@ -216,9 +225,9 @@ function formAction(req: Request, form: ChallengeForm): ChallengeForm | null {
 }
 
 /** The moment the form asks to publish at, or the error to show beside "Publish at". */
-function scheduleTime(form: ChallengeForm): { ok: true; at: Date } | { ok: false; errors: FieldError[] } {
+function scheduleTime(form: ChallengeForm, tw: Tw): { ok: true; at: Date } | { ok: false; errors: FieldError[] } {
   const iso = form.publishAt ? localToIso(form.publishAt, form.timeZone) : null;
-  return iso ? { ok: true, at: new Date(iso) } : { ok: false, errors: [{ pointer: "/publishAt", message: "Publish at: enter the date and time to publish, such as 2027-01-29 09:00" }] };
+  return iso ? { ok: true, at: new Date(iso) } : { ok: false, errors: [{ pointer: "/publishAt", message: `${tw("Publish at")}: ${tw("enter the date and time to publish, such as 2027-01-29 09:00")}` }] };
 }
 
 function field(req: Request, name: string): string {

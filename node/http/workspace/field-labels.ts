@@ -39,11 +39,14 @@ const IN_GROUP: Record<string, string> = {
   "identifier.id": "Identifier value", "relatedNotices.id": "Notice number", "buyers.id": "Profile address (ActivityPub id)",
 };
 
-/** What one item of a list is called ("Add buyer", "Buyer 2"). */
-const ITEM_LABELS: Record<string, string> = {
-  buyers: "buyer", prizes: "prize", phases: "phase", milestones: "milestone", documents: "document", relatedNotices: "related notice",
-  placeOfPerformance: "place", winners: "winner", identifiers: "identifier", memberOrganisations: "member organisation", profileLinks: "link",
+/** What one item of a list is called (the legend of each, "Buyer 2"), and the button that adds one. */
+const ITEM_LABELS: Record<string, [string, string]> = {
+  buyers: ["Buyer", "Add a buyer"], prizes: ["Prize", "Add a prize"], phases: ["Phase", "Add a phase"], milestones: ["Milestone", "Add a milestone"],
+  documents: ["Document", "Add a document"], relatedNotices: ["Related notice", "Add a related notice"], placeOfPerformance: ["Place", "Add a place"],
+  winners: ["Winner", "Add a winner"], identifiers: ["Identifier", "Add an identifier"], memberOrganisations: ["Member organisation", "Add a member organisation"],
+  profileLinks: ["Link", "Add a link"],
 };
+const ITEM_FALLBACK: [string, string] = ["Item", "Add an item"];
 
 const HINTS: Record<string, string> = {
   hashtags: "Words without spaces, separated by spaces; posts on the fediverse carry them.",
@@ -55,25 +58,37 @@ const HINTS: Record<string, string> = {
   telephone: "International format, e.g. +49 89 123456.",
 };
 
+type Tw = (english: string, values?: Record<string, string | number>) => string;
+const english: Tw = (s) => s;
+
 /** The label of property `key`, inside the group named `parent` (its property name) if any. */
-export function fieldLabel(key: string, parent?: string): string {
+export function fieldLabel(key: string, parent?: string, tw: Tw = english): string {
   const inGroup = parent ? IN_GROUP[`${parent}.${key}`] : undefined;
-  if (inGroup) return inGroup;
-  return LABELS[key] ?? key.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/^./, (c) => c.toUpperCase()).replace(/ [A-Z]/g, (c) => c.toLowerCase());
+  if (inGroup) return tw(inGroup);
+  const known = LABELS[key];
+  return known ? tw(known) : key.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/^./, (c) => c.toUpperCase()).replace(/ [A-Z]/g, (c) => c.toLowerCase());
 }
 
-export function itemLabel(key: string): string {
-  return ITEM_LABELS[key] ?? "item";
+/** The legend of item `n` (from 1) of list `key` ("Buyer 2"), and the text of its "Add" button. */
+export function itemLabels(key: string, tw: Tw = english): { legend: (n: number) => string; add: string } {
+  const [noun, add] = ITEM_LABELS[key] ?? ITEM_FALLBACK;
+  return { legend: (n) => tw("{{item}} {{n}}", { item: tw(noun), n }), add: tw(add) };
 }
 
-export function fieldHint(key: string): string | undefined {
-  return HINTS[key];
+export function fieldHint(key: string, tw: Tw = english): string | undefined {
+  const hint = HINTS[key];
+  return hint ? tw(hint) : undefined;
 }
 
-/** A field named by its place in the document, for error summaries: "/buyers/0/name/de" → "Buyers › buyer 1 › Buyer name (German)". */
-export function pathLabel(pointer: string): string {
+/** A field named by its place in the document, for error summaries: "/buyers/0/name/de" → "Buyers › Buyer 1 › Buyer name (German)". */
+export function pathLabel(pointer: string, tw: Tw = english, lang = "en"): string {
   const segs = pointer.split("/").slice(1);
   const parentOf = (i: number) => segs.slice(0, i).reverse().find((s) => !/^\d+$/.test(s));
-  return segs.map((seg, i) => /^\d+$/.test(seg) ? `${itemLabel(segs[i - 1] ?? "")} ${Number(seg) + 1}`
-    : (LANGUAGE_TAGS as readonly string[]).includes(seg) ? `(${label("languages", seg)})` : fieldLabel(seg, parentOf(i))).join(" › ").replace(/ › \(/g, " (");
+  return segs.map((seg, i) => /^\d+$/.test(seg) ? itemLabels(segs[i - 1] ?? "", tw).legend(Number(seg) + 1)
+    : (LANGUAGE_TAGS as readonly string[]).includes(seg) ? `(${label("languages", seg, lang)})` : fieldLabel(seg, parentOf(i), tw)).join(" › ").replace(/ › \(/g, " (");
 }
+
+/** Every message of this file, for the test that finds translations missing from the catalogues. */
+export const FIELD_MESSAGES: readonly string[] = [
+  ...Object.values(LABELS), ...Object.values(IN_GROUP), ...Object.values(HINTS), ...Object.values(ITEM_LABELS).flat(), ...ITEM_FALLBACK, "{{item}} {{n}}",
+];

@@ -15,10 +15,10 @@ export function errorsFor(errors: readonly FieldError[], name: string): FieldErr
 }
 
 /** "There is a problem" box, focused-first in reading order; empty when there are no errors. */
-export function errorSummary(errors: readonly FieldError[], anchorOf: (pointer: string) => string = fieldId): SafeHtml {
+export function errorSummary(errors: readonly FieldError[], anchorOf: (pointer: string) => string = fieldId, title = "There is a problem"): SafeHtml {
   if (errors.length === 0) return html``;
   return html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
-<h2 id="error-summary-title">There is a problem</h2>
+<h2 id="error-summary-title">${title}</h2>
 <ul>${errors.map((e) => html`<li><a href="#${anchorOf(e.pointer)}">${e.message}</a></li>`)}</ul>
 </div>`;
 }

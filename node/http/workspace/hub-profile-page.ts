@@ -7,6 +7,7 @@ import { csrfField, errorSummary } from "./forms";
 import type { Field } from "./schema-fields";
 import { schemaForm } from "./schema-form";
 import type { StateGroup } from "./schema-values";
+import type { Tw } from "./ws-i18n";
 
 const SECTIONS: { legend: string; keys: string[] }[] = [
   { legend: "Names and description", keys: ["name", "shortName", "legalName", "summary", "description", "defaultLanguage", "languages"] },
@@ -26,27 +27,33 @@ export interface HubProfileView {
   csrf: string;
   admin: boolean;
   notice?: string;
+  ui: string;
+  tw: Tw;
 }
 
 export function hubProfileBody(v: HubProfileView): SafeHtml {
-  const form = schemaForm(v.fields, v.state, { languages: v.languages, timeZone: v.timeZone, errors: v.errors });
+  const { tw } = v;
+  const form = schemaForm(v.fields, v.state, { languages: v.languages, timeZone: v.timeZone, errors: v.errors, lang: v.ui, tw });
   const placed = new Set(SECTIONS.flatMap((s) => s.keys));
-  const sections = [...SECTIONS, { legend: "Other fields", keys: v.fields.map((f) => f.key).filter((k) => !placed.has(k)) }].filter((s) => s.keys.length);
-  return html`<h1>Profile of @${v.handle}</h1>
-${workspaceNav("hubs", v.admin)}
+  const sections = [...SECTIONS, { legend: tw("Other fields"), keys: v.fields.map((f) => f.key).filter((k) => !placed.has(k)) }].filter((s) => s.keys.length);
+  return html`<h1>${tw("Profile of @{{handle}}", { handle: v.handle })}</h1>
+${workspaceNav("hubs", v.admin, tw)}
 ${v.notice ? html`<p class="notice" role="status">${v.notice}</p>` : ""}
-<p>What suppliers see on the hub's page and on its fediverse profile. Saving sends the new profile to the hub's followers.
-Texts appear in each language the hub publishes in (“Languages” below; save to add the fields of a new language).</p>
-${errorSummary(v.errors, (p) => form.anchorOf(p) ?? "f-d-name")}
+<p>${tw("What suppliers see on the hub’s page and on its fediverse profile. Saving sends the new profile to the hub’s followers.")}
+${tw("Texts appear in each language the hub publishes in (“Languages” below; save to add the fields of a new language).")}</p>
+${errorSummary(v.errors, (p) => form.anchorOf(p) ?? "f-d-name", tw("There is a problem"))}
 <form method="post" action="/workspace/hubs/${v.handle}/profile" class="stack editor" novalidate>
 ${csrfField(v.csrf)}
 ${sections.map((s) => html`<fieldset>
-<legend>${s.legend}</legend>
+<legend>${tw(s.legend)}</legend>
 ${form.controls(s.keys)}
 </fieldset>`)}
 <datalist id="codes-nuts"></datalist>
-<div class="actions"><button type="submit" name="action" value="save">Save the profile</button></div>
+<div class="actions"><button type="submit" name="action" value="save">${tw("Save the profile")}</button></div>
 </form>
 <script src="/workspace/code-picker.js" defer></script>
-<p><a href="/hubs/${v.handle}">The hub's public page</a> · <a href="/workspace">Back to the workspace</a></p>`;
+<p><a href="/hubs/${v.handle}">${tw("The hub’s public page")}</a> · <a href="/workspace">${tw("Back to the workspace")}</a></p>`;
 }
+
+/** The section legends, for the test that finds messages missing from the catalogues. */
+export const HUB_SECTION_MESSAGES: readonly string[] = SECTIONS.map((s) => s.legend);

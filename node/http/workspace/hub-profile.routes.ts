@@ -13,6 +13,7 @@ import { forbiddenPage, type Page } from "./auth-pages";
 import { pathLabel } from "./field-labels";
 import { mergePatchBetween } from "./challenge-form";
 import { hubProfileBody } from "./hub-profile-page";
+import type { Tw } from "./ws-i18n";
 import { fieldsOfDocument } from "./schema-fields";
 import { type Context, editList, fromPost, type StateGroup, toDoc, toState } from "./schema-values";
 
@@ -25,6 +26,7 @@ export interface HubProfileDeps {
   hubs: HubService;
   render: (res: Response, page: Page) => void;
   me: (res: Response) => { user: StoredUser; session: { csrfToken: string } };
+  words: (res: Response) => { tw: Tw; ui: string };
 }
 
 const contextOf = (doc: StoredHub["doc"]): Context => ({
@@ -38,11 +40,17 @@ export function hubProfileRoutes(ws: Router, deps: HubProfileDeps): void {
 
   const show = (res: Response, hub: StoredHub, state: StateGroup, errors: FieldError[], status: number, notice?: string) => {
     const { user, session } = deps.me(res);
+    const { tw, ui } = deps.words(res);
     const ctx = contextOf(hub.doc);
     deps.render(res, {
-      status, title: `Profile of @${hub.handle}`, script: true,
-      body: hubProfileBody({ handle: hub.handle, fields: FIELDS, state, ...ctx, errors, csrf: session.csrfToken, admin: user.admin, notice }),
+      status, title: tw("Profile of @{{handle}}", { handle: hub.handle }), script: true,
+      body: hubProfileBody({ handle: hub.handle, fields: FIELDS, state, ...ctx, errors, csrf: session.csrfToken, admin: user.admin, notice, tw, ui }),
     });
+  };
+
+  const notYours = (res: Response) => {
+    const { tw } = deps.words(res);
+    deps.render(res, forbiddenPage(tw("This hub does not exist, or you do not edit it."), tw));
   };
 
   const editableHub = async (req: Request, res: Response) => {
@@ -55,14 +63,14 @@ export function hubProfileRoutes(ws: Router, deps: HubProfileDeps): void {
 
   ws.get("/hubs/:handle/profile", async (req, res) => {
     const found = await editableHub(req, res);
-    if (!found) return deps.render(res, forbiddenPage("This hub does not exist, or you do not edit it."));
+    if (!found) return notYours(res);
     const { hub } = found;
-    show(res, hub, stateOf(hub.doc as unknown as Json, contextOf(hub.doc)), [], 200, req.query.saved ? "Profile saved. The hub's followers receive the new profile." : undefined);
+    show(res, hub, stateOf(hub.doc as unknown as Json, contextOf(hub.doc)), [], 200, req.query.saved ? deps.words(res).tw("Profile saved. The hub’s followers receive the new profile.") : undefined);
   });
 
   ws.post("/hubs/:handle/profile", async (req, res) => {
     const found = await editableHub(req, res);
-    if (!found) return deps.render(res, forbiddenPage("This hub does not exist, or you do not edit it."));
+    if (!found) return notYours(res);
     const { hub, principal } = found;
     const body = (req.body ?? {}) as Record<string, unknown>;
     const state: StateGroup = Object.fromEntries(FIELDS.map((f) => [f.key, fromPost(f, body, [f.key])]));
@@ -76,14 +84,15 @@ export function hubProfileRoutes(ws: Router, deps: HubProfileDeps): void {
       const v = toDoc(f, state[f.key], ctx, `/d/${f.key}`, errors, (hub.doc as unknown as Json)[f.key]);
       if (v !== undefined) next[f.key] = v;
     }
-    const named = (es: FieldError[]) => es.map((e) => ({ pointer: e.pointer.startsWith("/d") ? e.pointer : `/d${e.pointer}`, message: `${pathLabel(e.pointer.replace(/^\/d(?=\/)/, ""))}: ${e.message}` }));
+    const { tw, ui } = deps.words(res);
+    const named = (es: FieldError[]) => es.map((e) => ({ pointer: e.pointer.startsWith("/d") ? e.pointer : `/d${e.pointer}`, message: `${pathLabel(e.pointer.replace(/^\/d(?=\/)/, ""), tw, ui)}: ${e.message}` }));
     if (errors.length) return show(res, hub, state, named(errors), 422);
     const prev = structuredClone(hub.doc) as unknown as Json;
     for (const k of FIXED) delete prev[k];
     const r = await deps.hubs.patchProfile(principal, hub.handle, mergePatchBetween(prev, next));
     if (!r.ok) {
       if (r.error.kind === "validation") return show(res, hub, state, named(r.error.errors), 422);
-      return deps.render(res, forbiddenPage("This hub does not exist, or you do not edit it."));
+      return notYours(res);
     }
     res.redirect(303, `/workspace/hubs/${hub.handle}/profile?saved=1`);
   });

@@ -8,6 +8,7 @@ import * as client from "openid-client";
 import type { AccountService } from "../../domain/accounts/accounts.service";
 import type { Page } from "./auth-pages";
 import { forbiddenPage } from "./auth-pages";
+import type { Tw } from "./ws-i18n";
 import { html } from "../pages/html";
 
 export interface OidcSettings {
@@ -30,6 +31,7 @@ export interface OidcRouteDeps {
   finishSignIn: (res: Response, userId: string, via: string, next: string | undefined) => Promise<void>;
   setSessionCookie: (res: Response, value: string) => void;
   safeNext: (v: unknown) => string | undefined;
+  twOf: (res: Response) => Tw;
 }
 
 export function oidcRoutes(router: Router, deps: OidcRouteDeps): void {
@@ -48,8 +50,12 @@ export function oidcRoutes(router: Router, deps: OidcRouteDeps): void {
     });
     return loaded;
   };
-  const unavailable = (res: Response) => deps.render(res, { status: 502, title: "Sign-in unavailable", body: html`<h1>${deps.oidc.name} is not reachable</h1>
-<p>Signing in through ${deps.oidc.name} does not work right now. Try again in a few minutes, or sign in with your password.</p><p><a href="/login">Back to sign-in</a></p>` });
+  const unavailable = (res: Response) => {
+    const tw = deps.twOf(res);
+    const provider = deps.oidc.name;
+    deps.render(res, { status: 502, title: tw("Sign-in unavailable"), body: html`<h1>${tw("{{provider}} is not reachable", { provider })}</h1>
+<p>${tw("Signing in through {{provider}} does not work right now. Try again in a few minutes, or sign in with your password.", { provider })}</p><p><a href="/login">${tw("Back to sign-in")}</a></p>` });
+  };
 
   router.get("/login/oidc", async (req, res) => {
     let p: Awaited<ReturnType<typeof provider>>;
@@ -74,7 +80,7 @@ export function oidcRoutes(router: Router, deps: OidcRouteDeps): void {
   router.get("/login/oidc/callback", async (req, res) => {
     const cookie = deps.readSessionCookie(req);
     const attempt = cookie ? await deps.accounts.takeOidcAttempt(cookie) : null;
-    if (!attempt) return deps.render(res, forbiddenPage(`This sign-in through ${deps.oidc.name} expired or did not start here. Start again from the sign-in page.`));
+    if (!attempt) return deps.render(res, forbiddenPage(deps.twOf(res)("This sign-in through {{provider}} expired or did not start here. Start again from the sign-in page.", { provider: deps.oidc.name }), deps.twOf(res)));
     let p: Awaited<ReturnType<typeof provider>>;
     try {
       p = await provider();
@@ -93,15 +99,15 @@ export function oidcRoutes(router: Router, deps: OidcRouteDeps): void {
         : idClaims ? { ...idClaims, ...(await p.client.fetchUserInfo(p.config, tokens.access_token, String(idClaims.sub))) } : undefined;
     } catch {
       // A wrong state or nonce, a refused code, a provider error: nothing is learned by the details.
-      return deps.render(res, forbiddenPage(`${deps.oidc.name} did not confirm this sign-in. Start again from the sign-in page.`));
+      return deps.render(res, forbiddenPage(deps.twOf(res)("{{provider}} did not confirm this sign-in. Start again from the sign-in page.", { provider: deps.oidc.name }), deps.twOf(res)));
     }
     if (!claims || typeof claims.email !== "string" || claims.email_verified !== true) {
-      return deps.render(res, forbiddenPage(`${deps.oidc.name} did not give a verified email address, which this node needs to find your account.`));
+      return deps.render(res, forbiddenPage(deps.twOf(res)("{{provider}} did not give a verified email address, which this node needs to find your account.", { provider: deps.oidc.name }), deps.twOf(res)));
     }
     const name = typeof claims.name === "string" ? claims.name : "";
     const account = await deps.accounts.accountForVerifiedEmail(claims.email, name, deps.oidc.name);
     if (!account.ok) {
-      return deps.render(res, forbiddenPage(`There is no account and no invitation for ${claims.email} on this node. Ask an administrator of this node to invite this address.`));
+      return deps.render(res, forbiddenPage(deps.twOf(res)("There is no account and no invitation for {{email}} on this node. Ask an administrator of this node to invite this address.", { email: claims.email }), deps.twOf(res)));
     }
     await deps.finishSignIn(res, account.value.id, deps.oidc.name, attempt.next);
   });

@@ -6,16 +6,20 @@ import type { FieldError } from "../../domain/errors";
 import { cpvLabel, nutsName } from "../../domain/codelists";
 import { label } from "../pages/format";
 import { html, type SafeHtml } from "../pages/html";
-import { fieldHint, fieldLabel, itemLabel } from "./field-labels";
+import { fieldHint, fieldLabel, itemLabels } from "./field-labels";
 import { frame } from "./forms";
 import type { Field } from "./schema-fields";
 import { type Context, nameOf, type State, type StateGroup } from "./schema-values";
+import type { Tw } from "./ws-i18n";
 
 type Path = readonly (string | number)[];
 
 export interface RenderContext extends Context {
   /** Errors whose pointers are into the document, prefixed "/d". */
   errors: readonly FieldError[];
+  /** The page's language, and its words. */
+  lang: string;
+  tw: Tw;
 }
 
 /** Where errors go: pointer ("/d/buyers/0/name") → the id of the control or group showing it. */
@@ -65,8 +69,9 @@ function control(f: Field, st: State | undefined, path: Path, pass: Pass): SafeH
   const messages = pass.shown?.get(id) ?? [];
   const name = nameOf(path);
   const text = typeof st === "string" ? st : "";
-  const labelText = fieldLabel(f.key, [...path].reverse().find((seg, i) => i > 0 && typeof seg === "string") as string | undefined);
-  const hint = fieldHint(f.key);
+  const { tw, lang } = pass.ctx;
+  const labelText = fieldLabel(f.key, [...path].reverse().find((seg, i) => i > 0 && typeof seg === "string") as string | undefined, tw);
+  const hint = fieldHint(f.key, tw);
   const framed = (control: (aria: SafeHtml) => SafeHtml, extraHint?: SafeHtml | string) =>
     frame({ id, label: labelText, hint: extraHint ?? hint, messages }, control);
   switch (f.kind) {
@@ -79,16 +84,16 @@ function control(f: Field, st: State | undefined, path: Path, pass: Pass): SafeH
     case "date":
       return framed((aria) => html`<input id="${id}" name="${name}" type="date" value="${text}"${aria}>`);
     case "datetime":
-      return framed((aria) => html`<input id="${id}" name="${name}" type="datetime-local" value="${text}"${aria}>`, `In the time zone chosen under “When” (${pass.ctx.timeZone}).`);
+      return framed((aria) => html`<input id="${id}" name="${name}" type="datetime-local" value="${text}"${aria}>`, tw("In the time zone chosen under “When” ({{zone}}).", { zone: pass.ctx.timeZone }));
     case "boolean":
       return framed((aria) => html`<select id="${id}" name="${name}"${aria}>
-<option value="">Not stated</option><option value="true"${text === "true" ? html` selected` : ""}>Yes</option><option value="false"${text === "false" ? html` selected` : ""}>No</option>
+<option value="">${tw("Not stated")}</option><option value="true"${text === "true" ? html` selected` : ""}>${tw("Yes")}</option><option value="false"${text === "false" ? html` selected` : ""}>${tw("No")}</option>
 </select>`);
     case "choice": {
       const list = f.list;
       return framed((aria) => html`<select id="${id}" name="${name}"${aria}>
-<option value="">${f.required ? "Choose…" : "Not stated"}</option>
-${f.values.map((v) => html`<option value="${v}"${v === text ? html` selected` : ""}>${list ? label(list, v) : v}</option>`)}
+<option value="">${f.required ? tw("Choose…") : tw("Not stated")}</option>
+${f.values.map((v) => html`<option value="${v}"${v === text ? html` selected` : ""}>${list ? label(list, v, lang) : v}</option>`)}
 </select>`);
     }
     case "lines":
@@ -97,10 +102,10 @@ ${f.values.map((v) => html`<option value="${v}"${v === text ? html` selected` : 
       return framed((aria) => html`<textarea id="${id}" name="${name}" rows="4" class="code" spellcheck="false"${aria}>${text}</textarea>`);
     case "code":
       return framed((aria) => html`<input id="${id}" name="${name}" type="text" value="${text}" list="codes-${f.list}" data-codes="${f.list}" autocomplete="off" spellcheck="false"${aria}>`,
-        codeHint(f.list, text ? [text] : []));
+        codeHint(f.list, text ? [text] : [], tw, lang));
     case "codes":
       return framed((aria) => html`<textarea id="${id}" name="${name}" rows="3" spellcheck="false"${aria}>${text}</textarea>`,
-        codeHint(f.list, text.split(/\n/).map((x) => x.trim()).filter(Boolean)));
+        codeHint(f.list, text.split(/\n/).map((x) => x.trim()).filter(Boolean), tw, lang));
     case "langmap": {
       const map = (st && typeof st === "object" && !Array.isArray(st) ? st : {}) as Record<string, string>;
       const languages = pass.ctx.languages;
@@ -108,7 +113,7 @@ ${f.values.map((v) => html`<option value="${v}"${v === text ? html` selected` : 
         const lid = idOf([...path, l]);
         pass.anchors.set(pointerOf([...path, l]), lid);
         const lm = [...(pass.shown?.get(lid) ?? []), ...(withName ? [] : messages)];
-        return frame({ id: lid, label: `${labelText} (${label("languages", l)})`, hint: withName ? undefined : hint, messages: lm }, (aria) => f.long
+        return frame({ id: lid, label: `${labelText} (${label("languages", l, lang)})`, hint: withName ? undefined : hint, messages: lm }, (aria) => f.long
           ? html`<textarea id="${lid}" name="${name}.${l}" rows="4" lang="${l}"${aria}>${map[l] ?? ""}</textarea>`
           : html`<input id="${lid}" name="${name}.${l}" type="text" value="${map[l] ?? ""}" lang="${l}"${aria}>`);
       };
@@ -121,7 +126,7 @@ ${f.values.map((v) => html`<option value="${v}"${v === text ? html` selected` : 
     case "choices": {
       const chosen = new Set(Array.isArray(st) ? (st as string[]) : []);
       const list = f.list;
-      return group(id, labelText, hint, messages, html`<div class="choices">${f.values.map((v, i) => html`<div class="choice"><input type="checkbox" id="${id}-${i}" name="${name}" value="${v}"${chosen.has(v) ? html` checked` : ""}><label for="${id}-${i}">${list ? label(list, v) : v}</label></div>`)}</div>`);
+      return group(id, labelText, hint, messages, html`<div class="choices">${f.values.map((v, i) => html`<div class="choice"><input type="checkbox" id="${id}-${i}" name="${name}" value="${v}"${chosen.has(v) ? html` checked` : ""}><label for="${id}-${i}">${list ? label(list, v, lang) : v}</label></div>`)}</div>`);
     }
     case "group": {
       const g = (st && typeof st === "object" && !Array.isArray(st) ? st : {}) as StateGroup;
@@ -129,17 +134,18 @@ ${f.values.map((v) => html`<option value="${v}"${v === text ? html` selected` : 
     }
     case "groups": {
       const items = Array.isArray(st) ? (st as StateGroup[]) : [];
-      const item = itemLabel(f.key);
+      const item = itemLabels(f.key, tw);
       const full = f.max !== undefined && items.length >= f.max;
       return group(id, labelText, hint, messages, html`${items.map((g, i) => {
         const ipath = [...path, i];
         const iid = idOf(ipath);
         pass.anchors.set(pointerOf(ipath), iid);
-        return group(iid, `${item.replace(/^./, (c) => c.toUpperCase())} ${i + 1}`, undefined, pass.shown?.get(iid) ?? [], html`<input type="hidden" name="${nameOf(ipath)}._" value="">
+        const legend = item.legend(i + 1);
+        return group(iid, legend, undefined, pass.shown?.get(iid) ?? [], html`<input type="hidden" name="${nameOf(ipath)}._" value="">
 ${f.item.map((sub) => control(sub, g[sub.key], [...ipath, sub.key], pass))}
-<button type="submit" name="action" value="remove:${nameOf(ipath)}" class="secondary">Remove ${item} ${i + 1}</button>`);
+<button type="submit" name="action" value="remove:${nameOf(ipath)}" class="secondary">${tw("Remove {{what}}", { what: legend })}</button>`);
       })}
-${full ? "" : html`<button type="submit" name="action" value="add:${name}" class="secondary">Add ${items.length ? "another" : "a"} ${item}</button>`}`);
+${full ? "" : html`<button type="submit" name="action" value="add:${name}" class="secondary">${item.add}</button>`}`);
     }
   }
 }
@@ -155,8 +161,8 @@ ${body}
 }
 
 /** What the codes entered mean, and where to look one up (the finder works without JavaScript). */
-function codeHint(list: "cpv" | "nuts", codes: readonly string[]): SafeHtml {
-  const named = codes.map((c) => ({ c, name: list === "cpv" ? cpvLabel(c, "en") : nutsName(c.toUpperCase()) })).filter((x) => x.name);
-  const finder = html`<a href="/workspace/codes/${list}" target="_blank">Find a ${list === "cpv" ? "CPV" : "NUTS"} code (opens in a new tab)</a>`;
+function codeHint(list: "cpv" | "nuts", codes: readonly string[], tw: Tw, lang: string): SafeHtml {
+  const named = codes.map((c) => ({ c, name: list === "cpv" ? cpvLabel(c, lang) : nutsName(c.toUpperCase()) })).filter((x) => x.name);
+  const finder = html`<a href="/workspace/codes/${list}" target="_blank">${list === "cpv" ? tw("Find a CPV code (opens in a new tab)") : tw("Find a NUTS region (opens in a new tab)")}</a>`;
   return html`${named.map((x) => html`${x.c}: ${x.name}. `)}${finder}`;
 }

@@ -32,6 +32,8 @@ import { editorRoutes } from "./editor.routes";
 import { hubProfileRoutes } from "./hub-profile.routes";
 import { nodeAdminRoutes } from "./node-admin.routes";
 import { type OidcSettings, oidcRoutes } from "./oidc.routes";
+import { type Tw, workspaceLanguage, workspaceText } from "./ws-i18n";
+import { isUiLanguage, type UiLanguage, uiLanguageOf } from "../i18n";
 import { randomBytes } from "node:crypto";
 
 export interface WorkspaceDeps {
@@ -55,7 +57,8 @@ export interface WorkspaceDeps {
 
 const FORM_LIMIT = "512kb";
 
-const SAVED_NOTICES: Record<string, string> = {
+/** Notices after a save (translated where shown). */
+export const SAVED_NOTICES: Record<string, string> = {
   draft: "Draft saved. It is not public yet.",
   published: "Published. It is on the public listing and on its way to the hub's followers.",
   revision: "New revision published. Followers receive the update.",
@@ -77,7 +80,15 @@ export function workspaceRouter(deps: WorkspaceDeps): express.Router {
   const sso = deps.oidc ? { name: deps.oidc.name, href: "/login/oidc" } : undefined;
   const form = express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 2000 });
 
-  const render = (res: Response, page: Page, opts: { lang?: string } = {}) => {
+  /** The page's language (the signed-in person's, else the browser's) and its words. */
+  const ui = (res: Response): UiLanguage => (res.locals as { ui?: UiLanguage }).ui ?? "en";
+  const twOf = (res: Response): Tw => workspaceText(ui(res));
+  router.use(["/login", "/logout", "/invitations", "/workspace"], (req, res, next) => {
+    (res.locals as { ui?: UiLanguage }).ui = uiLanguageOf(req);
+    next();
+  });
+
+  const render = (res: Response, page: Page) => {
     res.status(page.status);
     res.set("Cache-Control", "no-store");
     res.set("X-Robots-Tag", "noindex");
@@ -85,7 +96,8 @@ export function workspaceRouter(deps: WorkspaceDeps): express.Router {
     // inline script, and pages without it keep script-src 'none'.
     const csp = page.script ? res.get("Content-Security-Policy") : undefined;
     if (csp) res.set("Content-Security-Policy", csp.replace("script-src 'none'", "script-src 'self'"));
-    res.type("text/html; charset=utf-8").send(layout({ site: deps.site, title: page.title, body: page.body, lang: opts.lang }).value);
+    res.set("Content-Language", ui(res));
+    res.type("text/html; charset=utf-8").send(layout({ site: deps.site, title: page.title, body: page.body, ui: ui(res) }).value);
   };
   const page = (title: string, body: SafeHtml, status = 200): Page => ({ status, title, body });
   const field = (req: Request, name: string): string => {
@@ -125,25 +137,26 @@ export function workspaceRouter(deps: WorkspaceDeps): express.Router {
   router.get("/login", async (req, res) => {
     const current = await signedIn(req);
     if (current) return res.redirect(303, "/workspace");
-    const notice = req.query.signedOut === "1" ? "You are signed out." : req.query.expired === "1" ? "Please sign in to continue." : undefined;
-    render(res, signInPage({ csrf: loginToken(req, res), next: safeNext(req.query.next), notice, sso }));
+    const tw = twOf(res);
+    const notice = req.query.signedOut === "1" ? tw("You are signed out.") : req.query.expired === "1" ? tw("Please sign in to continue.") : undefined;
+    render(res, signInPage({ csrf: loginToken(req, res), next: safeNext(req.query.next), notice, sso, tw }));
   });
 
   router.post("/login", form, async (req, res) => {
     const cookieToken = readCookie(req, names.loginCsrf);
     const email = field(req, "email");
     if (!cookieToken || !sameSecret(cookieToken, field(req, "_csrf"))) {
-      return render(res, forbiddenPage("The sign-in form expired or did not come from this site. Reload the sign-in page and try again (your browser must accept cookies from this site)."));
+      return render(res, forbiddenPage(twOf(res)("The sign-in form expired or did not come from this site. Reload the sign-in page and try again (your browser must accept cookies from this site)."), twOf(res)));
     }
     const wait = await throttle(req, email);
     if (wait > 0) {
       res.set("Retry-After", String(wait));
-      return render(res, tooManyPage(wait));
+      return render(res, tooManyPage(wait, twOf(res)));
     }
     const user = await deps.accounts.checkPassword(email, field(req, "password"));
     if (!user) {
-      const errors: FieldError[] = [{ pointer: "/email", message: "The email address or the password is not right" }];
-      return render(res, signInPage({ csrf: cookieToken, email, next: safeNext(field(req, "next")), errors, sso }));
+      const errors: FieldError[] = [{ pointer: "/email", message: twOf(res)("The email address or the password is not right") }];
+      return render(res, signInPage({ csrf: cookieToken, email, next: safeNext(field(req, "next")), errors, sso, tw: twOf(res) }));
     }
     // Rotation: whatever session this browser had ends; the new one gets a new id.
     const old = readCookie(req, names.session);
@@ -169,12 +182,12 @@ export function workspaceRouter(deps: WorkspaceDeps): express.Router {
 
   if (deps.oidc) {
     oidcRoutes(router, {
-      oidc: deps.oidc, accounts: deps.accounts, origin: deps.origin, render, safeNext,
+      oidc: deps.oidc, accounts: deps.accounts, origin: deps.origin, render, safeNext, twOf,
       readSessionCookie: (req) => readCookie(req, names.session),
       setSessionCookie: (res, value) => setCookie(res, names.session, value, secure),
       finishSignIn: async (res, userId, via, next) => {
         const user = await deps.accounts.getUser(userId);
-        if (!user) return render(res, forbiddenPage("This account no longer exists."));
+        if (!user) return render(res, forbiddenPage(twOf(res)("This account no longer exists."), twOf(res)));
         await finishSignIn(res, user, via, next);
       },
     });
@@ -188,20 +201,20 @@ export function workspaceRouter(deps: WorkspaceDeps): express.Router {
   router.get("/login/code", async (req, res) => {
     const pending = await pendingOf(req);
     if (!pending) return res.redirect(303, "/login?expired=1");
-    render(res, codePage({ csrf: pending.session.csrfToken, next: safeNext(req.query.next) }));
+    render(res, codePage({ csrf: pending.session.csrfToken, next: safeNext(req.query.next), tw: twOf(res) }));
   });
   router.post("/login/code", form, async (req, res) => {
     const pending = await pendingOf(req);
     if (!pending) return res.redirect(303, "/login?expired=1");
-    if (!sameSecret(pending.session.csrfToken, field(req, "_csrf"))) return render(res, forbiddenPage("This form did not come from your sign-in. Nothing was changed; sign in again."));
+    if (!sameSecret(pending.session.csrfToken, field(req, "_csrf"))) return render(res, forbiddenPage(twOf(res)("This form did not come from your sign-in. Nothing was changed; sign in again."), twOf(res)));
     const wait = await throttle(req, pending.user.email);
     if (wait > 0) {
       res.set("Retry-After", String(wait));
-      return render(res, tooManyPage(wait));
+      return render(res, tooManyPage(wait, twOf(res)));
     }
     const full = await deps.accounts.completeSecondFactor(pending, field(req, "code"));
     const next = safeNext(field(req, "next"));
-    if (!full) return render(res, codePage({ csrf: pending.session.csrfToken, next, error: "That code is not right, has expired, or was used already; enter the one your app shows now" }));
+    if (!full) return render(res, codePage({ csrf: pending.session.csrfToken, next, error: twOf(res)("That code is not right, has expired, or was used already; enter the one your app shows now"), tw: twOf(res) }));
     setCookie(res, names.session, full.sessionId, secure);
     res.redirect(303, next ?? "/workspace");
   });
@@ -219,16 +232,17 @@ export function workspaceRouter(deps: WorkspaceDeps): express.Router {
       if (req.method === "GET" && (await pendingOf(req))) return res.redirect(303, "/login/code");
       if (readCookie(req, names.session)) clearCookie(res, names.session, secure);
       if (req.method === "GET") return res.redirect(303, `/login?expired=1&next=${encodeURIComponent(req.originalUrl.split("?")[0]!)}`);
-      return render(res, forbiddenPage("Your session has ended. Sign in again; nothing was changed."));
-    }
-    if (req.method === "POST" && !sameSecret(s.session.csrfToken, field(req, "_csrf"))) {
-      return render(res, forbiddenPage("This form did not come from your current session (it may be stale, or from another site). Nothing was changed; reload the page and try again."));
+      return render(res, forbiddenPage(twOf(res)("Your session has ended. Sign in again; nothing was changed."), twOf(res)));
     }
     (res.locals as Locals).signedIn = s;
+    (res.locals as { ui?: UiLanguage }).ui = workspaceLanguage(req, res);
+    if (req.method === "POST" && !sameSecret(s.session.csrfToken, field(req, "_csrf"))) {
+      return render(res, forbiddenPage(twOf(res)("This form did not come from your current session (it may be stale, or from another site). Nothing was changed; reload the page and try again."), twOf(res)));
+    }
     next();
   };
   const requireAdmin = (_req: Request, res: Response, next: NextFunction) => {
-    if (!(res.locals as Locals).signedIn.user.admin) return render(res, forbiddenPage("Only administrators of this node can do this."));
+    if (!(res.locals as Locals).signedIn.user.admin) return render(res, forbiddenPage(twOf(res)("Only administrators of this node can do this."), twOf(res)));
     next();
   };
   const me = (res: Response) => (res.locals as Locals).signedIn;
@@ -244,21 +258,23 @@ export function workspaceRouter(deps: WorkspaceDeps): express.Router {
     const token = String(req.params.token);
     const link = await deps.accounts.openLink(token);
     res.set("Referrer-Policy", "no-referrer"); // the token is in the URL: never leak it to linked sites
-    if (!link) return render(res, linkGonePage());
-    render(res, linkPage({ link, token }));
+    if (!link) return render(res, linkGonePage(twOf(res)));
+    render(res, linkPage({ link, token, tw: twOf(res) }));
   });
 
   router.post("/invitations/:token", form, async (req, res) => {
     const token = String(req.params.token);
     res.set("Referrer-Policy", "no-referrer");
     // The link itself is the secret that authorises this form; SameSite cookies are not involved.
-    const result = await deps.accounts.acceptLink(token, { password: field(req, "password"), displayName: field(req, "displayName") });
+    // The new account keeps the language its invitation page was read in.
+    const result = await deps.accounts.acceptLink(token, { password: field(req, "password"), displayName: field(req, "displayName"), language: ui(res) });
+    const tw = twOf(res);
     if (!result.ok) {
       const link = await deps.accounts.openLink(token);
-      if (result.error.kind === "validation" && link) return render(res, linkPage({ link, token, errors: result.error.errors, displayName: field(req, "displayName") }));
-      return render(res, linkGonePage());
+      if (result.error.kind === "validation" && link) return render(res, linkPage({ link, token, errors: result.error.errors, displayName: field(req, "displayName"), tw }));
+      return render(res, linkGonePage(tw));
     }
-    render(res, signInPage({ csrf: loginToken(req, res), email: result.value.email, notice: "Your password is set. Sign in with it now.", status: 200 }));
+    render(res, signInPage({ csrf: loginToken(req, res), email: result.value.email, notice: tw("Your password is set. Sign in with it now."), status: 200, tw }));
   });
 
   // ---- the workspace ----------------------------------------------------------------------------
@@ -275,7 +291,8 @@ export function workspaceRouter(deps: WorkspaceDeps): express.Router {
     const { user, session } = me(res);
     const hubs = await hubsOf(user);
     const withChallenges = await Promise.all(hubs.map(async (hub) => ({ hub, challenges: await deps.repos.challenges.listByHub(hub.doc.id) })));
-    render(res, page("Workspace", dashboardBody({ user, csrf: session.csrfToken, hubs: withChallenges, now: Date.now() })));
+    const tw = twOf(res);
+    render(res, page(tw("Workspace"), dashboardBody({ user, csrf: session.csrfToken, hubs: withChallenges, now: Date.now(), tw, ui: ui(res) })));
   });
 
   ws.get("/challenges/:key", async (req, res) => {
@@ -284,30 +301,33 @@ export function workspaceRouter(deps: WorkspaceDeps): express.Router {
     const handle = c ? lastSegment(c.doc.hub) : "";
     if (!c || !(user.admin || user.hubs.includes(handle))) {
       // The same answer whether it exists in another hub or not at all: nothing to learn by probing.
-      return render(res, forbiddenPage("This challenge does not exist or belongs to a hub you do not edit."));
+      return render(res, forbiddenPage(twOf(res)("This challenge does not exist or belongs to a hub you do not edit."), twOf(res)));
     }
+    const tw = twOf(res);
     const hub = (await hubLabels([c])).get(c.doc.hub)!;
-    const saved = SAVED_NOTICES[String(req.query.saved)];
+    const saved = Object.hasOwn(SAVED_NOTICES, String(req.query.saved)) ? tw(SAVED_NOTICES[String(req.query.saved)]!) : undefined;
     const { session } = me(res);
-    const banner = html`${saved ? html`<p class="notice" role="status">${saved}</p>` : ""}<p>${c.withdrawnAt ? "" : html`<a href="/workspace/challenges/${c.key}/edit">Edit</a> · `}<a href="/workspace">Back to the workspace</a></p>
-${actionButton(`/workspace/challenges/${c.key}/duplicate`, "Duplicate as a new draft", session.csrfToken, { secondary: true })}${bannerOf(c, handle, (await deps.schedule.get(c.key!))?.publishAt)}`;
+    const banner = html`${saved ? html`<p class="notice" role="status">${saved}</p>` : ""}<p>${c.withdrawnAt ? "" : html`<a href="/workspace/challenges/${c.key}/edit">${tw("Edit")}</a> · `}<a href="/workspace">${tw("Back to the workspace")}</a></p>
+${actionButton(`/workspace/challenges/${c.key}/duplicate`, tw("Duplicate as a new draft"), session.csrfToken, { secondary: true })}${bannerOf(c, handle, tw, (await deps.schedule.get(c.key!))?.publishAt)}`;
     // The post followers will see: the same digest the Note carries (federation/challenge-digest.ts).
     // A draft is shown as it will read once published (open, or forthcoming when submissions open later).
     const start = c.doc.submissionPeriod?.start;
     const asPublished = c.doc.status === "draft" ? { ...c.doc, status: start && Date.parse(start) > Date.now() ? "forthcoming" as const : "open" as const } : c.doc;
     const post = challengeDigest(asPublished, c.doc.defaultLanguage, { tagHref: (n) => uri(deps.origin, paths.tag(n)), country: c.country });
     const fediverse = html`<section class="fediverse-preview" aria-labelledby="fediverse-preview">
-<h2 id="fediverse-preview">As the fediverse post will read</h2>
-<p class="hint">What followers of @${handle} see on Mastodon, GoToSocial or Misskey${c.doc.status === "draft" ? " once it is published" : ""} (in ${c.doc.defaultLanguage}; other languages go as translations).</p>
+<h2 id="fediverse-preview">${tw("As the fediverse post will read")}</h2>
+<p class="hint">${c.doc.status === "draft"
+      ? tw("What followers of @{{handle}} see on Mastodon, GoToSocial or Misskey once it is published (in {{language}}; other languages go as translations).", { handle, language: c.doc.defaultLanguage })
+      : tw("What followers of @{{handle}} see on Mastodon, GoToSocial or Misskey (in {{language}}; other languages go as translations).", { handle, language: c.doc.defaultLanguage })}</p>
 <div class="post" lang="${c.doc.defaultLanguage}">${sanitizedHtml(post)}</div>
 </section>`;
-    render(res, page(`Preview: ${c.key}`, html`${banner}${challengeBody({ challenge: c, lang: c.doc.defaultLanguage, hub, pageUrl: uri(deps.origin, paths.challenge(c.key!)) })}${fediverse}`));
+    render(res, page(tw("Preview: {{key}}", { key: c.key! }), html`${banner}${challengeBody({ challenge: c, lang: c.doc.defaultLanguage, hub, pageUrl: uri(deps.origin, paths.challenge(c.key!)) })}${fediverse}`));
   });
 
-  const bannerOf = (c: { doc: { status: string }; withdrawnAt: string | null; key: string | null }, handle: string, scheduledFor?: string) => {
+  const bannerOf = (c: { doc: { status: string }; withdrawnAt: string | null; key: string | null }, handle: string, tw: Tw, scheduledFor?: string) => {
     return c.doc.status === "draft" && !c.withdrawnAt
-      ? html`<p class="notice" role="status"><strong>Preview of a draft.</strong> Only editors of @${handle} can see it; it is not public and has not been sent to the fediverse.${scheduledFor ? html` It is scheduled to be published at <time datetime="${scheduledFor}">${scheduledFor.replace("T", " ").replace(/:00\.000Z$/, " UTC")}</time>.` : ""}</p>`
-      : html`<p class="notice">${c.withdrawnAt ? "Withdrawn: this was its last public version." : html`Public at <a href="${uri(deps.origin, paths.challenge(c.key!))}">its page</a>.`}</p>`;
+      ? html`<p class="notice" role="status"><strong>${tw("Preview of a draft.")}</strong> ${tw("Only editors of @{{handle}} can see it; it is not public and has not been sent to the fediverse.", { handle })}${scheduledFor ? html` ${tw("It is scheduled to be published at")} <time datetime="${scheduledFor}">${scheduledFor.replace("T", " ").replace(/:00\.000Z$/, " UTC")}</time>.` : ""}</p>`
+      : html`<p class="notice">${c.withdrawnAt ? tw("Withdrawn: this was its last public version.") : html`${tw("Public at")} <a href="${uri(deps.origin, paths.challenge(c.key!))}">${tw("its page")}</a>.`}</p>`;
   };
 
   ws.post("/sign-out-everywhere", async (_req, res) => {
@@ -320,7 +340,8 @@ ${actionButton(`/workspace/challenges/${c.key}/duplicate`, "Duplicate as a new d
   // People and invitations (admins).
   const usersPage = async (res: Response, extra: { form?: InviteForm; errors?: FieldError[] } = {}, status = 200) => {
     const [users, pending, hubs] = await Promise.all([deps.accounts.listUsers(), deps.accounts.pendingLinks(), deps.repos.hubs.list()]);
-    render(res, page("People and invitations", usersBody({ csrf: me(res).session.csrfToken, users, pending, hubs, ...extra }), status));
+    const tw = twOf(res);
+    render(res, page(tw("People and invitations"), usersBody({ csrf: me(res).session.csrfToken, users, pending, hubs, ...extra, tw }), status));
   };
   ws.get("/users", requireAdmin, (_req, res) => usersPage(res));
 
@@ -328,30 +349,30 @@ ${actionButton(`/workspace/challenges/${c.key}/duplicate`, "Duplicate as a new d
     const formValues: InviteForm = { email: field(req, "email"), role: field(req, "role"), hubs: list(req, "hubs") };
     const r = await deps.accounts.invite({ email: formValues.email!, admin: formValues.role === "admin", hubs: formValues.role === "admin" ? [] : formValues.hubs! }, userActor(me(res).user));
     if (!r.ok) {
-      const errors = r.error.kind === "validation" ? r.error.errors : r.error.kind === "conflict" ? r.error.errors ?? [{ pointer: "/email", message: r.error.message }] : [{ pointer: "/email", message: "could not create the invitation" }];
+      const errors = r.error.kind === "validation" ? r.error.errors : r.error.kind === "conflict" ? r.error.errors ?? [{ pointer: "/email", message: r.error.message }] : [{ pointer: "/email", message: twOf(res)("could not create the invitation") }];
       return usersPage(res, { form: formValues, errors }, 422);
     }
-    render(res, page("Invitation created", linkIssuedBody({ kind: "invite", email: r.value.invitation.email, url: uri(deps.origin, `/invitations/${r.value.token}`), expiresAt: r.value.invitation.expiresAt, mailed: r.value.mailed })));
+    render(res, page(twOf(res)("Invitation created"), linkIssuedBody({ kind: "invite", email: r.value.invitation.email, url: uri(deps.origin, `/invitations/${r.value.token}`), expiresAt: r.value.invitation.expiresAt, mailed: r.value.mailed, tw: twOf(res) })));
   });
 
   ws.post("/users/:id/reset-link", requireAdmin, async (req, res) => {
     const user = await deps.accounts.getUser(String(req.params.id));
-    if (!user) return render(res, forbiddenPage("There is no such person on this node."));
+    if (!user) return render(res, forbiddenPage(twOf(res)("There is no such person on this node."), twOf(res)));
     const r = await deps.accounts.issueReset(user.email, userActor(me(res).user));
-    if (!r.ok) return render(res, forbiddenPage("There is no such person on this node."));
-    render(res, page("Password reset link created", linkIssuedBody({ kind: "reset", email: user.email, url: uri(deps.origin, `/invitations/${r.value.token}`), expiresAt: r.value.invitation.expiresAt, mailed: r.value.mailed })));
+    if (!r.ok) return render(res, forbiddenPage(twOf(res)("There is no such person on this node."), twOf(res)));
+    render(res, page(twOf(res)("Password reset link created"), linkIssuedBody({ kind: "reset", email: user.email, url: uri(deps.origin, `/invitations/${r.value.token}`), expiresAt: r.value.invitation.expiresAt, mailed: r.value.mailed, tw: twOf(res) })));
   });
 
   ws.post("/users/:id/two-step/off", requireAdmin, async (req, res) => {
     const user = await deps.accounts.getUser(String(req.params.id));
-    if (!user) return render(res, forbiddenPage("There is no such person on this node."));
+    if (!user) return render(res, forbiddenPage(twOf(res)("There is no such person on this node."), twOf(res)));
     await deps.accounts.resetTotp(user, userActor(me(res).user));
     res.redirect(303, "/workspace/users");
   });
 
   ws.post("/users/:id/sign-out-everywhere", requireAdmin, async (req, res) => {
     const user = await deps.accounts.getUser(String(req.params.id));
-    if (!user) return render(res, forbiddenPage("There is no such person on this node."));
+    if (!user) return render(res, forbiddenPage(twOf(res)("There is no such person on this node."), twOf(res)));
     await deps.accounts.endAllSessions(user, userActor(me(res).user));
     if (user.id === me(res).user.id) {
       clearCookie(res, names.session, secure);
@@ -363,16 +384,25 @@ ${actionButton(`/workspace/challenges/${c.key}/duplicate`, "Duplicate as a new d
   ws.get("/audit", requireAdmin, async (req, res) => {
     const cursor = typeof req.query.cursor === "string" ? req.query.cursor : undefined;
     try {
-      render(res, page("Audit log", auditBody(await deps.accounts.auditLog({ limit: 50, cursor }))));
+      render(res, page(twOf(res)("Audit log"), auditBody({ ...(await deps.accounts.auditLog({ limit: 50, cursor })), tw: twOf(res) })));
     } catch {
-      render(res, page("Audit log", html`<h1>Audit log</h1><p>That page of the log does not exist. <a href="/workspace/audit">Newest entries</a></p>`, 400));
+      const tw = twOf(res);
+      render(res, page(tw("Audit log"), html`<h1>${tw("Audit log")}</h1><p>${tw("That page of the log does not exist.")} <a href="/workspace/audit">${tw("Newest entries")}</a></p>`, 400));
     }
   });
 
   // My account: two-step verification.
   const account = (res: Response, extra: { setup?: { secret: string; qrSvgDataUri: string }; error?: string; notice?: string } = {}, status = 200) =>
-    render(res, page("My account", accountBody({ user: me(res).user, csrf: me(res).session.csrfToken, ...extra }), status));
+    render(res, page(twOf(res)("My account"), accountBody({ user: me(res).user, csrf: me(res).session.csrfToken, ...extra, tw: twOf(res), ui: ui(res) }), status));
   ws.get("/account", (_req, res) => account(res));
+  ws.post("/account/language", async (req, res) => {
+    const { user } = me(res);
+    const language = field(req, "language");
+    if (!isUiLanguage(language)) return account(res, { error: twOf(res)("Choose one of the languages offered") }, 422);
+    (res.locals as Locals).signedIn.user = await deps.accounts.setLanguage(user, language);
+    (res.locals as { ui?: UiLanguage }).ui = language;
+    account(res, { notice: twOf(res)("The workspace now speaks your language.") });
+  });
   ws.post("/account/two-step/start", async (_req, res) => {
     const { user } = me(res);
     if (user.totpSecret) return account(res);
@@ -384,33 +414,37 @@ ${actionButton(`/workspace/challenges/${c.key}/duplicate`, "Duplicate as a new d
     const { user } = me(res);
     if (await deps.accounts.confirmTotp(user, field(req, "code"))) {
       (res.locals as Locals).signedIn.user = (await deps.accounts.getUser(user.id)) ?? user;
-      return account(res, { notice: "Two-step verification is on. Signing in will ask for a code from your app." });
+      return account(res, { notice: twOf(res)("Two-step verification is on. Signing in will ask for a code from your app.") });
     }
-    account(res, { error: "That code does not match the key shown; set up again and enter the code your app shows now" }, 422);
+    account(res, { error: twOf(res)("That code does not match the key shown; set up again and enter the code your app shows now") }, 422);
   });
   ws.post("/account/two-step/off", async (req, res) => {
     const { user } = me(res);
     const probe = { user, session: me(res).session };
     if (!user.totpSecret || !(await deps.accounts.completeSecondFactorCheck(probe, field(req, "code")))) {
-      return account(res, { error: "That code is not right; enter the one your app shows now" }, 422);
+      return account(res, { error: twOf(res)("That code is not right; enter the one your app shows now") }, 422);
     }
     await deps.accounts.resetTotp(user, userActor(user));
     (res.locals as Locals).signedIn.user = { ...user, totpSecret: null };
-    account(res, { notice: "Two-step verification is off." });
+    account(res, { notice: twOf(res)("Two-step verification is off.") });
   });
 
-  codeFinderRoutes(ws, { render });
-  hubProfileRoutes(ws, { hubs: deps.hubs, render, me });
-  editorRoutes(ws, { challenges: deps.challenges, schedule: deps.schedule, repos: deps.repos, render, me });
+  const words = (res: Response) => ({ tw: twOf(res), ui: ui(res) });
+  codeFinderRoutes(ws, { render, words });
+  hubProfileRoutes(ws, { hubs: deps.hubs, render, me, words });
+  editorRoutes(ws, { challenges: deps.challenges, schedule: deps.schedule, repos: deps.repos, render, me, words });
   const adminOnly = express.Router();
   adminOnly.use(requireAdmin);
   nodeAdminRoutes(adminOnly, {
-    hubs: deps.hubs, peers: deps.peers, settings: deps.settings, origin: deps.origin, render, me,
+    hubs: deps.hubs, peers: deps.peers, settings: deps.settings, origin: deps.origin, render, me, words,
     audit: (actor, action, target) => deps.accounts.audit({ actor, action, target }),
   });
   ws.use("/node", adminOnly);
 
-  ws.use((_req, res) => render(res, page("Not found", html`<h1>Not found</h1><p>There is no such page in the workspace. <a href="/workspace">Back to the workspace</a></p>`, 404)));
+  ws.use((_req, res) => {
+    const tw = twOf(res);
+    render(res, page(tw("Not found"), html`<h1>${tw("Not found")}</h1><p>${tw("There is no such page in the workspace.")} <a href="/workspace">${tw("Back to the workspace")}</a></p>`, 404));
+  });
 
   router.use("/workspace", ws);
   return router;
