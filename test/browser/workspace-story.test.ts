@@ -23,6 +23,7 @@ let key: string;
 let follower: FakePeer;
 let hubUri: string;
 const violations: Record<string, string[]> = {};
+const overflowing: string[] = [];
 
 /** Runs axe on the page shown now, in light and dark mode; collects what it finds under `name`. */
 async function checkAccessibility(name: string) {
@@ -32,6 +33,11 @@ async function checkAccessibility(name: string) {
     if (v.length) violations[`${name} (${scheme})`] = v;
   }
   await page.emulateMedia({ colorScheme: "light" });
+  // Reflow: no sideways scrolling at 320 px (WCAG 1.4.10).
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 320, height: 640 });
+  if (await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1)) overflowing.push(name);
+  if (size) await page.setViewportSize(size);
 }
 
 /** Clicks a button that submits a form and waits for the page it leads to. */
@@ -181,6 +187,7 @@ it("switches the workspace to German for this person, and the German editor pass
   await checkAccessibility("new challenge form (German)");
 });
 
-it("has no WCAG 2.2 A/AA violation on any workspace page", () => {
+it("has no WCAG 2.2 A/AA violation on any workspace page, and none scrolls sideways at 320 px", () => {
   expect(violations).toEqual({});
+  expect(overflowing).toEqual([]);
 });

@@ -15,12 +15,12 @@ export function accountBody(o: { user: StoredUser; csrf: string; setup?: { secre
 ${workspaceNav("account", o.user.admin, tw)}
 ${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ""}
 ${errorSummary(errors, undefined, tw("There is a problem"))}
-<table class="workspace-table"><tbody>
+<div class="table-scroll"><table class="workspace-table"><tbody>
 <tr><th scope="row">${tw("Name")}</th><td>${o.user.displayName}</td></tr>
 <tr><th scope="row">${tw("Email (sign-in name)")}</th><td>${o.user.email}</td></tr>
 <tr><th scope="row">${tw("Role")}</th><td>${o.user.admin ? tw("Administrator of this node") : tw("Editor of {{hubs}}", { hubs: o.user.hubs.map((h) => `@${h}`).join(", ") })}</td></tr>
 <tr><th scope="row">${tw("Two-step verification")}</th><td>${on ? tw("On") : tw("Off")}</td></tr>
-</tbody></table>
+</tbody></table></div>
 <section aria-labelledby="language">
 <h2 id="language">${tw("Language of the workspace")}</h2>
 <form method="post" action="/workspace/account/language" class="stack">

@@ -32,7 +32,7 @@ ${workspaceNav("users", true, tw)}
 ${errorSummary(errors, undefined, tw("There is a problem"))}
 <section aria-labelledby="people">
 <h2 id="people">${tw("People ({{count}})", { count: o.users.length })}</h2>
-<table class="workspace-table">
+<div class="table-scroll"><table class="workspace-table">
 <thead><tr><th scope="col">${tw("Name")}</th><th scope="col">${tw("Email")}</th><th scope="col">${tw("Role")}</th><th scope="col">${tw("Two-step")}</th><th scope="col">${tw("Since")}</th><th scope="col">${tw("Actions")}</th></tr></thead>
 <tbody>${o.users.map((u) => html`<tr>
 <th scope="row">${u.displayName}</th><td>${u.email}</td><td>${role(u, tw)}</td><td>${u.totpSecret ? tw("on") : tw("off")}</td><td>${dateTime(u.createdAt)}</td>
@@ -40,14 +40,14 @@ ${errorSummary(errors, undefined, tw("There is a problem"))}
 ${u.totpSecret ? actionButton(`/workspace/users/${u.id}/two-step/off`, tw("Turn two-step verification off for {{name}}", { name: u.displayName }), o.csrf, { secondary: true }) : ""}
 ${actionButton(`/workspace/users/${u.id}/sign-out-everywhere`, tw("Sign {{name}} out everywhere", { name: u.displayName }), o.csrf, { secondary: true })}</td>
 </tr>`)}</tbody>
-</table>
+</table></div>
 </section>
 <section aria-labelledby="pending">
 <h2 id="pending">${tw("Links not used yet ({{count}})", { count: o.pending.length })}</h2>
-${o.pending.length === 0 ? html`<p>${tw("None.")}</p>` : html`<table class="workspace-table">
+${o.pending.length === 0 ? html`<p>${tw("None.")}</p>` : html`<div class="table-scroll"><table class="workspace-table">
 <thead><tr><th scope="col">${tw("Email")}</th><th scope="col">${tw("Kind")}</th><th scope="col">${tw("Role")}</th><th scope="col">${tw("Expires")}</th></tr></thead>
 <tbody>${o.pending.map((i) => html`<tr><th scope="row">${i.email}</th><td>${i.kind === "invite" ? tw("Invitation") : tw("Password reset")}</td><td>${i.kind === "invite" ? role(i, tw) : "—"}</td><td>${dateTime(i.expiresAt)}</td></tr>`)}</tbody>
-</table>`}
+</table></div>`}
 </section>
 <section aria-labelledby="invite">
 <h2 id="invite">${tw("Invite someone")}</h2>
@@ -89,9 +89,9 @@ export function auditBody(o: { items: AuditEntry[]; nextCursor: string | null; t
   return html`<h1>${tw("Audit log")}</h1>
 ${workspaceNav("audit", true, tw)}
 <p>${tw("Every change made on this node, newest first: who, when, what, and the revision it produced.")}</p>
-<table class="workspace-table">
+<div class="table-scroll"><table class="workspace-table">
 <thead><tr><th scope="col">${tw("When")}</th><th scope="col">${tw("Who")}</th><th scope="col">${tw("What")}</th><th scope="col">${tw("Concerning")}</th><th scope="col">${tw("Revision")}</th><th scope="col">${tw("Detail")}</th></tr></thead>
 <tbody>${o.items.map((e) => html`<tr><td>${dateTime(e.at)}</td><td>${e.actor}</td><td><code>${e.action}</code></td><td>${e.target}</td><td>${e.revision ?? ""}</td><td>${e.detail ?? ""}</td></tr>`)}</tbody>
-</table>
+</table></div>
 ${o.nextCursor ? html`<p><a href="/workspace/audit?cursor=${o.nextCursor}" rel="next">${tw("Older entries")}</a></p>` : ""}`;
 }

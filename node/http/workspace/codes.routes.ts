@@ -46,6 +46,6 @@ function finderBody(list: ListName, q: string, found: { code: string; label: str
 <div class="actions"><button type="submit">${tw("Search")}</button></div>
 </form>
 ${q ? html`<h2 aria-live="polite">${found.length === 100 ? tw("The first 100 codes for “{{q}}”", { q }) : tw("Codes found for “{{q}}”: {{count}}", { q, count: found.length })}</h2>
-${found.length ? html`<table class="workspace-table"><thead><tr><th scope="col">${tw("Code")}</th><th scope="col">${tw("Label")}</th></tr></thead>
-<tbody>${found.map((c) => html`<tr><td><code>${c.code}</code></td><td>${c.label}</td></tr>`)}</tbody></table>` : html`<p>${tw("Nothing found. Try a broader word, or fewer letters of the code.")}</p>`}` : ""}`;
+${found.length ? html`<div class="table-scroll"><table class="workspace-table"><thead><tr><th scope="col">${tw("Code")}</th><th scope="col">${tw("Label")}</th></tr></thead>
+<tbody>${found.map((c) => html`<tr><td><code>${c.code}</code></td><td>${c.label}</td></tr>`)}</tbody></table></div>` : html`<p>${tw("Nothing found. Try a broader word, or fewer letters of the code.")}</p>`}` : ""}`;
 }

@@ -70,11 +70,11 @@ ${o.hubs.map(({ hub, challenges }) => {
 <h2 id="hub-${hub.handle}"><span${name && name.lang !== "en" ? html` lang="${name.lang}"` : ""}>${name?.text ?? hub.handle}</span> <span class="handle">@${hub.handle}</span></h2>
 <p>${tw("Challenges: {{count}}", { count: challenges.length })} — ${groups.length ? groups.map((x, i) => html`${i ? ", " : ""}${tw(GROUP_TITLES[x.g])}: ${x.items.length}`) : tw("none yet")}. <a href="/hubs/${hub.handle}">${tw("Public page")}</a></p>
 <p><a class="button-link" href="/workspace/hubs/${hub.handle}/challenges/new">${tw("New challenge for @{{handle}}", { handle: hub.handle })}</a> <a href="/workspace/hubs/${hub.handle}/profile">${tw("Edit the profile of @{{handle}}", { handle: hub.handle })}</a></p>
-${groups.map((x) => html`<table class="workspace-table">
+${groups.map((x) => html`<div class="table-scroll"><table class="workspace-table">
 <caption>${tw(GROUP_TITLES[x.g])} (${x.items.length})</caption>
 <thead><tr><th scope="col">${tw("Title")}</th><th scope="col">${tw("Status")}</th><th scope="col">${tw("Deadline")}</th><th scope="col">${tw("Last change")}</th><th scope="col">${tw("Revision")}</th></tr></thead>
 <tbody>${x.items.map((c) => row(c, ui))}</tbody>
-</table>`)}
+</table></div>`)}
 </section>`;
   })}`;
 }

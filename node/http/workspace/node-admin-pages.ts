@@ -26,7 +26,7 @@ export function nodeAdminBody(o: {
 ${workspaceNav("node", true, tw)}
 <section aria-labelledby="hubs">
 <h2 id="hubs">${tw("Hubs ({{count}})", { count: o.hubs.length })}</h2>
-<table class="workspace-table">
+<div class="table-scroll"><table class="workspace-table">
 <thead><tr><th scope="col">${tw("Hub")}</th><th scope="col">${tw("Fediverse handle")}</th><th scope="col">${tw("Country")}</th><th scope="col">${tw("API token")}</th></tr></thead>
 <tbody>${o.hubs.map((h) => {
     const name = pick(h.doc.name, h.doc.defaultLanguage, h.doc.defaultLanguage);
@@ -34,7 +34,7 @@ ${workspaceNav("node", true, tw)}
 <td>${actionButton(`/workspace/node/hubs/${h.handle}/token`, tw("New API token for @{{handle}}", { handle: h.handle }), o.csrf, { secondary: true })}
 ${actionButton(`/workspace/node/hubs/${h.handle}/token/revoke`, tw("Revoke the API token of @{{handle}}", { handle: h.handle }), o.csrf, { secondary: true })}</td></tr>`;
   })}</tbody>
-</table>
+</table></div>
 <h3 id="new-hub">${tw("Create a hub")}</h3>
 ${errorSummary(hubErrors, undefined, tw("There is a problem"))}
 <form method="post" action="/workspace/node/hubs" class="stack" novalidate aria-labelledby="new-hub">
@@ -65,7 +65,7 @@ ${select({ name: "role", label: tw("Its role"), value: pf.role ?? "national", op
 <section aria-labelledby="settings">
 <h2 id="settings">${tw("Settings (read-only)")}</h2>
 <p>${tw("Set by the operator in the environment (see the README’s Configuration); secrets are not shown.")}</p>
-<table class="workspace-table"><tbody>${o.settings.map(([k, v]) => html`<tr><th scope="row">${k}</th><td><code>${v}</code></td></tr>`)}</tbody></table>
+<div class="table-scroll"><table class="workspace-table"><tbody>${o.settings.map(([k, v]) => html`<tr><th scope="row">${k}</th><td><code>${v}</code></td></tr>`)}</tbody></table></div>
 </section>`;
 }
 
