@@ -206,3 +206,38 @@ describe("publishing later", () => {
     expect(late.text).toContain("Publish at: must be before the submission deadline");
   });
 });
+
+describe("changing the main language", () => {
+  async function draftWith(extra: Record<string, unknown>): Promise<{ key: string; doc: Record<string, { de: string; en: string }> }> {
+    const res = await request(node.listenUrl).post("/api/v1/hubs/hub_de/challenges").set("Authorization", `Bearer ${tokens.hub_de}`)
+      .send({ ...challengeInput("de-mobility", { status: "draft" }), ...extra });
+    expect(res.status).toBe(201);
+    return { key: String(res.body.id).split("/").pop()!, doc: res.body };
+  }
+  const stored = async (key: string) => (await request(node.listenUrl).get(`/api/v1/challenges/${key}`).set("Authorization", `Bearer ${tokens.hub_de}`)).body;
+
+  it("makes another language's texts the main ones", async () => {
+    const { key, doc } = await draftWith({});
+    const form = await editor.get(`/workspace/challenges/${key}/edit`);
+    expect(form.text).toContain('name="action" value="main-language:en"');
+    const swapped = await editor.post(`/workspace/challenges/${key}`).type("form").send({ ...formValues(form.text), action: "main-language:en" });
+    expect(swapped.status).toBe(200);
+    const values = formValues(swapped.text);
+    expect(values).toMatchObject({ defaultLanguage: "en", title: doc.title!.en, title__de: doc.title!.de });
+    expect((await stored(key)).defaultLanguage).toBe("de"); // nothing saved by the swap itself
+    expect((await editor.post(`/workspace/challenges/${key}`).type("form").send({ ...values, action: "draft" })).status).toBe(303);
+    const after = await stored(key);
+    expect(after.defaultLanguage).toBe("en");
+    expect(after.title).toEqual(doc.title);
+  });
+
+  it("refuses it while a text exists in the old main language only, naming that text", async () => {
+    const { key } = await draftWith({ eligibility: { de: "Nur Unternehmen mit Sitz im EWR." } });
+    const form = await editor.get(`/workspace/challenges/${key}/edit`);
+    const swapped = await editor.post(`/workspace/challenges/${key}`).type("form").send({ ...formValues(form.text), action: "main-language:en" });
+    const saved = await editor.post(`/workspace/challenges/${key}`).type("form").send({ ...formValues(swapped.text), action: "draft" });
+    expect(saved.status).toBe(422);
+    expect(saved.text).toMatch(/<a href="#f-d-eligibility[^"]*">Who is eligible[^<]*<\/a>/);
+    expect((await stored(key)).defaultLanguage).toBe("de");
+  });
+});

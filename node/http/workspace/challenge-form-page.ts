@@ -101,6 +101,7 @@ ${textarea({ name: `description__${l}`, label: tw("Description ({{language}})", 
 ${v.mode === "public" ? input({ name: `statusReason__${l}`, label: tw("Reason for the status ({{language}})", { language: name }), value: tr.statusReason, errors: v.errors, lang: l }) : ""}
 <p class="hint">${tw("Further texts in {{language}} (eligibility, how to apply, names…) are in their sections below.", { language: name })}</p>
 <button type="submit" name="action" value="remove-language:${l}" class="secondary">${tw("Remove {{what}}", { what: name })}</button>
+<button type="submit" name="action" value="main-language:${l}" class="secondary">${tw("Make {{language}} the main language", { language: name })}</button>
 </fieldset>`;
   })}
 <fieldset>

@@ -136,6 +136,19 @@ export function withoutLanguage(f: ChallengeForm, lang: string): ChallengeForm {
   return { ...f, translations };
 }
 
+/**
+ * The texts of `lang` become the main ones and the former main texts a section of their own (unsaved):
+ * every language map of the challenge must then have the new main language, which validation checks.
+ */
+export function withMainLanguage(f: ChallengeForm, lang: string): ChallengeForm {
+  const section = f.translations[lang];
+  if (!section || lang === f.defaultLanguage) return f;
+  const translations: Record<string, Translation> = {};
+  for (const [l, tr] of Object.entries(f.translations)) if (l !== lang) translations[l] = tr;
+  translations[f.defaultLanguage] = { title: f.title, summary: f.summary, description: f.description, statusReason: f.statusReason };
+  return { ...f, defaultLanguage: lang, title: section.title, summary: section.summary, description: section.description, statusReason: section.statusReason, translations };
+}
+
 /** "Add …" and "Remove …" buttons of lists (buyers, phases…): the form with one item more or fewer, unsaved. */
 export function withListEdit(f: ChallengeForm, action: string): ChallengeForm | null {
   const m = /^(add|remove):d\.([A-Za-z0-9.]+)$/.exec(action);

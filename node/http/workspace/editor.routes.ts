@@ -5,7 +5,7 @@ import type { Request, Response, Router } from "express";
 import { userActor } from "../../domain/accounts/accounts.service";
 import type { ChallengeService } from "../../domain/challenges.service";
 import { publishedStatusOf, type ScheduleService } from "../../domain/schedule.service";
-import { countryInfo } from "../../domain/codelists";
+import { countryInfo, LANGUAGE_TAGS } from "../../domain/codelists";
 import type { DomainError, FieldError } from "../../domain/errors";
 import type { Repositories, StoredUser } from "../../domain/ports";
 import type { Principal } from "../../domain/principal";
@@ -16,7 +16,7 @@ import { html, type SafeHtml } from "../pages/html";
 import type { Page } from "./auth-pages";
 import { forbiddenPage } from "./auth-pages";
 import type { Tw } from "./ws-i18n";
-import { docFromForm, emptyForm, formErrors, formFromDoc, mergePatchBetween, readForm, withLanguage, withListEdit, withoutLanguage, type ChallengeForm } from "./challenge-form";
+import { docFromForm, emptyForm, formErrors, formFromDoc, mergePatchBetween, readForm, withLanguage, withListEdit, withMainLanguage, withoutLanguage, type ChallengeForm } from "./challenge-form";
 import { editorBody, withdrawBody } from "./challenge-form-page";
 import { isoToLocal, localToIso } from "./local-time";
 
@@ -141,7 +141,9 @@ export function editorRoutes(ws: Router, deps: EditorDeps): void {
       showForm(res, { form: f, errors, action: `/workspace/challenges/${c.key}`, hubHandle: handle, mode, key: c.key!, status });
     const unsaved = formAction(req, form);
     if (unsaved) return again([], 200, unsaved);
-    const built = docFromForm({ ...form, defaultLanguage: c.doc.defaultLanguage }, c.doc as unknown as Record<string, unknown>);
+    // The main language may have been changed with "Make … the main language"; anything else keeps the stored one.
+    const lang = (LANGUAGE_TAGS as readonly string[]).includes(form.defaultLanguage) ? form.defaultLanguage : c.doc.defaultLanguage;
+    const built = docFromForm({ ...form, defaultLanguage: lang }, c.doc as unknown as Record<string, unknown>);
     if (!built.ok) return again(formErrors(built.errors, form.defaultLanguage, deps.words(res)));
     keepInstantsAsWritten(built.doc, c.doc);
     const prev = structuredClone(c.doc) as unknown as Record<string, unknown>;
@@ -153,7 +155,7 @@ export function editorRoutes(ws: Router, deps: EditorDeps): void {
     const next: Record<string, unknown> = { ...built.doc, status };
     const patch = mergePatchBetween(prev, next);
     if (mode === "public") {
-      const description = form.changeDescription ? { description: { [c.doc.defaultLanguage]: form.changeDescription } } : {};
+      const description = form.changeDescription ? { description: { [lang]: form.changeDescription } } : {};
       // A cancellation or suspension chosen with the default reason gets the eForms reason that says so.
       const reason = !form.changeReason || form.changeReason === "update-add" ? (status === "cancelled" ? "cancel" : status === "suspended" ? "susp-review" : "update-add") : form.changeReason;
       patch.changeLog = [...(c.doc.changeLog ?? []), { reason, ...description }];
@@ -161,7 +163,7 @@ export function editorRoutes(ws: Router, deps: EditorDeps): void {
     const version = Number(form.version);
     const r = await deps.challenges.patch(principal, c.key!, patch, { ifVersion: Number.isSafeInteger(version) ? version : undefined });
     if (!r.ok) {
-      if (r.error.kind === "validation") return again(formErrors(r.error.errors, c.doc.defaultLanguage, deps.words(res)));
+      if (r.error.kind === "validation") return again(formErrors(r.error.errors, lang, deps.words(res)));
       if (r.error.kind === "precondition" || (r.error.kind === "conflict" && !r.error.errors)) {
         // Someone saved in between: keep this person's work on screen, based on the current version now,
         // so saving again replaces the other change knowingly.
@@ -169,7 +171,7 @@ export function editorRoutes(ws: Router, deps: EditorDeps): void {
         const message = deps.words(res).tw("Someone else saved this challenge while you were editing it (it is now at revision {{revision}}). Your version is kept below: compare it with the preview, then save again to replace theirs.", { revision: current?.doc.revision ?? "?" });
         return again([{ pointer: "/title", message }], 409, { ...form, version: String(current?.version ?? form.version) });
       }
-      return r.error.kind === "conflict" && r.error.errors ? again(formErrors(r.error.errors, c.doc.defaultLanguage, deps.words(res))) : refusal(res, r.error);
+      return r.error.kind === "conflict" && r.error.errors ? again(formErrors(r.error.errors, lang, deps.words(res))) : refusal(res, r.error);
     }
     if (publishAt) return scheduleDraft(res, principal, c.key!, handle, publishAt.at, { ...form, version: String(r.value.version) });
     if (mode === "draft" && action === "unschedule") {
@@ -221,7 +223,9 @@ function formAction(req: Request, form: ChallengeForm): ChallengeForm | null {
   const action = field(req, "action");
   if (action === "add-language") return withLanguage(form, field(req, "addLanguage"));
   const remove = /^remove-language:([a-z]{2})$/.exec(action);
-  return remove ? withoutLanguage(form, remove[1]!) : withListEdit(form, action);
+  if (remove) return withoutLanguage(form, remove[1]!);
+  const main = /^main-language:([a-z]{2})$/.exec(action);
+  return main ? withMainLanguage(form, main[1]!) : withListEdit(form, action);
 }
 
 /** The moment the form asks to publish at, or the error to show beside "Publish at". */
