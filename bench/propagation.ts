@@ -34,6 +34,8 @@ export async function propagation(ctx: BenchContext): Promise<void> {
           seen.set(change.doc.id, byNode);
         });
         followers.push(node);
+        // The origin accepts follows from peers on its own allowlist only (issue 8, principle 5).
+        await origin.allow(node.origin, "FR");
         await addPeer(node, { origin: origin.origin, country: "DE" });
       }
       for (const node of followers) await followAccepted(node, origin.origin, 60_000);
