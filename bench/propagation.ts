@@ -13,7 +13,7 @@ export async function propagation(ctx: BenchContext): Promise<void> {
   const c = need(ctx);
   const missing = networkMissing();
   if (missing) {
-    ctx.emit({ name: "publish → visible on K followers", value: NaN, unit: "ms", note: missing });
+    ctx.emit({ id: "P4", name: "publish → visible on K followers", value: NaN, unit: "ms", note: missing });
     return;
   }
   const sizes = ctx.quick ? [3] : [10, 30];
@@ -56,6 +56,7 @@ export async function propagation(ctx: BenchContext): Promise<void> {
       // of the canonical document plus the delivery (two loopback round trips) and the follower's fsync.
       const floor = 2 * (1000 / c.sqliteFullPerSec) + (k * 1000) / c.rsaSignPerSec + 2 * c.httpRttMs;
       ctx.emit({
+        id: k === 30 ? "P4" : `P4-k${k}`,
         name: `K = ${k}: publish → stored on each follower, p95 (${s.n} samples from ${publishes} publishes)`,
         value: s.p95,
         unit: "ms",
