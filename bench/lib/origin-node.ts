@@ -103,7 +103,13 @@ async function serve(seed: number): Promise<void> {
           id: await publish(node, hub, challengeDoc({ origin: node.origin, hub: hub.handle, key: `p${msg.n}`, n: 500_000 + (msg.n ?? 0), country: "DE" })),
         };
       case "allow":
-        await node.store.peers.upsert({ origin: msg.origin!, country: msg.country ?? "FR", role: "national", source: "api", addedAt: new Date().toISOString() });
+        await node.store.peers.upsert({
+          origin: msg.origin!,
+          country: msg.country ?? "FR",
+          role: "national",
+          source: "api",
+          addedAt: new Date().toISOString(),
+        });
         return {};
       case "followers":
         return { count: await node.store.followers.count(INSTANCE_IDENTIFIER) };
