@@ -32,6 +32,11 @@ export const BENCHMARKS: Record<string, Entry> = {
     description: "publish on one node → visible on K following nodes (K = 10, 30)",
     timeoutMin: 4,
   },
+  isolation: {
+    load: async () => (await import("./isolation.js")).isolation,
+    description: "healthy followers' delivery p95 with and without 10 tarpit followers among 1,000",
+    timeoutMin: 6,
+  },
   backfill: {
     load: async () => (await import("./backfill.js")).backfill,
     description: "a new follower backfills 10,000 challenges from a peer",
