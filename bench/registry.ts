@@ -37,6 +37,11 @@ export const BENCHMARKS: Record<string, Entry> = {
     description: "healthy followers' delivery p95 with and without 10 tarpit followers among 1,000",
     timeoutMin: 6,
   },
+  scaleout: {
+    load: async () => (await import("./scaleout.js")).scaleout,
+    description: "fan-out throughput with 1, 2 and 4 worker processes on one SQLite store",
+    timeoutMin: 8,
+  },
   backfill: {
     load: async () => (await import("./backfill.js")).backfill,
     description: "a new follower backfills 10,000 challenges from a peer",
