@@ -15,7 +15,7 @@ export const BENCHMARKS: Record<string, Entry> = {
   listing: {
     load: async () => (await import("./listing.js")).listing,
     description: "GET /api/v1/challenges over 100k mirrored challenges (SQLite; MongoDB with IPN_BENCH_MONGODB_URL), RSS",
-    timeoutMin: 10,
+    timeoutMin: 15,
   },
   fanout: {
     load: async () => (await import("./fanout.js")).fanout,
