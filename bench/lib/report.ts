@@ -75,6 +75,8 @@ export function fmt(n: number): string {
   return n.toPrecision(2);
 }
 
+const loadText = (l: [number, number, number]) => `load ${l.map((x) => x.toFixed(2)).join(" ")}`;
+
 // ---- bench/results/latest.json ----
 
 /** One figure as written to bench/results/latest.json. */
@@ -141,7 +143,7 @@ export function resultsDocument(figures: Figure[], machine: MachineInfo, store =
         pass: !hasGoal ? null : f.verdict === "PASS",
       };
       if (f.store) r.store = f.store;
-      const note = [f.ceiling ? `ceiling: ${f.ceiling.name} (${f.ceiling.unit})` : "", f.note ?? ""].filter(Boolean).join("; ");
+      const note = [f.ceiling ? `ceiling: ${f.ceiling.name} (${f.ceiling.unit})` : "", f.note ?? "", loadText(f.load)].filter(Boolean).join("; ");
       if (note) r.note = note;
       return r;
     }),
@@ -149,8 +151,6 @@ export function resultsDocument(figures: Figure[], machine: MachineInfo, store =
     store,
   };
 }
-
-const loadText = (l: [number, number, number]) => `load ${l.map((x) => x.toFixed(2)).join(" ")}`;
 
 /** One line for the console. */
 export function line(f: Figure): string {

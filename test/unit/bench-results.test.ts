@@ -68,7 +68,7 @@ describe("bench results file", () => {
       ratio: 0.7,
       goal: "≥ 0.7 × raw signs/s",
       pass: true,
-      note: "ceiling: raw RSA-2048 signs/s (/s)",
+      note: "ceiling: raw RSA-2048 signs/s (/s); load 1.00 1.00 1.00",
     });
   });
 
@@ -80,7 +80,7 @@ describe("bench results file", () => {
 
   it("gives figures without a goal null goal and pass, and never passes what was not measured", () => {
     expect(doc.figures[2]).toMatchObject({ value: 1000, ceiling: null, ratio: null, goal: null, pass: null });
-    expect(doc.figures[3]).toMatchObject({ value: null, goal: "≥ 1", pass: false, note: "not supported" });
+    expect(doc.figures[3]).toMatchObject({ value: null, goal: "≥ 1", pass: false, note: "not supported; load 1.00 1.00 1.00" });
   });
 
   it("survives JSON (no NaN or undefined left) and names a figure without an id after its benchmark", () => {
