@@ -186,18 +186,24 @@ const DESIGN = { sign: 1190, verify: 31_000, json: 40_000, post: 18_000, full: 3
 
 export async function ceilings(ctx: BenchContext): Promise<void> {
   const c = await measureCeilings(ctx);
-  const info = (name: string, value: number, unit: string, note?: string) =>
-    ctx.emit({ name, value, unit, target: { kind: "info", value: 0, text: "" }, note });
-  info("RSA-2048 signs/s (node:crypto, one core)", c.rsaSignPerSec, "/s", `DESIGN §8: ≈ ${DESIGN.sign}/s`);
-  info("RSA-2048 verifies/s (one core)", c.rsaVerifyPerSec, "/s", `DESIGN §8: ≈ ${DESIGN.verify}/s`);
-  info("SQLite 4 KiB inserts, 1 per tx, synchronous=FULL (the store)", c.sqliteFullPerSec, "/s", `DESIGN §8: ≈ ${DESIGN.full}/s`);
-  info("SQLite 4 KiB inserts, 1 per tx, synchronous=NORMAL", c.sqliteNormalPerSec, "/s");
-  info(`SQLite 4 KiB inserts, 1,000 per tx (${ctx.quick ? "20k" : "100k"} rows)`, c.sqliteBatchedPerSec, "/s", `DESIGN §8: ≈ ${DESIGN.batched}/s`);
-  info(`indexed 20-row page query over ${ctx.quick ? "20k" : "100k"} rows, p50`, c.indexedQueryMs, "ms", "DESIGN §8: 0.2–0.6 ms");
-  info("loopback HTTP GET round trip (keep-alive, one core), p50", c.httpRttMs, "ms");
-  info("loopback HTTP GET round trip with a 20-document page (~90 KiB), p50", c.httpRttPageMs, "ms");
-  info("loopback HTTP POST of a 4 KiB activity (keep-alive, 16 in flight, one core)", c.httpPostPerSec, "/s", `DESIGN §8: ≈ ${DESIGN.post}/s`);
-  info("JSON parse+stringify of a ~4 KiB activity", c.jsonPerSec, "/s", `DESIGN §8: ≈ ${DESIGN.json}/s`);
+  const info = (id: string, name: string, value: number, unit: string, note?: string) =>
+    ctx.emit({ id, name, value, unit, target: { kind: "info", value: 0, text: "" }, note });
+  info("C-rsa-sign", "RSA-2048 signs/s (node:crypto, one core)", c.rsaSignPerSec, "/s", `DESIGN §8: ≈ ${DESIGN.sign}/s`);
+  info("C-rsa-verify", "RSA-2048 verifies/s (one core)", c.rsaVerifyPerSec, "/s", `DESIGN §8: ≈ ${DESIGN.verify}/s`);
+  info("C-sqlite-full", "SQLite 4 KiB inserts, 1 per tx, synchronous=FULL (the store)", c.sqliteFullPerSec, "/s", `DESIGN §8: ≈ ${DESIGN.full}/s`);
+  info("C-sqlite-normal", "SQLite 4 KiB inserts, 1 per tx, synchronous=NORMAL", c.sqliteNormalPerSec, "/s");
+  info(
+    "C-sqlite-batched",
+    `SQLite 4 KiB inserts, 1,000 per tx (${ctx.quick ? "20k" : "100k"} rows)`,
+    c.sqliteBatchedPerSec,
+    "/s",
+    `DESIGN §8: ≈ ${DESIGN.batched}/s`,
+  );
+  info("C-indexed-query", `indexed 20-row page query over ${ctx.quick ? "20k" : "100k"} rows, p50`, c.indexedQueryMs, "ms", "DESIGN §8: 0.2–0.6 ms");
+  info("C-http-rtt", "loopback HTTP GET round trip (keep-alive, one core), p50", c.httpRttMs, "ms");
+  info("C-http-rtt-page", "loopback HTTP GET round trip with a 20-document page (~90 KiB), p50", c.httpRttPageMs, "ms");
+  info("C-http-post", "loopback HTTP POST of a 4 KiB activity (keep-alive, 16 in flight, one core)", c.httpPostPerSec, "/s", `DESIGN §8: ≈ ${DESIGN.post}/s`);
+  info("C-json", "JSON parse+stringify of a ~4 KiB activity", c.jsonPerSec, "/s", `DESIGN §8: ≈ ${DESIGN.json}/s`);
   // The node's own processes load Fedify, whose JSON-LD bundle (jsonld/dist/jsonld.esm.js, via
   // @fedify/vocab-runtime) installs core-js polyfills over JSON.stringify and Array.prototype.push
   // process-wide. Shown so the cost is visible next to the raw figure.
@@ -205,6 +211,7 @@ export async function ceilings(ctx: BenchContext): Promise<void> {
   await import("@fedify/vocab");
   const polyfilled = json(ctx.quick ? 500 : 1500);
   info(
+    "C-json-fedify",
     "JSON parse+stringify of the same activity once @fedify/vocab is loaded",
     polyfilled,
     "/s",

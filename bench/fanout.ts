@@ -48,6 +48,7 @@ export async function fanout(ctx: BenchContext): Promise<void> {
     const deliveries = after.received - before.received;
     const perCore = deliveries / cpu;
     ctx.emit({
+      id: "P1",
       name: `signed deliveries per CPU-second (${challenges} challenges × ${inboxes.inboxes.length} shared inboxes, ${followers} followers)`,
       value: perCore,
       unit: "/s",
@@ -56,6 +57,7 @@ export async function fanout(ctx: BenchContext): Promise<void> {
       note: `${deliveries} deliveries in ${wall.toFixed(2)} s wall (${(deliveries / wall).toFixed(0)}/s), ${cpu.toFixed(2)} CPU-s in the node process (${((published.user + published.system) / 1e6).toFixed(2)} of them until the last publish answered); sampled signatures verified ${after.verified}, failed ${after.failed}`,
     });
     ctx.emit({
+      id: "P1-wall",
       name: "signed deliveries per wall-clock second (publish → last delivery)",
       value: deliveries / wall,
       unit: "/s",

@@ -82,6 +82,7 @@ export async function inbound(ctx: BenchContext): Promise<void> {
     const used = process.cpuUsage(cpu0);
     const cpu = (used.user + used.system) / 1e6;
     ctx.emit({
+      id: "P2",
       name: `verified Create activities stored per CPU-second (${count} from an allowlisted peer, Fedify inbox → queue → fetch canonical → validate → store)`,
       value: count / cpu,
       unit: "/s",
@@ -91,6 +92,7 @@ export async function inbound(ctx: BenchContext): Promise<void> {
     });
     const lean = await leanReference(ctx.quick ? 200 : 1000);
     ctx.emit({
+      id: "P2-lean-single",
       name: "lean reference: RSA verify + JSON.parse + validate + store, one transaction each (synchronous=FULL)",
       value: lean.single,
       unit: "/s",
@@ -98,6 +100,7 @@ export async function inbound(ctx: BenchContext): Promise<void> {
       target: { kind: "info", value: 0, text: "" },
     });
     ctx.emit({
+      id: "P2-lean-batched",
       name: "lean reference: the same, stored 100 per transaction",
       value: lean.batched,
       unit: "/s",

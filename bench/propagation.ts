@@ -13,7 +13,7 @@ export async function propagation(ctx: BenchContext): Promise<void> {
   const c = need(ctx);
   const missing = networkMissing();
   if (missing) {
-    ctx.emit({ name: "publish → visible on K followers", value: NaN, unit: "ms", note: missing });
+    ctx.emit({ id: "P4", name: "publish → visible on K followers", value: NaN, unit: "ms", note: missing });
     return;
   }
   const sizes = ctx.quick ? [3] : [10, 30];
@@ -34,6 +34,8 @@ export async function propagation(ctx: BenchContext): Promise<void> {
           seen.set(change.doc.id, byNode);
         });
         followers.push(node);
+        // The origin accepts follows from peers on its own allowlist only (issue 8, principle 5).
+        await origin.allow(node.origin, "FR");
         await addPeer(node, { origin: origin.origin, country: "DE" });
       }
       for (const node of followers) await followAccepted(node, origin.origin, 60_000);
@@ -54,6 +56,7 @@ export async function propagation(ctx: BenchContext): Promise<void> {
       // of the canonical document plus the delivery (two loopback round trips) and the follower's fsync.
       const floor = 2 * (1000 / c.sqliteFullPerSec) + (k * 1000) / c.rsaSignPerSec + 2 * c.httpRttMs;
       ctx.emit({
+        id: k === 30 ? "P4" : `P4-k${k}`,
         name: `K = ${k}: publish → stored on each follower, p95 (${s.n} samples from ${publishes} publishes)`,
         value: s.p95,
         unit: "ms",

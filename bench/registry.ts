@@ -15,7 +15,7 @@ export const BENCHMARKS: Record<string, Entry> = {
   listing: {
     load: async () => (await import("./listing.js")).listing,
     description: "GET /api/v1/challenges over 100k mirrored challenges (SQLite; MongoDB with IPN_BENCH_MONGODB_URL), RSS",
-    timeoutMin: 10,
+    timeoutMin: 15,
   },
   fanout: {
     load: async () => (await import("./fanout.js")).fanout,
@@ -32,9 +32,19 @@ export const BENCHMARKS: Record<string, Entry> = {
     description: "publish on one node → visible on K following nodes (K = 10, 30)",
     timeoutMin: 4,
   },
+  isolation: {
+    load: async () => (await import("./isolation.js")).isolation,
+    description: "healthy followers' delivery p95 with and without 10 tarpit followers among 1,000",
+    timeoutMin: 6,
+  },
+  scaleout: {
+    load: async () => (await import("./scaleout.js")).scaleout,
+    description: "fan-out throughput with 1, 2 and 4 worker processes on one SQLite store",
+    timeoutMin: 8,
+  },
   backfill: {
     load: async () => (await import("./backfill.js")).backfill,
-    description: "a new follower backfills 10,000 challenges from a peer",
-    timeoutMin: 3,
+    description: "a new follower backfills 10,000 challenges from a peer (and 500 on MongoDB with IPN_BENCH_MONGODB_URL)",
+    timeoutMin: 5,
   },
 };

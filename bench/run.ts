@@ -3,11 +3,11 @@
 // DESIGN §8 target and PASS/MISS. Benchmarks are not tests: a MISS does not fail the run; a
 // benchmark that crashes or overruns its time box does (exit code 1).
 import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { CEILINGS_PREFIX, type Ceilings } from "./lib/context";
-import { evaluate, FIGURE_PREFIX, type Figure, line, loadavg, markdownTable } from "./lib/report";
+import { evaluate, FIGURE_PREFIX, type Figure, line, loadavg, machineInfo, markdownTable, resultsDocument } from "./lib/report";
 import { BENCHMARKS } from "./registry";
 
 function usage(): string {
@@ -71,6 +71,16 @@ function runChild(name: string, quick: boolean, ceilings: Ceilings | null, nativ
   });
 }
 
+/**
+ * Where the figures go: bench/results/latest.json for a full run of every benchmark (committed as
+ * the evidence); quick runs, runs of some benchmarks and experiments get their own file beside it
+ * (not committed), so they never overwrite the evidence.
+ */
+function resultsFile(quick: boolean, nativeJson: boolean, names: string[]): string {
+  const suffix = [quick ? "quick" : "", nativeJson ? "native-json" : "", ...names].filter(Boolean).join("-");
+  return path.join(__dirname, "results", suffix ? `latest-${suffix}.json` : "latest.json");
+}
+
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   if (argv.includes("--help") || argv.includes("-h")) {
@@ -111,7 +121,10 @@ async function main(): Promise<number> {
 
   const file = path.join(os.tmpdir(), `ipn-bench-${quick ? "quick" : "full"}${nativeJson ? "-native-json" : ""}.json`);
   writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), quick, node: process.version, cpus: os.cpus().length, figures: all }, null, 2));
-  console.log(`\n== summary (${Math.round((Date.now() - started) / 1000)} s; figures also in ${file}) ==\n`);
+  const results = resultsFile(quick, nativeJson, names);
+  mkdirSync(path.dirname(results), { recursive: true });
+  writeFileSync(results, `${JSON.stringify(resultsDocument(all, machineInfo()), null, 2)}\n`);
+  console.log(`\n== summary (${Math.round((Date.now() - started) / 1000)} s; figures also in ${path.relative(process.cwd(), results)} and ${file}) ==\n`);
   console.log(markdownTable(all));
   const misses = all.filter((f) => f.verdict === "MISS");
   console.log(`\n${all.filter((f) => f.verdict === "PASS").length} PASS, ${misses.length} MISS${failed.length ? `, failed: ${failed.join(", ")}` : ""}`);

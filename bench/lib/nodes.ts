@@ -9,13 +9,18 @@ export { ADMIN_TOKEN };
 export type BenchNode = TestNode;
 
 /** The same real node the tests start (test/support/node.ts), without reconciliation ticks during a measurement. */
-export function startBenchNode(env: Record<string, string> = {}): Promise<BenchNode> {
-  // Reconciliation still runs once at start and on peer add. Every load generator here is one
-  // loopback address: the per-IP rate limits (IPN_RATE_LIMIT_*) would measure themselves.
-  return startTestNode({
-    IPN_RECONCILE_CRON: "0 0 1 1 *", IPN_RATE_LIMIT_API: "0", IPN_RATE_LIMIT_INBOX: "0", IPN_RATE_LIMIT_INBOX_SERVER: "0", ...env,
-  });
+export function startBenchNode(env: Record<string, string> = {}, dataDir?: string): Promise<BenchNode> {
+  return startTestNode({ ...BENCH_ENV, ...env }, dataDir);
 }
+
+/**
+ * What every bench node runs with. Reconciliation still runs once at start and on peer add. Every
+ * load generator here is one loopback address: the per-IP rate limits (IPN_RATE_LIMIT_*) would
+ * measure themselves.
+ */
+export const BENCH_ENV: Readonly<Record<string, string>> = {
+  IPN_RECONCILE_CRON: "0 0 1 1 *", IPN_RATE_LIMIT_API: "0", IPN_RATE_LIMIT_INBOX: "0", IPN_RATE_LIMIT_INBOX_SERVER: "0",
+};
 
 async function call(method: string, url: string, token: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(url, {

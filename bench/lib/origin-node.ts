@@ -24,6 +24,11 @@ export interface OriginNode {
   listenUrl: string;
   /** Publishes a new challenge through the hub API; resolves with its IRI. */
   publish(n: number): Promise<string>;
+  /**
+   * Puts a follower node on this node's allowlist (straight into its peer repository, so this node
+   * does not follow it back): the instance actor accepts follows from allowlisted peers only.
+   */
+  allow(origin: string, country: string): Promise<void>;
   /** How many peers' instance actors follow this node's instance actor. */
   instanceFollowers(): Promise<number>;
   close(): Promise<void>;
@@ -56,6 +61,9 @@ export async function startOriginNode(seed: number): Promise<OriginNode> {
     async publish(n) {
       return (await ask({ op: "publish", n })).id as string;
     },
+    async allow(peer, country) {
+      await ask({ op: "allow", origin: peer, country });
+    },
     async instanceFollowers() {
       return (await ask({ op: "followers" })).count as number;
     },
@@ -86,7 +94,7 @@ async function serve(seed: number): Promise<void> {
     await Promise.all(pending);
     db.close();
   }
-  const handle = async (msg: { op: string; n?: number }): Promise<Record<string, unknown>> => {
+  const handle = async (msg: { op: string; n?: number; origin?: string; country?: string }): Promise<Record<string, unknown>> => {
     switch (msg.op) {
       case "hello":
         return { origin: node.origin, listenUrl: node.listenUrl };
@@ -94,6 +102,15 @@ async function serve(seed: number): Promise<void> {
         return {
           id: await publish(node, hub, challengeDoc({ origin: node.origin, hub: hub.handle, key: `p${msg.n}`, n: 500_000 + (msg.n ?? 0), country: "DE" })),
         };
+      case "allow":
+        await node.store.peers.upsert({
+          origin: msg.origin!,
+          country: msg.country ?? "FR",
+          role: "national",
+          source: "api",
+          addedAt: new Date().toISOString(),
+        });
+        return {};
       case "followers":
         return { count: await node.store.followers.count(INSTANCE_IDENTIFIER) };
       default:

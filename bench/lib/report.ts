@@ -14,6 +14,10 @@ export interface Target {
 
 export interface Figure {
   bench: string;
+  /** Stable id in bench/results/latest.json: P1 … P8 for the issue's figures (P3-p95, P8-2 …), C-… for ceilings. */
+  id?: string;
+  /** The store the figure was measured on when it is not the run's default (SQLite), e.g. "mongodb (FerretDB)". */
+  store?: string;
   name: string;
   value: number;
   unit: string;
@@ -72,6 +76,81 @@ export function fmt(n: number): string {
 }
 
 const loadText = (l: [number, number, number]) => `load ${l.map((x) => x.toFixed(2)).join(" ")}`;
+
+// ---- bench/results/latest.json ----
+
+/** One figure as written to bench/results/latest.json. */
+export interface ResultFigure {
+  id: string;
+  name: string;
+  /** Null when not measured (the note says why). */
+  value: number | null;
+  unit: string;
+  /** The raw ceiling measured in the same run (its unit is the figure's unless the goal says otherwise). */
+  ceiling: number | null;
+  ratio: number | null;
+  /** The target in words, null for figures that have none (ceilings, context). */
+  goal: string | null;
+  /** true/false against the goal; false when a goal exists but the figure could not be measured; null without a goal. */
+  pass: boolean | null;
+  store?: string;
+  note?: string;
+}
+
+export interface MachineInfo {
+  cpu: string;
+  cores: number;
+  node: string;
+  os: string;
+  loadavg: [number, number, number];
+  date: string;
+}
+
+export interface ResultsFile {
+  figures: ResultFigure[];
+  machine: MachineInfo;
+  store: string;
+}
+
+export function machineInfo(date = new Date()): MachineInfo {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model ?? "unknown",
+    cores: cpus.length,
+    node: process.version,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    loadavg: loadavg(),
+    date: date.toISOString(),
+  };
+}
+
+const finite = (n: number | undefined): number | null => (n !== undefined && Number.isFinite(n) ? n : null);
+
+/** The results file from the run's figures (pure: evaluates figures not yet evaluated). */
+export function resultsDocument(figures: Figure[], machine: MachineInfo, store = "sqlite"): ResultsFile {
+  return {
+    figures: figures.map((raw, i) => {
+      const f = raw.verdict ? raw : evaluate(raw);
+      const hasGoal = !!f.target && f.target.kind !== "info";
+      const r: ResultFigure = {
+        id: f.id ?? `${f.bench}-${i + 1}`,
+        name: f.name,
+        value: finite(f.value),
+        unit: f.unit,
+        ceiling: finite(f.ceiling?.value),
+        ratio: finite(f.ratio),
+        goal: hasGoal ? f.target!.text : null,
+        pass: !hasGoal ? null : f.verdict === "PASS",
+      };
+      if (f.store) r.store = f.store;
+      const note = [f.ceiling ? `ceiling: ${f.ceiling.name} (${f.ceiling.unit})` : "", f.note ?? "", loadText(f.load)].filter(Boolean).join("; ");
+      if (note) r.note = note;
+      return r;
+    }),
+    machine,
+    store,
+  };
+}
 
 /** One line for the console. */
 export function line(f: Figure): string {
