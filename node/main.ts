@@ -10,6 +10,7 @@ import type { Config } from "./config";
 import { AccountService } from "./domain/accounts/accounts.service";
 import { ChallengeService } from "./domain/challenges.service";
 import { ScheduleService } from "./domain/schedule.service";
+import { remoteFollowUrl } from "../federation/remote-follow";
 import { HubService } from "./domain/hubs.service";
 import { LocalSyncSet, MirrorService } from "./domain/mirror";
 import { AGGREGATOR_COUNTRY, PeerService } from "./domain/peers";
@@ -234,6 +235,7 @@ export async function startNode(config: Config): Promise<RunningNode> {
     })],
     pages: createPagesRouter({
       repos: store, origin, nodeName,
+      remoteFollow: (account, actorId) => remoteFollowUrl(account, actorId, { allowPrivateNetwork: config.allowPrivateNetwork, allowHttp: config.allowPrivateNetwork }),
       country: config.country === AGGREGATOR_COUNTRY ? "" : config.country ?? "",
       // Public sync status: which nodes this one mirrors and how current each copy is (ADR 0007).
       peers: () => peers.list(),

@@ -6,6 +6,7 @@ import { translator, type UiLanguage } from "../i18n";
 import { html, linkOrText, mailtoHref, type SafeHtml } from "./html";
 import { renderMarkdown } from "./markdown";
 import { alternateLinks, subscribeControl, type SubscribeTargets } from "./subscribe";
+import { remoteFollowForm } from "./remote-follow-page";
 
 export interface HubView {
   hub: StoredHub;
@@ -50,7 +51,8 @@ export function hubBody(v: HubView): SafeHtml {
 ${summary ? html`<p class="summary">${summary.text}</p>` : ""}
 <dl class="facts" lang="${ui}">
 <dt>${t("hub.fediverse")}</dt><dd><code class="handle">${handle}</code>
-<p class="hint">${t("hub.follow", { handle })}</p></dd>
+<p class="hint">${t("hub.follow", { handle })}</p>
+${remoteFollowForm({ handle: v.hub.handle, ui })}</dd>
 <dt>${t("hub.type")}</dt><dd>${label("hub-types", d.hubType, ui)}</dd>
 <dt>${t("hub.country")}</dt><dd>${label("countries", d.country, ui)}</dd>
 ${d.website ? html`<dt>${t("hub.website")}</dt><dd>${linkOrText(d.website, d.website, { rel: "nofollow noopener" })}</dd>` : ""}

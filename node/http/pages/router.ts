@@ -13,6 +13,7 @@ import { remoteHubLabel } from "./components";
 import { createHubLabels } from "./hub-labels";
 import { feedsRouter } from "../feeds/feeds.routes";
 import { badRequestPage, gonePage, notFoundPage, type ErrorPage } from "./error-pages";
+import { remoteFollowBody, type RemoteFollowFailure } from "./remote-follow-page";
 import { docLanguages, pick } from "./format";
 import { html, type SafeHtml } from "./html";
 import { hubBody, hubHead } from "./hub-page";
@@ -41,6 +42,8 @@ export interface PagesDeps {
   feeds?: readonly FeedEntry[];
   /** URL of the data licence (IPN_DATA_LICENCE), named in the DCAT catalogue. */
   dataLicence?: string;
+  /** Asks a reader's own fediverse server for its page to follow an actor (federation/remote-follow.ts). */
+  remoteFollow?: (account: string, actorId: string) => Promise<{ ok: true; url: string } | { ok: false; reason: RemoteFollowFailure }>;
 }
 
 const PUBLIC_STATUSES = CHALLENGE_STATUSES.filter((s) => s !== "draft");
@@ -180,6 +183,28 @@ ${alternateLinks(listingSubscription(parsed.query, origin))}`,
     const name = pick(hub.doc.name, lang, lang)?.text ?? handle;
     const summary = pick(hub.doc.summary, lang, lang)?.text ?? null;
     send(res, 200, { title: name, head: hubHead(view, name, summary), body: hubBody(view), ui });
+  });
+
+  // Remote follow: the reader's address → their server's page for following this hub (or why not).
+  router.get("/hubs/:handle/follow", async (req, res) => {
+    const ui = uiLanguageOf(req);
+    const handle = String(req.params.handle);
+    const hub = HANDLE_RE.test(handle) ? await deps.repos.hubs.get(handle) : null;
+    if (!hub) return sendError(res, notFoundPage("hub", ui), ui);
+    const lang = hub.doc.defaultLanguage;
+    const name = pick(hub.doc.name, lang, lang)?.text ?? handle;
+    const view = { name, handle, fediverseHandle: `@${handle}@${host}`, ui };
+    const account = typeof req.query.account === "string" ? req.query.account.trim().slice(0, 320) : "";
+    if (!account || !deps.remoteFollow) return send(res, 200, { title: translator(ui)("remoteFollow.title", { name }), body: remoteFollowBody({ ...view, account }), ui });
+    const r = await deps.remoteFollow(account, uri(origin, paths.hub(handle)));
+    if (r.ok) {
+      res.set("Cache-Control", "no-store");
+      return res.redirect(303, r.url);
+    }
+    const status = r.reason === "invalid-account" ? 400 : 502;
+    const server = account.split("@").filter(Boolean)[1] ?? "";
+    res.set("Cache-Control", "no-store");
+    send(res, status, { title: translator(ui)("remoteFollow.failedTitle"), body: remoteFollowBody({ ...view, account, failure: r.reason, server }), ui });
   });
 
   router.get("/challenges/:key", async (req, res) => {
