@@ -80,11 +80,21 @@ describe("feed actors", () => {
     // National nodes have no feed actors.
     const none = await fetch(`${de.listenUrl}/.well-known/webfinger?resource=${encodeURIComponent(`acct:health@${new URL(de.origin).host}`)}`);
     expect(none.status).toBe(404);
-    // Browsers opening the actor URL land on the filtered listing; /feeds lists every feed.
+    // Browsers opening the actor URL get its profile: what it boosts, a remote-follow form, its challenges.
     const browser = await fetch(`${eu.listenUrl}/topics/health`, { redirect: "manual", headers: { accept: "text/html" } });
-    expect(browser.status).toBe(302);
-    expect(browser.headers.get("location")).toBe("/?focusArea=health");
+    expect(browser.status).toBe(200);
+    const profile = await browser.text();
+    expect(profile).toContain(`<code class="handle">@health@${host}</code>`);
+    expect(profile).toContain('<form method="get" action="/topics/health/follow" class="remote-follow">');
+    expect(profile).toContain('href="/?focusArea=health"');
+    const german = await (await fetch(`${eu.listenUrl}/countries/de`, { headers: { accept: "text/html", "accept-language": "de" } })).text();
+    expect(german).toContain("<h1>Challenges aus Deutschland</h1>");
+    expect(german).toContain('href="/?country=DE"');
+    const asked = await fetch(`${eu.listenUrl}/topics/health/follow?account=${encodeURIComponent("not an address")}`, { headers: { accept: "text/html" } });
+    expect(asked.status).toBe(400);
+    expect((await fetch(`${eu.listenUrl}/topics/nonsense`, { headers: { accept: "text/html" } })).status).toBe(404);
     const feeds = await (await fetch(`${eu.listenUrl}/feeds`)).text();
+    expect(feeds).toContain('<a href="/topics/health">');
     expect(feeds).toContain(`@health@${host}`);
     expect(feeds).toContain(`@de@${host}`);
   });

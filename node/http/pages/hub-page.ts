@@ -52,7 +52,7 @@ ${summary ? html`<p class="summary">${summary.text}</p>` : ""}
 <dl class="facts" lang="${ui}">
 <dt>${t("hub.fediverse")}</dt><dd><code class="handle">${handle}</code>
 <p class="hint">${t("hub.follow", { handle })}</p>
-${remoteFollowForm({ handle: v.hub.handle, ui })}</dd>
+${remoteFollowForm({ action: `/hubs/${v.hub.handle}/follow`, ui })}</dd>
 <dt>${t("hub.type")}</dt><dd>${label("hub-types", d.hubType, ui)}</dd>
 <dt>${t("hub.country")}</dt><dd>${label("countries", d.country, ui)}</dd>
 ${d.website ? html`<dt>${t("hub.website")}</dt><dd>${linkOrText(d.website, d.website, { rel: "nofollow noopener" })}</dd>` : ""}

@@ -66,14 +66,34 @@ export function peersBody(peers: readonly PeerRecord[], now: Date = new Date(), 
 ${peersTable(peers, now, undefined, ui)}`;
 }
 
-export function feedsBody(feeds: readonly FeedEntry[]): SafeHtml {
-  const list = (kind: FeedEntry["kind"]) => feeds.filter((f) => f.kind === kind).map((f) => html`<li><a href="${f.actorUrl}">${f.label}</a> <code class="handle">${f.handle}</code></li>`);
-  return html`<h1>Follow challenges from the fediverse</h1>
-<p>Each account below boosts every new innovation challenge of its focus area or country from every national node
-of the network, and boosts it again when it changes. Search for the handle in Mastodon (or any ActivityPub
-software) and follow it.</p>
-<h2>By focus area</h2>
+export function feedsBody(feeds: readonly FeedEntry[], ui: UiLanguage = "en"): SafeHtml {
+  const t = translator(ui);
+  const list = (kind: FeedEntry["kind"]) => feeds.filter((f) => f.kind === kind)
+    .map((f) => html`<li><a href="${new URL(f.actorUrl).pathname}">${feedName(f, ui)}</a> <code class="handle">${f.handle}</code></li>`);
+  return html`<h1>${t("feed.listTitle")}</h1>
+<p>${t("feed.listIntro")}</p>
+<h2>${t("feed.byTopic")}</h2>
 <ul class="feeds">${list("topic")}</ul>
-<h2>By country</h2>
+<h2>${t("feed.byCountry")}</h2>
 <ul class="feeds">${list("country")}</ul>`;
+}
+
+/** A topic's or country's name in the reader's language. */
+export function feedName(f: FeedEntry, ui: UiLanguage): string {
+  const code = new URL(f.actorUrl).pathname.split("/").pop()!;
+  return f.kind === "topic" ? label("focus-areas", code, ui) : label("countries", code.toUpperCase(), ui);
+}
+
+/** A topic or country actor's profile page: what it boosts, how to follow it, where its challenges are. */
+export function feedProfileBody(f: FeedEntry, form: SafeHtml, ui: UiLanguage): SafeHtml {
+  const t = translator(ui);
+  const name = feedName(f, ui);
+  const path = new URL(f.actorUrl).pathname;
+  const code = path.split("/").pop()!;
+  const listing = f.kind === "topic" ? `/?focusArea=${code}` : `/?country=${code.toUpperCase()}`;
+  return html`<h1>${f.kind === "topic" ? t("feed.topicTitle", { name }) : t("feed.countryTitle", { name })}</h1>
+<p><code class="handle">${f.handle}</code></p>
+<p>${t("feed.intro", { handle: f.handle, what: t(f.kind === "topic" ? "feed.topic" : "feed.country") })}</p>
+${form}
+<p><a href="${listing}">${t("feed.see")}</a> · <a href="/feeds">${t("feed.all")}</a></p>`;
 }

@@ -6,10 +6,11 @@ import { html, type SafeHtml } from "./html";
 /** Why the reader's server could not give a follow page. */
 export type RemoteFollowFailure = "invalid-account" | "unreachable" | "no-follow-page";
 
-export function remoteFollowForm(o: { handle: string; account?: string; error?: string; ui: UiLanguage }): SafeHtml {
+/** `action`: the follow route of the followable page ("/hubs/lab/follow", "/topics/health/follow"). */
+export function remoteFollowForm(o: { action: string; account?: string; error?: string; ui: UiLanguage }): SafeHtml {
   const t = translator(o.ui);
   const described = o.error ? "remote-account-hint remote-account-error" : "remote-account-hint";
-  return html`<form method="get" action="/hubs/${o.handle}/follow" class="remote-follow">
+  return html`<form method="get" action="${o.action}" class="remote-follow">
 <label for="remote-account">${t("remoteFollow.label")}</label>
 <span class="hint" id="remote-account-hint">${t("remoteFollow.hint")}</span>
 ${o.error ? html`<span class="error-message" id="remote-account-error">${o.error}</span>` : ""}
@@ -18,7 +19,7 @@ ${o.error ? html`<span class="error-message" id="remote-account-error">${o.error
 </form>`;
 }
 
-export function remoteFollowBody(o: { name: string; handle: string; fediverseHandle: string; account?: string; failure?: RemoteFollowFailure; server?: string; ui: UiLanguage }): SafeHtml {
+export function remoteFollowBody(o: { name: string; page: string; fediverseHandle: string; account?: string; failure?: RemoteFollowFailure; server?: string; ui: UiLanguage }): SafeHtml {
   const t = translator(o.ui);
   const error = o.failure === "invalid-account" ? t("remoteFollow.invalid")
     : o.failure === "unreachable" ? t("remoteFollow.unreachable", { server: o.server, handle: o.fediverseHandle })
@@ -26,6 +27,6 @@ export function remoteFollowBody(o: { name: string; handle: string; fediverseHan
   return html`<h1>${t("remoteFollow.title", { name: o.name })}</h1>
 <p>${t("remoteFollow.intro", { handle: o.fediverseHandle })}</p>
 ${error ? html`<p class="notice" role="alert">${error}</p>` : ""}
-${remoteFollowForm({ handle: o.handle, account: o.account, error, ui: o.ui })}
-<p><a href="/hubs/${o.handle}">${o.name}</a></p>`;
+${remoteFollowForm({ action: `${o.page}/follow`, account: o.account, error, ui: o.ui })}
+<p><a href="${o.page}">${o.name}</a></p>`;
 }

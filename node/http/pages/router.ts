@@ -1,7 +1,7 @@
 // The server-rendered HTML pages. Mounted after Fedify: ActivityPub clients asking for these same
 // URLs get AS2 from Fedify; everything Fedify passes on (browsers, and also unknown or draft
 // objects it does not serve) lands here, so this router decides 404/410 on its own.
-import express, { type Response } from "express";
+import express, { type Request, type Response } from "express";
 import type { ListingPage, PeerRecord, Repositories } from "../../domain/ports";
 import { InvalidCursorError } from "../../domain/ports";
 import { COUNTRY_CODES } from "../../domain/codelists";
@@ -13,7 +13,7 @@ import { remoteHubLabel } from "./components";
 import { createHubLabels } from "./hub-labels";
 import { feedsRouter } from "../feeds/feeds.routes";
 import { badRequestPage, gonePage, notFoundPage, type ErrorPage } from "./error-pages";
-import { remoteFollowBody, type RemoteFollowFailure } from "./remote-follow-page";
+import { remoteFollowBody, remoteFollowForm, type RemoteFollowFailure } from "./remote-follow-page";
 import { docLanguages, pick } from "./format";
 import { html, type SafeHtml } from "./html";
 import { hubBody, hubHead } from "./hub-page";
@@ -21,7 +21,7 @@ import { hubsBody, matchesHubsFilter, parseHubsFilter } from "./hubs-page";
 import { layout, type SiteInfo } from "./layout";
 import { filterForm, listingBody, listingSubscription } from "./listing-page";
 import { alternateLinks } from "./subscribe";
-import { type FeedEntry, feedsBody, peersBody } from "./network-page";
+import { type FeedEntry, feedName, feedProfileBody, feedsBody, peersBody } from "./network-page";
 import { sendConditional } from "../conditional";
 import { accessibilityBody } from "./accessibility-page";
 import { siteFilesRouter } from "./site-files";
@@ -149,13 +149,25 @@ ${alternateLinks(listingSubscription(parsed.query, origin))}`,
 
   if (deps.feeds) {
     const feeds = deps.feeds;
-    router.get("/feeds", (_req, res) => send(res, 200, { title: "Follow challenges from the fediverse", body: feedsBody(feeds) }));
-    // A browser opening a feed actor's IRI (ActivityPub clients get the actor from Fedify) sees its listing.
-    const known = new Set(feeds.map((f) => new URL(f.actorUrl).pathname));
+    router.get("/feeds", (req, res) => {
+      const ui = uiLanguageOf(req);
+      send(res, 200, { title: translator(ui)("feed.listTitle"), body: feedsBody(feeds, ui), ui });
+    });
+    // A browser opening a feed actor's IRI (ActivityPub clients get the actor from Fedify) sees its
+    // profile: what it boosts, a remote-follow form, the link to its challenges.
+    const byPath = new Map(feeds.map((f) => [new URL(f.actorUrl).pathname, f]));
     router.get(["/topics/:code", "/countries/:code"], (req, res, next) => {
-      if (!known.has(req.path)) return next();
-      const code = String(req.params.code);
-      res.redirect(302, req.path.startsWith("/topics/") ? `/?focusArea=${code}` : `/?country=${code.toUpperCase()}`);
+      const feed = byPath.get(req.path);
+      if (!feed) return next();
+      const ui = uiLanguageOf(req);
+      const form = remoteFollowForm({ action: `${req.path}/follow`, ui });
+      send(res, 200, { title: feedName(feed, ui), body: feedProfileBody(feed, form, ui), ui });
+    });
+    router.get(["/topics/:code/follow", "/countries/:code/follow"], async (req, res, next) => {
+      const page = req.path.replace(/\/follow$/, "");
+      const feed = byPath.get(page);
+      if (!feed) return next();
+      await remoteFollow(req, res, { name: feedName(feed, uiLanguageOf(req)), page, fediverseHandle: feed.handle, actorId: feed.actorUrl });
     });
   }
 
@@ -185,26 +197,26 @@ ${alternateLinks(listingSubscription(parsed.query, origin))}`,
     send(res, 200, { title: name, head: hubHead(view, name, summary), body: hubBody(view), ui });
   });
 
-  // Remote follow: the reader's address → their server's page for following this hub (or why not).
-  router.get("/hubs/:handle/follow", async (req, res) => {
+  // Remote follow: the reader's address → their server's page for following this actor (or why not).
+  const remoteFollow = async (req: Request, res: Response, target: { name: string; page: string; fediverseHandle: string; actorId: string }) => {
     const ui = uiLanguageOf(req);
+    const view = { name: target.name, page: target.page, fediverseHandle: target.fediverseHandle, ui };
+    const account = typeof req.query.account === "string" ? req.query.account.trim().slice(0, 320) : "";
+    if (!account || !deps.remoteFollow) return send(res, 200, { title: translator(ui)("remoteFollow.title", { name: target.name }), body: remoteFollowBody({ ...view, account }), ui });
+    res.set("Cache-Control", "no-store");
+    const r = await deps.remoteFollow(account, target.actorId);
+    if (r.ok) return res.redirect(303, r.url);
+    const server = account.split("@").filter(Boolean)[1] ?? "";
+    send(res, r.reason === "invalid-account" ? 400 : 502, { title: translator(ui)("remoteFollow.failedTitle"), body: remoteFollowBody({ ...view, account, failure: r.reason, server }), ui });
+  };
+
+  router.get("/hubs/:handle/follow", async (req, res) => {
     const handle = String(req.params.handle);
     const hub = HANDLE_RE.test(handle) ? await deps.repos.hubs.get(handle) : null;
-    if (!hub) return sendError(res, notFoundPage("hub", ui), ui);
+    if (!hub) return sendError(res, notFoundPage("hub", uiLanguageOf(req)), uiLanguageOf(req));
     const lang = hub.doc.defaultLanguage;
     const name = pick(hub.doc.name, lang, lang)?.text ?? handle;
-    const view = { name, handle, fediverseHandle: `@${handle}@${host}`, ui };
-    const account = typeof req.query.account === "string" ? req.query.account.trim().slice(0, 320) : "";
-    if (!account || !deps.remoteFollow) return send(res, 200, { title: translator(ui)("remoteFollow.title", { name }), body: remoteFollowBody({ ...view, account }), ui });
-    const r = await deps.remoteFollow(account, uri(origin, paths.hub(handle)));
-    if (r.ok) {
-      res.set("Cache-Control", "no-store");
-      return res.redirect(303, r.url);
-    }
-    const status = r.reason === "invalid-account" ? 400 : 502;
-    const server = account.split("@").filter(Boolean)[1] ?? "";
-    res.set("Cache-Control", "no-store");
-    send(res, status, { title: translator(ui)("remoteFollow.failedTitle"), body: remoteFollowBody({ ...view, account, failure: r.reason, server }), ui });
+    await remoteFollow(req, res, { name, page: `/hubs/${handle}`, fediverseHandle: `@${handle}@${host}`, actorId: uri(origin, paths.hub(handle)) });
   });
 
   router.get("/challenges/:key", async (req, res) => {
