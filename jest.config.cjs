@@ -9,7 +9,7 @@ module.exports = {
     // Fedify's CommonJS build require()s a few ESM-only files; Jest on Node 20 must transpile them.
     "^.+\\.m?js$": ["ts-jest", { tsconfig: { allowJs: true, module: "commonjs", target: "ES2022", esModuleInterop: true, isolatedModules: true } }],
   },
-  transformIgnorePatterns: ["/node_modules/(?!(structured-field-values|jsonld/dist/jsonld\\.esm|byte-encodings|urlpattern-polyfill|feed|openid-client|oauth4webapi|jose)/)"],
+  transformIgnorePatterns: ["/node_modules/(?!(structured-field-values|jsonld/dist/jsonld\\.esm|byte-encodings|urlpattern-polyfill|feed|openid-client|oauth4webapi|jose|d3-geo|d3-array|internmap)/)"],
   // `--coverage` (CI's first run): V8's own counters, cheaper than instrumenting; every source file counts.
   coverageProvider: "v8",
   collectCoverageFrom: ["node/**/*.ts", "federation/**/*.ts"],

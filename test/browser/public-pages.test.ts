@@ -17,7 +17,7 @@ let challengeKey: string;
 // Each page with the status it answers: the filter error page and the 404 page are pages too.
 const PAGE_STATUS = (): Record<string, number> => ({
   "/": 200, "/?country=DE&focusArea=mobility": 200, "/?closingWithin=abc": 400, [`/challenges/${challengeKey}`]: 200,
-  "/hubs/browser_hub": 200, "/hubs": 200, "/peers": 200, "/accessibility": 200, "/login": 200, "/no-such-page": 404,
+  "/hubs/browser_hub": 200, "/hubs/browser_hub/follow?account=nonsense": 400, "/hubs": 200, "/map": 200, "/peers": 200, "/accessibility": 200, "/login": 200, "/no-such-page": 404,
 });
 const PAGES = () => Object.keys(PAGE_STATUS());
 

@@ -54,6 +54,7 @@ ${p.body}
 <footer class="site-footer">
 <a href="/">${t("site.footer.challenges")}</a>
 <a href="/hubs">${t("site.footer.hubs")}</a>
+<a href="/map">${t("site.footer.map")}</a>
 <a href="/accessibility">${t("site.footer.accessibility")}</a>
 <a href="/api/openapi.json">${t("site.footer.api")}</a>
 <a href="/schemas/challenge.json">${t("site.footer.schema")}</a>

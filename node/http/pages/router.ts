@@ -13,6 +13,7 @@ import { remoteHubLabel } from "./components";
 import { createHubLabels } from "./hub-labels";
 import { feedsRouter } from "../feeds/feeds.routes";
 import { badRequestPage, gonePage, notFoundPage, type ErrorPage } from "./error-pages";
+import { mapBody } from "./map-page";
 import { remoteFollowBody, remoteFollowForm, type RemoteFollowFailure } from "./remote-follow-page";
 import { docLanguages, pick } from "./format";
 import { html, type SafeHtml } from "./html";
@@ -170,6 +171,14 @@ ${alternateLinks(listingSubscription(parsed.query, origin))}`,
       await remoteFollow(req, res, { name: feedName(feed, uiLanguageOf(req)), page, fediverseHandle: feed.handle, actorId: feed.actorUrl });
     });
   }
+
+  router.get("/map", async (req, res) => {
+    const ui = uiLanguageOf(req);
+    // One count per country; totals are remembered until the store changes (count-cache.ts).
+    const counts = new Map(await Promise.all(COUNTRY_CODES.map(async (c) => [c, await deps.repos.challenges.count({ status: ["open"], country: [c], limit: 1 })] as const)));
+    const total = await deps.repos.challenges.count({ status: ["open"], limit: 1 });
+    send(res, 200, { title: translator(ui)("map.title"), body: mapBody(counts, total, ui), ui });
+  });
 
   router.get("/hubs", async (req, res) => {
     const ui = uiLanguageOf(req);
