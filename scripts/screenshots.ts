@@ -64,6 +64,8 @@ async function main(): Promise<void> {
     await shot("listing");
     await page.goto(`${node.listenUrl}/challenges/${open.id.split("/").pop()}`);
     await shot("challenge");
+    await page.goto(`${node.listenUrl}/map`);
+    await shot("map");
     await page.goto(node.listenUrl + link);
     await page.getByLabel("Your name").fill("Olga Officer");
     await page.getByLabel("Password").fill(PASSWORD);
