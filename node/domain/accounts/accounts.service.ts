@@ -10,6 +10,7 @@ import { linkMessage, type Mailer } from "./mail";
 import { type PasswordHasher, passwordProblems } from "./passwords";
 import { type AccountPolicy, DEFAULT_ACCOUNT_POLICY, TOUCH_INTERVAL_MS } from "./policy";
 import { acceptedStep, newTotpSecret, totpUri } from "./second-factor";
+import type { Principal } from "../principal";
 
 export interface AccountsDeps {
   users: UserRepository;
@@ -44,6 +45,12 @@ export function normaliseEmail(email: unknown): string | null {
 
 /** "user:<id> <email>": the audit log's actor for a person (the email as it was then, the id forever). */
 export const userActor = (u: Pick<StoredUser, "id" | "email">): string => `user:${u.id} ${u.email}`;
+
+/** What a signed-in person may do to a hub (its challenges, its profile), as the domain's principal; null: nothing. */
+export function principalFor(user: Pick<StoredUser, "id" | "email" | "admin" | "hubs">, handle: string): Principal | null {
+  if (user.admin) return { kind: "admin", actor: userActor(user) };
+  return user.hubs.includes(handle) ? { kind: "hub", handle, actor: userActor(user) } : null;
+}
 
 export class AccountService {
   private readonly policy: AccountPolicy;

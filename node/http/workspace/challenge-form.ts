@@ -231,19 +231,3 @@ function pointErrors(errors: readonly FieldError[], lang: string): FieldError[] 
     return { pointer: `/d${e.pointer}`, message: e.message };
   });
 }
-
-/** An RFC 7396 merge patch that turns `prev` into `next` (removed members become null). */
-export function mergePatchBetween(prev: Json, next: Json): Json {
-  const patch: Json = {};
-  for (const k of Object.keys(prev)) if (!(k in next)) patch[k] = null;
-  for (const [k, v] of Object.entries(next)) {
-    const before = prev[k];
-    if (isPlainObject(before) && isPlainObject(v)) {
-      const inner = mergePatchBetween(before as Json, v as Json);
-      if (Object.keys(inner).length) patch[k] = inner;
-    } else if (JSON.stringify(before) !== JSON.stringify(v)) {
-      patch[k] = v;
-    }
-  }
-  return patch;
-}

@@ -2,7 +2,8 @@
 // withdraw — through the same ChallengeService as the API, so federation, the clock and the audit log
 // behave the same whichever way a change is made.
 import type { Request, Response, Router } from "express";
-import { userActor } from "../../domain/accounts/accounts.service";
+import { principalFor } from "../../domain/accounts/accounts.service";
+import { mergePatchBetween } from "../../domain/merge-patch";
 import type { ChallengeService } from "../../domain/challenges.service";
 import { publishedStatusOf, type ScheduleService } from "../../domain/schedule.service";
 import { countryInfo, LANGUAGE_TAGS } from "../../domain/codelists";
@@ -16,7 +17,7 @@ import { html, type SafeHtml } from "../pages/html";
 import type { Page } from "./auth-pages";
 import { forbiddenPage } from "./auth-pages";
 import type { Tw } from "./ws-i18n";
-import { docFromForm, emptyForm, formErrors, formFromDoc, mergePatchBetween, readForm, withLanguage, withListEdit, withMainLanguage, withoutLanguage, type ChallengeForm } from "./challenge-form";
+import { docFromForm, emptyForm, formErrors, formFromDoc, readForm, withLanguage, withListEdit, withMainLanguage, withoutLanguage, type ChallengeForm } from "./challenge-form";
 import { editorBody, withdrawBody } from "./challenge-form-page";
 import { isoToLocal, localToIso } from "./local-time";
 
@@ -32,12 +33,6 @@ export interface EditorDeps {
 }
 
 const page = (title: string, body: SafeHtml, status = 200): Page => ({ status, title, body });
-
-/** What the signed-in person may do to a hub's challenges, as the domain's principal. */
-function principalFor(user: StoredUser, handle: string): Principal | null {
-  if (user.admin) return { kind: "admin", actor: userActor(user) };
-  return user.hubs.includes(handle) ? { kind: "hub", handle, actor: userActor(user) } : null;
-}
 
 const zonesOf = (country: string) => countryInfo(country)?.timeZones ?? ["UTC"];
 

@@ -2,7 +2,7 @@
 // website, contact, avatar… through HubService.patchProfile, the one path that validates, records
 // the change in the audit log and tells the hub's followers.
 import type { Request, Response, Router } from "express";
-import { userActor } from "../../domain/accounts/accounts.service";
+import { principalFor } from "../../domain/accounts/accounts.service";
 import { countryInfo } from "../../domain/codelists";
 import type { FieldError } from "../../domain/errors";
 import type { HubService } from "../../domain/hubs.service";
@@ -11,7 +11,7 @@ import type { StoredHub, StoredUser } from "../../domain/ports";
 import type { Principal } from "../../domain/principal";
 import { forbiddenPage, type Page } from "./auth-pages";
 import { pathLabel } from "./field-labels";
-import { mergePatchBetween } from "./challenge-form";
+import { mergePatchBetween } from "../../domain/merge-patch";
 import { hubProfileBody } from "./hub-profile-page";
 import type { Tw } from "./ws-i18n";
 import { fieldsOfDocument } from "./schema-fields";
@@ -35,9 +35,6 @@ const contextOf = (doc: StoredHub["doc"]): Context => ({
 });
 
 export function hubProfileRoutes(ws: Router, deps: HubProfileDeps): void {
-  const principalFor = (user: StoredUser, handle: string): Principal | null =>
-    user.admin ? { kind: "admin", actor: userActor(user) } : user.hubs.includes(handle) ? { kind: "hub", handle, actor: userActor(user) } : null;
-
   const show = (res: Response, hub: StoredHub, state: StateGroup, errors: FieldError[], status: number, notice?: string) => {
     const { user, session } = deps.me(res);
     const { tw, ui } = deps.words(res);
