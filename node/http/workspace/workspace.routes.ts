@@ -6,7 +6,7 @@ import express, { type Request, type Response, type NextFunction } from "express
 import type { AccountService, SignedIn } from "../../domain/accounts/accounts.service";
 import type { ChallengeService } from "../../domain/challenges.service";
 import type { HubService } from "../../domain/hubs.service";
-import type { ScheduleService } from "../../domain/schedule.service";
+import { publishedStatusOf, type ScheduleService } from "../../domain/schedule.service";
 import type { PeerService } from "../../domain/peers";
 import { userActor } from "../../domain/accounts/accounts.service";
 import type { FieldError } from "../../domain/errors";
@@ -311,8 +311,7 @@ export function workspaceRouter(deps: WorkspaceDeps): express.Router {
 ${actionButton(`/workspace/challenges/${c.key}/duplicate`, tw("Duplicate as a new draft"), session.csrfToken, { secondary: true })}${bannerOf(c, handle, tw, (await deps.schedule.get(c.key!))?.publishAt)}`;
     // The post followers will see: the same digest the Note carries (federation/challenge-digest.ts).
     // A draft is shown as it will read once published (open, or forthcoming when submissions open later).
-    const start = c.doc.submissionPeriod?.start;
-    const asPublished = c.doc.status === "draft" ? { ...c.doc, status: start && Date.parse(start) > Date.now() ? "forthcoming" as const : "open" as const } : c.doc;
+    const asPublished = c.doc.status === "draft" ? { ...c.doc, status: publishedStatusOf(c.doc, new Date()) } : c.doc;
     const post = challengeDigest(asPublished, c.doc.defaultLanguage, { tagHref: (n) => uri(deps.origin, paths.tag(n)), country: c.country });
     const fediverse = html`<section class="fediverse-preview" aria-labelledby="fediverse-preview">
 <h2 id="fediverse-preview">${tw("As the fediverse post will read")}</h2>
