@@ -31,7 +31,7 @@ beforeAll(async () => {
   }
   browser = await launchBrowser();
   // axe is injected as a script: the pages' CSP (script-src 'none') would refuse it, so this context bypasses it.
-  context = await browser.newContext({ bypassCSP: true });
+  context = await browser.newContext({ bypassCSP: true, viewport: { width: 1366, height: 900 } });
 }, 60_000);
 afterAll(async () => {
   await browser?.close();

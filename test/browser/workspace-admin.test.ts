@@ -5,7 +5,7 @@
 // mode, and none scrolls sideways at 320 px.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import request from "supertest";
-import { axeViolations, launchBrowser } from "../support/browser";
+import { launchBrowser, pageAudit } from "../support/browser";
 import { hubInput } from "../support/documents";
 import { ADMIN_TOKEN, startTestNode, type TestNode } from "../support/node";
 import { ipnCli, TEST_PASSWORD } from "../support/workspace";
@@ -14,21 +14,8 @@ let node: TestNode;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-const violations: Record<string, string[]> = {};
-const overflowing: string[] = [];
-
-async function check(name: string) {
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    const v = await axeViolations(page);
-    if (v.length) violations[`${name} (${scheme})`] = v;
-  }
-  await page.emulateMedia({ colorScheme: "light" });
-  const size = page.viewportSize();
-  await page.setViewportSize({ width: 320, height: 640 });
-  if (await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1)) overflowing.push(name);
-  if (size) await page.setViewportSize(size);
-}
+const audit = pageAudit();
+const check = (name: string) => audit.check(page, name);
 
 async function submit(name: string) {
   await page.getByRole("button", { name, exact: true }).click();
@@ -49,7 +36,7 @@ beforeAll(async () => {
   await request(node.listenUrl).post("/api/v1/hubs").set("Authorization", `Bearer ${ADMIN_TOKEN}`).send(hubInput("admin_hub", { name: { en: "Admin hub", de: "Admin-Hub" } }));
   await request(node.listenUrl).post("/api/v1/hubs").set("Authorization", `Bearer ${ADMIN_TOKEN}`).send(hubInput("other_hub"));
   browser = await launchBrowser();
-  context = await browser.newContext({ bypassCSP: true }); // for axe's injected script
+  context = await browser.newContext({ bypassCSP: true, viewport: { width: 1366, height: 900 } }); // for axe's injected script
   page = await context.newPage();
 }, 60_000);
 afterAll(async () => {
@@ -119,6 +106,6 @@ it("shows an editor of another hub the 403 page, which is accessible too", async
 });
 
 it("has no WCAG 2.2 A/AA violation and no sideways scrolling at 320 px on these pages", () => {
-  expect(violations).toEqual({});
-  expect(overflowing).toEqual([]);
+  expect(audit.violations).toEqual({});
+  expect(audit.overflowing).toEqual([]);
 });

@@ -8,7 +8,7 @@
 import { Create, Delete, Update } from "@fedify/vocab";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import request from "supertest";
-import { axeViolations, launchBrowser } from "../support/browser";
+import { launchBrowser, pageAudit } from "../support/browser";
 import { hubInput } from "../support/documents";
 import { ADMIN_TOKEN, startTestNode, type TestNode } from "../support/node";
 import { ipnCli } from "../support/workspace";
@@ -22,23 +22,9 @@ let key: string;
 /** A fediverse server (GoToSocial-like: signed fetches only) with an account following the hub. */
 let follower: FakePeer;
 let hubUri: string;
-const violations: Record<string, string[]> = {};
-const overflowing: string[] = [];
-
-/** Runs axe on the page shown now, in light and dark mode; collects what it finds under `name`. */
-async function checkAccessibility(name: string) {
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    const v = await axeViolations(page);
-    if (v.length) violations[`${name} (${scheme})`] = v;
-  }
-  await page.emulateMedia({ colorScheme: "light" });
-  // Reflow: no sideways scrolling at 320 px (WCAG 1.4.10).
-  const size = page.viewportSize();
-  await page.setViewportSize({ width: 320, height: 640 });
-  if (await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1)) overflowing.push(name);
-  if (size) await page.setViewportSize(size);
-}
+const audit = pageAudit();
+/** Runs axe (light and dark) and the reflow check on the page shown now; collects findings under `name`. */
+const checkAccessibility = (name: string) => audit.check(page, name);
 
 /** Clicks a button that submits a form and waits for the page it leads to. */
 async function submit(name: string) {
@@ -66,7 +52,7 @@ beforeAll(async () => {
   await follower.follow(hubUri);
   await follower.waitFor(isAccept);
   browser = await launchBrowser();
-  context = await browser.newContext({ bypassCSP: true }); // for axe's injected script
+  context = await browser.newContext({ bypassCSP: true, viewport: { width: 1366, height: 900 } }); // for axe's injected script
   page = await context.newPage();
 }, 60_000);
 afterAll(async () => {
@@ -188,6 +174,6 @@ it("switches the workspace to German for this person, and the German editor pass
 });
 
 it("has no WCAG 2.2 A/AA violation on any workspace page, and none scrolls sideways at 320 px", () => {
-  expect(violations).toEqual({});
-  expect(overflowing).toEqual([]);
+  expect(audit.violations).toEqual({});
+  expect(audit.overflowing).toEqual([]);
 });

@@ -45,3 +45,29 @@ export async function axeViolations(page: Page, options: { tags?: string[] } = {
   }, options.tags ?? WCAG_TAGS);
   return violations;
 }
+
+/**
+ * What the browser tier checks on every page it visits: axe in light and dark mode, and reflow (no
+ * sideways scrolling at 320 px, WCAG 1.4.10). Findings are collected under the page's name, so one
+ * test at the end can show them all.
+ */
+export function pageAudit() {
+  const violations: Record<string, string[]> = {};
+  const overflowing: string[] = [];
+  return {
+    violations,
+    overflowing,
+    async check(page: Page, name: string): Promise<void> {
+      for (const scheme of ["light", "dark"] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        const v = await axeViolations(page);
+        if (v.length) violations[`${name} (${scheme})`] = v;
+      }
+      await page.emulateMedia({ colorScheme: "light" });
+      const size = page.viewportSize();
+      await page.setViewportSize({ width: 320, height: 640 });
+      if (await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1)) overflowing.push(name);
+      if (size) await page.setViewportSize(size);
+    },
+  };
+}
