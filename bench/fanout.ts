@@ -8,7 +8,7 @@
 import { type BenchContext, need } from "./lib/context";
 import { challengeDoc } from "./lib/documents";
 import { startFakeInboxes } from "./lib/fake-inboxes";
-import { createHub, publish, startBenchNode } from "./lib/nodes";
+import { addFollowers, createHub, publish, startBenchNode } from "./lib/nodes";
 import { waitUntil } from "./lib/report";
 
 export async function fanout(ctx: BenchContext): Promise<void> {
@@ -21,16 +21,7 @@ export async function fanout(ctx: BenchContext): Promise<void> {
   const node = await startBenchNode();
   try {
     const hub = await createHub(node, "fanout");
-    for (let i = 0; i < followers; i++) {
-      const shared = inboxes.inboxes[i % inboxes.inboxes.length]!;
-      const base = new URL(shared).origin;
-      await node.store.followers.add(hub.handle, {
-        actorId: `${base}/users/f${i}`,
-        inbox: `${base}/users/f${i}/inbox`,
-        sharedInbox: shared,
-        followId: `${base}/follows/${i}`,
-      });
-    }
+    await addFollowers(node, hub.handle, inboxes.inboxes, followers);
     // One delivery first: key generation, caches and connections are not what is measured.
     await publish(node, hub, challengeDoc({ origin: node.origin, hub: hub.handle, key: "warm-up", n: 100_000 }));
     await waitUntil(async () => (await inboxes.stats()).received >= inboxes.inboxes.length, 60_000, "the warm-up deliveries", 50);

@@ -17,7 +17,7 @@ import { DEFAULT_LANE_WORKERS } from "../node/storage/store";
 import { type BenchContext, need } from "./lib/context";
 import { challengeDoc } from "./lib/documents";
 import { type Arrival, startFakeInboxes } from "./lib/fake-inboxes";
-import { type BenchNode, createHub, publish, startBenchNode } from "./lib/nodes";
+import { type BenchNode, addFollowers, createHub, publish, startBenchNode } from "./lib/nodes";
 import { sleep, summarize, waitUntil } from "./lib/report";
 
 const now = () => performance.timeOrigin + performance.now();
@@ -81,16 +81,7 @@ export async function isolation(ctx: BenchContext): Promise<void> {
   const node = await startBenchNode();
   try {
     const hub = await createHub(node, "isolation");
-    for (let i = 0; i < healthyFollowers; i++) {
-      const shared = inboxes.inboxes[i % inboxes.inboxes.length]!;
-      const base = new URL(shared).origin;
-      await node.store.followers.add(hub.handle, {
-        actorId: `${base}/users/f${i}`,
-        inbox: `${base}/users/f${i}/inbox`,
-        sharedInbox: shared,
-        followId: `${base}/follows/${i}`,
-      });
-    }
+    await addFollowers(node, hub.handle, inboxes.inboxes, healthyFollowers);
     const healthy = inboxes.inboxes.length;
     // Warm-up (not measured): keys, caches, connections; every healthy server has answered, so the
     // transport counts it as prompt in both rounds.

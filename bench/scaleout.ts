@@ -16,7 +16,7 @@ import { exitWithin, type NodeProcess, spawnNode } from "../test/support/process
 import { type BenchContext, need } from "./lib/context";
 import { challengeDoc } from "./lib/documents";
 import { type FakeInboxes, startFakeInboxes } from "./lib/fake-inboxes";
-import { ADMIN_TOKEN, BENCH_ENV, createHub, publish, startBenchNode } from "./lib/nodes";
+import { ADMIN_TOKEN, BENCH_ENV, addFollowers, createHub, publish, startBenchNode } from "./lib/nodes";
 import { waitUntil } from "./lib/report";
 
 /** User + system CPU seconds of another process so far (Linux /proc; NaN elsewhere). */
@@ -48,16 +48,7 @@ async function runWith(ctx: BenchContext, inboxes: FakeInboxes, workers: number,
   const procs: NodeProcess[] = [];
   try {
     const hub = await createHub(web, "scaleout");
-    for (let i = 0; i < followers; i++) {
-      const shared = inboxes.inboxes[i % inboxes.inboxes.length]!;
-      const base = new URL(shared).origin;
-      await web.store.followers.add(hub.handle, {
-        actorId: `${base}/users/f${i}`,
-        inbox: `${base}/users/f${i}/inbox`,
-        sharedInbox: shared,
-        followId: `${base}/follows/${i}`,
-      });
-    }
+    await addFollowers(web, hub.handle, inboxes.inboxes, followers);
     const t0 = performance.now();
     procs.push(
       ...(await Promise.all(

@@ -49,6 +49,18 @@ export async function createHub(node: RunningNode, handle: string, country = "DE
   return { handle, id: (json.hub as { id: string }).id, token: json.token as string };
 }
 
+/**
+ * Gives a hub `count` followers spread over the fake inboxes' shared inboxes (round robin), written
+ * straight into the store: the benchmarks measure delivery, not the follow handshake.
+ */
+export async function addFollowers(node: RunningNode, handle: string, sharedInboxes: readonly string[], count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const shared = sharedInboxes[i % sharedInboxes.length]!;
+    const base = new URL(shared).origin;
+    await node.store.followers.add(handle, { actorId: `${base}/users/f${i}`, inbox: `${base}/users/f${i}/inbox`, sharedInbox: shared, followId: `${base}/follows/${i}` });
+  }
+}
+
 /** The body for POST /api/v1/hubs/{handle}/challenges: a canonical document minus server-assigned fields. */
 export function challengeInput(doc: Challenge): Record<string, unknown> {
   const d: Record<string, unknown> = structuredClone(doc) as unknown as Record<string, unknown>;
