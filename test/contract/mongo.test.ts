@@ -272,6 +272,24 @@ describe("MongoDB store: URLs, durability and races", () => {
     expect(await a.kv.get(["circuit"])).toEqual({ state: "open", by: results.indexOf(true) });
   });
 
+  it("lets a cas through after a writer died between claiming a change and making it, never while one is under way", async () => {
+    const store = await open();
+    await store.kv.set(["lease"], { owner: "dead", until: 1 });
+    const kvDocs = admin.db(name).collection<{ _id: string; rev: string }>("fedify_kv");
+    const markers = admin.db(name).collection<{ _id: string; at: Date }>("fedify_kv_cas");
+    const markerOf = async () => `${JSON.stringify(["lease"])}\u0000${(await kvDocs.findOne({ _id: JSON.stringify(["lease"]) }))!.rev}`;
+    // A cas that claimed the change a moment ago is still under way: others lose, as before.
+    await markers.insertOne({ _id: await markerOf(), at: new Date() });
+    expect(await store.kv.cas!(["lease"], { owner: "dead", until: 1 }, { owner: "standby", until: 2 })).toBe(false);
+    expect(await store.kv.get(["lease"])).toEqual({ owner: "dead", until: 1 });
+    // The same claim a minute old, the document untouched: its writer died (SIGKILL mid-renewal).
+    await markers.updateOne({ _id: await markerOf() }, { $set: { at: new Date(Date.now() - 60_000) } });
+    const racers = await Promise.all([open(), open()]);
+    const results = await Promise.all([store, ...racers].map((s, i) => s.kv.cas!(["lease"], { owner: "dead", until: 1 }, { owner: `standby-${i}`, until: 2 })));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await store.kv.get(["lease"])).toEqual({ owner: `standby-${results.indexOf(true)}`, until: 2 });
+  });
+
   it("fails to open with a clear message when no server answers", async () => {
     await expect(createMongoStore("mongodb://127.0.0.1:9/ipn", { serverSelectionTimeoutMs: 300 })).rejects.toThrow(/cannot reach MongoDB at mongodb:\/\/127\.0\.0\.1:9\/ipn/);
   });

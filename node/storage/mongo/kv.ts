@@ -8,6 +8,13 @@
 // a cas that read revision r must insert the marker "<key>\0<r>" into fedify_kv_cas before it
 // writes, so exactly one cas wins the change away from r, on any server. (Against a key that does
 // not exist the insert of the document itself decides.) Markers are swept after an hour.
+//
+// A process killed between inserting its marker and writing would otherwise freeze the key for that
+// hour (every later cas from r finds the marker): a standby could never take a lease whose holder died
+// mid-renewal. So a marker older than CAS_MARKER_STALE_MS whose document is still at r counts as
+// abandoned, and the next cas claims the attempt after it ("<key>\0<r>\0<n>"), again by one insert,
+// so exactly one cas wins that too. The write itself is conditional on `rev` still being r, which keeps
+// a writer that stalled past the stale limit from overwriting its successor.
 import { randomUUID } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import type { Collection } from "mongodb";
@@ -18,6 +25,10 @@ export interface KvDoc { _id: string; v: string; rev: string; exp: Date | null }
 export interface KvCasDoc { _id: string; at: Date }
 
 export const CAS_MARKER_TTL_MS = 60 * 60_000;
+/** A marker this old whose document has not changed belongs to a cas that died before its write. */
+export const CAS_MARKER_STALE_MS = 10_000;
+/** Abandoned attempts claimed one after another before giving up (each needs a dead writer). */
+const MAX_CAS_ATTEMPTS = 8;
 
 const encode = (key: KvKey) => JSON.stringify(key);
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -62,15 +73,30 @@ export class MongoKvStore implements KvStore {
         throw err;
       }
     }
-    try {
-      await this.markers.insertOne({ _id: `${_id}\u0000${current.rev}`, at: now });
-    } catch (err) {
-      if (isDuplicateKey(err)) return false; // another cas changed it away from what we read
-      throw err;
+    if (!(await this.claim(_id, current.rev))) return false;
+    const sameRev = { _id, rev: current.rev };
+    if (newValue === undefined) return (await this.c.deleteOne(sameRev)).deletedCount === 1;
+    const doc = { v: JSON.stringify(newValue), rev: randomUUID(), exp: expiry(options) };
+    return (await this.c.replaceOne(sameRev, doc)).matchedCount === 1;
+  }
+
+  /** Claims the right to change `_id` away from revision `rev`: true for exactly one caller. */
+  private async claim(_id: string, rev: string): Promise<boolean> {
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const marker = attempt === 0 ? `${_id}\u0000${rev}` : `${_id}\u0000${rev}\u0000${attempt}`;
+      try {
+        await this.markers.insertOne({ _id: marker, at: new Date() });
+        return true;
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
+      // Someone claimed this attempt: a cas in progress or done (we lose), or one that died before writing.
+      const held = await this.markers.findOne({ _id: marker });
+      if (held && Date.now() - held.at.getTime() < CAS_MARKER_STALE_MS) return false;
+      const doc = await this.c.findOne({ _id }, { projection: { rev: 1 } });
+      if (doc?.rev !== rev) return false; // it did change away from rev
     }
-    if (newValue === undefined) await this.c.deleteOne({ _id });
-    else await this.write(_id, JSON.stringify(newValue), expiry(options));
-    return true;
+    return false;
   }
 
   async *list(prefix?: KvKey): AsyncIterable<KvStoreListEntry> {
