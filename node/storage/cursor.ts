@@ -28,3 +28,41 @@ export function decodeCursor(cursor: string, tag: string, kinds: readonly ("int"
   });
   return values as (string | number)[];
 }
+
+/**
+ * Listing cursors page both ways: a cursor names a position in the sort order and a direction, "after"
+ * it (the next page; tag as given) or "before" it (the previous page; tag + "<"). Both stores read the
+ * rows beyond the position in the direction asked, limit + 1 of them, and turn them into a page here.
+ */
+export interface ListingPosition { back: boolean; key: number; id: string }
+
+export function decodeListingCursor(cursor: string, tag: string): ListingPosition {
+  const kinds = ["int", "string"] as const;
+  let back = false;
+  let parts: (string | number)[];
+  try {
+    parts = decodeCursor(cursor, tag, kinds);
+  } catch {
+    parts = decodeCursor(cursor, `${tag}<`, kinds);
+    back = true;
+  }
+  return { back, key: parts[0] as number, id: parts[1] as string };
+}
+
+/** A page from rows read beyond `from` (in reverse order when paging back), with cursors to both neighbours. */
+export function listingPage<R>(rows: R[], o: { limit: number; tag: string; from: ListingPosition | null; positionOf: (r: R) => [number, string] }):
+  { items: R[]; nextCursor: string | null; prevCursor: string | null } {
+  const more = rows.length > o.limit;
+  const back = o.from?.back ?? false;
+  const items = back ? rows.slice(0, o.limit).reverse() : rows.slice(0, o.limit);
+  const first = items[0];
+  const last = items[items.length - 1];
+  const after = (r: R | undefined) => (r ? encodeCursor([o.tag, ...o.positionOf(r)]) : null);
+  const before = (r: R | undefined) => (r ? encodeCursor([`${o.tag}<`, ...o.positionOf(r)]) : null);
+  if (!back) {
+    // Reached from a cursor, there is at least the row at that position before this page.
+    return { items, nextCursor: more ? after(last) : null, prevCursor: o.from ? before(first) : null };
+  }
+  // Paging back from a position, the row at that position comes after this page.
+  return { items, nextCursor: after(last), prevCursor: more ? before(first) : null };
+}

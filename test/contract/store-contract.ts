@@ -1,6 +1,7 @@
 // The repository contract every store must meet (SQLite now, MongoDB later): call
 // describeStoreContract from a *.test.ts file with a factory that gives a fresh, empty store.
 import { DuplicateError, initialSyncState, InvalidCursorError, type ListingQuery, type StoredChallenge } from "../../node/domain/ports";
+import type { ChallengeStatus } from "../../node/domain/types";
 import type { Store } from "../../node/storage/store";
 import { activityFor, fixtures, hubId, sampleChallenge } from "./sample-challenge";
 
@@ -193,6 +194,29 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         }))).toEqual([w.munich.id]);
       });
 
+      it("counts each facet's values over every other filter in force, as the listing would find them", async () => {
+        const w = world();
+        await put(...Object.values(w));
+        const facets = ["status", "country", "focusArea", "instrument", "language", "procedureType", "sme", "euFunded"] as const;
+        const all = await store.challenges.facetCounts({ limit: 20 }, facets);
+        expect(all.status).toEqual({ open: 3, forthcoming: 1, closed: 1 });
+        expect(all.country).toEqual({ DE: 1, FR: 2, FI: 1, SE: 1 });
+        expect(all.focusArea).toEqual({ mobility: 1, green: 1, health: 1, education: 1, digital: 2 });
+        expect(all.instrument).toEqual({ "challenge-prize": 2, "pre-commercial-procurement": 1, "open-market-consultation": 1 });
+        // Each facet leaves out its own filter: with France and "digital" chosen, Finland and Sweden still count.
+        const narrowed = await store.challenges.facetCounts({ limit: 20, country: ["FR"], focusArea: ["digital"] }, ["country", "focusArea", "status"]);
+        expect(narrowed).toEqual({ country: { FI: 1, SE: 1, FR: 1 }, focusArea: { health: 1, digital: 1 }, status: { open: 1 } });
+        // Every other count is what the listing itself finds with that value chosen.
+        for (const [facet, values] of Object.entries(all) as [typeof facets[number], Record<string, number>][]) {
+          for (const [value, n] of Object.entries(values)) {
+            const q = facet === "sme" || facet === "euFunded" ? { [facet]: true } : facet === "status" ? { status: [value as ChallengeStatus] } : { [facet]: [value] };
+            expect({ facet, value, n: await store.challenges.count({ limit: 20, ...q }) }).toEqual({ facet, value, n });
+          }
+        }
+        expect(await store.challenges.facetCounts({ limit: 20, q: "nosuchwordanywhere" }, ["country"])).toEqual({ country: {} });
+        expect(await store.challenges.facetCounts({ limit: 20, status: ["draft"] }, ["country"])).toEqual({ country: {} });
+      });
+
       it("sorts by newest publication first", async () => {
         const w = world();
         await put(...Object.values(w));
@@ -214,6 +238,26 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
           const oneShot = ids(await list({ sort }));
           expect(oneShot).toHaveLength(23);
           for (const size of [1, 4, 10, 23]) expect(await walk({ sort }, size)).toEqual(oneShot);
+          // And back: from the last page, the previous pages give the same pages in reverse, then stop.
+          for (const size of [1, 4, 10]) {
+            const forward: string[][] = [];
+            let page = await store.challenges.list({ sort, limit: size });
+            expect(page.prevCursor).toBeNull();
+            for (;;) {
+              forward.push(ids(page.items));
+              if (!page.nextCursor) break;
+              page = await store.challenges.list({ sort, limit: size, cursor: page.nextCursor });
+            }
+            const backward: string[][] = [ids(page.items)];
+            while (page.prevCursor) {
+              page = await store.challenges.list({ sort, limit: size, cursor: page.prevCursor });
+              backward.unshift(ids(page.items));
+            }
+            expect({ sort, size, pages: backward }).toEqual({ sort, size, pages: forward });
+            // The first page reached going back says so, and its next page is the second one.
+            expect(page.prevCursor).toBeNull();
+            if (forward.length > 1) expect(ids((await store.challenges.list({ sort, limit: size, cursor: page.nextCursor! })).items)).toEqual(forward[1]);
+          }
         }
         const deadlines = (await list()).map((c) => c.doc.submissionPeriod?.end ?? "~");
         expect(deadlines).toEqual([...deadlines].sort());

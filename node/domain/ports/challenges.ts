@@ -56,7 +56,18 @@ export interface ListingQuery {
   limit: number;
 }
 
-export interface ListingPage { items: StoredChallenge[]; nextCursor: string | null }
+/** The listing filters with a fixed set of values that can be counted value by value (domain/listing-facets.ts). */
+export type ListingFacet = "status" | "country" | "focusArea" | "instrument" | "language" | "procedureType" | "sme" | "euFunded";
+/** Per facet asked for: value → how many challenges; values with none are left out. sme and euFunded count "true". */
+export type FacetCounts = Partial<Record<ListingFacet, Record<string, number>>>;
+
+export interface ListingPage {
+  items: StoredChallenge[];
+  /** The cursor of the page after this one, or null on the last page. */
+  nextCursor: string | null;
+  /** The cursor of the page before this one, or null on the first page. */
+  prevCursor: string | null;
+}
 
 export interface ChallengeRepository {
   /** Insert a new challenge and (if public) its Create activity atomically. DuplicateError on id/key. */
@@ -72,6 +83,8 @@ export interface ChallengeRepository {
   list(query: ListingQuery): Promise<ListingPage>;
   /** How many public challenges match the query's filters (cursor and limit ignored). */
   count(query: ListingQuery): Promise<number>;
+  /** Per facet, per value: how many public challenges match every filter but that facet's own (listing-facets.ts). */
+  facetCounts(query: ListingQuery, facets: readonly ListingFacet[]): Promise<FacetCounts>;
   /** Local, non-withdrawn challenges whose status the clock may change: forthcoming with
    *  submissionPeriod.start <= now, or open with submissionPeriod.end <= now. */
   dueForStatusChange(now: Date, limit: number): Promise<StoredChallenge[]>;

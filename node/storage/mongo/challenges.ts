@@ -15,7 +15,7 @@
 // call resolve, so nothing acknowledged can be lost. A process that dies between commit and apply
 // left a complete record: the store applies pending records when it opens, every minute, and an
 // update that finds a stale one in its way. Until then readers see the previous version.
-import type { Collection } from "mongodb";
+import type { Collection, Document, Filter } from "mongodb";
 import {
   DuplicateError, type ActivityRecord, type ChallengeRepository, type FeedEffect, type ListingPage, type ListingQuery, type StoredChallenge,
 } from "../../domain/ports";
@@ -24,9 +24,14 @@ import {
 } from "./challenge-docs";
 import { byLatestUpdate } from "../by-latest-update";
 import { isDuplicateKey } from "./connection";
-import { buildListing, nextCursor } from "./listing-query";
+import { buildListing } from "./listing-query";
+import { listingPage } from "../cursor";
 import { insertFeedEffectDoc, toFeedEffectDoc, type FeedEffectDoc } from "./feed-effects";
 import type { StoreSequence } from "./sequence";
+import { type FacetCounts, type ListingFacet, withoutFacet } from "../../domain/listing-facets";
+
+// Facets held in fields of their own (arrays but status and instrument); the rest are in "facets".
+const FACET_FIELDS = { status: "status", instrument: "instrument", country: "countries", focusArea: "focusAreas" } as const;
 
 export interface WriteDoc {
   _id: string;
@@ -139,15 +144,35 @@ export class MongoChallengeRepository implements ChallengeRepository {
     return built ? this.c.challenges.countDocuments(built.filter) : 0;
   }
 
+  async facetCounts(query: ListingQuery, facets: readonly ListingFacet[]): Promise<FacetCounts> {
+    const counts: FacetCounts = {};
+    for (const facet of facets) {
+      const built = buildListing(withoutFacet(query, facet));
+      counts[facet] = built ? await this.countByValue(built.filter, facet) : {};
+    }
+    return counts;
+  }
+
+  /** One aggregation per facet: the matching documents grouped by the facet's values. */
+  private async countByValue(filter: Filter<ChallengeDoc>, facet: ListingFacet): Promise<Record<string, number>> {
+    const field = FACET_FIELDS[facet as keyof typeof FACET_FIELDS];
+    // The other facets share the "facets" array of "name:value" strings.
+    const prefix = `${facet}:`;
+    const pipeline: Document[] = field
+      ? [{ $match: filter }, ...(field === "status" || field === "instrument" ? [] : [{ $unwind: `$${field}` }]), { $group: { _id: `$${field}`, n: { $sum: 1 } } }]
+      : [{ $match: filter }, { $unwind: "$facets" }, { $match: { facets: { $regex: `^${prefix}` } } }, { $group: { _id: "$facets", n: { $sum: 1 } } }];
+    const rows = await this.c.challenges.aggregate<{ _id: string; n: number }>(pipeline).toArray();
+    return Object.fromEntries(rows.map((r) => [field ? r._id : r._id.slice(prefix.length), r.n]));
+  }
+
   async list(query: ListingQuery): Promise<ListingPage> {
     const built = buildListing(query);
-    if (!built) return { items: [], nextCursor: null };
+    if (!built) return { items: [], nextCursor: null, prevCursor: null };
     const docs = await this.c.challenges
       .find(built.filter, { projection: { ...CHALLENGE_PROJECTION, deadlineKey: 1, publishedKey: 1 } })
       .sort(built.sort).limit(built.limit + 1).toArray();
-    const page = docs.slice(0, built.limit);
-    const last = page[page.length - 1];
-    return { items: page.map(fromChallengeDoc), nextCursor: docs.length > built.limit && last ? nextCursor(built.spec, last) : null };
+    const page = listingPage(docs, { limit: built.limit, tag: built.spec.tag, from: built.from, positionOf: (d) => [d[built.spec.field], d._id] });
+    return { ...page, items: page.items.map(fromChallengeDoc) };
   }
 
   async dueForStatusChange(now: Date, limit: number): Promise<StoredChallenge[]> {

@@ -3,7 +3,7 @@
 // cursor format, so page N costs what page 1 costs and a concurrent insert never repeats a row.
 import type { Filter, Sort } from "mongodb";
 import type { ListingQuery } from "../../domain/ports";
-import { decodeCursor, encodeCursor } from "../cursor";
+import { decodeListingCursor, type ListingPosition } from "../cursor";
 import { cpvFilterKey } from "../listing-facets";
 import { NO_DEADLINE_KEY, type ChallengeDoc } from "./challenge-docs";
 import { textFilter } from "./text-tokens";
@@ -23,14 +23,20 @@ export function clampLimit(limit: number): number {
 
 const distinct = (xs: readonly string[]) => [...new Set(xs)];
 
-export interface ListingFind { filter: Filter<ChallengeDoc>; sort: Sort; limit: number; spec: SortSpec }
+export interface ListingFind {
+  filter: Filter<ChallengeDoc>; sort: Sort; limit: number; spec: SortSpec;
+  /** Where the page starts (the cursor), and which way it reads; null on the first page. */
+  from: ListingPosition | null;
+}
 
 /** null when nothing can match (only drafts asked for). InvalidCursorError on a bad cursor. */
 export function buildListing(q: ListingQuery): ListingFind | null {
   const spec = SORTS[q.sort ?? "deadline"];
   const limit = clampLimit(q.limit);
   // Decoded first: a bad cursor is an error even when the result would be empty.
-  const after = q.cursor !== undefined && q.cursor !== null ? decodeCursor(q.cursor, spec.tag, ["int", "string"]) : null;
+  const from = q.cursor !== undefined && q.cursor !== null ? decodeListingCursor(q.cursor, spec.tag) : null;
+  // Paging back reads the documents before the position, in the reverse order (list() turns them round).
+  const dir = from?.back ? (-spec.dir as 1 | -1) : spec.dir;
   const statuses = distinct(q.status?.length ? q.status : DEFAULT_STATUSES).filter((s) => s !== "draft");
   if (statuses.length === 0) return null;
 
@@ -49,22 +55,17 @@ export function buildListing(q: ListingQuery): ListingFind | null {
   anyOf("facets", q.procedureType?.map((p) => `procedureType:${p}`));
   if (q.sme) anyOf("facets", ["sme:true"]);
   if (q.euFunded) anyOf("facets", ["euFunded:true"]);
-  const from = q.deadlineFrom ? Date.parse(q.deadlineFrom) : NaN;
-  const to = q.deadlineTo ? Date.parse(q.deadlineTo) : NaN;
+  const fromMs = q.deadlineFrom ? Date.parse(q.deadlineFrom) : NaN;
+  const toMs = q.deadlineTo ? Date.parse(q.deadlineTo) : NaN;
   // On deadlineKey: "no deadline" sorts above every instant, so an upper bound always excludes it.
-  if (!Number.isNaN(from) || !Number.isNaN(to)) {
-    and.push({ deadlineKey: { $gte: Number.isNaN(from) ? -NO_DEADLINE_KEY : from, $lte: Number.isNaN(to) ? NO_DEADLINE_KEY - 1 : to } });
+  if (!Number.isNaN(fromMs) || !Number.isNaN(toMs)) {
+    and.push({ deadlineKey: { $gte: Number.isNaN(fromMs) ? -NO_DEADLINE_KEY : fromMs, $lte: Number.isNaN(toMs) ? NO_DEADLINE_KEY - 1 : toMs } });
   }
   const text = textFilter(q.q);
   if (text) and.push(...(text as Filter<ChallengeDoc>[]));
-  if (after) {
-    const [key, id] = after as [number, string];
-    const beyond = spec.dir === 1 ? "$gt" : "$lt";
-    and.push({ $or: [{ [spec.field]: { [beyond]: key } }, { [spec.field]: key, _id: { [beyond]: id } }] } as Filter<ChallengeDoc>);
+  if (from) {
+    const beyond = dir === 1 ? "$gt" : "$lt";
+    and.push({ $or: [{ [spec.field]: { [beyond]: from.key } }, { [spec.field]: from.key, _id: { [beyond]: from.id } }] } as Filter<ChallengeDoc>);
   }
-  return { filter: and.length === 1 ? and[0]! : { $and: and }, sort: { [spec.field]: spec.dir, _id: spec.dir }, limit, spec };
-}
-
-export function nextCursor(spec: SortSpec, last: Pick<ChallengeDoc, "_id" | "deadlineKey" | "publishedKey">): string {
-  return encodeCursor([spec.tag, last[spec.field], last._id]);
+  return { filter: and.length === 1 ? and[0]! : { $and: and }, sort: { [spec.field]: dir, _id: dir }, limit, spec, from };
 }

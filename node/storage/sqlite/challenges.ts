@@ -8,8 +8,10 @@ import { activityParams, CHALLENGE_COLUMNS, facetsOf, fromRow, ftsOf, toParams, 
 import { isUniqueViolation, type Db } from "./database";
 import { byLatestUpdate } from "../by-latest-update";
 import { toFtsMatch } from "./fts-query";
-import { buildListing, FEW_TEXT_MATCHES, nextCursor, type TextFilter } from "./listing-sql";
+import { buildListing, FEW_TEXT_MATCHES, type TextFilter } from "./listing-sql";
+import { listingPage } from "../cursor";
 import { CountCache } from "./count-cache";
+import { type FacetCounts, type ListingFacet, withoutFacet } from "../../domain/listing-facets";
 
 const STATEMENT_CACHE_SIZE = 256;
 
@@ -95,18 +97,27 @@ export class SqliteChallengeRepository implements ChallengeRepository {
     return this.counts.get(`${sql}\n${JSON.stringify(params)}`, () => (this.statement(sql).get(...params) as { n: number }).n);
   }
 
+  async facetCounts(query: ListingQuery, facets: readonly ListingFacet[]): Promise<FacetCounts> {
+    const text = this.textFilter(query.q);
+    const counts: FacetCounts = {};
+    for (const facet of facets) {
+      const built = text === "none" ? null : buildListing(withoutFacet(query, facet), text);
+      if (!built) { counts[facet] = {}; continue; }
+      const { sql, params } = built.facetCount(facet);
+      counts[facet] = this.counts.get(`${sql}\n${JSON.stringify(params)}`, () =>
+        Object.fromEntries((this.statement(sql).all(...params) as { value: string; n: number }[]).map((r) => [r.value, r.n])));
+    }
+    return counts;
+  }
+
   async list(query: ListingQuery): Promise<ListingPage> {
     const text = this.textFilter(query.q);
-    if (text === "none") return { items: [], nextCursor: null };
+    if (text === "none") return { items: [], nextCursor: null, prevCursor: null };
     const built = buildListing(query, text);
-    if (!built) return { items: [], nextCursor: null };
+    if (!built) return { items: [], nextCursor: null, prevCursor: null };
     const rows = this.statement(built.sql).all(...built.params) as (ChallengeRow & { sort_key: number })[];
-    const page = rows.slice(0, built.limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(fromRow),
-      nextCursor: rows.length > built.limit && last ? nextCursor(built.sort, last) : null,
-    };
+    const page = listingPage(rows, { limit: built.limit, tag: built.sort.tag, from: built.from, positionOf: (r) => [r.sort_key, r.id] });
+    return { ...page, items: page.items.map(fromRow) };
   }
 
   async dueForStatusChange(now: Date, limit: number): Promise<StoredChallenge[]> {

@@ -9,7 +9,7 @@ const MAX_ENTRIES = 1000;
 
 export class CountCache {
   private readonly stampOf;
-  private readonly entries = new Map<string, { stamp: string; n: number }>();
+  private readonly entries = new Map<string, { stamp: string; value: unknown }>();
 
   constructor(db: Db) {
     const st = db.prepare("SELECT total_changes() AS t, data_version AS v FROM pragma_data_version");
@@ -19,14 +19,14 @@ export class CountCache {
     };
   }
 
-  /** The count for `key`, computed by `count` unless the database is unchanged since it last was. */
-  get(key: string, count: () => number): number {
+  /** The count (or counts) for `key`, computed by `count` unless the database is unchanged since it last was. */
+  get<T>(key: string, count: () => T): T {
     const stamp = this.stampOf();
     const hit = this.entries.get(key);
-    if (hit && hit.stamp === stamp) return hit.n;
-    const n = count();
+    if (hit && hit.stamp === stamp) return hit.value as T;
+    const value = count();
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { stamp, n });
-    return n;
+    this.entries.set(key, { stamp, value });
+    return value;
   }
 }

@@ -2,8 +2,9 @@
 // Pagination is keyset on (sort key, id), so page N costs the same as page 1 and a row inserted
 // while someone pages never makes them see another row twice.
 import type { ListingQuery } from "../../domain/ports";
+import type { ListingFacet } from "../../domain/listing-facets";
 import { CHALLENGE_COLUMNS } from "./challenge-rows";
-import { decodeCursor, encodeCursor } from "../cursor";
+import { decodeListingCursor, type ListingPosition } from "../cursor";
 import { cpvFilterKey } from "../listing-facets";
 import { NO_DEADLINE_KEY } from "./schema";
 
@@ -20,9 +21,16 @@ const SORTS: Record<"deadline" | "newest", Sort> = {
 
 export interface ListingSql {
   sql: string; params: Param[]; limit: number; sort: Sort;
+  /** Where the page starts (the cursor), and which way it reads; null on the first page. */
+  from: ListingPosition | null;
   /** The total of the same filters (no cursor, no limit). */
   count: { sql: string; params: Param[] };
+  /** Per value of a facet, the total of the same filters (pass the query withoutFacet(q, facet)). */
+  facetCount(facet: ListingFacet): { sql: string; params: Param[] };
 }
+
+// Facets held in a column of challenges; the others are rows of challenge_facets.
+const FACET_COLUMNS = { status: "status", instrument: "instrument" } as const;
 
 /**
  * How the text filter joins the listing, decided from the number of matches (see textFilter):
@@ -72,25 +80,36 @@ export function buildListing(q: ListingQuery, text: TextFilter | null = null): L
   facet("procedureType", q.procedureType);
   if (q.sme) facet("sme", ["true"]);
   if (q.euFunded) facet("euFunded", ["true"]);
-  const from = q.deadlineFrom ? Date.parse(q.deadlineFrom) : NaN;
-  const to = q.deadlineTo ? Date.parse(q.deadlineTo) : NaN;
+  const fromMs = q.deadlineFrom ? Date.parse(q.deadlineFrom) : NaN;
+  const toMs = q.deadlineTo ? Date.parse(q.deadlineTo) : NaN;
   // On deadline_key, not deadline_ms: the window is then a range of the ordered listing index.
   // "No deadline" sorts above every instant, so the upper bound always excludes it.
-  if (!Number.isNaN(from) || !Number.isNaN(to)) {
+  if (!Number.isNaN(fromMs) || !Number.isNaN(toMs)) {
     where.push("c.deadline_key >= ? AND c.deadline_key <= ?");
-    params.push(Number.isNaN(from) ? -NO_DEADLINE_KEY : from, Number.isNaN(to) ? NO_DEADLINE_KEY - 1 : to);
+    params.push(Number.isNaN(fromMs) ? -NO_DEADLINE_KEY : fromMs, Number.isNaN(toMs) ? NO_DEADLINE_KEY - 1 : toMs);
   }
   if (text?.kind === "rids") { where.push("c.rid IN (SELECT value FROM json_each(?))"); params.push(JSON.stringify(text.rids)); }
   if (text?.kind === "probe") { where.push("EXISTS (SELECT 1 FROM challenges_fts WHERE challenges_fts MATCH ? AND rowid = c.rid)"); params.push(text.match); }
   const filters = { where: [...where], params: [...params] };
-  if (q.cursor !== undefined && q.cursor !== null) {
-    const [key, id] = decodeCursor(q.cursor, sort.tag, ["int", "string"]);
-    where.push(`(c.${sort.column}, c.id) ${sort.dir === "ASC" ? ">" : "<"} (?, ?)`);
-    params.push(key!, id!);
+  const from = q.cursor !== undefined && q.cursor !== null ? decodeListingCursor(q.cursor, sort.tag) : null;
+  // Paging back reads the rows before the position, in the reverse order (list() turns them round).
+  const dir = from?.back ? (sort.dir === "ASC" ? "DESC" : "ASC") : sort.dir;
+  if (from) {
+    where.push(`(c.${sort.column}, c.id) ${dir === "ASC" ? ">" : "<"} (?, ?)`);
+    params.push(from.key, from.id);
   }
 
   // Only "draft" asked for: drafts are never listed.
   if (statuses.length === 0) return null;
+  const facetCount = (facet: ListingFacet) => {
+    const column = FACET_COLUMNS[facet as keyof typeof FACET_COLUMNS];
+    const value = column ? `c.${column}` : "f.value";
+    const join = column ? "" : ` JOIN challenge_facets f ON f.rid = c.rid AND f.facet = '${facet}'`;
+    return {
+      sql: `SELECT ${value} AS value, COUNT(*) AS n FROM challenges c${join} WHERE c.listed = 1 AND c.status IN (${placeholders(statuses.length)})${filters.where.length ? ` AND ${filters.where.join(" AND ")}` : ""} GROUP BY ${value}`,
+      params: [...statuses, ...filters.params],
+    };
+  };
   const counted = filters.where.length ? ` AND ${filters.where.join(" AND ")}` : "";
   const count = {
     sql: `SELECT COUNT(*) AS n FROM challenges c WHERE c.listed = 1 AND c.status IN (${placeholders(statuses.length)})${counted}`,
@@ -98,14 +117,10 @@ export function buildListing(q: ListingQuery, text: TextFilter | null = null): L
   };
   const common = where.length ? ` AND ${where.join(" AND ")}` : "";
   const branch = `SELECT ${CHALLENGE_COLUMNS}, c.${sort.column} AS sort_key FROM challenges c
-    WHERE c.listed = 1 AND c.status = ?${common} ORDER BY c.${sort.column} ${sort.dir}, c.id ${sort.dir} LIMIT ${limit + 1}`;
-  const order = `sort_key ${sort.dir}, id ${sort.dir}`;
+    WHERE c.listed = 1 AND c.status = ?${common} ORDER BY c.${sort.column} ${dir}, c.id ${dir} LIMIT ${limit + 1}`;
+  const order = `sort_key ${dir}, id ${dir}`;
   const branches = statuses.map(() => `SELECT * FROM (${branch})`);
   const allParams = statuses.flatMap((s) => [s, ...params]);
   const sql = branches.length === 1 ? branch : `${branches.join(" UNION ALL ")} ORDER BY ${order} LIMIT ${limit + 1}`;
-  return { sql, params: allParams, limit, sort, count };
-}
-
-export function nextCursor(sort: Sort, last: { sort_key: number; id: string }): string {
-  return encodeCursor([sort.tag, last.sort_key, last.id]);
+  return { sql, params: allParams, limit, sort, from, count, facetCount };
 }
