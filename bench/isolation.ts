@@ -6,7 +6,8 @@
 // The node's real delivery path: the durable queue's outbox lane (IPN_OUTBOX_WORKERS handlers, 16 by
 // default) and the transport of federation/transport/outgoing.ts (per-origin caps, "slow" servers
 // held back after 3 s, the delivery timeout IPN_DELIVERY_TIMEOUT_MS, 10 s by default, then backoff).
-// A tarpit holds a handler until that timeout; the figure says whether the healthy followers notice.
+// A tarpit's delivery runs until that timeout, but after 1 s it no longer holds one of the lane's
+// handlers (DEFAULT_LANE_DETACH_MS); the figure says whether the healthy followers notice.
 //
 // Setup, not measured: followers are written straight into the follower repository. Healthy
 // followers share the healthy servers' shared inboxes (as on the fediverse: many followers per

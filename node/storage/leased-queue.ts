@@ -1,8 +1,9 @@
 // The worker machinery shared by the SQLite and MongoDB message queues: concurrency inside the queue
 // (`workers`; never ParallelMessageQueue, which acknowledges when a slot starts — pitfall P9), leases
 // renewed while a handler runs, acknowledgement only after the handler resolved (at-least-once),
-// release with a delay when it threw, hand-back of unfinished messages on shutdown, and in-process
-// wake-ups plus polling. Each store supplies the five storage operations: insert, claim, renew,
+// release with a delay when it threw, hand-back of unfinished messages on shutdown, handlers that
+// outlast `detachAfterMs` set aside so that they stop holding a worker, and in-process wake-ups plus
+// polling. Each store supplies the five storage operations: insert, claim, renew,
 // ack, release (and what is due next).
 import type {
   MessageQueue, MessageQueueDepth, MessageQueueEnqueueOptions, MessageQueueListenOptions,
@@ -19,6 +20,14 @@ export interface QueueTuning {
   retryDelayMs?: number;
   /** On abort, how long to wait for running handlers before releasing their messages (default 10 s). */
   shutdownGraceMs?: number;
+  /**
+   * A handler still running after this long is waiting on someone else (a remote server that does
+   * not answer): it is set aside — it keeps its lease and its message is acknowledged or released
+   * when it ends, as any other — and its worker claims the next message. Default: never (Infinity).
+   */
+  detachAfterMs?: number;
+  /** Handlers set aside at once per listen(), beyond `workers`; when full, a worker waits for its own (default 4 × workers). */
+  maxDetached?: number;
 }
 
 type Handler = (message: unknown) => Promise<void> | void;
@@ -48,6 +57,8 @@ export abstract class LeasedMessageQueue<Job> implements MessageQueue {
   protected readonly leaseMs: number;
   protected readonly retryMs: number;
   protected readonly graceMs: number;
+  protected readonly detachMs: number;
+  protected readonly maxDetached: number;
   private readonly listeners = new Set<{ abort: AbortController; done: Promise<void> }>();
   protected closed = false;
 
@@ -58,6 +69,8 @@ export abstract class LeasedMessageQueue<Job> implements MessageQueue {
     this.leaseMs = Math.max(100, opts.leaseMs ?? 60_000);
     this.retryMs = Math.max(0, opts.retryDelayMs ?? 5000);
     this.graceMs = Math.max(0, opts.shutdownGraceMs ?? 10_000);
+    this.detachMs = Math.max(0, opts.detachAfterMs ?? Infinity);
+    this.maxDetached = Math.max(0, Math.trunc(opts.maxDetached ?? 4 * this.workers));
   }
 
   /**
@@ -101,7 +114,10 @@ export abstract class LeasedMessageQueue<Job> implements MessageQueue {
     const abort = new AbortController();
     const forward = () => abort.abort();
     options.signal?.addEventListener("abort", forward, { once: true });
-    const done = Promise.all(Array.from({ length: this.workers }, () => this.worker(handler, abort.signal)))
+    // Handlers set aside by their workers (detachAfterMs): listen() resolves only once they ended too.
+    const detached = new Set<Promise<void>>();
+    const done = Promise.all(Array.from({ length: this.workers }, () => this.worker(handler, abort.signal, detached)))
+      .then(() => Promise.all(detached))
       .then(() => undefined, () => undefined);
     const entry = { abort, done };
     this.listeners.add(entry);
@@ -121,7 +137,7 @@ export abstract class LeasedMessageQueue<Job> implements MessageQueue {
     await Promise.all(running.map((l) => l.done));
   }
 
-  private async worker(handler: Handler, signal: AbortSignal): Promise<void> {
+  private async worker(handler: Handler, signal: AbortSignal, detached: Set<Promise<void>>): Promise<void> {
     while (!signal.aborted) {
       let job: Job | undefined;
       try {
@@ -137,8 +153,18 @@ export abstract class LeasedMessageQueue<Job> implements MessageQueue {
         await this.safely(() => this.release(claimed, Date.now()));
         return;
       }
-      if (job !== undefined) await this.run(job, handler, signal);
-      else await this.idle(signal, await this.idleMs());
+      if (job === undefined) {
+        await this.idle(signal, await this.idleMs());
+        continue;
+      }
+      const running = this.run(job, handler, signal);
+      if ((await this.outlasts(running, signal)) && detached.size < this.maxDetached) {
+        // Waiting on someone else: set it aside (lease, ack and release unchanged) and claim the next.
+        detached.add(running);
+        void running.finally(() => detached.delete(running));
+      } else {
+        await running;
+      }
     }
   }
 
@@ -170,6 +196,18 @@ export abstract class LeasedMessageQueue<Job> implements MessageQueue {
       handedBack = true;
       await this.safely(() => this.releaseAndWake(job, Date.now()));
     }
+  }
+
+  /** True when `running` is still going after detachAfterMs (and we are not shutting down). */
+  private outlasts(running: Promise<void>, signal: AbortSignal): Promise<boolean> {
+    if (!Number.isFinite(this.detachMs)) return running.then(() => false);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(!signal.aborted), this.detachMs);
+      void running.then(() => {
+        clearTimeout(timer);
+        resolve(false);
+      });
+    });
   }
 
   private async releaseAndWake(job: Job, at: number): Promise<void> {

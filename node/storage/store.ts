@@ -14,6 +14,15 @@ export type StoreQueue = MessageQueue & { getDepth(): Promise<QueueDepth> };
 /** Workers per lane: incoming activities, deliveries (one per inbox), fan-out (one per activity). */
 export const DEFAULT_LANE_WORKERS: Readonly<Record<QueueLane, number>> = { inbox: 4, outbox: 16, fanout: 2 };
 
+/**
+ * When a running handler of each lane is set aside so that it stops holding one of the lane's
+ * workers (QueueTuning.detachAfterMs). A delivery still running after 1 s is waiting on its server
+ * (signing and sending take milliseconds): a server that never answers, or one the transport makes
+ * wait for its per-server slot, must not hold the capacity every other server's deliveries share.
+ * Its message keeps its lease and is acknowledged only when the delivery ended (at-least-once).
+ */
+export const DEFAULT_LANE_DETACH_MS: Readonly<Record<QueueLane, number>> = { inbox: Infinity, outbox: 1000, fanout: Infinity };
+
 /** The depth of every lane added up (metrics, tests). */
 export async function totalQueueDepth(store: Pick<Store, "queues">): Promise<QueueDepth> {
   const depths = await Promise.all(Object.values(store.queues).map((q) => q.getDepth()));

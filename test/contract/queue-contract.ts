@@ -115,7 +115,8 @@ export function describeQueueContract(name: string, factory: QueueFactory): void
     }, 60_000);
 
     it("counts queued, ready and delayed messages; a message in progress is not queued", async () => {
-      const q = await h.open({ workers: 1, pollIntervalMs: 50 });
+      // One handler at a time: no handler is set aside however long it waits (detachAfterMs).
+      const q = await h.open({ workers: 1, pollIntervalMs: 50, detachAfterMs: Infinity });
       expect(await q.getDepth()).toEqual({ queued: 0, ready: 0, delayed: 0 });
       await q.enqueueMany!([{ n: 1 }, { n: 2 }]);
       await q.enqueue({ n: 3 }, { delay: Temporal.Duration.from({ hours: 1 }) });
@@ -210,7 +211,7 @@ export function describeQueueContract(name: string, factory: QueueFactory): void
     });
 
     it("runs each lane on its own: a stuck delivery lane does not hold up incoming activities", async () => {
-      const lanes = await h.lanes({ workers: 1, pollIntervalMs: 50, shutdownGraceMs: 50 });
+      const lanes = await h.lanes({ workers: 1, pollIntervalMs: 50, shutdownGraceMs: 50, detachAfterMs: Infinity });
       const seen: Record<string, unknown[]> = { inbox: [], outbox: [], fanout: [] };
       const controller = new AbortController();
       const listening = (Object.keys(lanes) as (keyof Lanes)[]).map((lane) => lanes[lane].listen(async (m) => {
@@ -227,6 +228,60 @@ export function describeQueueContract(name: string, factory: QueueFactory): void
       expect(await lanes.inbox.getDepth()).toMatchObject({ queued: 0 });
       controller.abort();
       await Promise.all(listening);
+    });
+
+    // A delivery to a server that never answers waits on that server, not on this node: once it has
+    // run for detachAfterMs it stops holding its worker, which claims the next message. The message
+    // set aside keeps its lease (not queued, its ordering key still blocked) and is acknowledged only
+    // when its handler ends, or handed back at shutdown (at-least-once).
+    it("sets aside a handler that outlasts detachAfterMs: the worker moves on, the message is acknowledged only when it ends", async () => {
+      const q = await h.open({ workers: 1, pollIntervalMs: 50, detachAfterMs: 100 });
+      let release!: () => void;
+      const gate = new Promise<void>((r) => { release = r; });
+      const log: string[] = [];
+      const controller = new AbortController();
+      const listening = q.listen(async (m) => {
+        const { id } = m as { id: string };
+        log.push(`start ${id}`);
+        if (id === "hang") await gate;
+        log.push(`end ${id}`);
+      }, { signal: controller.signal });
+      await q.enqueue({ type: "outbox", id: "hang" }, { orderingKey: "pit" });
+      await q.enqueue({ type: "outbox", id: "after-hang" }, { orderingKey: "pit" });
+      await q.enqueue({ type: "outbox", id: "other" }, { orderingKey: "healthy" });
+      await until("the next message past the hanging one", () => log.includes("end other"));
+      expect(log).toEqual(["start hang", "start other", "end other"]);
+      // Still leased, not acknowledged: its successor of the same key waits.
+      expect(await q.getDepth()).toMatchObject({ queued: 1 });
+      release();
+      await until("the hanging message and its successor", () => log.includes("end after-hang"));
+      expect(log.slice(3)).toEqual(["end hang", "start after-hang", "end after-hang"]);
+      await until("every ack", async () => (await q.getDepth()).queued === 0);
+      controller.abort();
+      await expect(listening).resolves.toBeUndefined();
+    });
+
+    it("hands back a set-aside message still running at shutdown, to be delivered again", async () => {
+      const first = await h.open({ workers: 1, pollIntervalMs: 50, detachAfterMs: 50, shutdownGraceMs: 50 });
+      const started: string[] = [];
+      const controller = new AbortController();
+      const listening = first.listen((m) => {
+        started.push((m as { id: string }).id);
+        return new Promise<void>(() => { /* never answers */ });
+      }, { signal: controller.signal });
+      await first.enqueueMany!([{ type: "outbox", id: "a" }, { type: "outbox", id: "b" }]);
+      await until("both handlers to run (the first one set aside)", () => started.length === 2);
+      controller.abort();
+      await expect(listening).resolves.toBeUndefined();
+
+      const second = await h.open({ pollIntervalMs: 50 });
+      const got: string[] = [];
+      const c2 = new AbortController();
+      const l2 = second.listen((m) => { got.push((m as { id: string }).id); }, { signal: c2.signal });
+      await until("redelivery of both", () => got.length === 2);
+      expect(got.sort()).toEqual(["a", "b"]);
+      c2.abort();
+      await l2;
     });
   });
 }

@@ -3,7 +3,7 @@
 // transactions, change streams, text indexes or TTL indexes; see challenges.ts, kv.ts and mq.ts
 // for how atomicity is obtained from unique inserts instead.
 import { QUEUE_LANES, type QueueLane } from "../leased-queue";
-import { DEFAULT_LANE_WORKERS, type Store } from "../store";
+import { DEFAULT_LANE_DETACH_MS, DEFAULT_LANE_WORKERS, type Store } from "../store";
 import { MongoScheduleRepository, type ScheduleDoc } from "./schedules";
 import { type AuditDoc, type InvitationDoc, type InvitationUseDoc, MongoAuditRepository, MongoInvitationRepository, MongoSessionRepository, MongoUserRepository, type SessionDoc, type UserDoc } from "./accounts";
 import { MongoActivityRepository } from "./activities";
@@ -54,7 +54,10 @@ export async function createMongoStore(url: string, opts: MongoStoreOptions = {}
     await MongoMessageQueue.upgrade(db.collection<MqDoc>("fedify_mq"));
     const queues = Object.fromEntries(QUEUE_LANES.map((lane) => [lane, new MongoMessageQueue(
       db.collection<MqDoc>("fedify_mq"), db.collection<ClaimDoc>("fedify_mq_claims"), `${url}\u0000${db.databaseName}`,
-      { ...opts.queue, lane, workers: opts.laneWorkers?.[lane] ?? opts.queue?.workers ?? DEFAULT_LANE_WORKERS[lane] },
+      {
+        ...opts.queue, lane, workers: opts.laneWorkers?.[lane] ?? opts.queue?.workers ?? DEFAULT_LANE_WORKERS[lane],
+        detachAfterMs: opts.queue?.detachAfterMs ?? DEFAULT_LANE_DETACH_MS[lane],
+      },
     )])) as Record<QueueLane, MongoMessageQueue>;
     // A write committed by a process that died before applying it (challenges.ts).
     await challenges.applyPending(ABANDONED_AFTER_MS);

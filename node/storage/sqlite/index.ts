@@ -1,6 +1,6 @@
 // The embedded store: every repository, Fedify's KV and queue on one SQLite file.
 import { QUEUE_LANES, type QueueLane } from "../leased-queue";
-import { DEFAULT_LANE_WORKERS, type Store } from "../store";
+import { DEFAULT_LANE_DETACH_MS, DEFAULT_LANE_WORKERS, type Store } from "../store";
 import { SqliteScheduleRepository } from "./schedules";
 import { SqliteAuditRepository, SqliteInvitationRepository, SqliteSessionRepository, SqliteUserRepository } from "./accounts";
 import { SqliteActivityRepository } from "./activities";
@@ -34,6 +34,7 @@ export function createSqliteStore(file: string, opts: SqliteStoreOptions = {}): 
     ...opts.queue,
     lane,
     workers: opts.laneWorkers?.[lane] ?? opts.queue?.workers ?? DEFAULT_LANE_WORKERS[lane],
+    detachAfterMs: opts.queue?.detachAfterMs ?? DEFAULT_LANE_DETACH_MS[lane],
   })])) as Record<QueueLane, SqliteMessageQueue>;
   let closing: Promise<void> | null = null;
   return {
