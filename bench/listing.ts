@@ -11,6 +11,7 @@ import http from "node:http";
 import path from "node:path";
 import type { MirrorWrite } from "../node/domain/ports";
 import { parseListingQuery } from "../node/http/listing-query";
+import { LISTING_FACETS } from "../node/domain/listing-facets";
 import { type BenchContext, need } from "./lib/context";
 import { COUNTRIES, challengeDoc } from "./lib/documents";
 import { type BenchNode, rssMiB, startBenchNode } from "./lib/nodes";
@@ -169,6 +170,28 @@ async function countTimes(node: BenchNode, rounds: number): Promise<ReturnType<t
   return summarize(samples);
 }
 
+/**
+ * The listing page's facet counts (every facet, as "/" shows them beside its choices), in process: the
+ * first time for each typical request (cold: SQLite computes, MongoDB always does) and repeated (SQLite
+ * answers from its count cache until the store changes).
+ */
+async function facetTimes(node: BenchNode): Promise<{ cold: ReturnType<typeof summarize>; warm: ReturnType<typeof summarize> }> {
+  const parsed = queries().flatMap((q) => {
+    const r = parseListingQuery(Object.fromEntries(new URLSearchParams(q)), { origin: node.origin });
+    return r.ok ? [{ ...r.query, cursor: undefined }] : [];
+  });
+  const time = async (q: (typeof parsed)[number]) => {
+    const t = performance.now();
+    await node.challenges.facetCounts(q, LISTING_FACETS);
+    return performance.now() - t;
+  };
+  const cold: number[] = [];
+  for (const q of parsed) cold.push(await time(q));
+  const warm: number[] = [];
+  for (let r = 0; r < 3; r++) for (const q of parsed) warm.push(await time(q));
+  return { cold: summarize(cold), warm: summarize(warm) };
+}
+
 async function runOn(
   ctx: BenchContext,
   label: string,
@@ -248,6 +271,17 @@ async function runOn(
       ceiling: { name: raw.name, value: raw.ms, unit: "ms" },
       target: { kind: "info", value: 0, text: "" },
       note: `p95 ${totals.p95.toFixed(2)} ms, max ${totals.max.toFixed(2)} ms; every listing request counts its total beside the page (the API has no separate facet-count endpoint)`,
+    });
+    const facets = await facetTimes(node);
+    ctx.emit({
+      id: "P3-facets",
+      ...store,
+      name: `${label}: the listing page's facet counts (8 facets, in process), first time per typical request, p50 (${facets.cold.n})`,
+      value: facets.cold.p50,
+      unit: "ms",
+      ceiling: { name: raw.name, value: raw.ms, unit: "ms" },
+      target: { kind: "info", value: 0, text: "" },
+      note: `p95 ${facets.cold.p95.toFixed(1)} ms; repeated (store unchanged) p50 ${facets.warm.p50.toFixed(2)} ms, p95 ${facets.warm.p95.toFixed(2)} ms`,
     });
     const [worstQuery, worst] = [...perQuery].map(([q, t]) => [q, summarize(t).p50] as const).sort((a, b) => b[1] - a[1])[0]!;
     ctx.emit({

@@ -28,7 +28,7 @@ import { buildListing } from "./listing-query";
 import { listingPage } from "../cursor";
 import { insertFeedEffectDoc, toFeedEffectDoc, type FeedEffectDoc } from "./feed-effects";
 import type { StoreSequence } from "./sequence";
-import { type FacetCounts, type ListingFacet, withoutFacet } from "../../domain/listing-facets";
+import { FACET_MAX_STALE_MS, type FacetCounts, type ListingFacet, withoutFacet } from "../../domain/listing-facets";
 
 // Facets held in fields of their own (arrays but status and instrument); the rest are in "facets".
 const FACET_FIELDS = { status: "status", instrument: "instrument", country: "countries", focusArea: "focusAreas" } as const;
@@ -63,6 +63,8 @@ export interface ChallengeCollections {
 }
 
 export class MongoChallengeRepository implements ChallengeRepository {
+  private readonly facetMemo = new Map<string, { at: number; value: Record<string, number> }>();
+
   constructor(private readonly c: ChallengeCollections) {}
 
   /** `effect`: a mirror write's feed effect, committed in the same record (mirror.ts). */
@@ -148,7 +150,15 @@ export class MongoChallengeRepository implements ChallengeRepository {
     const counts: FacetCounts = {};
     for (const facet of facets) {
       const built = buildListing(withoutFacet(query, facet));
-      counts[facet] = built ? await this.countByValue(built.filter, facet) : {};
+      if (!built) { counts[facet] = {}; continue; }
+      // Recounted at most once a minute per selection (FACET_MAX_STALE_MS): an aggregation reads every match.
+      const key = `${facet}\n${JSON.stringify(built.filter)}`;
+      const hit = this.facetMemo.get(key);
+      if (hit && Date.now() - hit.at < FACET_MAX_STALE_MS) { counts[facet] = hit.value; continue; }
+      const value = await this.countByValue(built.filter, facet);
+      if (this.facetMemo.size >= 1000) this.facetMemo.delete(this.facetMemo.keys().next().value!);
+      this.facetMemo.set(key, { at: Date.now(), value });
+      counts[facet] = value;
     }
     return counts;
   }

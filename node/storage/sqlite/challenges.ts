@@ -11,7 +11,7 @@ import { toFtsMatch } from "./fts-query";
 import { buildListing, FEW_TEXT_MATCHES, type TextFilter } from "./listing-sql";
 import { listingPage } from "../cursor";
 import { CountCache } from "./count-cache";
-import { type FacetCounts, type ListingFacet, withoutFacet } from "../../domain/listing-facets";
+import { FACET_MAX_STALE_MS, type FacetCounts, type ListingFacet, withoutFacet } from "../../domain/listing-facets";
 
 const STATEMENT_CACHE_SIZE = 256;
 
@@ -98,14 +98,16 @@ export class SqliteChallengeRepository implements ChallengeRepository {
   }
 
   async facetCounts(query: ListingQuery, facets: readonly ListingFacet[]): Promise<FacetCounts> {
-    const text = this.textFilter(query.q);
+    const found = this.textFilter(query.q);
+    // Every match is counted: many matches are read as one set rather than probed row by row.
+    const text = found !== null && found !== "none" && found.kind === "probe" ? { kind: "set" as const, match: found.match } : found;
     const counts: FacetCounts = {};
     for (const facet of facets) {
       const built = text === "none" ? null : buildListing(withoutFacet(query, facet), text);
       if (!built) { counts[facet] = {}; continue; }
       const { sql, params } = built.facetCount(facet);
       counts[facet] = this.counts.get(`${sql}\n${JSON.stringify(params)}`, () =>
-        Object.fromEntries((this.statement(sql).all(...params) as { value: string; n: number }[]).map((r) => [r.value, r.n])));
+        Object.fromEntries((this.statement(sql).all(...params) as { value: string; n: number }[]).map((r) => [r.value, r.n])), FACET_MAX_STALE_MS);
     }
     return counts;
   }

@@ -9,9 +9,9 @@ const MAX_ENTRIES = 1000;
 
 export class CountCache {
   private readonly stampOf;
-  private readonly entries = new Map<string, { stamp: string; value: unknown }>();
+  private readonly entries = new Map<string, { stamp: string; value: unknown; at: number }>();
 
-  constructor(db: Db) {
+  constructor(db: Db, private readonly now: () => number = Date.now) {
     const st = db.prepare("SELECT total_changes() AS t, data_version AS v FROM pragma_data_version");
     this.stampOf = () => {
       const r = st.get() as { t: number; v: number };
@@ -19,14 +19,17 @@ export class CountCache {
     };
   }
 
-  /** The count (or counts) for `key`, computed by `count` unless the database is unchanged since it last was. */
-  get<T>(key: string, count: () => T): T {
+  /**
+   * The count (or counts) for `key`, computed by `count` unless the database is unchanged since it last
+   * was — or, with `maxStaleMs`, unless it was computed less than that long ago (facet counts).
+   */
+  get<T>(key: string, count: () => T, maxStaleMs = 0): T {
     const stamp = this.stampOf();
     const hit = this.entries.get(key);
-    if (hit && hit.stamp === stamp) return hit.value as T;
+    if (hit && (hit.stamp === stamp || this.now() - hit.at < maxStaleMs)) return hit.value as T;
     const value = count();
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { stamp, value });
+    this.entries.set(key, { stamp, value, at: this.now() });
     return value;
   }
 }

@@ -36,7 +36,7 @@ const FACET_COLUMNS = { status: "status", instrument: "instrument" } as const;
  * How the text filter joins the listing, decided from the number of matches (see textFilter):
  * few matches drive the query from their rowids; many are probed row by row along the sort order.
  */
-export type TextFilter = { kind: "rids"; rids: number[] } | { kind: "probe"; match: string };
+export type TextFilter = { kind: "rids"; rids: number[] } | { kind: "probe" | "set"; match: string };
 export const FEW_TEXT_MATCHES = 5000;
 
 const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ");
@@ -89,6 +89,8 @@ export function buildListing(q: ListingQuery, text: TextFilter | null = null): L
     params.push(Number.isNaN(fromMs) ? -NO_DEADLINE_KEY : fromMs, Number.isNaN(toMs) ? NO_DEADLINE_KEY - 1 : toMs);
   }
   if (text?.kind === "rids") { where.push("c.rid IN (SELECT value FROM json_each(?))"); params.push(JSON.stringify(text.rids)); }
+  // Counts and facets read every match: the matches of the text as one set beat a probe per row.
+  if (text?.kind === "set") { where.push("c.rid IN (SELECT rowid FROM challenges_fts WHERE challenges_fts MATCH ?)"); params.push(text.match); }
   if (text?.kind === "probe") { where.push("EXISTS (SELECT 1 FROM challenges_fts WHERE challenges_fts MATCH ? AND rowid = c.rid)"); params.push(text.match); }
   const filters = { where: [...where], params: [...params] };
   const from = q.cursor !== undefined && q.cursor !== null ? decodeListingCursor(q.cursor, sort.tag) : null;
@@ -104,9 +106,10 @@ export function buildListing(q: ListingQuery, text: TextFilter | null = null): L
   const facetCount = (facet: ListingFacet) => {
     const column = FACET_COLUMNS[facet as keyof typeof FACET_COLUMNS];
     const value = column ? `c.${column}` : "f.value";
-    const join = column ? "" : ` JOIN challenge_facets f ON f.rid = c.rid AND f.facet = '${facet}'`;
+    const join = column ? "" : " JOIN challenge_facets f ON f.rid = c.rid";
+    const onFacet = column ? "" : ` AND f.facet = '${facet}'`;
     return {
-      sql: `SELECT ${value} AS value, COUNT(*) AS n FROM challenges c${join} WHERE c.listed = 1 AND c.status IN (${placeholders(statuses.length)})${filters.where.length ? ` AND ${filters.where.join(" AND ")}` : ""} GROUP BY ${value}`,
+      sql: `SELECT ${value} AS value, COUNT(*) AS n FROM challenges c${join} WHERE c.listed = 1 AND c.status IN (${placeholders(statuses.length)})${onFacet}${filters.where.length ? ` AND ${filters.where.join(" AND ")}` : ""} GROUP BY ${value}`,
       params: [...statuses, ...filters.params],
     };
   };
