@@ -10,6 +10,7 @@ import { applyMergePatch, isPlainObject } from "./merge-patch";
 import { actorOf, mayWriteHub, type Principal } from "./principal";
 import { paths, uri } from "./uris";
 import { checkTransition, validateChallenge } from "./validation";
+import type { FacetCounts, ListingFacet } from "./listing-facets";
 import type {
   ActivityRecord, ActivityType, AuditRepository, ChallengeRepository, HubRepository, ListingPage, ListingQuery, StoredChallenge,
 } from "./ports";
@@ -102,6 +103,11 @@ export class ChallengeService {
 
   list(query: ListingQuery): Promise<ListingPage> {
     return this.deps.challenges.list(query);
+  }
+
+  /** Per facet and value, how many public challenges the other filters leave (listing-facets.ts). */
+  facetCounts(query: ListingQuery, facets: readonly ListingFacet[]): Promise<FacetCounts> {
+    return facets.length ? this.deps.challenges.facetCounts(query, facets) : Promise.resolve({});
   }
 
   /**

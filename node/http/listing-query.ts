@@ -4,6 +4,7 @@
 // instants).
 import type { FieldError } from "../domain/errors";
 import type { ListingQuery } from "../domain/ports";
+import type { ListingFacet } from "../domain/listing-facets";
 import type { ListingQuery as ApiListingQuery } from "./api/generated/api-types";
 import { validateQuery } from "./api/request-schemas";
 
@@ -42,7 +43,7 @@ export interface ParseOptions {
 }
 
 export function parseListingQuery(raw: RawQuery, opts: ParseOptions):
-  { ok: true; query: ListingQuery } | { ok: false; errors: FieldError[] } {
+  { ok: true; query: ListingQuery; facets: ListingFacet[] } | { ok: false; errors: FieldError[] } {
   const filters = opts.own?.length ? Object.fromEntries(Object.entries(raw).filter(([k]) => !opts.own!.includes(k))) : raw;
   const checked = validateQuery<ListingParams>("listing-query", filters, { dropEmpty: opts.dropEmpty });
   if (!checked.ok) return checked;
@@ -74,7 +75,8 @@ export function parseListingQuery(raw: RawQuery, opts: ParseOptions):
   }
   if (p.sort) q.sort = p.sort;
   if (p.cursor) q.cursor = p.cursor;
-  return { ok: true, query: q };
+  // Not a filter: which facet counts the caller wants beside the page.
+  return { ok: true, query: q, facets: [...new Set(p.facets ?? [])] };
 }
 
 /** Rebuilds a query string for links (next page, feeds) from a parsed query. */

@@ -76,6 +76,8 @@ describe("Atom, RSS and JSON Feed", () => {
     expect(soon.items.map((i) => i.id)).toEqual([ids["fi-education"]]);
     const bad = await api.get("/feed.atom?colour=red").expect(400);
     expect(bad.body.errors[0].pointer).toBe("/query/colour");
+    // Facet counts are the listing's; a feed asked for them says so rather than ignoring it.
+    expect((await api.get("/feed.atom?facets=country").expect(400)).body.errors[0].pointer).toBe("/query/facets");
   });
 
   it("gives each hub its own feed, and 404 for a hub that does not exist", async () => {

@@ -68,7 +68,12 @@ describe.each(STORES)("listing filters on %s", (_name, env) => {
 
   it("counts every match, not just the page", async () => {
     const res = await api.get("/api/v1/challenges?limit=1&sme=true").expect(200);
-    expect([res.body.items.length, res.body.total, typeof res.body.nextCursor]).toEqual([1, 3, "string"]);
+    expect([res.body.items.length, res.body.total, typeof res.body.nextCursor, res.body.prevCursor]).toEqual([1, 3, "string", null]);
+    // Paging goes both ways: the second page's previous page is the first.
+    const second = await api.get(`/api/v1/challenges?limit=1&sme=true&cursor=${res.body.nextCursor}`).expect(200);
+    expect(second.body.items[0].id).not.toBe(res.body.items[0].id);
+    const back = await api.get(`/api/v1/challenges?limit=1&sme=true&cursor=${second.body.prevCursor}`).expect(200);
+    expect([back.body.items.map((c: { id: string }) => c.id), back.body.prevCursor]).toEqual([[res.body.items[0].id], null]);
   });
 
   it("refuses malformed codes with the failing parameter", async () => {
@@ -83,5 +88,43 @@ describe.each(STORES)("listing filters on %s", (_name, env) => {
     expect(page.text).toContain("1 challenge matches these filters");
     expect(page.text).toContain('href="/feed.atom?cpv=72000000&amp;closingWithin=30"');
     expect(page.text).toContain('<option value="30" selected>30 days</option>');
+    // A page reached by "Next page" links back to the one before it.
+    const first = await api.get("/?sme=true&limit=2").set("Accept", "text/html").expect(200);
+    expect(first.text).not.toContain('rel="prev"');
+    const nextHref = /<a rel="next" href="([^"]+)">Next page<\/a>/.exec(first.text)![1]!.replaceAll("&amp;", "&");
+    const second = await api.get(nextHref).set("Accept", "text/html").expect(200);
+    const prevHref = /<a rel="prev" href="([^"]+)">Previous page<\/a>/.exec(second.text)![1]!.replaceAll("&amp;", "&");
+    const again = await api.get(prevHref).set("Accept", "text/html").expect(200);
+    const titles = (html: string) => [...html.matchAll(/<h2 class="card-title"><a href="([^"]+)"/g)].map((m) => m[1]);
+    expect(titles(again.text)).toEqual(titles(first.text));
+    expect(titles(second.text)).toHaveLength(1);
+  });
+
+  it("counts each facet's values on request, over the other filters given", async () => {
+    const res = await api.get("/api/v1/challenges?facets=country,language,procedureType,sme,euFunded,status&cpv=72000000").expect(200);
+    // Two challenges have CPV 72; the hub is German, so every challenge is in DE too.
+    expect(res.body.total).toBe(2);
+    expect(res.body.facets).toEqual({
+      country: { DE: 2, FI: 1 }, language: { de: 1, en: 2, fi: 1 }, procedureType: {}, sme: { true: 2 }, euFunded: {}, status: { open: 2 },
+    });
+    // A facet's own filter is left out of its counts: with French chosen, German and English still count.
+    const chosen = await api.get("/api/v1/challenges?facets=language&language=fr").expect(200);
+    expect([chosen.body.total, chosen.body.facets]).toEqual([1, { language: { de: 1, en: 2, fi: 1, fr: 1 } }]);
+    // Without facets asked for, none are sent; an unknown facet is refused with the allowed ones.
+    expect((await api.get("/api/v1/challenges").expect(200)).body.facets).toBeUndefined();
+    const bad = await api.get("/api/v1/challenges?facets=colour").expect(400);
+    expect(bad.body.errors[0].pointer).toMatch(/^\/query\/facets/);
+    expect(bad.body.errors[0].message).toMatch(/status.*country.*euFunded/);
+  });
+
+  it("shows beside each choice of the page's filters how many challenges it gives", async () => {
+    const page = await api.get("/?language=fr").set("Accept", "text/html").expect(200);
+    expect(page.text).toContain("1 challenge matches these filters");
+    expect(page.text).toContain('<option value="fr" selected>French (1)</option>');
+    expect(page.text).toContain('<option value="en">English (2)</option>');
+    expect(page.text).toContain('<option value="it">Italian (0)</option>');
+    expect(page.text).toContain('<option value="FR">France (1)</option>');
+    expect(page.text).toMatch(/name="euFunded" value="true"> EU-funded \(1\)<\/label>/);
+    expect(page.text).toMatch(/name="status" value="open" checked> Open \(1\)<\/label>/);
   });
 });

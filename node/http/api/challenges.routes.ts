@@ -18,8 +18,10 @@ export function challengesRouter(deps: { challenges: ChallengeService; auth: Aut
     const parsed = parseListingQuery(req.query as Record<string, unknown>, { origin: deps.origin });
     if (!parsed.ok) return sendProblem(res, problem(400, "invalid listing parameters", parsed.errors));
     try {
-      const [page, total] = await Promise.all([deps.challenges.list(parsed.query), deps.challenges.count(parsed.query)]);
-      sendJson(res, 200, { items: page.items.map((c) => c.doc), nextCursor: page.nextCursor, total });
+      const [page, total, facets] = await Promise.all([
+        deps.challenges.list(parsed.query), deps.challenges.count(parsed.query), deps.challenges.facetCounts(parsed.query, parsed.facets),
+      ]);
+      sendJson(res, 200, { items: page.items.map((c) => c.doc), nextCursor: page.nextCursor, prevCursor: page.prevCursor, total, ...(parsed.facets.length ? { facets } : {}) });
     } catch (e) {
       if (e instanceof InvalidCursorError) return sendProblem(res, problem(400, "invalid listing parameters", [{ pointer: "/query/cursor", message: "is not a cursor returned by this API" }]));
       throw e;

@@ -45,8 +45,9 @@ export function feedsRouter(deps: FeedsDeps): express.Router {
     const raw = { ...(req.query as Record<string, unknown>) };
     if (hubIri) delete raw.hub; // a hub's feed is that hub's, whatever the query says
     const parsed = parseListingQuery(raw, { origin, dropEmpty: true });
-    if (!parsed.ok) {
-      sendProblem(res, problem(400, "invalid filters", parsed.errors));
+    if (!parsed.ok || parsed.facets.length) {
+      // Facet counts belong beside a listing; a feed or calendar that was asked for them says so.
+      sendProblem(res, problem(400, "invalid filters", parsed.ok ? [{ pointer: "/query/facets", message: "counts belong to GET /api/v1/challenges; feeds and calendars have none" }] : parsed.errors));
       return null;
     }
     const q = parsed.query;

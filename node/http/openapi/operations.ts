@@ -2,6 +2,7 @@
 // status it can answer. node/http/openapi/document.ts turns this table into the OpenAPI document and
 // node/http/api/method-not-allowed.ts into 405 + Allow, so the description, the method checks and the
 // routes cannot drift apart (test/integration/openapi.test.ts compares the table with the routes).
+import { LISTING_FACETS } from "../../domain/listing-facets";
 
 export type Method = "get" | "post" | "patch" | "delete";
 
@@ -42,6 +43,17 @@ const page = (items: Record<string, unknown>) => ({
 const countedPage = (items: Record<string, unknown>) => {
   const p = page(items);
   return { ...p, required: [...p.required, "total"], properties: { ...p.properties, total: { type: "integer", minimum: 0, description: "How many challenges match the filters in all pages" } } };
+};
+/** A counted page that pages both ways, with {facet: {value: count}} when `facets` was asked for. */
+const facetedPage = (items: Record<string, unknown>) => {
+  const p = countedPage(items);
+  const counts = { type: "object", additionalProperties: { type: "integer", minimum: 1 } };
+  const facets = {
+    type: "object", additionalProperties: false, description: "Per facet asked for, how many challenges each value gives with the other filters",
+    properties: Object.fromEntries(LISTING_FACETS.map((f) => [f, counts])),
+  };
+  const prevCursor = { type: ["string", "null"], description: "The cursor of the previous page (null on the first)" };
+  return { ...p, properties: { ...p.properties, prevCursor, facets } };
 };
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 /** The shape of an OCDS 1.1 release package; the official schema (standard.open-contracting.org) has the rest. */
@@ -90,7 +102,7 @@ export const OPERATIONS: readonly OperationSpec[] = [
   },
   {
     path: "/api/v1/challenges", method: "get", operationId: "listChallenges", summary: "Search and list challenges", query: "ListingQuery",
-    ok: { 200: { description: "A page of canonical documents and how many match in all", schema: countedPage(ref("Challenge")) } },
+    ok: { 200: { description: "A page of canonical documents, how many match in all, and the facet counts asked for", schema: facetedPage(ref("Challenge")) } },
     problems: [400],
   },
   {

@@ -186,9 +186,15 @@ export interface ListingQuery {
    */
   sort?: "deadline" | "newest";
   /**
-   * nextCursor of the previous page (opaque; any other value is refused).
+   * nextCursor or prevCursor of a page: the page after or before it (opaque; any other value is refused).
    */
   cursor?: string;
+  /**
+   * Facets to count: for each value, how many challenges match every other filter given (a facet's own filter is left out, so the counts say what choosing another value would give). The response then has "facets": {facet: {value: count}}, values with no challenge left out; sme and euFunded count "true".
+   *
+   * @maxItems 8
+   */
+  facets?: ("status" | "country" | "focusArea" | "instrument" | "language" | "procedureType" | "sme" | "euFunded")[];
   /**
    * Page size.
    */
