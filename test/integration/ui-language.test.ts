@@ -1,11 +1,10 @@
-// The interface in the reader's language (en, de, fr so far): the listing, its filters, cards and
+// The interface in the reader's language (26 of them): the listing, its filters, cards and
 // error pages follow the browser's Accept-Language, or the reader's own choice from the footer (a
 // cookie, which wins); content keeps its own language; caches are told the page varies by both.
-import fs from "node:fs";
-import path from "node:path";
 import request from "supertest";
 import { challengeInput, hubInput } from "../support/documents";
 import { ADMIN_TOKEN, startTestNode, type TestNode } from "../support/node";
+import { translator as translatorFor } from "../../node/http/i18n";
 
 let node: TestNode;
 const get = (p: string, headers: Record<string, string> = {}) => request(node.listenUrl).get(p).set(headers);
@@ -26,7 +25,7 @@ it("speaks English to a browser that asks for nothing else", async () => {
   expect(res.text).toContain("<h1>Innovation challenges</h1>");
   expect(res.text).toContain("3 challenges match these filters");
   expect(res.headers.vary).toMatch(/Accept-Language/);
-  expect((await get("/", { "Accept-Language": "pl-PL,pl;q=0.9" })).text).toContain('<html lang="en">');
+  expect((await get("/", { "Accept-Language": "zh-CN,zh;q=0.9" })).text).toContain('<html lang="en">');
 });
 
 it("translates the listing, its filters and cards for a German browser; content stays as written", async () => {
@@ -36,7 +35,7 @@ it("translates the listing, its filters and cards for a German browser; content 
   expect(res.text).toContain("3 Challenges entsprechen diesen Filtern");
   expect(res.text).toContain("<legend>Status</legend>");
   expect(res.text).toMatch(/<label>Land <select name="country">/);
-  expect(res.text).toContain('<option value="FR">Frankreich</option>');
+  expect(res.text).toContain('<option value="FR">Frankreich (1)</option>');
   expect(res.text).toContain('<span class="status status-open">Offen</span>');
   expect(res.text).toContain('<span class="tag">Mobilität und Verkehr</span>');
   expect(res.text).toContain('<a class="skip-link" href="#main">Zum Inhalt springen</a>');
@@ -122,18 +121,53 @@ it("serves the workspace's sign-in page in the browser's language too, frame inc
   expect(res.text).not.toContain("Skip to content");
 });
 
-it("has every English message in the German and French catalogues", () => {
-  const keys = (o: Record<string, unknown>, prefix = ""): string[] =>
-    Object.entries(o).flatMap(([k, v]) => (typeof v === "object" && v !== null ? keys(v as Record<string, unknown>, `${prefix}${k}.`) : [`${prefix}${k}`]));
-  const read = (l: string) => JSON.parse(fs.readFileSync(path.resolve(__dirname, `../../locales/${l}.json`), "utf8"));
-  const en = keys(read("en")).filter((k) => !k.startsWith("codes."));
-  for (const l of ["de", "fr"]) {
-    const catalogue = read(l);
-    expect(en.filter((k) => !keys(catalogue).includes(k))).toEqual([]);
-    // IPN's own code lists (English in schemas/codelists) are translated in full.
-    for (const list of ["status", "focus-areas", "instruments"]) {
-      const codes = JSON.parse(fs.readFileSync(path.resolve(__dirname, `../../schemas/codelists/${list}.json`), "utf8")).codes.map((c: { code: string }) => c.code);
-      expect(codes.filter((c: string) => !catalogue.codes[list][c])).toEqual([]);
-    }
-  }
+it("speaks Polish, Greek, Irish and Norwegian too, with each language's plural forms", async () => {
+  const pl = await get("/", { "Accept-Language": "pl-PL,pl;q=0.9,en;q=0.5" }).expect(200);
+  expect(pl.text).toContain('<html lang="pl">');
+  expect(pl.text).toMatch(/<p class="count" role="status">3 [^<]+<\/p>/);
+  const count = (text: string) => /<p class="count" role="status">([^<]+)<\/p>/.exec(text)![1]!;
+  // Polish says "3 wyzwania" but "5 wyzwań" and "1 wyzwanie": three forms, one catalogue entry each.
+  expect(count(pl.text)).toBe(translatorFor("pl")("listing.count", { count: 3, n: "3" }));
+  expect(translatorFor("pl")("listing.count", { count: 5, n: "5" })).not.toBe(count(pl.text));
+  expect((await get("/", { "Accept-Language": "el" })).text).toContain('<html lang="el">');
+  expect((await get("/", { "Accept-Language": "ga-IE" })).text).toContain('<html lang="ga">');
+  // Norwegian browsers send "no" or "nn" as often as "nb".
+  for (const asked of ["no", "nn-NO", "nb"]) expect((await get("/", { "Accept-Language": asked })).text).toContain('<html lang="nb">');
+});
+
+it("gives every language version of a page its own address, named in hreflang alternates and as canonical", async () => {
+  const res = await get("/?country=FR&hl=it").expect(200);
+  expect(res.text).toContain('<html lang="it">');
+  expect(res.text).toContain(`<link rel="canonical" href="${node.origin}/?country=FR&amp;hl=it">`);
+  const alternates = [...res.text.matchAll(/<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">/g)].map((m) => [m[1], m[2]]);
+  expect(alternates).toHaveLength(27);
+  expect(alternates).toContainEqual(["sv", `${node.origin}/?country=FR&amp;hl=sv`]);
+  expect(alternates).toContainEqual(["x-default", `${node.origin}/?country=FR`]);
+  // The address wins over the cookie and the browser; the footer's choices forget it.
+  const named = await get("/hubs?hl=fi", { "Accept-Language": "de", Cookie: "ipn-ui=fr" }).expect(200);
+  expect(named.text).toContain('<html lang="fi">');
+  expect(named.text).toContain('<a href="/ui?lang=da&amp;back=%2Fhubs" hreflang="da" lang="da">Dansk</a>');
+  // A challenge's content languages have addresses too, no longer canonicalised away.
+  const listing = await get("/?focusArea=mobility");
+  const href = new URL(/<h2 class="card-title"><a href="([^"]+)"/.exec(listing.text)![1]!).pathname;
+  const page = await get(`${href}?lang=en&hl=pt`).expect(200);
+  expect(page.text).toContain(`<link rel="canonical" href="${node.origin}${href}?lang=en&amp;hl=pt">`);
+  // Error pages name no versions; unknown interface languages are not filters but are not honoured either.
+  expect((await get("/no-such-page?hl=de", { Accept: "text/html" }).expect(404)).text).not.toContain('rel="canonical"');
+  expect((await get("/?hl=xx").expect(200)).text).toContain('<html lang="en">');
+});
+
+it("lists every language version of every page in the sitemap", async () => {
+  const res = await get("/sitemap.xml").expect(200);
+  expect(res.text).toContain('xmlns:xhtml="http://www.w3.org/1999/xhtml"');
+  const first = /<url>(.*?)<\/url>/.exec(res.text)![1]!;
+  expect(first).toContain(`<loc>${node.origin}/</loc>`);
+  expect(first.match(/<xhtml:link /g)).toHaveLength(27);
+  expect(first).toContain(`<xhtml:link rel="alternate" hreflang="lv" href="${node.origin}/?hl=lv"/>`);
+});
+
+it("keeps the workspace in English, German or French for readers of other languages", async () => {
+  const res = await get("/login", { "Accept-Language": "pl,de;q=0.5" }).expect(200);
+  expect(res.text).toContain('<html lang="de">');
+  expect((await get("/login", { "Accept-Language": "pl" })).text).toContain('<html lang="en">');
 });

@@ -6,7 +6,7 @@ import { HUB_TYPES } from "../../domain/types";
 import { paths } from "../../domain/uris";
 import { label, pick } from "./format";
 import { html, type SafeHtml } from "./html";
-import { translator, type UiLanguage } from "../i18n";
+import { translator, UI_PARAM, type UiLanguage } from "../i18n";
 
 export interface HubsFilter { country?: string; type?: string }
 export interface HubEntry { hub: StoredHub; challenges: number }
@@ -23,7 +23,7 @@ export function parseHubsFilter(query: Record<string, unknown>): { ok: true; fil
     } else if (k === "type") {
       if (value && !(HUB_TYPES as readonly string[]).includes(value)) errors.push({ pointer: "/query/type", message: `must be one of ${HUB_TYPES.join(", ")}` });
       else if (value) filter.type = value;
-    } else {
+    } else if (k !== UI_PARAM) {
       errors.push({ pointer: `/query/${k}`, message: "is not a filter of this page (allowed: country, type)" });
     }
   }

@@ -1,7 +1,8 @@
 // The frame every page shares. No inline script or style anywhere: the CSP forbids both.
 import { html, type SafeHtml } from "./html";
 import { label, UI_LANGUAGE } from "./format";
-import { translator, UI_LANGUAGES, type UiLanguage } from "../i18n";
+import { LANGUAGE_NAMES, translator, UI_LANGUAGES, type UiLanguage } from "../i18n";
+import { languageLinks, unnamedLanguage } from "./language-versions";
 import { FAVICON_PATH } from "./site-files";
 import { stylesheetHref } from "./stylesheet";
 
@@ -9,6 +10,8 @@ export interface SiteInfo {
   nodeName: string;
   /** ISO 3166-1 alpha-2 of the node's member state ("" when not configured). */
   country: string;
+  /** The public origin, for the absolute addresses of a page's language versions. */
+  origin?: string;
 }
 
 export interface PageOptions {
@@ -22,9 +25,11 @@ export interface PageOptions {
   ui?: UiLanguage;
   /** The page's own path and query, for the language links (only on translated pages). */
   path?: string;
+  /** Name the page's language versions and canonical address in <head> (pages answered 200). */
+  versions?: boolean;
+  /** A canonical address elsewhere (a mirrored challenge's origin): named instead of the language versions. */
+  canonical?: string;
 }
-
-const LANGUAGE_NAMES: Record<UiLanguage, string> = { en: "English", de: "Deutsch", fr: "Français" };
 
 export function layout(p: PageOptions): SafeHtml {
   const ui = p.ui ?? "en";
@@ -39,6 +44,7 @@ export function layout(p: PageOptions): SafeHtml {
 <link rel="stylesheet" href="${stylesheetHref}">
 <link rel="icon" href="${FAVICON_PATH}" type="image/svg+xml">
 <meta property="og:site_name" content="${p.site.nodeName}">
+${p.canonical ? html`<link rel="canonical" href="${p.canonical}">` : p.path && p.versions && p.site.origin ? languageLinks(p.site.origin, p.path, ui) : ""}
 ${p.head}
 </head>
 <body>
@@ -59,7 +65,7 @@ ${p.body}
 <a href="/api/openapi.json">${t("site.footer.api")}</a>
 <a href="/schemas/challenge.json">${t("site.footer.schema")}</a>
 <a href="/login">${t("site.footer.signIn")}</a>
-${p.path ? html`<nav class="ui-languages" aria-label="${t("site.footer.language")}"><ul>${UI_LANGUAGES.map((l) => html`<li><a href="/ui?lang=${l}&amp;back=${encodeURIComponent(p.path!)}" hreflang="${l}" lang="${l}"${l === ui ? html` aria-current="true"` : ""}>${LANGUAGE_NAMES[l]}</a></li>`)}</ul></nav>` : ""}
+${p.path ? html`<nav class="ui-languages" aria-label="${t("site.footer.language")}"><ul>${UI_LANGUAGES.map((l) => html`<li><a href="/ui?lang=${l}&amp;back=${encodeURIComponent(unnamedLanguage(p.path!))}" hreflang="${l}" lang="${l}"${l === ui ? html` aria-current="true"` : ""}>${LANGUAGE_NAMES[l]}</a></li>`)}</ul></nav>` : ""}
 </footer>
 </body>
 </html>

@@ -1,14 +1,18 @@
 // The files every site is expected to have: robots.txt (pointing crawlers at the sitemap, keeping them
 // out of the API and the ActivityPub collections), sitemap.xml (the listing, every hub and every public
-// challenge published on this node — mirrored ones are indexed on their own nodes), and a favicon.
+// challenge published on this node — mirrored ones are indexed on their own nodes — each with its
+// language versions), and a favicon.
 import express from "express";
 import type { Repositories } from "../../domain/ports";
 import { CHALLENGE_STATUSES } from "../../domain/types";
 import { paths, uri } from "../../domain/uris";
 import { escapeHtml } from "../../domain/html-escape";
+import { UI_LANGUAGES } from "../i18n";
+import { languageVersion } from "./language-versions";
 
-// The sitemap protocol's ceiling for one file.
-const SITEMAP_MAX = 50_000;
+// The sitemap protocol allows 50,000 addresses and 50 MB in one file; each address here carries its 27
+// language versions (about 2.5 kB), so the size is the ceiling reached first.
+const SITEMAP_MAX = 15_000;
 const PUBLIC_STATUSES = CHALLENGE_STATUSES.filter((s) => s !== "draft");
 
 export const FAVICON_PATH = "/favicon.svg";
@@ -37,10 +41,12 @@ export function siteFilesRouter(deps: { repos: Repositories; origin: string }): 
       for (const c of page.items) if (c.key !== null) urls.push({ loc: uri(deps.origin, paths.challenge(c.key)), lastmod: c.doc.updated });
       cursor = page.nextCursor ?? undefined;
     } while (cursor && urls.length < SITEMAP_MAX);
+    const versions = (loc: string) => [...UI_LANGUAGES.map((l) => [l, languageVersion(loc, loc, l)]), ["x-default", loc]]
+      .map(([l, href]) => `<xhtml:link rel="alternate" hreflang="${l}" href="${escapeHtml(href!)}"/>`).join("");
     const body = urls.slice(0, SITEMAP_MAX)
-      .map((u) => `<url><loc>${escapeHtml(u.loc)}</loc>${u.lastmod ? `<lastmod>${escapeHtml(u.lastmod)}</lastmod>` : ""}</url>`).join("\n");
+      .map((u) => `<url><loc>${escapeHtml(u.loc)}</loc>${u.lastmod ? `<lastmod>${escapeHtml(u.lastmod)}</lastmod>` : ""}${versions(u.loc)}</url>`).join("\n");
     res.set("Cache-Control", "public, max-age=3600");
-    res.type("application/xml; charset=utf-8").send(`<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${body}\n</urlset>\n`);
+    res.type("application/xml; charset=utf-8").send(`<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n${body}\n</urlset>\n`);
   });
   return r;
 }

@@ -4,7 +4,7 @@ import { html, type SafeHtml } from "../pages/html";
 import { workspaceNav } from "./admin-pages";
 import { csrfField, errorSummary, input, select } from "./forms";
 import { label } from "../pages/format";
-import { UI_LANGUAGES } from "../i18n";
+import { WORKSPACE_LANGUAGES } from "../i18n";
 import type { Tw } from "./ws-i18n";
 
 export function accountBody(o: { user: StoredUser; csrf: string; setup?: { secret: string; qrSvgDataUri: string }; error?: string; notice?: string; tw: Tw; ui: string }): SafeHtml {
@@ -25,7 +25,7 @@ ${errorSummary(errors, undefined, tw("There is a problem"))}
 <h2 id="language">${tw("Language of the workspace")}</h2>
 <form method="post" action="/workspace/account/language" class="stack">
 ${csrfField(o.csrf)}
-${select({ name: "language", label: tw("Language"), value: ui, options: UI_LANGUAGES.map((l) => ({ value: l, label: label("languages", l, l) })) })}
+${select({ name: "language", label: tw("Language"), value: ui, options: WORKSPACE_LANGUAGES.map((l) => ({ value: l, label: label("languages", l, l) })) })}
 <button type="submit" class="secondary">${tw("Save the language")}</button>
 </form>
 </section>

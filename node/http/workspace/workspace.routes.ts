@@ -32,8 +32,8 @@ import { editorRoutes } from "./editor.routes";
 import { hubProfileRoutes } from "./hub-profile.routes";
 import { nodeAdminRoutes } from "./node-admin.routes";
 import { type OidcSettings, oidcRoutes } from "./oidc.routes";
-import { type Tw, workspaceLanguage, workspaceText } from "./ws-i18n";
-import { isUiLanguage, type UiLanguage, uiLanguageOf } from "../i18n";
+import { isWorkspaceLanguage, type Tw, workspaceLanguage, workspaceText } from "./ws-i18n";
+import { type UiLanguage, uiLanguageAmong, WORKSPACE_LANGUAGES } from "../i18n";
 import { randomBytes } from "node:crypto";
 
 export interface WorkspaceDeps {
@@ -84,7 +84,7 @@ export function workspaceRouter(deps: WorkspaceDeps): express.Router {
   const ui = (res: Response): UiLanguage => (res.locals as { ui?: UiLanguage }).ui ?? "en";
   const twOf = (res: Response): Tw => workspaceText(ui(res));
   router.use(["/login", "/logout", "/invitations", "/workspace"], (req, res, next) => {
-    (res.locals as { ui?: UiLanguage }).ui = uiLanguageOf(req);
+    (res.locals as { ui?: UiLanguage }).ui = uiLanguageAmong(req, WORKSPACE_LANGUAGES);
     next();
   });
 
@@ -397,7 +397,7 @@ ${actionButton(`/workspace/challenges/${c.key}/duplicate`, tw("Duplicate as a ne
   ws.post("/account/language", async (req, res) => {
     const { user } = me(res);
     const language = field(req, "language");
-    if (!isUiLanguage(language)) return account(res, { error: twOf(res)("Choose one of the languages offered") }, 422);
+    if (!isWorkspaceLanguage(language)) return account(res, { error: twOf(res)("Choose one of the languages offered") }, 422);
     (res.locals as Locals).signedIn.user = await deps.accounts.setLanguage(user, language);
     (res.locals as { ui?: UiLanguage }).ui = language;
     account(res, { notice: twOf(res)("The workspace now speaks your language.") });
