@@ -66,6 +66,12 @@ async function main(): Promise<void> {
     await shot("challenge");
     await page.goto(`${node.listenUrl}/map`);
     await shot("map");
+    // A supplier in Poland: filtered to CPV 72 closing within 30 days, counts beside each choice.
+    await page.goto(`${node.listenUrl}/?cpv=72000000&closingWithin=30&hl=pl`);
+    await shot("listing-pl");
+    await page.goto(`${node.listenUrl}/challenges/${open.id.split("/").pop()}?hl=fr`);
+    await page.locator(".cta").scrollIntoViewIfNeeded();
+    await shot("challenge-fr");
     await page.goto(node.listenUrl + link);
     await page.getByLabel("Your name").fill("Olga Officer");
     await page.getByLabel("Password").fill(PASSWORD);

@@ -53,17 +53,23 @@ describe.each(["light", "dark"] as const)("in %s mode", (scheme) => {
   });
 });
 
-it("has no violation in German and French either, and marks the page's language", async () => {
-  for (const locale of ["de-DE", "fr-FR"]) {
-    const localized = await browser.newContext({ bypassCSP: true, locale });
-    const page = await localized.newPage();
-    for (const path of ["/", "/?closingWithin=abc", "/no-such-page", `/challenges/${challengeKey}`, "/hubs", "/hubs/browser_hub", "/accessibility", "/peers"]) {
-      await page.goto(node.listenUrl + path);
-      expect(await page.getAttribute("html", "lang")).toBe(locale.slice(0, 2));
-      expect(await axeViolations(page)).toEqual([]);
-    }
-    await localized.close();
+// Four more of the 26 interface languages: the two reviewed ones, and Polish, Finnish and Greek (long
+// words, another script), at 1366 and at 320 CSS pixels.
+it.each(["de-DE", "fr-FR", "pl-PL", "fi-FI", "el-GR"])("has no violation and reflows at 320 px in %s too, and marks the page's language", async (locale) => {
+  const localized = await browser.newContext({ bypassCSP: true, locale, viewport: { width: 1366, height: 900 } });
+  const page = await localized.newPage();
+  const wide: string[] = [];
+  for (const path of ["/", "/?closingWithin=abc", "/no-such-page", `/challenges/${challengeKey}`, "/hubs", "/hubs/browser_hub", "/map", "/accessibility", "/peers"]) {
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await page.goto(node.listenUrl + path);
+    expect(`${path} ${await page.getAttribute("html", "lang")}`).toBe(`${path} ${locale.slice(0, 2)}`);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.setViewportSize({ width: 320, height: 640 });
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (width > 321) wide.push(`${path}: ${width}px`);
   }
+  expect(wide).toEqual([]);
+  await localized.close();
 });
 
 it("gives every page one h1 and a title, and a skip link that is the keyboard's first stop", async () => {

@@ -20,12 +20,14 @@ let dir: string;
 let store: Store;
 let app: express.Express;
 
-function local(key: string, name: "challenge-de-mobility" | "challenge-fi-education-consultation", patch: Partial<Challenge>, extra: Partial<StoredChallenge> = {}): StoredChallenge {
+function local(key: string, name: "challenge-de-mobility" | "challenge-fi-education-consultation" | "challenge-fr-health-pcp", patch: Partial<Challenge>, extra: Partial<StoredChallenge> = {}): StoredChallenge {
   const id = `${ORIGIN}/challenges/${key}`;
   const doc = { ...(fixture("challenges", name) as unknown as Challenge), id, url: id, hub: HUB_ID, ...patch };
   return { id, key, origin: ORIGIN, country: "DE", doc, version: 1, withdrawnAt: null, ...extra };
 }
 
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
 const period = (end: string) => ({ start: "2026-11-02T09:00:00+01:00", end });
 
 beforeAll(async () => {
@@ -55,6 +57,12 @@ beforeAll(async () => {
       submissionUrl: "javascript:alert(3)",
       image: { url: "javascript:alert(4)", mediaType: "image/png" },
       submissionPeriod: period("2099-03-01T12:00:00+01:00"),
+    }),
+    local("bald", "challenge-de-mobility", { title: { de: "Bald endende Challenge" }, focusAreas: ["green"], submissionPeriod: period(new Date(Date.now() + 3 * DAY + HOUR).toISOString()) }),
+    local("sante", "challenge-fr-health-pcp", { submissionPeriod: period(new Date(Date.now() + 40 * DAY + HOUR).toISOString()), enquiryPeriod: { end: new Date(Date.now() + 20 * DAY + HOUR).toISOString() } }),
+    local("sante-attribue", "challenge-fr-health-pcp", {
+      status: "awarded", title: { fr: "Défi attribué" }, submissionPeriod: period("2026-01-10T12:00:00+01:00"),
+      outcome: { decisionDate: "2026-06-30", winners: [{ name: "Soins Connectés SAS", country: "FR", sme: true, phase: "phase-1", url: "https://soins.example" }] },
     }),
     {
       id: frId, key: null, origin: FR_ORIGIN, country: "FR", version: 1, withdrawnAt: null,
@@ -106,9 +114,13 @@ describe("listing at /", () => {
     // Deadline as published (with its offset) and in UTC.
     expect(res.text).toContain("2099-01-29 12:00 UTC+01:00");
     expect(res.text).toContain("2099-01-29 11:00 UTC");
-    // Hub name of a local hub, handle@host of a peer's hub.
-    expect(res.text).toContain("Innovationsstelle Mobilität München");
-    expect(res.text).toContain("@ght_seine@fr.ipn.example");
+    // Who buys, by name, for local and mirrored challenges alike; the value a supplier scans for.
+    expect(res.text).toContain('<span class="buyer"><span lang="de">Landeshauptstadt München – Mobilitätsreferat</span></span>');
+    expect(res.text).toContain('<span class="buyer"><span lang="fr">Groupement hospitalier de territoire Seine-Centre</span></span>');
+    expect(res.text).toContain('<p class="money" lang="en">Estimated value: €120,000.00</p>');
+    // Closing within a week: a badge on the card; later deadlines say how long is left beside the date.
+    expect(res.text).toMatch(/Bald endende Challenge[\s\S]*?<strong class="badge closing-soon">closes in 3 days<\/strong>/);
+    expect(res.text).toMatch(/\(2099-01-29 11:00 UTC\)<\/span> · closes in \d+ days<\/p>/);
     expect(res.text).toContain('<form class="filters" method="get" action="/">');
     expect(res.text).toContain('<link rel="stylesheet" href="/static/ipn.css?v=');
     expect(res.text).toContain('href="/api/openapi.json"');
@@ -117,17 +129,17 @@ describe("listing at /", () => {
 
   test("filters narrow the listing and are kept in the form", async () => {
     const fr = await request(app).get("/?country=FR").expect(200);
-    expect(fr.text).toContain("@ght_seine@fr.ipn.example");
+    expect(fr.text).toContain("Groupement hospitalier de territoire Seine-Centre");
     expect(fr.text).not.toContain(DE_TITLE);
     expect(fr.text).toContain('<option value="FR" selected>');
 
     const edu = await request(app).get("/?focusArea=education").expect(200);
     expect(edu.text).not.toContain(DE_TITLE);
-    expect(edu.text).not.toContain("@ght_seine@");
+    expect(edu.text).not.toContain("Groupement hospitalier");
     expect(edu.text).toContain('<option value="education" selected>');
 
     const pcp = await request(app).get("/?instrument=pre-commercial-procurement").expect(200);
-    expect(pcp.text).toContain("@ght_seine@fr.ipn.example");
+    expect(pcp.text).toContain("Groupement hospitalier de territoire Seine-Centre");
     expect(pcp.text).not.toContain(DE_TITLE);
 
     const text = await request(app).get("/").query({ q: "Lieferdrohnen" }).expect(200);
@@ -143,7 +155,7 @@ describe("listing at /", () => {
     const window = await request(app).get("/?deadlineFrom=2099-01-01&deadlineTo=2099-02-01").expect(200);
     expect(window.text).toContain(DE_TITLE);
     expect(window.text).not.toContain("Lieferdrohnen");
-    expect(window.text).not.toContain("@ght_seine@");
+    expect(window.text).not.toContain("Groupement hospitalier");
     expect(window.text).toContain('value="2099-02-01"');
 
     const none = await request(app).get("/?country=IS").expect(200);
@@ -190,7 +202,8 @@ describe("challenge page", () => {
     expect(res.text).toContain(`<link rel="alternate" type="application/activity+json" href="${id}">`);
     expect(res.text).toContain(`<meta property="og:title" content="${DE_TITLE}">`);
     expect(res.text).toMatch(/<meta property="og:description" content="Gesucht werden Lösungen/);
-    expect(res.text).toContain(`<meta property="og:url" content="${id}">`);
+    expect(res.text).toContain(`<meta property="og:url" content="${id}?hl=en">`);
+    expect(res.text).toContain(`<link rel="canonical" href="${id}?hl=en">`);
     expect(res.text).toContain('<meta property="og:type" content="article">');
     expect(res.text).toContain('<meta property="og:image" content="https://de.challenges.example/media/lieferzonen.webp">');
     expect(res.text).toMatch(/<span class="status status-open">Open<\/span>/);
@@ -221,6 +234,42 @@ describe("challenge page", () => {
     expect(res.text).toContain('href="?lang=en"');
   });
 
+  test("puts where, how and by when to take part at the top, with the time left", async () => {
+    const res = await request(app).get("/challenges/sante").expect(200);
+    expectHtml(res);
+    const cta = /<section class="cta" aria-labelledby="take-part" lang="en">([\s\S]*?)<\/section>/.exec(res.text)![1]!;
+    expect(cta).toContain('<h2 id="take-part">How to take part</h2>');
+    expect(cta).toMatch(/<dt>Deadline<\/dt><dd><time datetime="[^"]+">[^<]+<\/time>( <span class="utc">[^<]+<\/span>)? <strong class="time-left">closes in 40 days<\/strong><\/dd>/);
+    expect(cta).toMatch(/<dt>Enquiry deadline<\/dt><dd>.*\(closes in 20 days\)<\/dd>/);
+    expect(cta).toContain("<dt>Submission type</dt><dd>Tender</dd>");
+    expect(cta).toContain('<a class="button" href="https://marches.ght-seine-centre.example/consultation/2026-PCP-01" rel="nofollow noopener">Go to the submission site</a>');
+    // The call to action comes before the key facts.
+    expect(res.text.indexOf('class="cta"')).toBeLessThan(res.text.indexOf('class="facts"'));
+  });
+
+  test("shows every published field: phases with budgets, eligibility, funding, follow-up, contract, notices, procedure", async () => {
+    const res = await request(app).get("/challenges/sante").expect(200);
+    expect(res.text).toContain("<h2>Phases</h2>");
+    expect(res.text).toMatch(/<strong><span lang="fr">Phase 1 – Conception de la solution<\/span><\/strong> <span class="meta">\(2027-05-03 to 2027-08-31 · Budget: €300,000.00 · up to 5 participants\)<\/span>/);
+    expect(res.text).toContain('<tr><th scope="row">Who can apply</th><td>Start-up, SME, Large enterprise, Research organisation, Consortium</td></tr>');
+    expect(res.text).toContain('<tr><th scope="row">Contract period</th><td>2027-05-03 to 2029-04-30</td></tr>');
+    expect(res.text).toMatch(/<tr><th scope="row">Follow-up<\/th><td>None planned<\/td><\/tr>/);
+    expect(res.text).toContain("<li>Horizon Europe</li>");
+    expect(res.text).toContain('<a href="https://annonces.example.fr/avis/26-123456" rel="nofollow noopener">National 26-123456</a>');
+    expect(res.text).toMatch(/<tr><th scope="row">Procedure<\/th><td>[^<]+<\/td><\/tr>/);
+    expect(res.text).toContain('<tr><th scope="row">Type of contract</th><td>Services</td></tr>');
+    expect(res.text).toContain("€2,400,000.00");
+  });
+
+  test("records the outcome of an awarded challenge, and offers no submission any more", async () => {
+    const res = await request(app).get("/challenges/sante-attribue").expect(200);
+    expect(res.text).toContain("<h2>Outcome</h2>");
+    expect(res.text).toContain("Decision date: 2026-06-30");
+    expect(res.text).toMatch(/<a href="https:\/\/soins.example\/" rel="nofollow noopener">Soins Connectés SAS<\/a> <span class="meta">\(France · SME · Phase 1 – Conception de la solution\)<\/span>/);
+    expect(res.text).not.toContain('class="button"');
+    expect(res.text).not.toContain("closes in");
+  });
+
   test("?lang picks another language of the document; unknown languages fall back to the default", async () => {
     const en = await request(app).get("/challenges/lieferzonen?lang=en").expect(200);
     expect(en.text).toContain("<h1>Smart loading-zone management for Munich&#39;s old town</h1>");
@@ -245,6 +294,21 @@ describe("challenge page", () => {
     const listing = await request(app).get("/?q=Lieferdrohnen").expect(200);
     expectHtml(listing);
     expect(listing.text).toContain("&lt;script&gt;alert(1)&lt;/script&gt; Lieferdrohnen");
+  });
+
+  test("shows a mirrored challenge from this node's copy, canonical at its origin, and links cards to it", async () => {
+    const listing = await request(app).get("/?country=FR").expect(200);
+    expect(listing.text).toContain('<h2 class="card-title"><a href="/mirror/fr.ipn.example/sante-pcp">');
+    const res = await request(app).get("/mirror/fr.ipn.example/sante-pcp").expect(200);
+    expectHtml(res);
+    expect(res.text).toContain(`<link rel="canonical" href="${FR_ORIGIN}/challenges/sante-pcp">`);
+    expect(res.text).not.toContain('<link rel="alternate" hreflang=');
+    expect(res.text).toContain(`<p class="mirrored" lang="en">A copy kept on this node of a challenge published on fr.ipn.example. <a href="${FR_ORIGIN}/challenges/sante-pcp">See the original page</a></p>`);
+    expect(res.text).toContain("<h2>Phases</h2>");
+    // Only mirrored challenges, only well-formed addresses.
+    for (const bad of ["/mirror/de.ipn.example/lieferzonen", "/mirror/fr.ipn.example/nope", "/mirror/evil%2Fexample/sante-pcp", "/mirror/fr.ipn.example@evil/sante-pcp"]) {
+      expect([bad, (await request(app).get(bad)).status]).toEqual([bad, 404]);
+    }
   });
 
   test("drafts and unknown keys are 404, withdrawn challenges 410, mirrored ones are not served here", async () => {

@@ -2,7 +2,7 @@
 import type { Challenge, LanguageMap, Location } from "../../domain/types";
 import { paths } from "../../domain/uris";
 import type { StoredChallenge } from "../../domain/ports";
-import { dateTime, hubLink, inLang, statusBadge, type HubLabel } from "./components";
+import { dateTime, hubLink, inLang, statusBadge, timeLeft, type HubLabel } from "./components";
 import { nutsName } from "../../domain/codelists";
 import { cpvLabelIn, docLanguages, formatBytes, formatMoney, label, ordinal, pick } from "./format";
 import { html, linkOrText, mailtoHref, safeHttpUrl, type SafeHtml } from "./html";
@@ -17,7 +17,7 @@ export interface ChallengeView {
   /** The content language shown (one of the document's languages). */
   lang: string;
   hub: HubLabel;
-  /** The page's own URL (canonical, without ?lang). */
+  /** The page's own URL in this content and interface language (the layout names it canonical). */
   pageUrl: string;
 }
 
@@ -34,7 +34,6 @@ export function challengeHead(v: ChallengeView): SafeHtml {
   const image = safeHttpUrl(doc.image?.url);
   const alt = pick(doc.image?.alt, v.lang, doc.defaultLanguage)?.text;
   return html`<link rel="alternate" type="application/activity+json" href="${v.challenge.id}">
-<link rel="canonical" href="${v.pageUrl}">
 <meta property="og:type" content="article">
 <meta property="og:title" content="${title}">
 <meta property="og:url" content="${v.pageUrl}">
@@ -92,7 +91,7 @@ function keyFacts(v: ChallengeView): SafeHtml {
     : null;
   const prizes = (d.prizes ?? []).map((p, i) => {
     const title = text(p.title, L, F);
-    const amount = formatMoney(p.amount);
+    const amount = formatMoney(p.amount, ui);
     return html`<li>${title ? inLang(title, ui) : ui === "en" ? `${ordinal(p.rank ?? i + 1)} prize` : t("challenge.prize", { n: p.rank ?? i + 1 })}${amount ? html`: ${amount}` : ""}</li>`;
   });
   // Each code with its official label in the page's language (English where CPV has none).
@@ -114,23 +113,121 @@ ${row(t("challenge.focusAreas"), d.focusAreas.map((f) => label("focus-areas", f,
 ${row(t("challenge.hub"), hubLink(v.hub))}
 ${row(t("challenge.buyers"), buyers.length ? html`<ul>${buyers}</ul>` : null)}
 ${row(t("challenge.reference"), d.referenceNumber)}
-${row(t("challenge.deadline"), d.submissionPeriod?.end ? dateTime(d.submissionPeriod.end) : null)}
 ${row(t("challenge.window"), window)}
-${row(t("challenge.enquiry"), d.enquiryPeriod?.end ? dateTime(d.enquiryPeriod.end) : null)}
 ${row(t("challenge.place"), d.placeOfPerformance.length ? html`<ul>${d.placeOfPerformance.map((p) => html`<li>${location(p, L, F, t)}</li>`)}</ul>` : null)}
-${row(t("challenge.value"), formatMoney(d.estimatedValue))}
+${row(t("challenge.value"), formatMoney(d.estimatedValue, ui))}
 ${row(t("challenge.prizes"), prizes.length ? html`<ul>${prizes}</ul>` : null)}
 ${row(t("challenge.otherRewards"), text(d.nonMonetaryRewards, L, F) ? inLang(text(d.nonMonetaryRewards, L, F), ui) : null)}
 ${row(t("challenge.cpv"), cpv)}
-${row(t("challenge.submissionType"), d.submissionType ? label("submission-types", d.submissionType, ui) : null)}
 ${row(t("challenge.submissionLanguages"), d.submissionLanguages?.length ? d.submissionLanguages.map((l) => label("languages", l, ui)).join(", ") : null)}
-${row(t("challenge.submitAt"), d.submissionUrl ? linkOrText(d.submissionUrl, d.submissionUrl, { rel: "nofollow noopener" }) : null)}
 ${row(t("challenge.decision"), d.expectedDecisionDate)}
+${row(t("challenge.procedure"), d.procedureType ? label("procedure-types", d.procedureType, ui) : null)}
+${row(t("challenge.contractNature"), d.contractNature ? label("contract-natures", d.contractNature, ui) : null)}
+${row(t("challenge.innovationTypes"), d.innovationTypes?.length ? d.innovationTypes.map((i) => label("innovation-types", i, ui)).join(", ") : null)}
+${row(t("challenge.eligibleApplicants"), d.eligibleApplicantTypes?.length ? d.eligibleApplicantTypes.map((a) => label("applicant-types", a, ui)).join(", ") : null)}
+${row(t("challenge.contractPeriod"), contractPeriod(d, t))}
+${row(t("challenge.followUp"), followUp(d, L, ui, t))}
+${row(t("challenge.fundingProgrammes"), d.fundingProgrammes?.length ? html`<ul class="plain">${d.fundingProgrammes.map((f) => html`<li>${f}</li>`)}</ul>` : null)}
+${row(t("challenge.relatedNotices"), relatedNotices(d))}
 ${row(t("challenge.sme"), d.smeSuitable === undefined ? null : d.smeSuitable ? t("challenge.yes") : t("challenge.no"))}
 ${row(t("challenge.euFunded"), d.euFunded === undefined ? null : d.euFunded ? t("challenge.yes") : t("challenge.no"))}
 ${row(t("challenge.contact"), contact)}
 </tbody>
 </table>`;
+}
+
+function contractPeriod(d: Challenge, t: TFunction): SafeHtml | null {
+  const p = d.contractPeriod;
+  if (!p || (!p.startDate && !p.endDate && p.durationMonths === undefined)) return null;
+  const dates = p.startDate || p.endDate ? html`${p.startDate ?? "—"} ${t("challenge.to")} ${p.endDate ?? "—"}` : null;
+  const months = p.durationMonths !== undefined ? t("challenge.months", { count: p.durationMonths }) : null;
+  return html`${dates ?? ""}${dates && months ? " · " : ""}${months ?? ""}`;
+}
+
+function followUp(d: Challenge, L: string, ui: UiLanguage, t: TFunction): SafeHtml | null {
+  const f = d.followUp;
+  if (!f) return null;
+  if (!f.planned) return html`${t("challenge.followUpNone")}`;
+  const desc = text(f.description, L, d.defaultLanguage);
+  const parts: (SafeHtml | string)[] = [t("challenge.followUpPlanned")];
+  if (f.instrument) parts.push(label("instruments", f.instrument, ui));
+  if (f.expectedDate) parts.push(t("challenge.expected", { date: f.expectedDate }));
+  return html`${parts.map((p, i) => (i === 0 ? html`${p}` : html` · ${p}`))}${desc ? html`<br>${inLang(desc, ui)}` : ""}`;
+}
+
+const NOTICE_SCHEMES: Record<string, string> = { ted: "TED", national: "National", ocds: "OCDS", other: "" };
+
+function relatedNotices(d: Challenge): SafeHtml | null {
+  if (!d.relatedNotices?.length) return null;
+  return html`<ul class="plain">${d.relatedNotices.map((n) => {
+    const name = `${NOTICE_SCHEMES[n.scheme] ?? n.scheme} ${n.id}`.trim();
+    return html`<li>${linkOrText(n.url, name, { rel: "nofollow noopener" })}</li>`;
+  })}</ul>`;
+}
+
+/** On a peer's challenge kept here: whose it is, and the way to the original. */
+function mirroredNote(c: StoredChallenge, ui: UiLanguage, t: TFunction): SafeHtml {
+  const original = safeHttpUrl(c.doc.url) ?? safeHttpUrl(c.id);
+  const node = original ? new URL(original).host : c.origin;
+  return html`<p class="mirrored" lang="${ui}">${t("challenge.mirrored", { node })}${original ? html` <a href="${original}">${t("challenge.original")}</a>` : ""}</p>`;
+}
+
+/** At the top: where and how to take part, by when, and how long is left. */
+function callToAction(v: ChallengeView, now: number): SafeHtml {
+  const d = v.challenge.doc;
+  const ui = v.ui ?? "en";
+  const t = translator(ui);
+  const end = d.submissionPeriod?.end;
+  const live = d.status === "open" || d.status === "forthcoming";
+  const left = live ? timeLeft(end, ui, now) : null;
+  const submit = safeHttpUrl(d.submissionUrl);
+  const enquiryLeft = live ? timeLeft(d.enquiryPeriod?.end, ui, now) : null;
+  const items: [string, SafeHtml][] = [];
+  if (d.submissionPeriod?.start && Date.parse(d.submissionPeriod.start) > now) items.push([t("challenge.opens"), dateTime(d.submissionPeriod.start)]);
+  if (end) items.push([t("challenge.deadline"), html`${dateTime(end)}${left ? html` <strong class="time-left">${left}</strong>` : ""}`]);
+  if (d.enquiryPeriod?.end) items.push([t("challenge.enquiry"), html`${dateTime(d.enquiryPeriod.end)}${enquiryLeft ? html` (${enquiryLeft})` : ""}`]);
+  if (d.submissionType) items.push([t("challenge.submissionType"), html`${label("submission-types", d.submissionType, ui)}`]);
+  if (d.submissionLanguages?.length) items.push([t("challenge.submissionLanguages"), html`${d.submissionLanguages.map((l) => label("languages", l, ui)).join(", ")}`]);
+  if (submit) items.push([t("challenge.submitAt"), linkOrText(submit, new URL(submit).host, { rel: "nofollow noopener" })]);
+  if (items.length === 0) return html``;
+  const how = text(d.howToApply, v.lang, d.defaultLanguage);
+  return html`<section class="cta" aria-labelledby="take-part" lang="${ui}">
+<h2 id="take-part">${t("challenge.takePart")}</h2>
+<dl>${items.map(([k, val]) => html`<dt>${k}</dt><dd>${val}</dd>`)}</dl>
+${submit && live && d.status === "open" ? html`<p><a class="button" href="${submit}" rel="nofollow noopener">${t("challenge.submitButton")}</a></p>` : ""}
+${how ? html`<p><a href="#how-to-apply">${t("challenge.howToApply")}</a></p>` : ""}
+</section>`;
+}
+
+function phases(d: Challenge, L: string, ui: UiLanguage, t: TFunction): SafeHtml {
+  if (!d.phases?.length) return html``;
+  return html`<section class="phases"><h2>${t("challenge.phases")}</h2><ol>${d.phases.map((p) => {
+    const name = text(p.name, L, d.defaultLanguage);
+    const desc = text(p.description, L, d.defaultLanguage);
+    const facts = [
+      p.startDate || p.endDate ? `${p.startDate ?? "—"} ${t("challenge.to")} ${p.endDate ?? "—"}` : null,
+      formatMoney(p.budget, ui) ? `${t("challenge.budget")}: ${formatMoney(p.budget, ui)}` : null,
+      p.maxParticipants !== undefined ? t("challenge.maxParticipants", { count: p.maxParticipants }) : null,
+    ].filter((x): x is string => x !== null);
+    return html`<li><strong>${inLang(name, ui)}</strong>${facts.length ? html` <span class="meta">(${facts.join(" · ")})</span>` : ""}${desc ? inLang(desc, ui, "p") : ""}</li>`;
+  })}</ol></section>`;
+}
+
+function outcome(d: Challenge, L: string, ui: UiLanguage, t: TFunction): SafeHtml {
+  const o = d.outcome;
+  if (!o) return html``;
+  const summary = text(o.summary, L, d.defaultLanguage);
+  const phaseName = (id: string | undefined) => (id ? text(d.phases?.find((p) => p.id === id)?.name, L, d.defaultLanguage)?.text ?? id : null);
+  return html`<section class="outcome"><h2>${t("challenge.outcome")}</h2>
+<p>${t("challenge.decisionDate")}: ${o.decisionDate}</p>
+${o.winners?.length ? html`<h3>${t("challenge.winners")}</h3><ul>${o.winners.map((w) => {
+    const meta = [w.country ? label("countries", w.country, ui) : null, w.sme ? t("challenge.smeWinner") : null,
+      w.prizeRank !== undefined ? t("challenge.prize", { n: w.prizeRank }) : null, phaseName(w.phase)].filter((x): x is string => !!x);
+    return html`<li>${linkOrText(w.url, w.name, { rel: "nofollow noopener" })}${meta.length ? html` <span class="meta">(${meta.join(" · ")})</span>` : ""}</li>`;
+  })}</ul>` : ""}
+${o.nonAwardReason ? html`<p>${t("challenge.nonAward")}: ${label("non-award-reasons", o.nonAwardReason, ui)}</p>` : ""}
+${summary ? inLang(summary, ui, "p") : ""}
+</section>`;
 }
 
 function documents(d: Challenge, L: string, ui: UiLanguage, t: TFunction): SafeHtml {
@@ -166,7 +263,7 @@ function changeLog(d: Challenge, L: string, ui: UiLanguage, t: TFunction): SafeH
   })}</ul></section>`;
 }
 
-export function challengeBody(v: ChallengeView): SafeHtml {
+export function challengeBody(v: ChallengeView, now: number = Date.now()): SafeHtml {
   const d = v.challenge.doc;
   const L = v.lang;
   const F = d.defaultLanguage;
@@ -180,7 +277,9 @@ export function challengeBody(v: ChallengeView): SafeHtml {
 ${languageSwitch(d, L, t)}
 <h1>${title}</h1>
 <p class="badges" lang="${ui}">${statusBadge(d.status, ui)}</p>
+${v.challenge.key === null ? mirroredNote(v.challenge, ui, t) : ""}
 ${summary ? inLang(summary, L, "p") : ""}
+${callToAction(v, now)}
 ${v.challenge.key && (d.submissionPeriod?.end || d.enquiryPeriod?.end || d.milestones?.length)
     ? html`<p class="calendar-link" lang="${ui}"><a href="${`${paths.challenge(v.challenge.key)}/calendar.ics`}" type="text/calendar">${t("challenge.calendar")}</a></p>`
     : ""}
@@ -189,9 +288,11 @@ ${image ? html`<img class="hero" src="${image}" alt="${alt}">` : ""}
 ${MARKDOWN_SECTIONS.map((field) => {
     const section = text(d[field], L, F);
     if (!section) return html``;
-    return html`<section class="markdown"><h2 lang="${ui}">${t(`challenge.${field}`)}</h2><div lang="${section.lang}">${renderMarkdown(section.text)}</div></section>`;
+    return html`<section class="markdown"${field === "howToApply" ? html` id="how-to-apply"` : ""}><h2 lang="${ui}">${t(`challenge.${field}`)}</h2><div lang="${section.lang}">${renderMarkdown(section.text)}</div></section>`;
   })}
 <div lang="${ui}">
+${phases(d, L, ui, t)}
+${outcome(d, L, ui, t)}
 ${documents(d, L, ui, t)}
 ${milestones(d, L, ui, t)}
 ${changeLog(d, L, ui, t)}

@@ -3,7 +3,7 @@ import type { FieldError } from "../../domain/errors";
 import type { ChallengeStatus } from "../../domain/types";
 import { lastSegment } from "../../domain/uris";
 import type { StoredChallenge } from "../../domain/ports";
-import { displayDateTime, label, pick, UI_LANGUAGE } from "./format";
+import { displayDateTime, formatMoney, label, pick, sumMoney, UI_LANGUAGE } from "./format";
 import { html, linkOrText, safeHttpUrl, type SafeHtml } from "./html";
 import { translator, type UiLanguage } from "../i18n";
 
@@ -42,30 +42,80 @@ export function hubLink(h: HubLabel): SafeHtml {
   return linkOrText(h.href, name);
 }
 
-/** Where a challenge's HTML page lives: local ones here, mirrored ones at their origin. */
+/** Where a challenge's HTML page lives: local ones here, mirrored ones at their origin (feeds link there). */
 export function challengeHref(c: StoredChallenge): string | null {
   return safeHttpUrl(c.doc.url) ?? safeHttpUrl(c.id);
 }
 
+// A peer's challenge ids are <origin>/challenges/<key>; its copy here is /mirror/<host>/<key>.
+const MIRRORED_ID = /^https?:\/\/([^/?#@]+)\/challenges\/([A-Za-z0-9_.~-]{1,200})$/;
+
+/** This node's page of a mirrored challenge (readable while its origin is down), or null for other ids. */
+export function mirroredPath(c: Pick<StoredChallenge, "id" | "key">): string | null {
+  const m = c.key === null ? MIRRORED_ID.exec(c.id) : null;
+  return m ? `/mirror/${encodeURIComponent(m[1]!)}/${m[2]}` : null;
+}
+
+/** The ids a mirrored page's address can stand for (the origin's scheme is not in the address). */
+export function mirroredIds(host: string, key: string): string[] {
+  return [`https://${host}/challenges/${key}`, `http://${host}/challenges/${key}`];
+}
+
+/** Where a card links: local pages, and this node's copy of a mirrored challenge. */
+export function readableHref(c: StoredChallenge): string | null {
+  return mirroredPath(c) ?? challengeHref(c);
+}
+
 /** `level` is the heading level of the card title (2 under the page's h1, 3 under a section's h2). */
-export function challengeCard(c: StoredChallenge, hub: HubLabel, level: 2 | 3 = 2, ui: UiLanguage = "en"): SafeHtml {
+const DAY_MS = 86_400_000;
+/** Cards flag challenges closing sooner than this. */
+export const CLOSING_SOON_DAYS = 7;
+
+/** "closes in 3 days" (or "in less than a day") until a deadline; null once it has passed. */
+export function timeLeft(end: string | undefined, ui: UiLanguage, now: number = Date.now()): string | null {
+  const t = end ? Date.parse(end) : NaN;
+  if (Number.isNaN(t) || t <= now) return null;
+  const days = Math.floor((t - now) / DAY_MS);
+  const tr = translator(ui);
+  return days < 1 ? tr("time.closesWithinDay") : tr("time.closesIn", { count: days });
+}
+
+/** The figure a supplier scans a card for: the estimated value, else the prize money in total. */
+function cardMoney(c: StoredChallenge, ui: UiLanguage): string | null {
+  const t = translator(ui);
+  const value = formatMoney(c.doc.estimatedValue, ui);
+  if (value) return `${t("challenge.value")}: ${value}`;
+  const prizes = formatMoney(sumMoney((c.doc.prizes ?? []).map((p) => p.amount)) ?? undefined, ui);
+  return prizes ? `${t("challenge.prizes")}: ${prizes}` : null;
+}
+
+/** `level` is the heading level of the card title (2 under the page's h1, 3 under a section's h2). */
+export function challengeCard(c: StoredChallenge, hub: HubLabel, level: 2 | 3 = 2, ui: UiLanguage = "en", now: number = Date.now()): SafeHtml {
   const t = translator(ui);
   const d = c.doc;
   const lang = d.defaultLanguage;
   const title = pick(d.title, lang, lang);
   const summary = pick(d.summary, lang, lang);
   const deadline = d.submissionPeriod?.end;
+  // Who buys: the first buyer's name where the document names one (mirrored challenges included), else the hub.
+  const buyer = d.buyers?.[0] ? pick(d.buyers[0].name, lang, lang) : null;
+  const left = d.status === "open" || d.status === "forthcoming" ? timeLeft(deadline, ui, now) : null;
+  const soon = left !== null && Date.parse(deadline!) - now < CLOSING_SOON_DAYS * DAY_MS;
+  const money = cardMoney(c, ui);
+  const href = readableHref(c);
+  const titleLink = href?.startsWith("/") ? html`<a href="${href}">${title?.text ?? c.id}</a>` : linkOrText(href, title?.text ?? c.id);
   return html`<li class="card">
 <article lang="${lang}">
 ${level === 2
-    ? html`<h2 class="card-title">${linkOrText(challengeHref(c), title?.text ?? c.id)}</h2>`
-    : html`<h3 class="card-title">${linkOrText(challengeHref(c), title?.text ?? c.id)}</h3>`}
-<p class="card-meta" lang="${ui}">${statusBadge(d.status, ui)}
-<span class="instrument">${label("instruments", d.instrument, ui)}</span>
+    ? html`<h2 class="card-title">${titleLink}</h2>`
+    : html`<h3 class="card-title">${titleLink}</h3>`}
+<p class="card-meta" lang="${ui}">${statusBadge(d.status, ui)}${soon ? html` <strong class="badge closing-soon">${left}</strong>` : ""}
+<span class="buyer">${buyer ? inLang(buyer, ui) : hubLink(hub)}</span>
 <span class="country">${label("countries", c.country, ui)}</span>
-<span class="hub">${hubLink(hub)}</span></p>
+<span class="instrument">${label("instruments", d.instrument, ui)}</span></p>
+${money ? html`<p class="money" lang="${ui}">${money}</p>` : ""}
 <p class="focus" lang="${ui}">${d.focusAreas.map((f) => html`<span class="tag">${label("focus-areas", f, ui)}</span> `)}</p>
-${deadline ? html`<p class="deadline" lang="${ui}">${t("card.deadline")} ${dateTime(deadline)}</p>` : ""}
+${deadline ? html`<p class="deadline" lang="${ui}">${t("card.deadline")} ${dateTime(deadline)}${left && !soon ? html` · ${left}` : ""}</p>` : ""}
 ${summary ? html`<p class="summary">${summary.text}</p>` : ""}
 </article>
 </li>`;

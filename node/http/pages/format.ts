@@ -82,17 +82,33 @@ export function displayDateTime(value: string | undefined | null): DisplayDateTi
   };
 }
 
-/** "120000.00 EUR" → "€120,000.00", exact (Intl formats decimal strings without going through a float). */
-export function formatMoney(m: MonetaryAmount | undefined): string | null {
+/** "120000.00 EUR" → "€120,000.00" (in `lang`'s way), exact (Intl formats decimal strings without going through a float). */
+export function formatMoney(m: MonetaryAmount | undefined, lang: string = UI_LANGUAGE): string | null {
   if (!m || typeof m.amount !== "string" || typeof m.currency !== "string") return null;
   try {
     const digits = minorUnits(m.currency) ?? 2;
-    const nf = new Intl.NumberFormat(UI_LANGUAGE, { style: "currency", currency: m.currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+    const nf = new Intl.NumberFormat(lang, { style: "currency", currency: m.currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
     // Intl.NumberFormat v3 (ES2023) takes numeric strings as exact decimals; the lib typing lags behind.
     return nf.format(m.amount as unknown as number);
   } catch {
     return `${m.amount} ${m.currency}`;
   }
+}
+
+/** The exact sum of amounts in one currency (decimal strings, added as integers); null for none or mixed currencies. */
+export function sumMoney(amounts: readonly (MonetaryAmount | undefined)[]): MonetaryAmount | null {
+  const given = amounts.filter((a): a is MonetaryAmount => !!a && /^-?\d+(\.\d+)?$/.test(a.amount));
+  if (given.length === 0 || new Set(given.map((a) => a.currency)).size !== 1) return null;
+  const scale = Math.max(...given.map((a) => a.amount.split(".")[1]?.length ?? 0));
+  const units = (a: string) => {
+    const [whole, fraction = ""] = a.replace("-", "").split(".");
+    const n = BigInt(whole! + fraction.padEnd(scale, "0"));
+    return a.startsWith("-") ? -n : n;
+  };
+  const total = given.reduce((sum, a) => sum + units(a.amount), 0n);
+  const digits = (total < 0n ? -total : total).toString().padStart(scale + 1, "0");
+  const amount = scale ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits;
+  return { amount: total < 0n ? `-${amount}` : amount, currency: given[0]!.currency };
 }
 
 export function formatBytes(n: number | undefined): string | null {

@@ -2,14 +2,15 @@
 // URLs get AS2 from Fedify; everything Fedify passes on (browsers, and also unknown or draft
 // objects it does not serve) lands here, so this router decides 404/410 on its own.
 import express, { type Request, type Response } from "express";
-import type { ListingPage, PeerRecord, Repositories } from "../../domain/ports";
+import type { FacetCounts, ListingPage, PeerRecord, Repositories, StoredChallenge } from "../../domain/ports";
+import { LISTING_FACETS } from "../../domain/listing-facets";
 import { InvalidCursorError } from "../../domain/ports";
 import { COUNTRY_CODES } from "../../domain/codelists";
 import { CHALLENGE_STATUSES, FOCUS_AREAS, INSTRUMENTS } from "../../domain/types";
 import { paths, uri } from "../../domain/uris";
 import { parseListingQuery } from "../listing-query";
 import { challengeBody, challengeHead, challengeTitle } from "./challenge-page";
-import { remoteHubLabel } from "./components";
+import { challengeHref, mirroredIds, remoteHubLabel } from "./components";
 import { createHubLabels } from "./hub-labels";
 import { feedsRouter } from "../feeds/feeds.routes";
 import { badRequestPage, gonePage, notFoundPage, type ErrorPage } from "./error-pages";
@@ -19,6 +20,7 @@ import { docLanguages, pick } from "./format";
 import { html, type SafeHtml } from "./html";
 import { hubBody, hubHead } from "./hub-page";
 import { hubsBody, matchesHubsFilter, parseHubsFilter } from "./hubs-page";
+import { languageVersion } from "./language-versions";
 import { layout, type SiteInfo } from "./layout";
 import { filterForm, listingBody, listingSubscription } from "./listing-page";
 import { alternateLinks } from "./subscribe";
@@ -26,7 +28,7 @@ import { type FeedEntry, feedName, feedProfileBody, feedsBody, peersBody } from 
 import { sendConditional } from "../conditional";
 import { accessibilityBody } from "./accessibility-page";
 import { siteFilesRouter } from "./site-files";
-import { isUiLanguage, translator, UI_COOKIE, uiLanguageOf, type UiLanguage } from "../i18n";
+import { isUiLanguage, translator, UI_COOKIE, UI_PARAM, uiLanguageOf, type UiLanguage } from "../i18n";
 import { catalogRouter } from "../catalog.routes";
 import { stylesheet, STYLESHEET_PATH } from "./stylesheet";
 
@@ -55,15 +57,16 @@ const KEY_RE = /^[A-Za-z0-9_.~-]{1,200}$/;
 export function createPagesRouter(deps: PagesDeps): express.Router {
   const origin = new URL(deps.origin).origin;
   const host = new URL(origin).host;
-  const site: SiteInfo = { nodeName: deps.nodeName, country: deps.country };
+  const site: SiteInfo = { nodeName: deps.nodeName, country: deps.country, origin };
   const router = express.Router();
 
-  const send = (res: Response, status: number, page: { title: string; body: SafeHtml; head?: SafeHtml; lang?: string; ui?: UiLanguage }) => {
+  /** `path`: the page's address without noise (default: as requested), for its language versions. */
+  const send = (res: Response, status: number, page: { title: string; body: SafeHtml; head?: SafeHtml; lang?: string; ui?: UiLanguage; path?: string; canonical?: string }) => {
     res.status(status);
     res.vary("Accept");
     // Translated pages depend on the reader's language choice and browser; say so to caches.
     if (page.ui) res.vary("Accept-Language").vary("Cookie");
-    const body = layout({ site, ...page, path: page.ui ? res.req.originalUrl : undefined }).value;
+    const body = layout({ site, ...page, path: page.ui ? page.path ?? res.req.originalUrl : undefined, versions: status === 200 }).value;
     // A page that can be cached (not /peers, which is live) answers revalidations with 304.
     if (status === 200 && res.get("Cache-Control") === undefined) return sendConditional(res.req, res, body, { type: "text/html; charset=utf-8", maxAge: 60 });
     res.set("Content-Type", "text/html; charset=utf-8");
@@ -116,12 +119,15 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
     const ui = uiLanguageOf(req);
     const t = translator(ui);
     const raw = req.query as Record<string, unknown>;
-    const parsed = parseListingQuery(raw, { origin, dropEmpty: true });
+    const parsed = parseListingQuery(raw, { origin, dropEmpty: true, own: [UI_PARAM] });
     if (!parsed.ok) return sendError(res, badRequestPage(parsed.errors, filterForm(raw, null, ui), ui), ui);
     let page: ListingPage;
     let total: number;
+    let facets: FacetCounts;
     try {
-      [page, total] = await Promise.all([deps.repos.challenges.list(parsed.query), deps.repos.challenges.count(parsed.query)]);
+      [page, total, facets] = await Promise.all([
+        deps.repos.challenges.list(parsed.query), deps.repos.challenges.count(parsed.query), deps.repos.challenges.facetCounts(parsed.query, LISTING_FACETS),
+      ]);
     } catch (e) {
       if (e instanceof InvalidCursorError) {
         return sendError(res, badRequestPage([{ pointer: "/query/cursor", message: "is not a cursor returned by this site" }], filterForm(raw, null, ui), ui), ui);
@@ -133,7 +139,7 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
       title: t("listing.title"),
       head: html`<meta name="description" content="${t("listing.description", { node: deps.nodeName })}">
 ${alternateLinks(listingSubscription(parsed.query, origin))}`,
-      body: listingBody({ raw, query: parsed.query, page, total, hubs, origin, ui }),
+      body: listingBody({ raw, query: parsed.query, page, total, facets, hubs, origin, ui }),
       ui,
     });
   });
@@ -174,9 +180,10 @@ ${alternateLinks(listingSubscription(parsed.query, origin))}`,
 
   router.get("/map", async (req, res) => {
     const ui = uiLanguageOf(req);
-    // One count per country; totals are remembered until the store changes (count-cache.ts).
-    const counts = new Map(await Promise.all(COUNTRY_CODES.map(async (c) => [c, await deps.repos.challenges.count({ status: ["open"], country: [c], limit: 1 })] as const)));
-    const total = await deps.repos.challenges.count({ status: ["open"], limit: 1 });
+    // The country facet of the open challenges: one grouped count (remembered until the store changes).
+    const open = { status: ["open" as const], limit: 1 };
+    const [{ country = {} }, total] = await Promise.all([deps.repos.challenges.facetCounts(open, ["country"]), deps.repos.challenges.count(open)]);
+    const counts = new Map(COUNTRY_CODES.map((c) => [c, country[c] ?? 0] as const));
     send(res, 200, { title: translator(ui)("map.title"), body: mapBody(counts, total, ui), ui });
   });
 
@@ -228,19 +235,43 @@ ${alternateLinks(listingSubscription(parsed.query, origin))}`,
     await remoteFollow(req, res, { name, page: `/hubs/${handle}`, fediverseHandle: `@${handle}@${host}`, actorId: uri(origin, paths.hub(handle)) });
   });
 
-  router.get("/challenges/:key", async (req, res) => {
+  /** A public challenge's page in the content language asked for (?lang=), or the reader's 404 or 410 page. */
+  const challengePage = async (req: Request, res: Response, challenge: StoredChallenge | null, canonicalElsewhere: boolean) => {
     const ui = uiLanguageOf(req);
-    const key = String(req.params.key);
-    const challenge = KEY_RE.test(key) ? await deps.repos.challenges.getByKey(key) : null;
     // Drafts were never public: they do not exist as far as readers are concerned, withdrawn or not.
-    if (!challenge || challenge.key === null || challenge.doc.status === "draft") return sendError(res, notFoundPage("challenge", ui), ui);
+    if (!challenge || challenge.doc.status === "draft") return sendError(res, notFoundPage("challenge", ui), ui);
     if (challenge.withdrawnAt) return sendError(res, gonePage(challenge.withdrawnAt, ui), ui);
     const doc = challenge.doc;
     const asked = typeof req.query.lang === "string" ? req.query.lang : "";
     const lang = (docLanguages(doc) as string[]).includes(asked) ? asked : doc.defaultLanguage;
     const hub = (await hubLabels([challenge])).get(doc.hub) ?? remoteHubLabel(doc.hub);
-    const view = { challenge, lang, hub, pageUrl: uri(origin, paths.challenge(challenge.key)), ui };
-    send(res, 200, { title: challengeTitle(doc, lang), head: challengeHead(view), body: challengeBody(view), ui });
+    if (canonicalElsewhere) {
+      const original = challengeHref(challenge) ?? challenge.id;
+      const view = { challenge, lang, hub, pageUrl: original, ui };
+      return send(res, 200, { title: challengeTitle(doc, lang), head: challengeHead(view), body: challengeBody(view), ui, canonical: original });
+    }
+    // Each content language has its own address (?lang=), each interface language too (?hl=).
+    const path = lang === doc.defaultLanguage ? paths.challenge(challenge.key!) : `${paths.challenge(challenge.key!)}?lang=${lang}`;
+    const view = { challenge, lang, hub, pageUrl: languageVersion(origin, path, ui), ui };
+    send(res, 200, { title: challengeTitle(doc, lang), head: challengeHead(view), body: challengeBody(view), ui, path });
+  };
+
+  router.get("/challenges/:key", async (req, res) => {
+    const key = String(req.params.key);
+    const challenge = KEY_RE.test(key) ? await deps.repos.challenges.getByKey(key) : null;
+    await challengePage(req, res, challenge?.key ? challenge : null, false);
+  });
+
+  // A peer's challenge as mirrored here: readable while its node is down, canonical at its origin.
+  router.get("/mirror/:host/:key", async (req, res) => {
+    const host = String(req.params.host);
+    const key = String(req.params.key);
+    let challenge: StoredChallenge | null = null;
+    if (KEY_RE.test(key) && /^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(host)) {
+      for (const id of mirroredIds(host, key)) challenge ??= await deps.repos.challenges.getById(id);
+    }
+    // Only mirrored challenges: a local one has its own address.
+    await challengePage(req, res, challenge?.key === null ? challenge : null, true);
   });
 
   // Any other address a browser asks for gets a page, not the API's problem+json.
