@@ -39,6 +39,23 @@ const FACET_COLUMNS = { status: "status", instrument: "instrument" } as const;
 export type TextFilter = { kind: "rids"; rids: number[] } | { kind: "probe" | "set"; match: string };
 export const FEW_TEXT_MATCHES = 5000;
 
+/** The facet filters of a query as rows of challenge_facets match them (codes normalised, prefixes keyed). */
+export function facetFilters(q: ListingQuery): { facet: string; values: string[] }[] {
+  const out: { facet: string; values: string[] }[] = [];
+  const add = (facet: string, values: readonly string[] | undefined) => {
+    if (values?.length) out.push({ facet, values: [...new Set(values)] });
+  };
+  add("country", q.country?.map((c) => c.toUpperCase()));
+  add("focusArea", q.focusArea);
+  add("cpv", q.cpv?.map(cpvFilterKey));
+  add("nuts", q.nuts?.map((n) => n.toUpperCase()));
+  add("language", q.language);
+  add("procedureType", q.procedureType);
+  if (q.sme) add("sme", ["true"]);
+  if (q.euFunded) add("euFunded", ["true"]);
+  return out;
+}
+
 const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ");
 const distinct = (xs: readonly string[]) => [...new Set(xs)];
 
@@ -72,14 +89,7 @@ export function buildListing(q: ListingQuery, text: TextFilter | null = null): L
   };
   inList("instrument", q.instrument);
   inList("hub", q.hub);
-  facet("country", q.country?.map((c) => c.toUpperCase()));
-  facet("focusArea", q.focusArea);
-  facet("cpv", q.cpv?.map(cpvFilterKey));
-  facet("nuts", q.nuts?.map((n) => n.toUpperCase()));
-  facet("language", q.language);
-  facet("procedureType", q.procedureType);
-  if (q.sme) facet("sme", ["true"]);
-  if (q.euFunded) facet("euFunded", ["true"]);
+  for (const f of facetFilters(q)) facet(f.facet, f.values);
   const fromMs = q.deadlineFrom ? Date.parse(q.deadlineFrom) : NaN;
   const toMs = q.deadlineTo ? Date.parse(q.deadlineTo) : NaN;
   // On deadline_key, not deadline_ms: the window is then a range of the ordered listing index.
