@@ -2,7 +2,7 @@
 import type { Challenge, LanguageMap, Location } from "../../domain/types";
 import { paths } from "../../domain/uris";
 import type { StoredChallenge } from "../../domain/ports";
-import { dateTime, hubLink, inLang, statusBadge, timeLeft, type HubLabel } from "./components";
+import { challengeHref, dateTime, hubLink, inLang, statusBadge, timeLeft, type HubLabel } from "./components";
 import { nutsName } from "../../domain/codelists";
 import { cpvLabelIn, docLanguages, formatBytes, formatMoney, label, ordinal, pick } from "./format";
 import { html, linkOrText, mailtoHref, safeHttpUrl, type SafeHtml } from "./html";
@@ -167,7 +167,7 @@ function relatedNotices(d: Challenge): SafeHtml | null {
 
 /** On a peer's challenge kept here: whose it is, and the way to the original. */
 function mirroredNote(c: StoredChallenge, ui: UiLanguage, t: TFunction): SafeHtml {
-  const original = safeHttpUrl(c.doc.url) ?? safeHttpUrl(c.id);
+  const original = challengeHref(c);
   const node = original ? new URL(original).host : c.origin;
   return html`<p class="mirrored" lang="${ui}">${t("challenge.mirrored", { node })}${original ? html` <a href="${original}">${t("challenge.original")}</a>` : ""}</p>`;
 }

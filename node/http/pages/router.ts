@@ -245,15 +245,12 @@ ${alternateLinks(listingSubscription(parsed.query, origin))}`,
     const asked = typeof req.query.lang === "string" ? req.query.lang : "";
     const lang = (docLanguages(doc) as string[]).includes(asked) ? asked : doc.defaultLanguage;
     const hub = (await hubLabels([challenge])).get(doc.hub) ?? remoteHubLabel(doc.hub);
-    if (canonicalElsewhere) {
-      const original = challengeHref(challenge) ?? challenge.id;
-      const view = { challenge, lang, hub, pageUrl: original, ui };
-      return send(res, 200, { title: challengeTitle(doc, lang), head: challengeHead(view), body: challengeBody(view), ui, canonical: original });
-    }
-    // Each content language has its own address (?lang=), each interface language too (?hl=).
-    const path = lang === doc.defaultLanguage ? paths.challenge(challenge.key!) : `${paths.challenge(challenge.key!)}?lang=${lang}`;
-    const view = { challenge, lang, hub, pageUrl: languageVersion(origin, path, ui), ui };
-    send(res, 200, { title: challengeTitle(doc, lang), head: challengeHead(view), body: challengeBody(view), ui, path });
+    // Each content language has its own address (?lang=), each interface language too (?hl=); a
+    // mirrored challenge's canonical address is its origin's.
+    const canonical = canonicalElsewhere ? challengeHref(challenge) ?? challenge.id : undefined;
+    const path = canonical ? undefined : `${paths.challenge(challenge.key!)}${lang === doc.defaultLanguage ? "" : `?lang=${lang}`}`;
+    const view = { challenge, lang, hub, pageUrl: canonical ?? languageVersion(origin, path!, ui), ui };
+    send(res, 200, { title: challengeTitle(doc, lang), head: challengeHead(view), body: challengeBody(view), ui, path, canonical });
   };
 
   router.get("/challenges/:key", async (req, res) => {
