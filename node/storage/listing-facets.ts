@@ -5,7 +5,7 @@
 // CPV 72212100 answers to 72, 722, 7221, 72212, 722121, 7221210 and 72212100 (a query code loses its
 // check digit and trailing zeros: 72000000 → 72, every code of division 72); NUTS FR101 to FR1, FR10
 // and FR101.
-import type { StoredChallenge } from "../domain/ports";
+import type { ListingQuery, StoredChallenge } from "../domain/ports";
 
 export type FacetName = "country" | "focusArea" | "cpv" | "nuts" | "language" | "procedureType" | "sme" | "euFunded";
 
@@ -51,4 +51,21 @@ export function listingFacets(c: StoredChallenge): Record<FacetName, string[]> {
     sme: d.smeSuitable ? ["true"] : [],
     euFunded: d.euFunded ? ["true"] : [],
   };
+}
+
+/** The facet filters of a query as stored facets match them (codes normalised, CPV by its prefix key), for both stores. */
+export function facetFilters(q: ListingQuery): { facet: string; values: string[] }[] {
+  const out: { facet: string; values: string[] }[] = [];
+  const add = (facet: string, values: readonly string[] | undefined) => {
+    if (values?.length) out.push({ facet, values: [...new Set(values)] });
+  };
+  add("country", q.country?.map((c) => c.toUpperCase()));
+  add("focusArea", q.focusArea);
+  add("cpv", q.cpv?.map(cpvFilterKey));
+  add("nuts", q.nuts?.map((n) => n.toUpperCase()));
+  add("language", q.language);
+  add("procedureType", q.procedureType);
+  if (q.sme) add("sme", ["true"]);
+  if (q.euFunded) add("euFunded", ["true"]);
+  return out;
 }

@@ -4,7 +4,7 @@
 import type { Filter, Sort } from "mongodb";
 import type { ListingQuery } from "../../domain/ports";
 import { decodeListingCursor, type ListingPosition } from "../cursor";
-import { cpvFilterKey } from "../listing-facets";
+import { facetFilters } from "../listing-facets";
 import { NO_DEADLINE_KEY, type ChallengeDoc } from "./challenge-docs";
 import { textFilter } from "./text-tokens";
 
@@ -46,15 +46,13 @@ export function buildListing(q: ListingQuery): ListingFind | null {
   };
   anyOf("instrument", q.instrument);
   anyOf("hub", q.hub);
-  anyOf("countries", q.country?.map((c) => c.toUpperCase()));
-  anyOf("focusAreas", q.focusArea);
-  // The other facets share one array of "name:value" strings (one multikey index for all of them).
-  anyOf("facets", q.cpv?.map((c) => `cpv:${cpvFilterKey(c)}`));
-  anyOf("facets", q.nuts?.map((n) => `nuts:${n.toUpperCase()}`));
-  anyOf("facets", q.language?.map((l) => `language:${l}`));
-  anyOf("facets", q.procedureType?.map((p) => `procedureType:${p}`));
-  if (q.sme) anyOf("facets", ["sme:true"]);
-  if (q.euFunded) anyOf("facets", ["euFunded:true"]);
+  // Countries and focus areas have fields of their own; the other facets share one array of
+  // "name:value" strings (one multikey index for all of them).
+  for (const f of facetFilters(q)) {
+    if (f.facet === "country") anyOf("countries", f.values);
+    else if (f.facet === "focusArea") anyOf("focusAreas", f.values);
+    else anyOf("facets", f.values.map((v) => `${f.facet}:${v}`));
+  }
   const fromMs = q.deadlineFrom ? Date.parse(q.deadlineFrom) : NaN;
   const toMs = q.deadlineTo ? Date.parse(q.deadlineTo) : NaN;
   // On deadlineKey: "no deadline" sorts above every instant, so an upper bound always excludes it.

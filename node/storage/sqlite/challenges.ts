@@ -8,7 +8,8 @@ import { activityParams, CHALLENGE_COLUMNS, facetsOf, fromRow, ftsOf, toParams, 
 import { isUniqueViolation, type Db } from "./database";
 import { byLatestUpdate } from "../by-latest-update";
 import { toFtsMatch } from "./fts-query";
-import { buildListing, facetFilters, FEW_TEXT_MATCHES, type TextFilter } from "./listing-sql";
+import { buildListing, FEW_TEXT_MATCHES, type TextFilter } from "./listing-sql";
+import { facetFilters } from "../listing-facets";
 import { listingPage } from "../cursor";
 import { CountCache } from "./count-cache";
 import { FACET_MAX_STALE_MS, type FacetCounts, type ListingFacet, withoutFacet } from "../../domain/listing-facets";

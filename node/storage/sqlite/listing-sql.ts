@@ -5,7 +5,7 @@ import type { ListingQuery } from "../../domain/ports";
 import type { ListingFacet } from "../../domain/listing-facets";
 import { CHALLENGE_COLUMNS } from "./challenge-rows";
 import { decodeListingCursor, type ListingPosition } from "../cursor";
-import { cpvFilterKey } from "../listing-facets";
+import { facetFilters } from "../listing-facets";
 import { NO_DEADLINE_KEY } from "./schema";
 
 export const MAX_LIMIT = 100;
@@ -38,23 +38,6 @@ const FACET_COLUMNS = { status: "status", instrument: "instrument" } as const;
  */
 export type TextFilter = { kind: "rids"; rids: number[] } | { kind: "probe" | "set"; match: string };
 export const FEW_TEXT_MATCHES = 5000;
-
-/** The facet filters of a query as rows of challenge_facets match them (codes normalised, prefixes keyed). */
-export function facetFilters(q: ListingQuery): { facet: string; values: string[] }[] {
-  const out: { facet: string; values: string[] }[] = [];
-  const add = (facet: string, values: readonly string[] | undefined) => {
-    if (values?.length) out.push({ facet, values: [...new Set(values)] });
-  };
-  add("country", q.country?.map((c) => c.toUpperCase()));
-  add("focusArea", q.focusArea);
-  add("cpv", q.cpv?.map(cpvFilterKey));
-  add("nuts", q.nuts?.map((n) => n.toUpperCase()));
-  add("language", q.language);
-  add("procedureType", q.procedureType);
-  if (q.sme) add("sme", ["true"]);
-  if (q.euFunded) add("euFunded", ["true"]);
-  return out;
-}
 
 const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ");
 const distinct = (xs: readonly string[]) => [...new Set(xs)];
