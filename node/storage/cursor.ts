@@ -9,7 +9,7 @@ export function encodeCursor(parts: readonly (string | number)[]): string {
 }
 
 /** Decodes a cursor that must start with `tag` and continue with values of the given kinds. */
-export function decodeCursor(cursor: string, tag: string, kinds: readonly ("int" | "string")[]): (string | number)[] {
+export function decodeCursor(cursor: string, tag: string, kinds: readonly ("int" | "number" | "string")[]): (string | number)[] {
   if (typeof cursor !== "string" || cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) {
     throw new InvalidCursorError();
   }
@@ -23,7 +23,9 @@ export function decodeCursor(cursor: string, tag: string, kinds: readonly ("int"
   const values = parsed.slice(1);
   kinds.forEach((kind, i) => {
     const v: unknown = values[i];
-    const ok = kind === "int" ? Number.isSafeInteger(v) : typeof v === "string" && v.length <= 2048;
+    const ok = kind === "int" ? Number.isSafeInteger(v)
+      : kind === "number" ? typeof v === "number" && Number.isFinite(v)
+      : typeof v === "string" && v.length <= 2048;
     if (!ok) throw new InvalidCursorError();
   });
   return values as (string | number)[];
@@ -36,8 +38,9 @@ export function decodeCursor(cursor: string, tag: string, kinds: readonly ("int"
  */
 export interface ListingPosition { back: boolean; key: number; id: string }
 
-export function decodeListingCursor(cursor: string, tag: string): ListingPosition {
-  const kinds = ["int", "string"] as const;
+/** `key` is an integer (an instant) for the time orders, any finite number (a score) for relevance. */
+export function decodeListingCursor(cursor: string, tag: string, key: "int" | "number" = "int"): ListingPosition {
+  const kinds = [key, "string"] as const;
   let back = false;
   let parts: (string | number)[];
   try {

@@ -160,6 +160,30 @@ describe("SQLite store: files and URLs", () => {
     }
   });
 
+  it("indexes the word forms of challenges stored before them (schema 8) on upgrade", async () => {
+    const file = tempFile();
+    const store = createSqliteStore(file);
+    const c = sampleChallenge({ title: { en: "Hospital logistics" }, summary: { en: "Robots that carry meals" }, description: { en: "x" } });
+    await store.challenges.insert(c, null);
+    await store.close();
+    // What a database of schema version 8 held: words only, no forms.
+    const raw = new Database(file);
+    raw.exec(`DROP TABLE challenges_fts;
+      CREATE VIRTUAL TABLE challenges_fts USING fts5(title, summary, description, hashtags, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
+      INSERT INTO challenges_fts (rowid, title, summary, description, hashtags) SELECT rid, 'Hospital logistics', 'Robots that carry meals', 'x', '' FROM challenges;`);
+    raw.pragma("user_version = 8");
+    raw.close();
+    const upgraded = createSqliteStore(file);
+    try {
+      const found = async (q: string) => (await upgraded.challenges.list({ q, status: [c.doc.status], limit: 10 })).items.map((x) => x.id);
+      expect(await found("hospitals")).toEqual([c.id]);
+      expect(await found("carrying robot")).toEqual([c.id]);
+      expect(await found("logistics")).toEqual([c.id]);
+    } finally {
+      await upgraded.close();
+    }
+  });
+
   it("refuses a database written by a newer schema instead of corrupting it", async () => {
     const file = tempFile();
     const store = createSqliteStore(file);

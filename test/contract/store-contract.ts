@@ -307,6 +307,50 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(ids(await list({ q: "manage" }))).toEqual([lz.id]); // the last word may be a prefix
       });
 
+      it("finds other forms of a word in the language each text is written in", async () => {
+        const en = sampleChallenge({ title: { en: "Hospital logistics" }, summary: { en: "Robots that carry meals" }, description: { en: "x" } });
+        const de = sampleChallenge({ title: { de: "Krankenhaus der Zukunft" }, summary: { de: "Digitale Pflege" }, description: { de: "x" } });
+        const fr = sampleChallenge({ title: { fr: "Hôpital numérique" }, summary: { fr: "Des patients suivis à domicile" }, description: { fr: "x" } });
+        const pl = sampleChallenge({ title: { pl: "Szpital przyszłości" }, summary: { pl: "Opieka" }, description: { pl: "x" } });
+        await put(en, de, fr, pl);
+        expect(ids(await list({ q: "hospitals" }))).toEqual([en.id]); // English plural → singular
+        expect(ids(await list({ q: "Krankenhäuser" }))).toEqual([de.id]); // German plural with umlaut
+        expect(ids(await list({ q: "hôpitaux" }))).toEqual([fr.id]); // French irregular plural
+        expect(ids(await list({ q: "hopitaux numeriques" }))).toEqual([fr.id]); // forms without accents, two words
+        expect(ids(await list({ q: "carrying robot" }))).toEqual([en.id]); // forms of every word, in any order
+        expect(ids(await list({ q: "Pflegen" }))).toEqual([de.id]);
+        // Polish has no stemmer: whole words and the last word's prefix only.
+        expect(ids(await list({ q: "szpital" }))).toEqual([pl.id]);
+        expect(ids(await list({ q: "szpitale opieka" }))).toEqual([]);
+        expect(await store.challenges.count({ limit: 20, q: "hospitals" })).toBe(1);
+      });
+
+      it("ranks a search by relevance: title before text, the word itself before its forms", async () => {
+        // Deadlines in the reverse of the expected rank, so a deadline order cannot pass for relevance.
+        const titleWord = sampleChallenge({ title: { en: "Battery storage for ports" }, summary: { en: "x" }, description: { en: "y" }, deadline: "2027-04-01T12:00:00Z" });
+        const titleForm = sampleChallenge({ title: { en: "Batteries for ports" }, summary: { en: "x" }, description: { en: "y" }, deadline: "2027-03-01T12:00:00Z" });
+        const textWord = sampleChallenge({ title: { en: "Harbour energy" }, summary: { en: "x" }, description: { en: "A battery on the quay" }, deadline: "2027-02-01T12:00:00Z" });
+        const textForm = sampleChallenge({ title: { en: "Quay power" }, summary: { en: "x" }, description: { en: "Two batteries on the quay" }, deadline: "2027-01-01T12:00:00Z" });
+        // Other challenges, as in any real listing: a word found in most documents says little (bm25).
+        const unrelated = Array.from({ length: 20 }, (_, i) => sampleChallenge({ title: { en: `Port cranes ${i}` }, summary: { en: "x" }, description: { en: "y" } }));
+        await put(textForm, ...unrelated, textWord, titleForm, titleWord);
+        const ranked = ids([titleWord, titleForm, textWord, textForm]);
+        expect(ids(await list({ q: "battery" }))).toEqual(ranked);
+        expect(ids(await list({ q: "battery", sort: "relevance" }))).toEqual(ranked);
+        // Another order asked for wins; without words there is nothing to rank (deadline order).
+        expect(ids(await list({ q: "battery", sort: "deadline" }))).toEqual([...ranked].reverse());
+        expect(ids(await list({ sort: "relevance" }))[0]).toBe(textForm.id);
+        // Ranked pages are walked exactly once each way, and their cursors are refused by another order.
+        for (const size of [1, 3]) expect(await walk({ q: "battery" }, size)).toEqual(ranked);
+        let page = await store.challenges.list({ q: "battery", limit: 1 });
+        while (page.nextCursor) page = await store.challenges.list({ q: "battery", limit: 1, cursor: page.nextCursor });
+        const back = [ids(page.items)];
+        while (page.prevCursor) { page = await store.challenges.list({ q: "battery", limit: 1, cursor: page.prevCursor }); back.unshift(ids(page.items)); }
+        expect(back.flat()).toEqual(ranked);
+        const first = await store.challenges.list({ q: "battery", limit: 1 });
+        await expect(store.challenges.list({ q: "battery", sort: "deadline", limit: 1, cursor: first.nextCursor! })).rejects.toBeInstanceOf(InvalidCursorError);
+      });
+
       it("treats hostile search text as plain words and never fails", async () => {
         const c = sampleChallenge({ title: { en: "Near field sensors" }, summary: { en: "Sensors or cameras" }, description: { en: "x" } });
         await put(c);

@@ -83,6 +83,28 @@ describe.each(STORES)("listing filters on %s", (_name, env) => {
     }
   });
 
+  it("searches word forms and ranks by relevance unless another order is asked for", async () => {
+    expect(await matching("q=managing")).toEqual(["de-mobility"]); // English "management"
+    expect(await matching("q=t%C3%A9l%C3%A9suivis")).toEqual(["fr-health-pcp"]); // French "télésuivi"
+    expect(await matching("q=solutions&sort=relevance")).toEqual(["de-mobility", "fi-education", "fr-health-pcp"]);
+    const ranked = await api.get("/api/v1/challenges?q=solutions&limit=1").expect(200);
+    const deadline = await api.get("/api/v1/challenges?q=solutions&limit=1&sort=deadline").expect(200);
+    // A ranked cursor is not a deadline cursor: mixing them is a 400, never a wrong page.
+    const mixed = await api.get(`/api/v1/challenges?q=solutions&limit=1&sort=deadline&cursor=${ranked.body.nextCursor}`);
+    expect([mixed.status, mixed.body.errors?.[0]?.pointer]).toEqual([400, "/query/cursor"]);
+    expect(deadline.body.items[0].id).toBe(ids["fi-education"]); // closes in 5 days
+    const bad = await api.get("/api/v1/challenges?sort=best");
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain("relevance");
+    // The page's order control: ranked by default when searching, the nearest deadline otherwise.
+    const searching = await api.get("/?q=solutions").set("Accept", "text/html").expect(200);
+    expect(searching.text).toContain('<option value="" selected>Best match first</option>');
+    expect(searching.text).toContain('<option value="deadline">Nearest deadline first</option>');
+    const browsing = await api.get("/").set("Accept", "text/html").expect(200);
+    expect(browsing.text).toContain('<option value="" selected>Nearest deadline first</option>');
+    expect(browsing.text).not.toContain("Best match first");
+  });
+
   it("shows the count and keeps the filters on the page, its feeds and its next page", async () => {
     const page = await api.get("/?cpv=72000000&closingWithin=30").set("Accept", "text/html").expect(200);
     expect(page.text).toContain("1 challenge matches these filters");

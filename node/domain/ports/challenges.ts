@@ -41,15 +41,18 @@ export interface ListingQuery {
   instrument?: string[];
   /** Hub actor IRIs. */
   hub?: string[];
-  /** Full-text words (all must match, in any language of title, summary, description). */
+  /** Full-text words (all must match, each as written or as a word form, in any language of title, summary, description). */
   q?: string;
   /** The "closing within N days" the deadline range came from (kept for links; the range is what filters). */
   closingWithin?: number;
   /** ISO instants bounding submissionPeriod.end (inclusive). */
   deadlineFrom?: string;
   deadlineTo?: string;
-  /** "deadline": nearest deadline first (default); "newest": latest published first. */
-  sort?: "deadline" | "newest";
+  /**
+   * "relevance": best match first (the default with search words; domain/listing-sort.ts);
+   * "deadline": nearest deadline first (the default without); "newest": latest published first.
+   */
+  sort?: "deadline" | "newest" | "relevance";
   /** Opaque cursor from a previous page. */
   cursor?: string;
   /** 1..100 */

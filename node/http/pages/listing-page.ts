@@ -8,6 +8,7 @@ import { getCodeList, LANGUAGE_TAGS } from "../../domain/codelists";
 import { countryOptions, label } from "./format";
 import { html, type SafeHtml } from "./html";
 import { translator, type UiLanguage } from "../i18n";
+import { searchTerms } from "../../domain/word-forms";
 
 const PUBLIC_STATUSES = CHALLENGE_STATUSES.filter((s) => s !== "draft");
 const PROCEDURE_TYPES = (getCodeList("procedure-types")?.codes ?? []).map((c) => c.code);
@@ -28,6 +29,19 @@ function option(value: string, text: string, selected: boolean): SafeHtml {
   return selected ? html`<option value="${value}" selected>${text}</option>` : html`<option value="${value}">${text}</option>`;
 }
 
+/**
+ * The order choices. The default (the empty value) is relevance for a search and the nearest deadline
+ * otherwise, so a search typed into a form that showed the default is ranked (listing-sort.ts).
+ */
+function sortOptions(sort: string, searching: boolean, t: ReturnType<typeof translator>): SafeHtml[] {
+  const chosen = sort === "relevance" || (sort === "deadline" && !searching) ? "" : sort;
+  return [
+    option("", t(searching ? "filters.sortRelevance" : "filters.sortDeadline"), chosen === ""),
+    ...(searching ? [option("deadline", t("filters.sortDeadline"), chosen === "deadline")] : []),
+    option("newest", t("filters.sortNewest"), chosen === "newest"),
+  ];
+}
+
 /** The filter form; with `counts`, each choice says how many challenges it gives (with the other filters). */
 export function filterForm(raw: RawQuery, q: ListingQuery | null, ui: UiLanguage = "en", counts: FacetCounts = {}): SafeHtml {
   const t = translator(ui);
@@ -42,6 +56,7 @@ export function filterForm(raw: RawQuery, q: ListingQuery | null, ui: UiLanguage
   const focus = one(q?.focusArea, rawValue(raw, "focusArea"));
   const instrument = one(q?.instrument, rawValue(raw, "instrument"));
   const sort = q?.sort ?? rawValue(raw, "sort");
+  const searching = searchTerms(q?.q ?? rawValue(raw, "q")).length > 0;
   const hub = rawValue(raw, "hub");
   const language = one(q?.language, rawValue(raw, "language"));
   const procedure = one(q?.procedureType, rawValue(raw, "procedureType"));
@@ -66,7 +81,7 @@ ${PUBLIC_STATUSES.map((s) => html`<label><input type="checkbox" name="status" va
 <label><input type="checkbox" name="euFunded" value="true"${q?.euFunded ? html` checked` : ""}> ${n("euFunded", "true", t("filters.euFunded"))}</label>
 <label>${t("filters.deadlineFrom")} <input type="date" name="deadlineFrom" value="${dateValue(rawValue(raw, "deadlineFrom"))}"></label>
 <label>${t("filters.deadlineTo")} <input type="date" name="deadlineTo" value="${dateValue(rawValue(raw, "deadlineTo"))}"></label>
-<label>${t("filters.sort")} <select name="sort">${option("deadline", t("filters.sortDeadline"), sort !== "newest")}${option("newest", t("filters.sortNewest"), sort === "newest")}</select></label>
+<label>${t("filters.sort")} <select name="sort">${sortOptions(sort, searching, t)}</select></label>
 ${hub ? html`<input type="hidden" name="hub" value="${hub}">` : ""}
 <button type="submit">${t("filters.submit")}</button>
 </form>`;

@@ -5,7 +5,7 @@
 import type { Challenge } from "../../domain/types";
 import type { ActivityRecord, StoredChallenge } from "../../domain/ports";
 import { listingFacets } from "../listing-facets";
-import { tokensOf } from "./text-tokens";
+import { stemsOf, titleTokensOf, tokensOf } from "./text-tokens";
 
 /** Sort key for "no deadline": after every real instant (Date's range ends at 8.64e15 ms). */
 export const NO_DEADLINE_KEY = 8_640_000_000_000_001;
@@ -38,6 +38,9 @@ export interface ChallengeDoc {
   /** The other listing facets (listing-facets.ts) as "name:value": "cpv:72", "nuts:FR1", "language:fr", "sme:true". */
   facets: string[];
   tokens: string[];
+  /** Word forms of the texts (word-forms.ts), and the title's words and forms (for relevance). */
+  stems: string[];
+  titleTokens: string[];
   startMs?: number;
   deadlineMs?: number;
   deadlineKey: number;
@@ -75,7 +78,7 @@ export function toChallengeDoc(c: StoredChallenge): ChallengeDoc {
     version: c.version, withdrawnAt: c.withdrawnAt,
     status: d.status, listed: d.status !== "draft" && c.withdrawnAt === null, local: c.key !== null,
     withdrawn: c.withdrawnAt !== null, hub: d.hub, instrument: d.instrument, revision: d.revision,
-    countries: f.country, focusAreas: f.focusArea, facets, tokens: tokensOf(d),
+    countries: f.country, focusAreas: f.focusArea, facets, tokens: tokensOf(d), stems: stemsOf(d), titleTokens: titleTokensOf(d),
     ...(start === undefined ? {} : { startMs: start }), ...(deadline === undefined ? {} : { deadlineMs: deadline }),
     deadlineKey: deadline ?? NO_DEADLINE_KEY, publishedKey: published ?? NO_PUBLISHED_KEY,
   };

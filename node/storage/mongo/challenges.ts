@@ -25,7 +25,10 @@ import {
 import { byLatestUpdate } from "../by-latest-update";
 import { isDuplicateKey } from "./connection";
 import { buildListing } from "./listing-query";
-import { listingPage } from "../cursor";
+import { decodeListingCursor, listingPage } from "../cursor";
+import { listingSortOf } from "../../domain/listing-sort";
+import { searchTerms } from "../../domain/word-forms";
+import { RELEVANCE_WINDOW, relevanceScore } from "./relevance";
 import { insertFeedEffectDoc, toFeedEffectDoc, type FeedEffectDoc } from "./feed-effects";
 import type { StoreSequence } from "./sequence";
 import { FACET_MAX_STALE_MS, type FacetCounts, type ListingFacet, withoutFacet } from "../../domain/listing-facets";
@@ -130,12 +133,15 @@ export class MongoChallengeRepository implements ChallengeRepository {
     return d ? fromChallengeDoc(d) : null;
   }
 
-  /** Derives the listing facets of challenges stored before they existed; idempotent. */
-  async addMissingFacets(): Promise<number> {
+  /** Derives the listing facets and word forms of challenges stored before they existed; idempotent. */
+  async addMissingDerivedFields(): Promise<number> {
     let n = 0;
-    for await (const d of this.c.challenges.find({ facets: { $exists: false } }, { projection: CHALLENGE_PROJECTION })) {
+    const missing = { $or: [{ facets: { $exists: false } }, { stems: { $exists: false } }] };
+    for await (const d of this.c.challenges.find(missing, { projection: CHALLENGE_PROJECTION })) {
       const derived = toChallengeDoc(fromChallengeDoc(d));
-      await this.c.challenges.updateOne({ _id: d._id, facets: { $exists: false } }, { $set: { facets: derived.facets, countries: derived.countries } });
+      await this.c.challenges.updateOne({ _id: d._id, version: d.version }, {
+        $set: { facets: derived.facets, countries: derived.countries, tokens: derived.tokens, stems: derived.stems, titleTokens: derived.titleTokens },
+      });
       n++;
     }
     return n;
@@ -176,6 +182,7 @@ export class MongoChallengeRepository implements ChallengeRepository {
   }
 
   async list(query: ListingQuery): Promise<ListingPage> {
+    if (listingSortOf(query) === "relevance") return this.rankedList(query);
     const built = buildListing(query);
     if (!built) return { items: [], nextCursor: null, prevCursor: null };
     const docs = await this.c.challenges
@@ -183,6 +190,30 @@ export class MongoChallengeRepository implements ChallengeRepository {
       .sort(built.sort).limit(built.limit + 1).toArray();
     const page = listingPage(docs, { limit: built.limit, tag: built.spec.tag, from: built.from, positionOf: (d) => [d[built.spec.field], d._id] });
     return { ...page, items: page.items.map(fromChallengeDoc) };
+  }
+
+  /**
+   * A search ranked by relevance: the matches (at most RELEVANCE_WINDOW, closing soonest first) are
+   * scored from their words and forms, ordered by score, and paged by (score, id) like any listing.
+   */
+  private async rankedList(query: ListingQuery): Promise<ListingPage> {
+    const from = query.cursor !== undefined && query.cursor !== null ? decodeListingCursor(query.cursor, "r", "number") : null;
+    const built = buildListing({ ...query, sort: "deadline", cursor: undefined });
+    if (!built) return { items: [], nextCursor: null, prevCursor: null };
+    const terms = searchTerms(query.q);
+    const matches = await this.c.challenges
+      .find(built.filter, { projection: { _id: 1, titleTokens: 1, tokens: 1, stems: 1 } })
+      .sort(built.sort).limit(RELEVANCE_WINDOW).toArray();
+    // Lower first, as with bm25: the key is the negated score.
+    const ranked = matches.map((d) => ({ key: -relevanceScore(terms, d), id: d._id }))
+      .sort((a, b) => a.key - b.key || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const beyond = (r: { key: number; id: string }) => !from
+      || (from.back ? r.key < from.key || (r.key === from.key && r.id < from.id) : r.key > from.key || (r.key === from.key && r.id > from.id));
+    const rows = (from?.back ? ranked.filter(beyond).reverse() : ranked.filter(beyond)).slice(0, built.limit + 1);
+    const page = listingPage(rows, { limit: built.limit, tag: "r", from, positionOf: (r) => [r.key, r.id] });
+    const docs = await this.c.challenges.find({ _id: { $in: page.items.map((r) => r.id) } }, { projection: CHALLENGE_PROJECTION }).toArray();
+    const byId = new Map(docs.map((d) => [d._id, fromChallengeDoc(d)]));
+    return { ...page, items: page.items.map((r) => byId.get(r.id)).filter((c): c is StoredChallenge => c !== undefined) };
   }
 
   async dueForStatusChange(now: Date, limit: number): Promise<StoredChallenge[]> {

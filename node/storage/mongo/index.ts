@@ -61,8 +61,8 @@ export async function createMongoStore(url: string, opts: MongoStoreOptions = {}
     )])) as Record<QueueLane, MongoMessageQueue>;
     // A write committed by a process that died before applying it (challenges.ts).
     await challenges.applyPending(ABANDONED_AFTER_MS);
-    // Challenges stored before the listing facets existed (issue 11) get them once.
-    await challenges.addMissingFacets();
+    // Challenges stored before the listing facets or word forms existed (issue 11) get them once.
+    await challenges.addMissingDerivedFields();
     const sweep = async () => {
       try {
         await challenges.applyPending(ABANDONED_AFTER_MS);

@@ -20,6 +20,7 @@ const INDEXES: Record<string, Spec[]> = {
     [{ focusAreas: 1, listed: 1, status: 1, deadlineKey: 1 }, { name: "listing_focus" }],
     [{ facets: 1, listed: 1, status: 1, deadlineKey: 1 }, { name: "listing_facets" }],
     [{ tokens: 1 }, { name: "listing_text" }],
+    [{ stems: 1 }, { name: "listing_word_forms" }],
     // The mirror: live challenges of one origin in id order.
     [{ origin: 1, listed: 1, _id: 1 }, { name: "by_origin" }],
     // The clock's work lists and the hub's count.

@@ -31,7 +31,8 @@ export interface ListingFind {
 
 /** null when nothing can match (only drafts asked for). InvalidCursorError on a bad cursor. */
 export function buildListing(q: ListingQuery): ListingFind | null {
-  const spec = SORTS[q.sort ?? "deadline"];
+  // Relevance is ranked by the caller (relevance.ts) over the matches in deadline order.
+  const spec = SORTS[q.sort === "newest" ? "newest" : "deadline"];
   const limit = clampLimit(q.limit);
   // Decoded first: a bad cursor is an error even when the result would be empty.
   const from = q.cursor !== undefined && q.cursor !== null ? decodeListingCursor(q.cursor, spec.tag) : null;

@@ -50,15 +50,6 @@ export function facetsOf(c: StoredChallenge): { facet: string; value: string }[]
   return Object.entries(listingFacets(c)).flatMap(([facet, values]) => values.map((value) => ({ facet, value })));
 }
 
-const allLanguages = (m: Partial<Record<string, string>> | undefined) => Object.values(m ?? {}).filter(Boolean).join("\n");
-
-export function ftsOf(d: Challenge) {
-  return {
-    title: allLanguages(d.title), summary: allLanguages(d.summary), description: allLanguages(d.description),
-    hashtags: (d.hashtags ?? []).join(" "),
-  };
-}
-
 export interface ActivityRow {
   seq: number; id: string; type: string; actor: string; object_id: string; revision: number;
   published: string; object: string; federated_at: string | null;

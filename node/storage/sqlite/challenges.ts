@@ -4,13 +4,15 @@ import type { Statement } from "better-sqlite3";
 import {
   DuplicateError, type ActivityRecord, type ChallengeRepository, type ListingPage, type ListingQuery, type StoredChallenge,
 } from "../../domain/ports";
-import { activityParams, CHALLENGE_COLUMNS, facetsOf, fromRow, ftsOf, toParams, type ChallengeRow } from "./challenge-rows";
+import { ftsOf, INSERT_FTS_SQL } from "./fts-row";
+import { activityParams, CHALLENGE_COLUMNS, facetsOf, fromRow, toParams, type ChallengeRow } from "./challenge-rows";
 import { isUniqueViolation, type Db } from "./database";
 import { byLatestUpdate } from "../by-latest-update";
 import { toFtsMatch } from "./fts-query";
 import { buildListing, FEW_TEXT_MATCHES, type TextFilter } from "./listing-sql";
 import { facetFilters } from "../listing-facets";
 import { listingPage } from "../cursor";
+import { listingSortOf } from "../../domain/listing-sort";
 import { CountCache } from "./count-cache";
 import { FACET_MAX_STALE_MS, type FacetCounts, type ListingFacet, withoutFacet } from "../../domain/listing-facets";
 
@@ -36,7 +38,7 @@ export class SqliteChallengeRepository implements ChallengeRepository {
       deleteFacets: db.prepare("DELETE FROM challenge_facets WHERE rid = ?"),
       insertFacet: db.prepare("INSERT OR IGNORE INTO challenge_facets (facet, value, rid) VALUES (?, ?, ?)"),
       deleteFts: db.prepare("DELETE FROM challenges_fts WHERE rowid = ?"),
-      insertFts: db.prepare("INSERT INTO challenges_fts (rowid, title, summary, description, hashtags) VALUES (@rid, @title, @summary, @description, @hashtags)"),
+      insertFts: db.prepare(INSERT_FTS_SQL),
       insertActivity: db.prepare(`INSERT INTO activities (id, type, actor, object_id, revision, published, object, federated_at)
         VALUES (@id, @type, @actor, @object_id, @revision, @published, @object, @federated_at)`),
       byId: db.prepare(`SELECT ${CHALLENGE_COLUMNS} FROM challenges c WHERE c.id = ?`),
@@ -114,7 +116,7 @@ export class SqliteChallengeRepository implements ChallengeRepository {
   }
 
   async list(query: ListingQuery): Promise<ListingPage> {
-    const text = this.narrowedByRareFacet(query, this.textFilter(query.q));
+    const text = listingSortOf(query) === "relevance" ? this.rankedText(query.q) : this.narrowedByRareFacet(query, this.textFilter(query.q));
     if (text === "none") return { items: [], nextCursor: null, prevCursor: null };
     const built = buildListing(query, text);
     if (!built) return { items: [], nextCursor: null, prevCursor: null };
@@ -174,6 +176,13 @@ export class SqliteChallengeRepository implements ChallengeRepository {
     if (rids.length <= FEW_TEXT_MATCHES) return { kind: "rids", rids };
     const exact = toFtsMatch(q!, false)!;
     return { kind: "probe", match: this.s.ftsHits.get(exact, 1) ? exact : match };
+  }
+
+  /** Ranked, every match is scored: the matches as one set (none at all: an empty page at once). */
+  private rankedText(q: string | undefined): TextFilter | "none" | null {
+    const match = q ? toFtsMatch(q) : null;
+    if (!match) return null;
+    return this.s.ftsHits.get(match, 1) ? { kind: "rank", match } : "none";
   }
 
   private writeIndexes(rid: number, c: StoredChallenge): void {

@@ -3,9 +3,11 @@
 // while someone pages never makes them see another row twice.
 import type { ListingQuery } from "../../domain/ports";
 import type { ListingFacet } from "../../domain/listing-facets";
+import { listingSortOf } from "../../domain/listing-sort";
 import { CHALLENGE_COLUMNS } from "./challenge-rows";
 import { decodeListingCursor, type ListingPosition } from "../cursor";
 import { facetFilters } from "../listing-facets";
+import { BM25_WEIGHTS } from "./fts-row";
 import { NO_DEADLINE_KEY } from "./schema";
 
 export const MAX_LIMIT = 100;
@@ -14,9 +16,11 @@ const DEFAULT_STATUSES = ["open", "forthcoming"];
 type Param = string | number;
 
 interface Sort { tag: string; column: string; dir: "ASC" | "DESC" }
-const SORTS: Record<"deadline" | "newest", Sort> = {
-  deadline: { tag: "d", column: "deadline_key", dir: "ASC" },
-  newest: { tag: "n", column: "published_key", dir: "DESC" },
+const SORTS: Record<"deadline" | "newest" | "relevance", Sort> = {
+  deadline: { tag: "d", column: "c.deadline_key", dir: "ASC" },
+  newest: { tag: "n", column: "c.published_key", dir: "DESC" },
+  // bm25: the lower, the better the match.
+  relevance: { tag: "r", column: "h.score", dir: "ASC" },
 };
 
 export interface ListingSql {
@@ -35,8 +39,9 @@ const FACET_COLUMNS = { status: "status", instrument: "instrument" } as const;
 /**
  * How the text filter joins the listing, decided from the number of matches (see textFilter):
  * few matches drive the query from their rowids; many are probed row by row along the sort order.
+ * Ranked by relevance, every match is scored (bm25), so the matches drive the query as one set.
  */
-export type TextFilter = { kind: "rids"; rids: number[] } | { kind: "probe" | "set"; match: string };
+export type TextFilter = { kind: "rids"; rids: number[] } | { kind: "probe" | "set" | "rank"; match: string };
 export const FEW_TEXT_MATCHES = 5000;
 
 const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ");
@@ -52,7 +57,8 @@ export function clampLimit(limit: number): number {
  * matching row before applying LIMIT.
  */
 export function buildListing(q: ListingQuery, text: TextFilter | null = null): ListingSql | null {
-  const sort = SORTS[q.sort ?? "deadline"];
+  const ranked = listingSortOf(q) === "relevance" && text?.kind === "rank";
+  const sort = SORTS[ranked ? "relevance" : q.sort === "newest" ? "newest" : "deadline"];
   const limit = clampLimit(q.limit);
   const statuses = distinct(q.status?.length ? q.status : DEFAULT_STATUSES).filter((s) => s !== "draft");
 
@@ -83,14 +89,17 @@ export function buildListing(q: ListingQuery, text: TextFilter | null = null): L
   }
   if (text?.kind === "rids") { where.push("c.rid IN (SELECT value FROM json_each(?))"); params.push(JSON.stringify(text.rids)); }
   // Counts and facets read every match: the matches of the text as one set beat a probe per row.
-  if (text?.kind === "set") { where.push("c.rid IN (SELECT rowid FROM challenges_fts WHERE challenges_fts MATCH ?)"); params.push(text.match); }
+  const textSet = ["set", "rank"].includes(text?.kind ?? "") ? (text as { match: string }).match : null;
+  const countWhere = textSet ? [...where, "c.rid IN (SELECT rowid FROM challenges_fts WHERE challenges_fts MATCH ?)"] : [...where];
+  const countParams = textSet ? [...params, textSet] : [...params];
+  if (text?.kind === "set") { where.push(countWhere[countWhere.length - 1]!); params.push(text.match); }
   if (text?.kind === "probe") { where.push("EXISTS (SELECT 1 FROM challenges_fts WHERE challenges_fts MATCH ? AND rowid = c.rid)"); params.push(text.match); }
-  const filters = { where: [...where], params: [...params] };
-  const from = q.cursor !== undefined && q.cursor !== null ? decodeListingCursor(q.cursor, sort.tag) : null;
+  const filters = { where: countWhere, params: countParams };
+  const from = q.cursor !== undefined && q.cursor !== null ? decodeListingCursor(q.cursor, sort.tag, ranked ? "number" : "int") : null;
   // Paging back reads the rows before the position, in the reverse order (list() turns them round).
   const dir = from?.back ? (sort.dir === "ASC" ? "DESC" : "ASC") : sort.dir;
   if (from) {
-    where.push(`(c.${sort.column}, c.id) ${dir === "ASC" ? ">" : "<"} (?, ?)`);
+    where.push(`(${sort.column}, c.id) ${dir === "ASC" ? ">" : "<"} (?, ?)`);
     params.push(from.key, from.id);
   }
 
@@ -112,8 +121,17 @@ export function buildListing(q: ListingQuery, text: TextFilter | null = null): L
     params: [...statuses, ...filters.params],
   };
   const common = where.length ? ` AND ${where.join(" AND ")}` : "";
-  const branch = `SELECT ${CHALLENGE_COLUMNS}, c.${sort.column} AS sort_key FROM challenges c
-    WHERE c.listed = 1 AND c.status = ?${common} ORDER BY c.${sort.column} ${dir}, c.id ${dir} LIMIT ${limit + 1}`;
+  if (ranked) {
+    // Every match is scored once, then joined to its row: the order is the score's, not an index's.
+    const sql = `SELECT ${CHALLENGE_COLUMNS}, h.score AS sort_key
+      FROM (SELECT rowid AS rid, bm25(challenges_fts, ${BM25_WEIGHTS}) AS score FROM challenges_fts WHERE challenges_fts MATCH ?) h
+      JOIN challenges c ON c.rid = h.rid
+      WHERE c.listed = 1 AND c.status IN (${placeholders(statuses.length)})${common}
+      ORDER BY h.score ${dir}, c.id ${dir} LIMIT ${limit + 1}`;
+    return { sql, params: [textSet!, ...statuses, ...params], limit, sort, from, count, facetCount };
+  }
+  const branch = `SELECT ${CHALLENGE_COLUMNS}, ${sort.column} AS sort_key FROM challenges c
+    WHERE c.listed = 1 AND c.status = ?${common} ORDER BY ${sort.column} ${dir}, c.id ${dir} LIMIT ${limit + 1}`;
   const order = `sort_key ${dir}, id ${dir}`;
   const branches = statuses.map(() => `SELECT * FROM (${branch})`);
   const allParams = statuses.flatMap((s) => [s, ...params]);

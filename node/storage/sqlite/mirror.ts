@@ -9,7 +9,8 @@
 // databases whose schema version other branches advance.
 import type { Challenge } from "../../domain/types";
 import type { MirrorEffectPlanner, MirrorOutcome, MirrorRepository, MirrorWrite, RevisionEntry, StoredChallenge } from "../../domain/ports";
-import { CHALLENGE_COLUMNS, facetsOf, fromRow, ftsOf, toParams, type ChallengeRow } from "./challenge-rows";
+import { ftsOf, INSERT_FTS_SQL } from "./fts-row";
+import { CHALLENGE_COLUMNS, facetsOf, fromRow, toParams, type ChallengeRow } from "./challenge-rows";
 import type { Db } from "./database";
 import { insertFeedEffect } from "./feed-effects";
 
@@ -41,7 +42,7 @@ export class SqliteMirrorRepository implements MirrorRepository {
       deleteFacets: db.prepare("DELETE FROM challenge_facets WHERE rid = ?"),
       insertFacet: db.prepare("INSERT OR IGNORE INTO challenge_facets (facet, value, rid) VALUES (?, ?, ?)"),
       deleteFts: db.prepare("DELETE FROM challenges_fts WHERE rowid = ?"),
-      insertFts: db.prepare("INSERT INTO challenges_fts (rowid, title, summary, description, hashtags) VALUES (@rid, @title, @summary, @description, @hashtags)"),
+      insertFts: db.prepare(INSERT_FTS_SQL),
       revisions: db.prepare("SELECT id, json_extract(doc, '$.revision') AS revision FROM challenges WHERE origin = ? AND listed = 1 ORDER BY id"),
       revisionsFirst: db.prepare("SELECT id, json_extract(doc, '$.revision') AS revision FROM challenges WHERE origin = ? AND listed = 1 ORDER BY id LIMIT ?"),
       revisionsAfter: db.prepare("SELECT id, json_extract(doc, '$.revision') AS revision FROM challenges WHERE origin = ? AND listed = 1 AND id > ? ORDER BY id LIMIT ?"),

@@ -3,6 +3,7 @@
 import type Database from "better-sqlite3";
 import type { Challenge } from "../../domain/types";
 import { listingFacets } from "../listing-facets";
+import { ftsOf, INSERT_FTS_SQL } from "./fts-row";
 
 type Migration = (db: Database.Database) => void;
 
@@ -229,4 +230,27 @@ export const MIGRATIONS: readonly Migration[] = [
     );
     CREATE INDEX IF NOT EXISTS schedules_by_time ON schedules(publish_at);
   `),
+  // 9 (issue 11): the full-text index learns word forms (fts-row.ts): each text's stems in its own
+  // language, the title's apart for ranking. FTS5 cannot add columns, so the table is rebuilt from
+  // the stored documents (contentless: the text lives in challenges.doc).
+  (db) => {
+    db.exec(`
+      DROP TABLE IF EXISTS challenges_fts;
+      CREATE VIRTUAL TABLE challenges_fts USING fts5(
+        title, summary, description, hashtags, title_stems, stems,
+        content = '', contentless_delete = 1,
+        tokenize = 'unicode61 remove_diacritics 2'
+      );
+    `);
+    const insert = db.prepare(INSERT_FTS_SQL);
+    // In pages: the connection cannot write while a statement iterates, and 100k documents at once
+    // would not fit the memory budget.
+    const page = db.prepare("SELECT rid, doc FROM challenges WHERE rid > ? ORDER BY rid LIMIT 500");
+    for (let after = 0; ;) {
+      const rows = page.all(after) as { rid: number; doc: string }[];
+      if (rows.length === 0) break;
+      for (const r of rows) insert.run({ rid: r.rid, ...ftsOf(JSON.parse(r.doc) as Challenge) });
+      after = rows[rows.length - 1]!.rid;
+    }
+  },
 ];

@@ -170,7 +170,7 @@ export interface ListingQuery {
    */
   hub?: string[];
   /**
-   * Full-text words over title, summary and description in every language (all must match).
+   * Full-text words over title, summary and description in every language (all must match; accents and letter case ignored; a word also finds its other forms in the languages IPN can stem, e.g. hospitals finds hospital; the last word also matches as a prefix).
    */
   q?: string;
   /**
@@ -182,9 +182,9 @@ export interface ListingQuery {
    */
   deadlineTo?: string;
   /**
-   * deadline: nearest first (default); newest: latest published first.
+   * relevance: best match of q first (the default when q holds a word; words in the title count most, a word form less than the word itself); deadline: nearest first (the default without q); newest: latest published first.
    */
-  sort?: "deadline" | "newest";
+  sort?: "relevance" | "deadline" | "newest";
   /**
    * nextCursor or prevCursor of a page: the page after or before it (opaque; any other value is refused).
    */
