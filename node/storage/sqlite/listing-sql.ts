@@ -122,12 +122,14 @@ export function buildListing(q: ListingQuery, text: TextFilter | null = null): L
   };
   const common = where.length ? ` AND ${where.join(" AND ")}` : "";
   if (ranked) {
-    // Every match is scored once, then joined to its row: the order is the score's, not an index's.
-    const sql = `SELECT ${CHALLENGE_COLUMNS}, h.score AS sort_key
-      FROM (SELECT rowid AS rid, bm25(challenges_fts, ${BM25_WEIGHTS}) AS score FROM challenges_fts WHERE challenges_fts MATCH ?) h
-      JOIN challenges c ON c.rid = h.rid
-      WHERE c.listed = 1 AND c.status IN (${placeholders(statuses.length)})${common}
-      ORDER BY h.score ${dir}, c.id ${dir} LIMIT ${limit + 1}`;
+    // Every match is scored once and ordered by score (no index gives that order); only the page's
+    // rows are then read whole: sorting the documents along with their scores costs a third more.
+    const sql = `SELECT ${CHALLENGE_COLUMNS}, r.score AS sort_key FROM (
+        SELECT c.rid, h.score FROM (SELECT rowid AS rid, bm25(challenges_fts, ${BM25_WEIGHTS}) AS score FROM challenges_fts WHERE challenges_fts MATCH ?) h
+        JOIN challenges c ON c.rid = h.rid
+        WHERE c.listed = 1 AND c.status IN (${placeholders(statuses.length)})${common}
+        ORDER BY h.score ${dir}, c.id ${dir} LIMIT ${limit + 1}
+      ) r JOIN challenges c ON c.rid = r.rid ORDER BY r.score ${dir}, c.id ${dir}`;
     return { sql, params: [textSet!, ...statuses, ...params], limit, sort, from, count, facetCount };
   }
   const branch = `SELECT ${CHALLENGE_COLUMNS}, ${sort.column} AS sort_key FROM challenges c
