@@ -64,12 +64,14 @@ export function searchWords(text: string): string[] {
 
 // Stemming is the costly part of indexing (a description has hundreds of words), and words repeat
 // across challenges, so each language remembers its recent stems. Bounded: cleared when full.
-const MEMO_LIMIT = 20_000;
+const MEMO_LIMIT = 5_000;
+/** Numbers, codes and model names ("2027", "72000000", "A320") have no other forms. */
+const HAS_DIGIT = /\p{N}/u;
 const memos = new Map<string, Map<string, string>>();
 
 function stemIn(lang: string, word: string): string | null {
   const stem = STEMMERS[lang];
-  if (!stem) return null;
+  if (!stem || HAS_DIGIT.test(word)) return null;
   let memo = memos.get(lang);
   if (!memo) {
     memo = new Map();

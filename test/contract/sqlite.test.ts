@@ -6,6 +6,7 @@ import Database from "better-sqlite3";
 import type { Hub } from "../../node/domain/types";
 import { openStore } from "../../node/storage/open-store";
 import { createSqliteStore } from "../../node/storage/sqlite";
+import { RANK_AT_MOST } from "../../node/domain/listing-sort";
 import type { Store } from "../../node/storage/store";
 import { describeKvContract } from "./kv-contract";
 import { describeQueueContract } from "./queue-contract";
@@ -72,6 +73,38 @@ describeOutboxOrderContract("SQLite", async () => {
       fs.rmSync(path.dirname(file), { recursive: true, force: true });
     },
   };
+});
+
+describe("SQLite store: searches too broad to rank", () => {
+  it("lists more than RANK_AT_MOST matches nearest deadline first, and ranks them once filters narrow them", async () => {
+    const store = createSqliteStore(":memory:");
+    try {
+      // The best match by words closes last; every other challenge also holds the word, in its text.
+      const best = sampleChallenge({ title: { en: "Drone inspection" }, summary: { en: "x" }, description: { en: "drone" }, country: "LU", places: ["LU"], deadline: "2029-01-01T12:00:00Z" });
+      await store.challenges.insert(best, null);
+      for (let i = 0; i < RANK_AT_MOST; i++) {
+        await store.challenges.insert(sampleChallenge({ title: { en: `Bridge survey ${i}` }, summary: { en: "x" }, description: { en: "a drone flight" }, country: "AT", places: ["AT"], deadline: "2027-06-01T12:00:00Z" }), null);
+      }
+      const page = await store.challenges.list({ q: "drone", limit: 5 });
+      expect(page.items.map((c) => c.id)).not.toContain(best.id); // by deadline: it closes last
+      const narrowed = await store.challenges.list({ q: "drone", country: ["LU", "AT"], limit: 5 });
+      expect(narrowed.items.map((c) => c.id)).not.toContain(best.id); // still 1,001 matches
+      const few = await store.challenges.list({ q: "drone", country: ["LU"], limit: 5 });
+      expect(few.items.map((c) => c.id)).toEqual([best.id]);
+      // Walking the broad search by its cursors still reaches every match once.
+      let cursor: string | undefined;
+      const seen = new Set<string>();
+      for (;;) {
+        const p = await store.challenges.list({ q: "drone", limit: 100, cursor });
+        for (const c of p.items) seen.add(c.id);
+        if (!p.nextCursor) break;
+        cursor = p.nextCursor;
+      }
+      expect(seen.size).toBe(RANK_AT_MOST + 1);
+    } finally {
+      await store.close();
+    }
+  });
 });
 
 describe("SQLite store: listing totals shared between processes", () => {

@@ -19,6 +19,11 @@ describe("word forms", () => {
     expect(STEMMED_LANGUAGES).toEqual(expect.arrayContaining(["en", "de", "fr", "it", "es", "el", "lt", "fi", "sv", "da", "nl", "pt", "ro", "hu", "ga"]));
   });
 
+  it("leaves numbers and codes without forms", () => {
+    expect(stemsOf("2027 72000000 A320", "en")).toEqual([]);
+    expect(searchTerms("A320")[0]).toEqual({ word: "a320", stems: [] });
+  });
+
   it("collects the stems of language maps once each", () => {
     expect(stemsOfTexts({ en: "hospitals", de: "Krankenhäuser" }, { en: "hospital" }, undefined)).toEqual(["enhospit", "dekrankenhaus"]);
   });

@@ -26,9 +26,9 @@ import { byLatestUpdate } from "../by-latest-update";
 import { isDuplicateKey } from "./connection";
 import { buildListing } from "./listing-query";
 import { decodeListingCursor, listingPage } from "../cursor";
-import { listingSortOf } from "../../domain/listing-sort";
+import { listingSortOf, RANK_AT_MOST } from "../../domain/listing-sort";
 import { searchTerms } from "../../domain/word-forms";
-import { RELEVANCE_WINDOW, relevanceScore } from "./relevance";
+import { relevanceScore } from "./relevance";
 import { insertFeedEffectDoc, toFeedEffectDoc, type FeedEffectDoc } from "./feed-effects";
 import type { StoreSequence } from "./sequence";
 import { FACET_MAX_STALE_MS, type FacetCounts, type ListingFacet, withoutFacet } from "../../domain/listing-facets";
@@ -182,7 +182,7 @@ export class MongoChallengeRepository implements ChallengeRepository {
   }
 
   async list(query: ListingQuery): Promise<ListingPage> {
-    if (listingSortOf(query) === "relevance") return this.rankedList(query);
+    if (listingSortOf(query) === "relevance" && (await this.count(query)) <= RANK_AT_MOST) return this.rankedList(query);
     const built = buildListing(query);
     if (!built) return { items: [], nextCursor: null, prevCursor: null };
     const docs = await this.c.challenges
@@ -193,8 +193,8 @@ export class MongoChallengeRepository implements ChallengeRepository {
   }
 
   /**
-   * A search ranked by relevance: the matches (at most RELEVANCE_WINDOW, closing soonest first) are
-   * scored from their words and forms, ordered by score, and paged by (score, id) like any listing.
+   * A search ranked by relevance: its matches (at most RANK_AT_MOST) are scored from their words and
+   * forms, ordered by score, and paged by (score, id) like any listing.
    */
   private async rankedList(query: ListingQuery): Promise<ListingPage> {
     const from = query.cursor !== undefined && query.cursor !== null ? decodeListingCursor(query.cursor, "r", "number") : null;
@@ -203,7 +203,7 @@ export class MongoChallengeRepository implements ChallengeRepository {
     const terms = searchTerms(query.q);
     const matches = await this.c.challenges
       .find(built.filter, { projection: { _id: 1, titleTokens: 1, tokens: 1, stems: 1 } })
-      .sort(built.sort).limit(RELEVANCE_WINDOW).toArray();
+      .sort(built.sort).limit(RANK_AT_MOST).toArray();
     // Lower first, as with bm25: the key is the negated score.
     const ranked = matches.map((d) => ({ key: -relevanceScore(terms, d), id: d._id }))
       .sort((a, b) => a.key - b.key || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

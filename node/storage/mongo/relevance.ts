@@ -5,9 +5,6 @@
 // text, a word over its forms), not the same numbers: bm25 also weighs how rare a word is.
 import type { SearchTerm } from "../../domain/word-forms";
 
-/** The most matches one page of a search scores; beyond it, the ones closing soonest are ranked. */
-export const RELEVANCE_WINDOW = 1000;
-
 export interface RankedTokens { titleTokens?: string[]; tokens?: string[]; stems?: string[] }
 
 export function relevanceScore(terms: readonly SearchTerm[], d: RankedTokens): number {

@@ -12,7 +12,7 @@ import { toFtsMatch } from "./fts-query";
 import { buildListing, FEW_TEXT_MATCHES, type TextFilter } from "./listing-sql";
 import { facetFilters } from "../listing-facets";
 import { listingPage } from "../cursor";
-import { listingSortOf } from "../../domain/listing-sort";
+import { listingSortOf, RANK_AT_MOST } from "../../domain/listing-sort";
 import { CountCache } from "./count-cache";
 import { FACET_MAX_STALE_MS, type FacetCounts, type ListingFacet, withoutFacet } from "../../domain/listing-facets";
 
@@ -116,7 +116,8 @@ export class SqliteChallengeRepository implements ChallengeRepository {
   }
 
   async list(query: ListingQuery): Promise<ListingPage> {
-    const text = listingSortOf(query) === "relevance" ? this.rankedText(query.q) : this.narrowedByRareFacet(query, this.textFilter(query.q));
+    const ranked = listingSortOf(query) === "relevance" && (await this.count(query)) <= RANK_AT_MOST;
+    const text = ranked ? this.rankedText(query.q) : this.narrowedByRareFacet(query, this.textFilter(query.q));
     if (text === "none") return { items: [], nextCursor: null, prevCursor: null };
     const built = buildListing(query, text);
     if (!built) return { items: [], nextCursor: null, prevCursor: null };

@@ -57,6 +57,7 @@ export function clampLimit(limit: number): number {
  * matching row before applying LIMIT.
  */
 export function buildListing(q: ListingQuery, text: TextFilter | null = null): ListingSql | null {
+  // Ranked only when the caller found the matches few enough to rank (RANK_AT_MOST): text "rank".
   const ranked = listingSortOf(q) === "relevance" && text?.kind === "rank";
   const sort = SORTS[ranked ? "relevance" : q.sort === "newest" ? "newest" : "deadline"];
   const limit = clampLimit(q.limit);

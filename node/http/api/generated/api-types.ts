@@ -182,7 +182,7 @@ export interface ListingQuery {
    */
   deadlineTo?: string;
   /**
-   * relevance: best match of q first (the default when q holds a word; words in the title count most, a word form less than the word itself); deadline: nearest first (the default without q); newest: latest published first.
+   * relevance: best match of q first (the default when q holds a word; words in the title count most, a word form less than the word itself; a search with more than 1,000 matches after the filters is listed nearest deadline first); deadline: nearest first (the default without q); newest: latest published first.
    */
   sort?: "relevance" | "deadline" | "newest";
   /**
