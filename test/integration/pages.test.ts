@@ -378,3 +378,32 @@ describe("hashtag links", () => {
     expect(followed.text).toContain(DE_TITLE);
   });
 });
+
+describe("site navigation and Follow & feeds", () => {
+  test("every page names the site's sections and marks the one it belongs to", async () => {
+    const sections = (html: string) => [...html.matchAll(/<nav class="site-nav" aria-label="Sections"><ul>(.*?)<\/ul><\/nav>/gs)].map((m) => m[1]!);
+    const home = await request(app).get("/").expect(200);
+    const [nav] = sections(home.text);
+    for (const [href, text] of [["/", "Challenges"], ["/hubs", "Hubs"], ["/feeds", "Follow &amp; feeds"], ["/map", "Map"], ["/peers", "Network status"], ["/api/openapi.json", "API"]]) {
+      expect(nav).toMatch(new RegExp(`<a href="${href}"[^>]*>${text}</a>`));
+    }
+    expect(nav).toContain('<a href="/" aria-current="page">Challenges</a>');
+    const hub = await request(app).get("/hubs/muenchen_mobil").expect(200);
+    expect(sections(hub.text)[0]).toContain('<a href="/hubs" aria-current="page">Hubs</a>');
+    const german = await request(app).get("/feeds").set("Accept-Language", "de").expect(200);
+    expect(german.text).toContain('<a href="/feeds" aria-current="page">Folgen &amp; Feeds</a>');
+    const missing = await request(app).get("/no-such-page").set("Accept", "text/html").expect(404);
+    expect(missing.text).toContain('class="site-nav"');
+  });
+
+  test("Follow & feeds on a national node: the node's feeds and calendar, and each hub's fediverse account", async () => {
+    const res = await request(app).get("/feeds").expect(200);
+    expectHtml(res);
+    expect(res.text).toContain("<h1>Follow &amp; feeds</h1>");
+    for (const href of ["/feed.atom", "/feed.rss", "/feed.json", "/calendar.ics"]) expect(res.text).toContain(`href="${href}"`);
+    expect(res.text).toContain('<a href="/hubs/muenchen_mobil"');
+    expect(res.text).toContain("@muenchen_mobil@de.ipn.example");
+    // The aggregator's topic and country accounts are only listed where they exist.
+    expect(res.text).not.toContain("By focus area");
+  });
+});

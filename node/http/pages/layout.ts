@@ -31,6 +31,21 @@ export interface PageOptions {
   canonical?: string;
 }
 
+/** The site's sections, in every page's header; the one the page belongs to is marked current. */
+const SECTIONS = [
+  { href: "/", key: "site.footer.challenges", match: (path: string) => path === "/" || path.startsWith("/?") || path.startsWith("/challenges/") || path.startsWith("/mirror/") },
+  { href: "/hubs", key: "site.footer.hubs", match: (path: string) => path === "/hubs" || path.startsWith("/hubs") },
+  { href: "/feeds", key: "site.nav.follow", match: (path: string) => path.startsWith("/feeds") || path.startsWith("/topics/") || path.startsWith("/countries/") },
+  { href: "/map", key: "site.footer.map", match: (path: string) => path.startsWith("/map") },
+  { href: "/peers", key: "site.nav.network", match: (path: string) => path.startsWith("/peers") },
+  { href: "/api/openapi.json", key: "site.nav.api", match: () => false },
+] as const;
+
+function siteNav(path: string | undefined, t: ReturnType<typeof translator>): SafeHtml {
+  const here = path ? SECTIONS.find((s) => s.match(path))?.href : undefined;
+  return html`<nav class="site-nav" aria-label="${t("site.nav.label")}"><ul>${SECTIONS.map((s) => html`<li><a href="${s.href}"${s.href === here ? html` aria-current="page"` : ""}>${t(s.key)}</a></li>`)}</ul></nav>`;
+}
+
 export function layout(p: PageOptions): SafeHtml {
   const ui = p.ui ?? "en";
   const t = translator(ui);
@@ -53,6 +68,7 @@ ${p.head}
 <a class="site-name" href="/">${p.site.nodeName}</a>
 ${country ? html`<span class="site-country">${country}</span>` : ""}
 <span class="site-tagline">${t("site.tagline")}</span>
+${siteNav(p.path, t)}
 </header>
 <main id="main" tabindex="-1">
 ${p.body}

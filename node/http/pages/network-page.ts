@@ -66,16 +66,30 @@ export function peersBody(peers: readonly PeerRecord[], now: Date = new Date(), 
 ${peersTable(peers, now, undefined, ui)}`;
 }
 
-export function feedsBody(feeds: readonly FeedEntry[], ui: UiLanguage = "en"): SafeHtml {
+/** A hub to follow: its name, its page (with the remote-follow form) and its fediverse handle. */
+export interface FollowableHub { name: string; lang?: string; href: string; handle: string }
+
+/**
+ * "/feeds", Follow & feeds: every way to be told of new and changed challenges — the node's feeds and
+ * calendar, each hub's fediverse account, and on the aggregator its topic and country accounts.
+ */
+export function feedsBody(v: { feeds: readonly FeedEntry[]; hubs: readonly FollowableHub[]; subscribe: SafeHtml; ui?: UiLanguage }): SafeHtml {
+  const ui = v.ui ?? "en";
   const t = translator(ui);
-  const list = (kind: FeedEntry["kind"]) => feeds.filter((f) => f.kind === kind)
+  const list = (kind: FeedEntry["kind"]) => v.feeds.filter((f) => f.kind === kind)
     .map((f) => html`<li><a href="${new URL(f.actorUrl).pathname}">${feedName(f, ui)}</a> <code class="handle">${f.handle}</code></li>`);
-  return html`<h1>${t("feed.listTitle")}</h1>
+  return html`<h1>${t("site.nav.follow")}</h1>
+<h2>${t("feed.nodeTitle")}</h2>
+${v.subscribe}
+<h2>${t("feed.hubsTitle")}</h2>
+<p>${t("feed.hubsIntro")}</p>
+${v.hubs.length ? html`<ul class="feeds">${v.hubs.map((h) => html`<li><a href="${h.href}"${h.lang && h.lang !== ui ? html` lang="${h.lang}"` : ""}>${h.name}</a> <code class="handle">${h.handle}</code></li>`)}</ul>` : html`<p>${t("feed.noHubs")}</p>`}
+${v.feeds.length ? html`<h2>${t("feed.listTitle")}</h2>
 <p>${t("feed.listIntro")}</p>
-<h2>${t("feed.byTopic")}</h2>
+<h3>${t("feed.byTopic")}</h3>
 <ul class="feeds">${list("topic")}</ul>
-<h2>${t("feed.byCountry")}</h2>
-<ul class="feeds">${list("country")}</ul>`;
+<h3>${t("feed.byCountry")}</h3>
+<ul class="feeds">${list("country")}</ul>` : ""}`;
 }
 
 /** A topic's or country's name in the reader's language. */

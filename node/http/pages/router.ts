@@ -23,7 +23,7 @@ import { hubsBody, matchesHubsFilter, parseHubsFilter } from "./hubs-page";
 import { languageVersion } from "./language-versions";
 import { layout, type SiteInfo } from "./layout";
 import { filterForm, listingBody, listingSubscription } from "./listing-page";
-import { alternateLinks } from "./subscribe";
+import { alternateLinks, subscribeControl } from "./subscribe";
 import { type FeedEntry, feedName, feedProfileBody, feedsBody, peersBody } from "./network-page";
 import { sendConditional } from "../conditional";
 import { accessibilityBody } from "./accessibility-page";
@@ -154,12 +154,19 @@ ${alternateLinks(listingSubscription(parsed.query, origin))}`,
     });
   }
 
+  // Follow & feeds, on every node: the node's feeds, its hubs' accounts, the aggregator's topic and country accounts.
+  router.get("/feeds", async (req, res) => {
+    const ui = uiLanguageOf(req);
+    const hubs = (await deps.repos.hubs.list()).map((hub) => {
+      const name = pick(hub.doc.name, ui, hub.doc.defaultLanguage);
+      return { name: name?.text ?? hub.handle, lang: name?.lang, href: `/hubs/${hub.handle}`, handle: `@${hub.handle}@${host}` };
+    });
+    const subscribe = subscribeControl(listingSubscription({ limit: 20 }, origin), ui);
+    send(res, 200, { title: translator(ui)("site.nav.follow"), body: feedsBody({ feeds: deps.feeds ?? [], hubs, subscribe, ui }), ui });
+  });
+
   if (deps.feeds) {
     const feeds = deps.feeds;
-    router.get("/feeds", (req, res) => {
-      const ui = uiLanguageOf(req);
-      send(res, 200, { title: translator(ui)("feed.listTitle"), body: feedsBody(feeds, ui), ui });
-    });
     // A browser opening a feed actor's IRI (ActivityPub clients get the actor from Fedify) sees its
     // profile: what it boosts, a remote-follow form, the link to its challenges.
     const byPath = new Map(feeds.map((f) => [new URL(f.actorUrl).pathname, f]));
