@@ -107,7 +107,7 @@ export async function openServices(config: Config, origin: string) {
     // The aggregator's boosts and forwards are written with the mirror change that causes them (issue 8).
     effects: config.nodeRole === "aggregator" ? feedEffectPlanner() : undefined,
   });
-  const peers = new PeerService({ peers: store.peers, mirror: store.mirror, rules: { allowHttp: config.allowPrivateNetwork, ownOrigin: origin } });
+  const peers = new PeerService({ peers: store.peers, mirror: store.mirror, mirroredHubs: store.mirroredHubs, rules: { allowHttp: config.allowPrivateNetwork, ownOrigin: origin } });
   const ocds = new OcdsService({ challenges: store.challenges, activities: store.activities, hubs: store.hubs, origin, prefix: config.ocdsPrefix });
   const host = new URL(origin).host;
   const accounts = new AccountService({

@@ -58,7 +58,10 @@ export class PeerFollows {
       try {
         await this.unfollow(p);
         // Finish a removal a crash cut short (idempotent); not if the origin was added again meanwhile.
-        if (!(await this.n.repos.peers.get(p.origin))) await this.n.repos.mirror.removeOrigin(p.origin);
+        if (!(await this.n.repos.peers.get(p.origin))) {
+          await this.n.repos.mirror.removeOrigin(p.origin);
+          await this.n.repos.mirroredHubs.removeOrigin(p.origin);
+        }
         await this.n.repos.peers.unfollowed(p.origin, p.followActivityId);
       } catch (error) {
         const age = this.n.now().getTime() - Date.parse(p.removedAt);

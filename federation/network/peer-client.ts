@@ -15,6 +15,8 @@ export const SYNC_PATHS = {
   digest: "/api/v1/sync/digest",
   revisions: "/api/v1/sync/revisions",
   challenges: "/api/v1/sync/challenges",
+  /** The peer's hub profiles (node/http/api/hubs.routes.ts): one answer, no paging. */
+  hubs: "/api/v1/hubs",
 } as const;
 
 export const REVISION_PAGE = 1000;
@@ -77,14 +79,14 @@ export type CanonicalAnswer = { kind: "doc"; doc: unknown } | { kind: "gone" } |
 export class PeerClient {
   constructor(private readonly opts: PeerClientOptions) {}
 
-  private async get(url: string): Promise<{ status: number; json: unknown; bytes: number }> {
+  private async get(url: string, maxBytes = 16 * 1024 * 1024): Promise<{ status: number; json: unknown; bytes: number }> {
     // Large pages of documents: allow more than the loader's 2 MiB default.
     const fetchOnce = (sign: ((r: Request) => Promise<Request>) | undefined): Promise<SafeResponse> => safeFetch(url, {
       allowPrivateNetwork: this.opts.allowPrivateNetwork,
       userAgent: this.opts.userAgent,
       headers: { accept: "application/json" },
       timeoutMs: this.opts.timeoutMs ?? 30_000,
-      maxBytes: 16 * 1024 * 1024,
+      maxBytes,
       sign,
     });
     // Signed, in the scheme the peer accepted before; the other one only after a 400/401.
@@ -102,8 +104,8 @@ export class PeerClient {
     }
   }
 
-  private async getOk(url: string): Promise<{ json: Record<string, unknown>; bytes: number }> {
-    const { status, json, bytes } = await this.get(url);
+  private async getOk(url: string, maxBytes?: number): Promise<{ json: Record<string, unknown>; bytes: number }> {
+    const { status, json, bytes } = await this.get(url, maxBytes);
     if (status !== 200 || typeof json !== "object" || json === null || Array.isArray(json)) throw new PeerFetchError(url, status, `answered ${status}`);
     return { json: json as Record<string, unknown>, bytes };
   }
@@ -162,5 +164,13 @@ export class PeerClient {
     const { json: j, bytes } = await this.getOk(url.href);
     if (!Array.isArray(j.items)) throw new PeerFetchError(url.href, 200, "not a page of challenges");
     return { items: j.items, nextCursor: typeof j.nextCursor === "string" && j.nextCursor !== "" ? j.nextCursor : null, bytes };
+  }
+
+  /** The peer's hub documents, as listed (unvalidated), in an answer of at most `maxBytes`. */
+  async hubList(origin: string, maxBytes: number): Promise<unknown[]> {
+    const url = new URL(SYNC_PATHS.hubs, origin).href;
+    const { json: j } = await this.getOk(url, maxBytes);
+    if (!Array.isArray(j.items)) throw new PeerFetchError(url, 200, "not a list of hubs");
+    return j.items;
   }
 }

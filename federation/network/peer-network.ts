@@ -3,12 +3,14 @@
 //   follows.ts         follows between instance actors, durable unfollow of removed peers;
 //   mirror-inbox.ts    the inbox's origin rules (Create/Update/Announce refetched, Delete confirmed at the origin);
 //   backfill.ts        complete, resumable, bounded pulls of a peer's pages;
-//   reconciliation.ts  digest comparison and repair, Retry-After and refused revisions remembered.
+//   reconciliation.ts  digest comparison and repair, Retry-After and refused revisions remembered;
+//   hub-sync.ts        the peer's hub profiles, replaced at every reconciliation.
 import type { Recipient } from "@fedify/vocab";
 import type { PeerHooks } from "../../node/domain/peers";
 import type { PeerRecord } from "../../node/domain/ports";
 import { Backfill } from "./backfill";
 import { PeerFollows } from "./follows";
+import { HubSync } from "./hub-sync";
 import { MirrorInbox, type RefetchOutcome } from "./mirror-inbox";
 import { log, message, NetworkContext, type PeerNetworkOptions } from "./network-context";
 import type { PeerClient } from "./peer-client";
@@ -34,7 +36,7 @@ export class PeerNetwork implements PeerHooks {
     this.follows = new PeerFollows(this.n);
     this.inbox = new MirrorInbox(this.n);
     this.filler = new Backfill(this.n);
-    this.reconciliation = new Reconciliation(this.n, this.follows, this.inbox, this.filler);
+    this.reconciliation = new Reconciliation(this.n, this.follows, this.inbox, this.filler, new HubSync(this.n));
   }
 
   // ---- allowlist hooks (wired only in processes that talk to peers) ----

@@ -1,5 +1,5 @@
 // Digest-based reconciliation (DESIGN §4): compares our mirror of a peer with the peer's own digest,
-// repairs whatever push missed — documents fetched from the origin, withdrawals the origin's list
+// refreshes its hub profiles (hub-sync.ts), repairs whatever push missed — documents fetched from the origin, withdrawals the origin's list
 // confirms, challenges withdrawn here that the origin still serves restored — and re-sends a follow
 // the peer no longer has. Bounded per peer: a peer resting after 429/503 Retry-After is skipped until
 // then, and revisions whose documents we refused are remembered, not fetched again every round.
@@ -7,6 +7,7 @@ import { diffRevisions, revisionDigest } from "../../node/domain/mirror";
 import type { RevisionEntry } from "../../node/domain/ports";
 import type { Backfill } from "./backfill";
 import type { PeerFollows } from "./follows";
+import type { HubSync } from "./hub-sync";
 import type { MirrorInbox } from "./mirror-inbox";
 import { log, message, type NetworkContext } from "./network-context";
 import { PeerBusyError } from "./peer-client";
@@ -24,6 +25,7 @@ export class Reconciliation {
     private readonly follows: PeerFollows,
     private readonly inbox: MirrorInbox,
     private readonly backfill: Backfill,
+    private readonly hubs: HubSync,
   ) {}
 
   async run(origin: string): Promise<void> {
@@ -42,6 +44,8 @@ export class Reconciliation {
         log.info("{origin} does not list us as a follower: following again", { origin });
         await this.follows.follow(peer);
       }
+      // The peer answers: its hub profiles first (one request), then its challenges.
+      await this.hubs.run(origin);
       if (!peer.sync.backfill.done) refused = [...refused, ...(await this.backfill.run(origin, remote.count))];
       let held = await this.n.o.mirror.revisions(origin);
       let inSync = revisionDigest(held) === remote.digest;

@@ -4,6 +4,8 @@
 // peer itself announced in its digest, plus a little slack for challenges published meanwhile, and
 // to absolute ceilings of bytes and time. Exceeding any bound ends the walk with an error that the
 // reconciliation records in the peer's sync status; the next round starts again, equally bounded.
+// A peer's hub list is one answer, bounded by its size and by the number of hubs taken from it.
+import { MAX_MIRRORED_HUBS } from "../../node/domain/mirrored-hubs";
 
 export interface SyncBounds {
   /** Pages beyond ceil(announced / page size) a walk may take (challenges published while walking). */
@@ -15,6 +17,9 @@ export interface SyncBounds {
   baseBytes: number;
   /** Wall-clock time one walk may take. */
   walkMs: number;
+  /** Hubs mirrored per peer (the rest of a longer list is dropped) and the size of its hub list. */
+  maxHubs: number;
+  hubListBytes: number;
 }
 
 export const DEFAULT_SYNC_BOUNDS: SyncBounds = {
@@ -23,6 +28,8 @@ export const DEFAULT_SYNC_BOUNDS: SyncBounds = {
   bytesPerDocument: 64 * 1024,
   baseBytes: 16 * 1024 * 1024,
   walkMs: 10 * 60_000,
+  maxHubs: MAX_MIRRORED_HUBS,
+  hubListBytes: 8 * 1024 * 1024,
 };
 
 export class SyncBoundsError extends Error {

@@ -4,7 +4,7 @@
 import { fail, ok, type FieldError, type Result } from "./errors";
 import { isPlainObject } from "./merge-patch";
 import { COUNTRY_CODES } from "./codelists";
-import type { MirrorRepository, Peer, PeerRecord, PeerRepository, PeerRole } from "./ports";
+import type { MirroredHubRepository, MirrorRepository, Peer, PeerRecord, PeerRepository, PeerRole } from "./ports";
 
 export const PEER_ROLES: readonly PeerRole[] = ["national", "aggregator"];
 /** The Commission's aggregator serves the whole EEA. */
@@ -87,6 +87,7 @@ export interface PeerHooks {
 export interface PeerServiceDeps {
   peers: PeerRepository;
   mirror: MirrorRepository;
+  mirroredHubs: MirroredHubRepository;
   rules: PeerRules;
   hooks?: PeerHooks;
   now?: () => Date;
@@ -121,7 +122,8 @@ export class PeerService {
   }
 
   /**
-   * Removes the peer and its mirrored challenges (they leave the listings at once). If we follow its
+   * Removes the peer, its mirrored challenges and hub profiles (they leave the listings and the
+   * directory at once). If we follow its
    * instance actor, the same store write leaves a pending unfollow: whichever process removed the
    * peer (web, CLI, a worker applying IPN_PEERS), a worker sends the Undo(Follow) — at once through
    * the hook when it is this process, otherwise at its next reconciliation — even after a crash.
@@ -135,6 +137,7 @@ export class PeerService {
     const removed = await this.deps.peers.remove(origin, actorId && followActivityId ? { actorId, followActivityId, removedAt } : undefined);
     if (!removed) return fail({ kind: "not-found", what: `peer ${originInput}` }); // removed concurrently
     await this.deps.mirror.removeOrigin(origin);
+    await this.deps.mirroredHubs.removeOrigin(origin);
     this.hooks?.removed(existing);
     return ok(existing);
   }

@@ -1,7 +1,7 @@
 // The repository contract every store must meet (SQLite now, MongoDB later): call
 // describeStoreContract from a *.test.ts file with a factory that gives a fresh, empty store.
 import { DuplicateError, initialSyncState, InvalidCursorError, type ListingQuery, type StoredChallenge } from "../../node/domain/ports";
-import type { ChallengeStatus } from "../../node/domain/types";
+import type { ChallengeStatus, Hub } from "../../node/domain/types";
 import type { Store } from "../../node/storage/store";
 import { activityFor, fixtures, hubId, sampleChallenge } from "./sample-challenge";
 
@@ -639,6 +639,53 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await store.challenges.getById(local.id)).toEqual(local);
         expect(await list({ country: ["FR"] })).toEqual([]);
         expect(await list({ q: "zzzznotthere" })).toEqual([]);
+      });
+    });
+
+    describe("mirrored hubs", () => {
+      const FR = "https://fr.ipn.test";
+      const AT = "https://at.ipn.test";
+      const hubOf = (origin: string, handle: string, o: Partial<Hub> = {}): Hub => ({
+        schemaVersion: "1.0", id: `${origin}/hubs/${handle}`, preferredUsername: handle, hubType: "public-buyer", name: { fr: handle.toUpperCase() },
+        defaultLanguage: "fr", languages: ["fr"], country: "FR", contact: { email: `${handle}@example.org` }, published: "2026-01-01T00:00:00Z",
+        extensions: { "https://ext.example/v1.0": { nested: true } }, ...o,
+      });
+
+      it("replaces an origin's set: new and changed documents stored, the missing ones deleted, other origins untouched", async () => {
+        const paris = hubOf(FR, "paris");
+        const lyon = hubOf(FR, "lyon", { hubType: "living-lab" });
+        const wien = hubOf(AT, "wien", { country: "AT", defaultLanguage: "de", languages: ["de"], name: { de: "Wien" } });
+        expect(await store.mirroredHubs.replaceOrigin(FR, [paris, lyon], "2026-11-01T10:00:00.000Z")).toEqual({ held: 2, removed: 0 });
+        expect(await store.mirroredHubs.replaceOrigin(AT, [wien], "2026-11-01T10:00:00.000Z")).toEqual({ held: 1, removed: 0 });
+        expect(await store.mirroredHubs.getById(paris.id)).toEqual({ id: paris.id, origin: FR, doc: paris, syncedAt: "2026-11-01T10:00:00.000Z" });
+        expect(await store.mirroredHubs.getById(`${FR}/hubs/none`)).toBeNull();
+
+        const renamed = { ...paris, name: { fr: "Paris Innovation" }, updated: "2026-11-02T00:00:00Z" };
+        expect(await store.mirroredHubs.replaceOrigin(FR, [renamed], "2026-11-02T10:00:00.000Z")).toEqual({ held: 1, removed: 1 });
+        expect(await store.mirroredHubs.getById(paris.id)).toEqual({ id: paris.id, origin: FR, doc: renamed, syncedAt: "2026-11-02T10:00:00.000Z" });
+        expect(await store.mirroredHubs.getById(lyon.id)).toBeNull();
+        expect((await store.mirroredHubs.list()).map((h) => h.id)).toEqual([wien.id, paris.id]);
+      });
+
+      it("filters by country and hub type", async () => {
+        await store.mirroredHubs.replaceOrigin(FR, [hubOf(FR, "paris"), hubOf(FR, "lyon", { hubType: "living-lab" })], "2026-11-01T10:00:00.000Z");
+        await store.mirroredHubs.replaceOrigin(AT, [hubOf(AT, "wien", { country: "AT", hubType: "living-lab" })], "2026-11-01T10:00:00.000Z");
+        const ids = async (f: Parameters<typeof store.mirroredHubs.list>[0]) => (await store.mirroredHubs.list(f)).map((h) => h.doc.preferredUsername);
+        expect(await ids({ country: "FR" })).toEqual(["lyon", "paris"]);
+        expect(await ids({ hubType: "living-lab" })).toEqual(["wien", "lyon"]);
+        expect(await ids({ country: "FR", hubType: "living-lab" })).toEqual(["lyon"]);
+        expect(await ids({ country: "DE" })).toEqual([]);
+      });
+
+      it("empties an origin on an empty list or its removal, and refuses a document of another origin", async () => {
+        await store.mirroredHubs.replaceOrigin(FR, [hubOf(FR, "paris"), hubOf(FR, "lyon")], "2026-11-01T10:00:00.000Z");
+        await store.mirroredHubs.replaceOrigin(AT, [hubOf(AT, "wien", { country: "AT" })], "2026-11-01T10:00:00.000Z");
+        await expect(store.mirroredHubs.replaceOrigin(AT, [hubOf(FR, "paris", { name: { fr: "forged" } })], "2026-11-02T10:00:00.000Z")).rejects.toThrow();
+        expect((await store.mirroredHubs.getById(`${FR}/hubs/paris`))!.doc.name).toEqual({ fr: "PARIS" });
+        expect(await store.mirroredHubs.replaceOrigin(FR, [], "2026-11-02T10:00:00.000Z")).toEqual({ held: 0, removed: 2 });
+        expect(await store.mirroredHubs.removeOrigin(AT)).toBe(1);
+        expect(await store.mirroredHubs.removeOrigin(AT)).toBe(0);
+        expect(await store.mirroredHubs.list()).toEqual([]);
       });
     });
 

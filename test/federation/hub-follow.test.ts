@@ -114,7 +114,8 @@ describe("a hub followed from another fediverse server", () => {
   });
 
   it("serves browsers the hub's HTML page on the same URL", async () => {
-    const res = await fetch(hubUri, { headers: { accept: "text/html" } });
+    // A German reader: the hub's name in German (an English one gets its English name).
+    const res = await fetch(hubUri, { headers: { accept: "text/html", "accept-language": "de" } });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/text\/html/);
     expect(res.headers.get("vary")).toMatch(/Accept/i);

@@ -60,6 +60,7 @@ export function memoryRepos(): Repositories & { activities: MemoryActivities; hu
     keys: unused as Repositories["keys"],
     peers: unused as Repositories["peers"],
     mirror: unused as Repositories["mirror"],
+    mirroredHubs: unused as Repositories["mirroredHubs"],
     feedEffects: unused as Repositories["feedEffects"],
     users: unused as Repositories["users"],
     invitations: unused as Repositories["invitations"],

@@ -331,7 +331,12 @@ describe("hub page", () => {
   test("shows the hub, its fediverse handle and all its public challenges", async () => {
     const res = await request(app).get("/hubs/muenchen_mobil").expect(200);
     expectHtml(res);
-    expect(res.text).toContain("<h1>Innovationsstelle Mobilität München</h1>");
+    // Its name in the reader's language where the hub gives one, else in the hub's own.
+    expect(res.text).toContain('<h1 lang="en">Munich Mobility Innovation Office</h1>');
+    const german = await request(app).get("/hubs/muenchen_mobil").set("Accept-Language", "de").expect(200);
+    expect(german.text).toContain("<h1>Innovationsstelle Mobilität München</h1>");
+    const finnish = await request(app).get("/hubs/muenchen_mobil").set("Accept-Language", "fi").expect(200);
+    expect(finnish.text).toContain("<h1>Innovationsstelle Mobilität München</h1>");
     expect(res.text).toContain("@muenchen_mobil@de.ipn.example");
     expect(res.text).toMatch(/Follow from your Mastodon, Misskey or GoToSocial account/);
     expect(res.text).toContain(`<link rel="alternate" type="application/activity+json" href="${HUB_ID}">`);

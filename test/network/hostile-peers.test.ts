@@ -2,9 +2,10 @@
 // that lie about paging, redirect documents to another origin, serve HTML, ask to be left alone with
 // 429 Retry-After, or serve documents the node refuses. Every walk ends within its bounds and leaves
 // an error in the peer's sync status; nothing enters the mirror that its origin did not serve as JSON;
-// a resting peer is not asked again; refused revisions are not fetched again.
+// a resting peer is not asked again; refused revisions are not fetched again. Its hub list brings only
+// valid hubs of its own origin, at most maxHubs of them, and never costs the node a 500.
 import { PeerNetwork } from "../../federation/network/peer-network";
-import { challengeOf, json, startHostileMirrorPeer, type HostileMirrorPeer } from "../support/hostile/mirror-peer";
+import { challengeOf, hubOf, json, startHostileMirrorPeer, type HostileMirrorPeer } from "../support/hostile/mirror-peer";
 import { startTestNode, type TestNode } from "../support/node";
 
 let fr: TestNode;
@@ -16,7 +17,7 @@ beforeAll(async () => {
   // A network of FR's own store with tight bounds, so lies show within a test's time.
   net = new PeerNetwork({
     federation: fr.federation.federation, repos: fr.store, mirror: fr.mirror, origin: fr.origin,
-    allowPrivateNetwork: true, userAgent: "ipn-test", bounds: { walkMs: 1500, baseBytes: 1024 * 1024 },
+    allowPrivateNetwork: true, userAgent: "ipn-test", bounds: { walkMs: 1500, baseBytes: 1024 * 1024, hubListBytes: 1024 * 1024 },
   });
 });
 
@@ -199,7 +200,7 @@ describe("refused revisions", () => {
 
     const before = p.requests.length;
     await net.reconcile(p.origin);
-    const second = p.requests.slice(before).map((u) => u.pathname);
+    const second = p.requests.slice(before).map((u) => u.pathname).filter((path) => path !== "/api/v1/hubs");
     expect(second).toEqual(["/api/v1/sync/digest", "/api/v1/sync/revisions"]);
 
     // A new revision of one refused document is fetched again — once.
@@ -210,5 +211,71 @@ describe("refused revisions", () => {
     expect(p.requests.slice(mark).filter((u) => u.pathname.startsWith("/api/v1/challenges/")).map((u) => u.pathname)).toEqual(["/api/v1/challenges/bad07"]);
     expect(await mirroredOf(p)).toContain(fixed.id);
     expect((await sync(p)).refused).toHaveLength(59);
+  });
+});
+
+describe("a peer's hub list", () => {
+  /** An empty digest: the challenges are in sync at once, only the hub list is fetched. */
+  const EMPTY = digest(0, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  async function listing(hubs: () => unknown[]): Promise<HostileMirrorPeer> {
+    const p = await hostile({ backfilled: true });
+    p.route("/api/v1/sync/digest", EMPTY);
+    p.route("/api/v1/hubs", () => json({ items: hubs() }));
+    return p;
+  }
+  const heldOf = async (p: HostileMirrorPeer) => (await fr.store.mirroredHubs.list()).filter((h) => h.origin === p.origin).map((h) => h.doc.preferredUsername);
+  const directory = async () => {
+    const res = await fetch(`${fr.listenUrl}/hubs`, { headers: { accept: "text/html" } });
+    expect(res.status).toBe(200);
+    return res.text();
+  };
+
+  it("brings only valid hubs on the peer's own origin", async () => {
+    const other = await startHostileMirrorPeer();
+    peers.push(other);
+    const p = await listing(() => [
+      hubOf(p.origin, "good"),
+      hubOf(other.origin, "foreign"), // another origin's hub: the peer does not speak for it
+      { ...hubOf(p.origin, "elsewhere"), id: `${p.origin}/actors/elsewhere` }, // not the address its node mints
+      { ...hubOf(p.origin, "invalid"), contact: { email: "not an address" } },
+      { ...hubOf(p.origin, "extra"), script: "<script>" },
+      "not an object",
+      hubOf(p.origin, "good"),
+    ]);
+    await net.reconcile(p.origin);
+    expect(await heldOf(p)).toEqual(["good"]);
+    expect(await fr.store.mirroredHubs.getById(`${other.origin}/hubs/foreign`)).toBeNull();
+    expect((await sync(p)).lastError).toBeNull();
+    const page = await directory();
+    expect(page).toContain(`/mirror/${encodeURIComponent(new URL(p.origin).host)}/hubs/good`);
+    expect(page).not.toContain("foreign");
+  });
+
+  it("caps a list longer than maxHubs and refuses one larger than its byte bound, keeping what it held", async () => {
+    const p = await listing(() => Array.from({ length: 1200 }, (_, i) => hubOf(p.origin, `h${String(i).padStart(4, "0")}`)));
+    await net.reconcile(p.origin);
+    const held = await heldOf(p);
+    expect(held).toHaveLength(1000);
+    expect(held).not.toContain("h1000");
+    p.route("/api/v1/hubs", () => json({ items: [{ ...hubOf(p.origin, "huge"), padding: "x".repeat(2 * 1024 * 1024) }] }));
+    await net.reconcile(p.origin);
+    expect(await heldOf(p)).toHaveLength(1000);
+    expect((await sync(p)).lastError).toBeNull();
+    await directory();
+    // A removed peer's hubs leave with it.
+    await fr.peers.remove(p.origin);
+    expect(await heldOf(p)).toEqual([]);
+  });
+
+  it("forgets a hub the peer no longer lists at the next sync", async () => {
+    let handles = ["stays", "goes"];
+    const p = await listing(() => handles.map((h) => hubOf(p.origin, h)));
+    await net.reconcile(p.origin);
+    expect((await heldOf(p)).sort()).toEqual(["goes", "stays"]);
+    handles = ["stays"];
+    await net.reconcile(p.origin);
+    expect(await heldOf(p)).toEqual(["stays"]);
+    const gone = await fetch(`${fr.listenUrl}/mirror/${new URL(p.origin).host}/hubs/goes`, { headers: { accept: "text/html" } });
+    expect(gone.status).toBe(404);
   });
 });

@@ -80,7 +80,8 @@ it("saves a new name and website: the public page shows them, the audit log name
   expect(doc.website).toBe("https://mobil.muenchen.example");
   expect(doc.preferredUsername).toBe(HANDLE);
   expect(Date.parse(String(doc.updated))).toBeGreaterThan(Date.parse(String(doc.published)));
-  expect((await request(node.listenUrl).get(`/hubs/${HANDLE}`).set("Accept", "text/html")).text).toContain("Mobilitätsreferat München");
+  // A German reader sees the German name (the page shows a hub's texts in the reader's language where it has them).
+  expect((await request(node.listenUrl).get(`/hubs/${HANDLE}`).set("Accept", "text/html").set("Accept-Language", "de")).text).toContain("Mobilitätsreferat München");
 
   const got = await follower.waitFor((a) => a.activity instanceof Update && a.activity.objectId?.href === hubUri);
   const actor = got.raw.object as Record<string, unknown>;

@@ -12,6 +12,7 @@ import type { FollowerRepository } from "./followers";
 import type { HubRepository } from "./hubs";
 import type { KeyRepository } from "./keys";
 import type { MirrorRepository } from "./mirror";
+import type { MirroredHubRepository } from "./mirrored-hubs";
 import type { PeerRepository } from "./peers";
 import type { ScheduleRepository } from "./schedules";
 import type { SessionRepository } from "./sessions";
@@ -25,6 +26,7 @@ export type * from "./followers";
 export type * from "./hubs";
 export type * from "./keys";
 export type * from "./mirror";
+export type * from "./mirrored-hubs";
 export type * from "./peers";
 export type * from "./schedules";
 export type * from "./sessions";
@@ -42,6 +44,8 @@ export interface Repositories {
   peers: PeerRepository;
   /** Challenges mirrored from peers. */
   mirror: MirrorRepository;
+  /** Hub profiles mirrored from peers (the directory lists them beside our own). */
+  mirroredHubs: MirroredHubRepository;
   /** The aggregator's feed effects outbox (issue 8). */
   feedEffects: FeedEffectRepository;
   /** Workspace accounts (issue 10). */

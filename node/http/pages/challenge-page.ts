@@ -2,7 +2,7 @@
 import type { Challenge, LanguageMap, Location } from "../../domain/types";
 import { paths } from "../../domain/uris";
 import type { StoredChallenge } from "../../domain/ports";
-import { challengeHref, dateTime, hubLink, inLang, statusBadge, timeLeft, type HubLabel } from "./components";
+import { challengeHref, dateTime, hubLink, inLang, mirroredNote, statusBadge, timeLeft, type HubLabel } from "./components";
 import { nutsName } from "../../domain/codelists";
 import { cpvLabelIn, docLanguages, formatBytes, formatMoney, label, ordinal, pick } from "./format";
 import { html, linkOrText, mailtoHref, safeHttpUrl, type SafeHtml } from "./html";
@@ -166,10 +166,10 @@ function relatedNotices(d: Challenge): SafeHtml | null {
 }
 
 /** On a peer's challenge kept here: whose it is, and the way to the original. */
-function mirroredNote(c: StoredChallenge, ui: UiLanguage, t: TFunction): SafeHtml {
+function mirroredChallengeNote(c: StoredChallenge, ui: UiLanguage, t: TFunction): SafeHtml {
   const original = challengeHref(c);
   const node = original ? new URL(original).host : c.origin;
-  return html`<p class="mirrored" lang="${ui}">${t("challenge.mirrored", { node })}${original ? html` <a href="${original}">${t("challenge.original")}</a>` : ""}</p>`;
+  return mirroredNote(t("challenge.mirrored", { node }), original, ui);
 }
 
 /** At the top: where and how to take part, by when, and how long is left. */
@@ -277,7 +277,7 @@ export function challengeBody(v: ChallengeView, now: number = Date.now()): SafeH
 ${languageSwitch(d, L, t)}
 <h1>${title}</h1>
 <p class="badges" lang="${ui}">${statusBadge(d.status, ui)}</p>
-${v.challenge.key === null ? mirroredNote(v.challenge, ui, t) : ""}
+${v.challenge.key === null ? mirroredChallengeNote(v.challenge, ui, t) : ""}
 ${summary ? inLang(summary, L, "p") : ""}
 ${callToAction(v, now)}
 ${v.challenge.key && (d.submissionPeriod?.end || d.enquiryPeriod?.end || d.milestones?.length)

@@ -57,8 +57,23 @@ export function mirroredPath(c: Pick<StoredChallenge, "id" | "key">): string | n
 }
 
 /** The ids a mirrored page's address can stand for (the origin's scheme is not in the address). */
-export function mirroredIds(host: string, key: string): string[] {
-  return [`https://${host}/challenges/${key}`, `http://${host}/challenges/${key}`];
+export function mirroredIds(host: string, key: string, collection: "challenges" | "hubs" = "challenges"): string[] {
+  return [`https://${host}/${collection}/${key}`, `http://${host}/${collection}/${key}`];
+}
+
+// A peer's hub ids are <origin>/hubs/<handle> (the only ones mirrored, domain/mirrored-hubs.ts); the
+// copy of its profile here is /mirror/<host>/hubs/<handle>.
+const MIRRORED_HUB_ID = /^https?:\/\/([^/?#@]+)\/hubs\/([a-z0-9_]{1,30})$/;
+
+/** This node's page of a mirrored hub profile, or null for an id no peer's hub can have. */
+export function mirroredHubPath(hubId: string): string | null {
+  const m = MIRRORED_HUB_ID.exec(hubId);
+  return m ? `/mirror/${encodeURIComponent(m[1]!)}/hubs/${m[2]}` : null;
+}
+
+/** On a peer's challenge or hub kept here: `says` whose it is; the link leads to the original. */
+export function mirroredNote(says: string, original: string | null, ui: UiLanguage): SafeHtml {
+  return html`<p class="mirrored" lang="${ui}">${says}${original ? html` <a href="${original}">${translator(ui)("challenge.original")}</a>` : ""}</p>`;
 }
 
 /** Where a card links: local pages, and this node's copy of a mirrored challenge. */

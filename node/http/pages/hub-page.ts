@@ -1,6 +1,7 @@
-// "/hubs/:handle": a hub's public profile, how to follow it, and its public challenges.
+// "/hubs/:handle": a hub's public profile, how to follow it, and its public challenges; the same page
+// shows a peer's hub kept here ("/mirror/:host/hubs/:handle"), with the way to its original.
 import type { StoredChallenge, StoredHub } from "../../domain/ports";
-import { challengeCard, type HubLabel } from "./components";
+import { challengeCard, type HubLabel, mirroredNote } from "./components";
 import { label, pick } from "./format";
 import { translator, type UiLanguage } from "../i18n";
 import { html, linkOrText, mailtoHref, type SafeHtml } from "./html";
@@ -9,13 +10,16 @@ import { alternateLinks, subscribeControl, type SubscribeTargets } from "./subsc
 import { remoteFollowForm } from "./remote-follow-page";
 
 export interface HubView {
-  hub: StoredHub;
+  hub: Pick<StoredHub, "handle" | "doc">;
   actorId: string;
+  /** The host of the hub's home node (its fediverse handle's domain). */
   host: string;
   challenges: StoredChallenge[];
   /** Link to the listing filtered to this hub, when there are more than shown here. */
   moreHref: string | null;
   ui?: UiLanguage;
+  /** A peer's hub: this node's page of it, and its original (it has no feeds or follow form here). */
+  mirrored?: { page: string; original: string };
 }
 
 /** The hub's feeds and calendar. */
@@ -26,7 +30,7 @@ export function hubSubscription(v: HubView, name: string): SubscribeTargets {
 
 export function hubHead(v: HubView, title: string, summary: string | null): SafeHtml {
   return html`<link rel="alternate" type="application/activity+json" href="${v.actorId}">
-${alternateLinks(hubSubscription(v, title))}
+${v.mirrored ? "" : alternateLinks(hubSubscription(v, title))}
 <meta property="og:type" content="profile">
 <meta property="og:title" content="${title}">
 <meta property="og:url" content="${v.actorId}">
@@ -34,25 +38,30 @@ ${summary ? html`<meta property="og:description" content="${summary}">
 <meta name="description" content="${summary}">` : ""}`;
 }
 
+/** A lang attribute where a text's language is not the surrounding one. */
+const langIfNot = (l: string, around: string): SafeHtml => (l === around ? html`` : html` lang="${l}"`);
+
 export function hubBody(v: HubView): SafeHtml {
   const d = v.hub.doc;
   const lang = d.defaultLanguage;
-  const name = pick(d.name, lang, lang)?.text ?? v.hub.handle;
-  const summary = pick(d.summary, lang, lang);
-  const description = pick(d.description, lang, lang);
-  const handle = `@${v.hub.handle}@${v.host}`;
-  const self: HubLabel = { name, lang, href: v.actorId };
-  const email = d.contact?.email;
-  const mailto = mailtoHref(email);
   const ui = v.ui ?? "en";
   const t = translator(ui);
+  // Name, summary and description in the reader's language where the hub wrote them in it.
+  const name = pick(d.name, ui, lang) ?? { text: v.hub.handle, lang };
+  const summary = pick(d.summary, ui, lang);
+  const description = pick(d.description, ui, lang);
+  const handle = `@${v.hub.handle}@${v.host}`;
+  const self: HubLabel = { name: name.text, lang: name.lang, href: v.mirrored?.page ?? v.actorId };
+  const email = d.contact?.email;
+  const mailto = mailtoHref(email);
   return html`<article class="hub" lang="${lang}">
-<h1>${name}</h1>
-${summary ? html`<p class="summary">${summary.text}</p>` : ""}
+<h1${langIfNot(name.lang, lang)}>${name.text}</h1>
+${v.mirrored ? mirroredNote(t("hub.mirrored", { node: v.host }), v.mirrored.original, ui) : ""}
+${summary ? html`<p class="summary"${langIfNot(summary.lang, lang)}>${summary.text}</p>` : ""}
 <dl class="facts" lang="${ui}">
 <dt>${t("hub.fediverse")}</dt><dd><code class="handle">${handle}</code>
 <p class="hint">${t("hub.follow", { handle })}</p>
-${remoteFollowForm({ action: `/hubs/${v.hub.handle}/follow`, ui })}</dd>
+${v.mirrored ? "" : remoteFollowForm({ action: `/hubs/${v.hub.handle}/follow`, ui })}</dd>
 <dt>${t("hub.type")}</dt><dd>${label("hub-types", d.hubType, ui)}</dd>
 <dt>${t("hub.country")}</dt><dd>${label("countries", d.country, ui)}</dd>
 ${d.website ? html`<dt>${t("hub.website")}</dt><dd>${linkOrText(d.website, d.website, { rel: "nofollow noopener" })}</dd>` : ""}
@@ -65,7 +74,7 @@ ${(d.profileLinks ?? []).map((l) => {
 ${description ? html`<section class="markdown"><h2 lang="${ui}">${t("hub.about")}</h2><div lang="${description.lang}">${renderMarkdown(description.text)}</div></section>` : ""}
 <section class="hub-challenges" lang="${ui}">
 <h2>${t("hub.challenges")}</h2>
-${subscribeControl(hubSubscription(v, name), ui)}
+${v.mirrored ? "" : subscribeControl(hubSubscription(v, name.text), ui)}
 ${v.challenges.length === 0
     ? html`<p class="empty">${t("hub.none")}</p>`
     : html`<ol class="cards">${v.challenges.map((c) => challengeCard(c, self, 3, ui))}</ol>`}

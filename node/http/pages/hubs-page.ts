@@ -1,15 +1,21 @@
-// /hubs: the directory of the hubs that publish on this node, filterable by country and hub type.
+// /hubs: the directory of the hubs that publish on this node and of those mirrored from its peers
+// (hub-directory.ts gathers both), filterable by country and hub type.
 import type { FieldError } from "../../domain/errors";
-import type { StoredHub } from "../../domain/ports";
 import { COUNTRY_CODES } from "../../domain/codelists";
-import { HUB_TYPES } from "../../domain/types";
-import { paths } from "../../domain/uris";
+import { type Hub, HUB_TYPES, type HubType } from "../../domain/types";
 import { label, pick } from "./format";
 import { html, type SafeHtml } from "./html";
 import { translator, UI_PARAM, type UiLanguage } from "../i18n";
 
-export interface HubsFilter { country?: string; type?: string }
-export interface HubEntry { hub: StoredHub; challenges: number }
+export interface HubsFilter { country?: string; type?: HubType }
+export interface HubEntry {
+  doc: Hub;
+  /** Where its card links: the hub's page here, or this node's copy of a peer's hub profile. */
+  href: string;
+  /** The host of the peer node a mirrored hub publishes on; null for this node's own hubs. */
+  node: string | null;
+  challenges: number;
+}
 
 /** The filter of a /hubs request, or the errors that name what is allowed. Unknown parameters are refused. */
 export function parseHubsFilter(query: Record<string, unknown>): { ok: true; filter: HubsFilter } | { ok: false; errors: FieldError[] } {
@@ -22,7 +28,7 @@ export function parseHubsFilter(query: Record<string, unknown>): { ok: true; fil
       else if (value) filter.country = value.toUpperCase();
     } else if (k === "type") {
       if (value && !(HUB_TYPES as readonly string[]).includes(value)) errors.push({ pointer: "/query/type", message: `must be one of ${HUB_TYPES.join(", ")}` });
-      else if (value) filter.type = value;
+      else if (value) filter.type = value as HubType;
     } else if (k !== UI_PARAM) {
       errors.push({ pointer: `/query/${k}`, message: "is not a filter of this page (allowed: country, type)" });
     }
@@ -30,8 +36,8 @@ export function parseHubsFilter(query: Record<string, unknown>): { ok: true; fil
   return errors.length ? { ok: false, errors } : { ok: true, filter };
 }
 
-export function matchesHubsFilter(h: StoredHub, f: HubsFilter): boolean {
-  return (!f.country || h.doc.country === f.country) && (!f.type || h.doc.hubType === f.type);
+export function matchesHubsFilter(doc: Hub, f: HubsFilter): boolean {
+  return (!f.country || doc.country === f.country) && (!f.type || doc.hubType === f.type);
 }
 
 function filterForm(f: HubsFilter, ui: UiLanguage): SafeHtml {
@@ -46,13 +52,13 @@ function filterForm(f: HubsFilter, ui: UiLanguage): SafeHtml {
 
 export function hubsBody(entries: readonly HubEntry[], f: HubsFilter, ui: UiLanguage = "en"): SafeHtml {
   const t = translator(ui);
-  const items = entries.map(({ hub, challenges }) => {
-    const name = pick(hub.doc.name, hub.doc.defaultLanguage, hub.doc.defaultLanguage);
-    return html`<li class="card"><h2><a href="${paths.hub(hub.handle)}"${name?.lang ? html` lang="${name.lang}"` : ""}>${name?.text ?? hub.handle}</a></h2>
-<p class="card-meta"><span>${label("hub-types", hub.doc.hubType, ui)}</span><span>${label("countries", hub.doc.country, ui)}</span><span>${t("hubs.publicChallenges", { count: challenges })}</span></p></li>`;
+  const items = entries.map(({ doc, href, node, challenges }) => {
+    const name = pick(doc.name, doc.defaultLanguage, doc.defaultLanguage);
+    return html`<li class="card"><h2><a href="${href}"${name?.lang ? html` lang="${name.lang}"` : ""}>${name?.text ?? doc.preferredUsername}</a></h2>
+<p class="card-meta"><span>${label("hub-types", doc.hubType, ui)}</span><span>${label("countries", doc.country, ui)}</span><span>${t("hubs.publicChallenges", { count: challenges })}</span>${node ? html`<span class="node">${t("hubs.fromNode", { node })}</span>` : ""}</p></li>`;
   });
   return html`<h1>${t("hubs.title")}</h1>
-<p>${t("hubs.intro")}</p>
+<p>${t("hubs.intro")} ${t("hubs.mirroredIntro")}</p>
 ${filterForm(f, ui)}
 <p role="status">${t("hubs.count", { count: entries.length })}</p>
 ${entries.length ? html`<ul class="cards">${items}</ul>` : html`<p>${t("hubs.none")}</p>`}`;

@@ -2,15 +2,16 @@
 // URLs get AS2 from Fedify; everything Fedify passes on (browsers, and also unknown or draft
 // objects it does not serve) lands here, so this router decides 404/410 on its own.
 import express, { type Request, type Response } from "express";
-import type { FacetCounts, ListingPage, PeerRecord, Repositories, StoredChallenge } from "../../domain/ports";
+import type { FacetCounts, ListingPage, MirroredHub, PeerRecord, Repositories, StoredChallenge, StoredHub } from "../../domain/ports";
 import { LISTING_FACETS } from "../../domain/listing-facets";
 import { InvalidCursorError } from "../../domain/ports";
 import { COUNTRY_CODES } from "../../domain/codelists";
-import { CHALLENGE_STATUSES, FOCUS_AREAS, INSTRUMENTS } from "../../domain/types";
+import { FOCUS_AREAS, INSTRUMENTS } from "../../domain/types";
 import { paths, uri } from "../../domain/uris";
 import { parseListingQuery } from "../listing-query";
 import { challengeBody, challengeHead, challengeTitle } from "./challenge-page";
-import { challengeHref, mirroredIds, remoteHubLabel } from "./components";
+import { challengeHref, mirroredHubPath, mirroredIds, remoteHubLabel } from "./components";
+import { hubDirectory, PUBLIC_STATUSES } from "./hub-directory";
 import { createHubLabels } from "./hub-labels";
 import { feedsRouter } from "../feeds/feeds.routes";
 import { badRequestPage, gonePage, notFoundPage, type ErrorPage } from "./error-pages";
@@ -19,7 +20,7 @@ import { remoteFollowBody, remoteFollowForm, type RemoteFollowFailure } from "./
 import { docLanguages, pick } from "./format";
 import { html, type SafeHtml } from "./html";
 import { hubBody, hubHead } from "./hub-page";
-import { hubsBody, matchesHubsFilter, parseHubsFilter } from "./hubs-page";
+import { hubsBody, parseHubsFilter } from "./hubs-page";
 import { languageVersion } from "./language-versions";
 import { layout, type SiteInfo } from "./layout";
 import { filterForm, listingBody, listingSubscription } from "./listing-page";
@@ -49,10 +50,12 @@ export interface PagesDeps {
   remoteFollow?: (account: string, actorId: string) => Promise<{ ok: true; url: string } | { ok: false; reason: RemoteFollowFailure }>;
 }
 
-const PUBLIC_STATUSES = CHALLENGE_STATUSES.filter((s) => s !== "draft");
 const HUB_PAGE_LIMIT = 50;
 const HANDLE_RE = /^[A-Za-z0-9_.-]{1,64}$/;
 const KEY_RE = /^[A-Za-z0-9_.~-]{1,200}$/;
+/** A peer's host in a /mirror/ address (name or IPv4, optional port), and a mirrored hub's handle (hub.schema.json). */
+const HOST_RE = /^[A-Za-z0-9.-]+(:\d{1,5})?$/;
+const MIRRORED_HANDLE_RE = /^[a-z0-9_]{1,30}$/;
 
 export function createPagesRouter(deps: PagesDeps): express.Router {
   const origin = new URL(deps.origin).origin;
@@ -198,26 +201,44 @@ ${alternateLinks(listingSubscription(parsed.query, origin))}`,
     const ui = uiLanguageOf(req);
     const parsed = parseHubsFilter(req.query as Record<string, unknown>);
     if (!parsed.ok) return sendError(res, badRequestPage(parsed.errors, undefined, ui), ui);
-    const hubs = (await deps.repos.hubs.list()).filter((h) => matchesHubsFilter(h, parsed.filter));
-    const entries = await Promise.all(hubs.map(async (hub) => ({ hub, challenges: await deps.repos.challenges.countPublicByHub(hub.doc.id) })));
+    const entries = await hubDirectory(deps.repos, parsed.filter, ui);
     send(res, 200, { title: translator(ui)("hubs.title"), body: hubsBody(entries, parsed.filter, ui), ui });
   });
 
-  router.get("/hubs/:handle", async (req, res) => {
+  /** A hub's page: one of ours (`stored`), or a peer's kept here (`mirrored`, canonical at its origin). */
+  const hubPage = async (req: Request, res: Response, hub: StoredHub | MirroredHub | null, mirrored: boolean) => {
     const ui = uiLanguageOf(req);
-    const handle = String(req.params.handle);
-    const hub = HANDLE_RE.test(handle) ? await deps.repos.hubs.get(handle) : null;
     if (!hub) return sendError(res, notFoundPage("hub", ui), ui);
-    const actorId = uri(origin, paths.hub(handle));
+    const handle = hub.doc.preferredUsername;
+    // Ours at this node's origin as configured now; a peer's at the id its origin gave it.
+    const actorId = mirrored ? hub.doc.id : uri(origin, paths.hub(handle));
     const page = await deps.repos.challenges.list({ hub: [actorId], status: [...PUBLIC_STATUSES], sort: "newest", limit: HUB_PAGE_LIMIT });
+    // The listing takes our hubs by handle and a peer's by IRI.
     const moreHref = page.nextCursor
-      ? `/?${new URLSearchParams({ hub: handle, status: PUBLIC_STATUSES.join(","), sort: "newest" }).toString()}`
+      ? `/?${new URLSearchParams({ hub: mirrored ? actorId : handle, status: PUBLIC_STATUSES.join(","), sort: "newest" }).toString()}`
       : null;
-    const view = { hub, actorId, host, challenges: page.items, moreHref, ui };
+    const hubHost = mirrored ? new URL(actorId).host : host;
+    const view = { hub: { handle, doc: hub.doc }, actorId, host: hubHost, challenges: page.items, moreHref, ui, mirrored: mirrored ? { page: mirroredHubPath(actorId)!, original: actorId } : undefined };
     const lang = hub.doc.defaultLanguage;
-    const name = pick(hub.doc.name, lang, lang)?.text ?? handle;
-    const summary = pick(hub.doc.summary, lang, lang)?.text ?? null;
-    send(res, 200, { title: name, head: hubHead(view, name, summary), body: hubBody(view), ui });
+    const name = pick(hub.doc.name, ui, lang)?.text ?? handle;
+    const summary = pick(hub.doc.summary, ui, lang)?.text ?? null;
+    send(res, 200, { title: name, head: hubHead(view, name, summary), body: hubBody(view), ui, canonical: mirrored ? actorId : undefined });
+  };
+
+  router.get("/hubs/:handle", async (req, res) => {
+    const handle = String(req.params.handle);
+    await hubPage(req, res, HANDLE_RE.test(handle) ? await deps.repos.hubs.get(handle) : null, false);
+  });
+
+  // A peer's hub profile as mirrored here: readable while its node is down, canonical at its origin.
+  router.get("/mirror/:host/hubs/:handle", async (req, res) => {
+    const peerHost = String(req.params.host);
+    const handle = String(req.params.handle);
+    let hub: MirroredHub | null = null;
+    if (HOST_RE.test(peerHost) && MIRRORED_HANDLE_RE.test(handle)) {
+      for (const id of mirroredIds(peerHost, handle, "hubs")) hub ??= await deps.repos.mirroredHubs.getById(id);
+    }
+    await hubPage(req, res, hub, true);
   });
 
   // Remote follow: the reader's address → their server's page for following this actor (or why not).
@@ -271,7 +292,7 @@ ${alternateLinks(listingSubscription(parsed.query, origin))}`,
     const host = String(req.params.host);
     const key = String(req.params.key);
     let challenge: StoredChallenge | null = null;
-    if (KEY_RE.test(key) && /^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(host)) {
+    if (KEY_RE.test(key) && HOST_RE.test(host)) {
       for (const id of mirroredIds(host, key)) challenge ??= await deps.repos.challenges.getById(id);
     }
     // Only mirrored challenges: a local one has its own address.

@@ -17,6 +17,7 @@ import { ensureIndexes } from "./indexes";
 import { MongoKeyRepository, type KeyDoc } from "./keys";
 import { MongoKvStore, type KvCasDoc, type KvDoc } from "./kv";
 import { MongoMirrorRepository } from "./mirror";
+import { MongoMirroredHubRepository, type MirroredHubDoc } from "./mirrored-hubs";
 import { MongoMessageQueue, type ClaimDoc, type MongoQueueOptions, type MqDoc } from "./mq";
 import { MongoPeerRepository, type PeerDoc } from "./peers";
 import { mongoRateLimiters } from "./rate-limits";
@@ -93,6 +94,7 @@ export async function createMongoStore(url: string, opts: MongoStoreOptions = {}
       keys: new MongoKeyRepository(db.collection<KeyDoc>("key_pairs")),
       peers: new MongoPeerRepository(db.collection<PeerDoc>("peers")),
       mirror: new MongoMirrorRepository(challenges, db.collection<ChallengeDoc>("challenges"), db.collection<WriteDoc>("challenge_writes")),
+      mirroredHubs: new MongoMirroredHubRepository(db.collection<MirroredHubDoc>("mirrored_hubs")),
       feedEffects: new MongoFeedEffectRepository(db.collection<FeedEffectDoc>("feed_effects"), sequence),
       kv,
       rateLimiter: mongoRateLimiters(client, db.databaseName),

@@ -47,6 +47,8 @@ const INDEXES: Record<string, Spec[]> = {
     [{ objectId: 1, seq: 1 }, { name: "by_object" }],
   ],
   hubs: [[{ seq: 1 }, { name: "creation" }]],
+  // Peers' hub profiles (mirrored-hubs.ts): replaced per origin, listed by the directory's filters.
+  mirrored_hubs: [[{ origin: 1 }, { name: "by_origin" }], [{ country: 1, hubType: 1 }, { name: "by_filters" }]],
   // The aggregator's feed effects outbox (feed-effects.ts), relayed in seq order.
   feed_effects: [[{ doneAt: 1, seq: 1 }, { name: "pending" }]],
   followers: [

@@ -12,6 +12,7 @@ import { SqliteHubRepository } from "./hubs";
 import { SqliteKeyRepository } from "./keys";
 import { SqliteKvStore, type SqliteKvOptions } from "./kv";
 import { SqliteMirrorRepository } from "./mirror";
+import { SqliteMirroredHubRepository } from "./mirrored-hubs";
 import { SqliteMessageQueue, type SqliteQueueOptions } from "./mq";
 import { SqlitePeerRepository } from "./peers";
 import { sqliteRateLimiters } from "./rate-limits";
@@ -50,6 +51,7 @@ export function createSqliteStore(file: string, opts: SqliteStoreOptions = {}): 
     keys: new SqliteKeyRepository(db),
     peers: new SqlitePeerRepository(db),
     mirror: new SqliteMirrorRepository(db),
+    mirroredHubs: new SqliteMirroredHubRepository(db),
     feedEffects: new SqliteFeedEffectRepository(db),
     kv,
     rateLimiter: sqliteRateLimiters(db),

@@ -253,4 +253,17 @@ export const MIGRATIONS: readonly Migration[] = [
       after = rows[rows.length - 1]!.rid;
     }
   },
+  // 10 (issue 11): mirrored hub profiles — the hub documents of peers, replaced per origin at every
+  // sync (mirrored-hubs.ts).
+  (db) => db.exec(`
+    CREATE TABLE IF NOT EXISTS mirrored_hubs (
+      id        TEXT PRIMARY KEY,   -- the hub's actor IRI on its origin
+      origin    TEXT NOT NULL,
+      country   TEXT NOT NULL,      -- doc.country and doc.hubType, for the directory's filters
+      hub_type  TEXT NOT NULL,
+      synced_at TEXT NOT NULL,
+      doc       TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS mirrored_hubs_by_origin ON mirrored_hubs(origin);
+  `),
 ];

@@ -1,10 +1,11 @@
 // A hostile "peer node" for mirror tests: a raw HTTP server on 127.0.0.1 that answers the sync API
-// (/api/v1/sync/{digest,revisions,challenges}) and canonical documents (/api/v1/challenges/{key})
+// (/api/v1/sync/{digest,revisions,challenges}), canonical documents (/api/v1/challenges/{key}) and its
+// hub list (/api/v1/hubs)
 // however the test says — lying about paging, redirecting, serving HTML, asking to be left alone,
 // serving invalid documents — and counts every request, so tests can prove what the node did NOT ask.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Challenge } from "../../../node/domain/types";
+import type { Challenge, Hub } from "../../../node/domain/types";
 import { sampleChallenge } from "../../contract/sample-challenge";
 
 export interface HostileAnswer {
@@ -67,4 +68,13 @@ export function challengeOf(origin: string, key: string, edits = 0): Challenge {
     doc.changeLog = [...(doc.changeLog ?? []), { revision: doc.revision, date: `2026-11-2${1 + i}T09:30:00+01:00`, reason: "update-add", description: { [doc.defaultLanguage]: "More answers." } }];
   }
   return doc;
+}
+
+/** A valid hub document of `origin` at the address IPN nodes mint ({origin}/hubs/{handle}). */
+export function hubOf(origin: string, handle: string, overrides: Partial<Hub> = {}): Hub {
+  return {
+    schemaVersion: "1.0", id: `${origin}/hubs/${handle}`, preferredUsername: handle, hubType: "public-buyer",
+    name: { de: `Hub ${handle}` }, defaultLanguage: "de", languages: ["de"], country: "AT",
+    contact: { email: `${handle}@hubs.example` }, published: "2026-01-01T00:00:00Z", ...overrides,
+  };
 }
