@@ -81,7 +81,9 @@ describe("a mirrored hub's page", () => {
     // The challenge, linking to its copy here; no follow form or feeds of a hub this node does not host.
     expect(res.text).toContain(`/mirror/${encodeURIComponent(deHost)}/${challengeId.split("/").pop()}`);
     expect(res.text).not.toContain("/follow");
-    expect(res.text).not.toContain("/feed");
+    expect(res.text).not.toMatch(/\/feed\.(atom|rss|json)|calendar\.ics/);
+    // The site's sections mark Hubs as where this page belongs.
+    expect(res.text).toContain('<a href="/hubs" aria-current="page">Hubs</a>');
   });
 
   it("names the hub of a mirrored challenge from its profile, linking to that page", async () => {

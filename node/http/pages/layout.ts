@@ -31,10 +31,11 @@ export interface PageOptions {
   canonical?: string;
 }
 
+const MIRRORED_HUB = /^\/mirror\/[^/]+\/hubs\//;
 /** The site's sections, in every page's header; the one the page belongs to is marked current. */
 const SECTIONS = [
-  { href: "/", key: "site.footer.challenges", match: (path: string) => path === "/" || path.startsWith("/?") || path.startsWith("/challenges/") || path.startsWith("/mirror/") },
-  { href: "/hubs", key: "site.footer.hubs", match: (path: string) => path === "/hubs" || path.startsWith("/hubs") },
+  { href: "/", key: "site.footer.challenges", match: (path: string) => path === "/" || path.startsWith("/?") || path.startsWith("/challenges/") || (path.startsWith("/mirror/") && !MIRRORED_HUB.test(path)) },
+  { href: "/hubs", key: "site.footer.hubs", match: (path: string) => path.startsWith("/hubs") || MIRRORED_HUB.test(path) },
   { href: "/feeds", key: "site.nav.follow", match: (path: string) => path.startsWith("/feeds") || path.startsWith("/topics/") || path.startsWith("/countries/") },
   { href: "/map", key: "site.footer.map", match: (path: string) => path.startsWith("/map") },
   { href: "/peers", key: "site.nav.network", match: (path: string) => path.startsWith("/peers") },

@@ -8,7 +8,7 @@ import { ftsOf, INSERT_FTS_SQL } from "./fts-row";
 import { activityParams, CHALLENGE_COLUMNS, facetsOf, fromRow, toParams, type ChallengeRow } from "./challenge-rows";
 import { isUniqueViolation, type Db } from "./database";
 import { byLatestUpdate } from "../by-latest-update";
-import { toFtsMatch } from "./fts-query";
+import { toFtsAlternatives, toFtsMatch } from "./fts-query";
 import { buildListing, FEW_TEXT_MATCHES, type TextFilter } from "./listing-sql";
 import { facetFilters } from "../listing-facets";
 import { listingPage } from "../cursor";
@@ -176,7 +176,8 @@ export class SqliteChallengeRepository implements ChallengeRepository {
     if (rids.length === 0) return "none";
     if (rids.length <= FEW_TEXT_MATCHES) return { kind: "rids", rids };
     const exact = toFtsMatch(q!, false)!;
-    return { kind: "probe", match: this.s.ftsHits.get(exact, 1) ? exact : match };
+    const complete = this.s.ftsHits.get(exact, 1) !== undefined;
+    return { kind: "probe", match: complete ? exact : match, alternatives: toFtsAlternatives(q!, !complete)! };
   }
 
   /** Ranked, every match is scored: the matches as one set (none at all: an empty page at once). */

@@ -10,10 +10,21 @@ import { STEM_COLUMNS, WORD_COLUMNS } from "./fts-row";
  * word also matches longer words, so results follow typing.
  */
 export function toFtsMatch(text: string, prefix = true): string | null {
+  const alternatives = toFtsAlternatives(text, prefix);
+  if (!alternatives) return null;
+  return alternatives.map((a) => (a.length > 1 ? `(${a.join(" OR ")})` : a[0]!)).join(" AND ");
+}
+
+/**
+ * The same search as one MATCH per alternative of each word: the word itself, then its forms.
+ * Probing a row, the word alone is checked first and its forms only when it is missing: a form is
+ * one phrase per stemmed language (16), which made every probe of a common word several times dearer.
+ */
+export function toFtsAlternatives(text: string, prefix = true): string[][] | null {
   const terms = searchTerms(text);
   if (terms.length === 0) return null;
   return terms.map((t, i) => {
     const word = `${WORD_COLUMNS} : "${t.word}"${prefix && i === terms.length - 1 ? "*" : ""}`;
-    return t.stems.length ? `(${word} OR ${STEM_COLUMNS} : (${t.stems.map((s) => `"${s}"`).join(" OR ")}))` : word;
-  }).join(" AND ");
+    return t.stems.length ? [word, `${STEM_COLUMNS} : (${t.stems.map((s) => `"${s}"`).join(" OR ")})`] : [word];
+  });
 }

@@ -41,7 +41,8 @@ const FACET_COLUMNS = { status: "status", instrument: "instrument" } as const;
  * few matches drive the query from their rowids; many are probed row by row along the sort order.
  * Ranked by relevance, every match is scored (bm25), so the matches drive the query as one set.
  */
-export type TextFilter = { kind: "rids"; rids: number[] } | { kind: "probe" | "set" | "rank"; match: string };
+export type TextFilter = { kind: "rids"; rids: number[] } | { kind: "set" | "rank"; match: string }
+  | { kind: "probe"; match: string; alternatives: string[][] };
 export const FEW_TEXT_MATCHES = 5000;
 
 const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ");
@@ -94,7 +95,12 @@ export function buildListing(q: ListingQuery, text: TextFilter | null = null): L
   const countWhere = textSet ? [...where, "c.rid IN (SELECT rowid FROM challenges_fts WHERE challenges_fts MATCH ?)"] : [...where];
   const countParams = textSet ? [...params, textSet] : [...params];
   if (text?.kind === "set") { where.push(countWhere[countWhere.length - 1]!); params.push(text.match); }
-  if (text?.kind === "probe") { where.push("EXISTS (SELECT 1 FROM challenges_fts WHERE challenges_fts MATCH ? AND rowid = c.rid)"); params.push(text.match); }
+  if (text?.kind === "probe") {
+    // Per word, its alternatives OR-ed in order: SQLite stops at the first that holds.
+    const probe = "EXISTS (SELECT 1 FROM challenges_fts WHERE challenges_fts MATCH ? AND rowid = c.rid)";
+    where.push(text.alternatives.map((a) => `(${a.map(() => probe).join(" OR ")})`).join(" AND "));
+    params.push(...text.alternatives.flat());
+  }
   const filters = { where: countWhere, params: countParams };
   const from = q.cursor !== undefined && q.cursor !== null ? decodeListingCursor(q.cursor, sort.tag, ranked ? "number" : "int") : null;
   // Paging back reads the rows before the position, in the reverse order (list() turns them round).
