@@ -17,7 +17,7 @@ let challengeKey: string;
 // Each page with the status it answers: the filter error page and the 404 page are pages too.
 const PAGE_STATUS = (): Record<string, number> => ({
   "/": 200, "/?country=DE&focusArea=mobility": 200, "/?closingWithin=abc": 400, [`/challenges/${challengeKey}`]: 200,
-  "/hubs/browser_hub": 200, "/hubs/browser_hub/follow?account=nonsense": 400, "/hubs": 200, "/map": 200, "/peers": 200, "/accessibility": 200, "/login": 200, "/no-such-page": 404,
+  "/hubs/browser_hub": 200, "/hubs/browser_hub/follow?account=nonsense": 400, "/hubs": 200, "/map": 200, "/feeds": 200, "/peers": 200, "/accessibility": 200, "/login": 200, "/no-such-page": 404,
 });
 const PAGES = () => Object.keys(PAGE_STATUS());
 
@@ -59,7 +59,7 @@ it.each(["de-DE", "fr-FR", "pl-PL", "fi-FI", "el-GR"])("has no violation and ref
   const localized = await browser.newContext({ bypassCSP: true, locale, viewport: { width: 1366, height: 900 } });
   const page = await localized.newPage();
   const wide: string[] = [];
-  for (const path of ["/", "/?closingWithin=abc", "/no-such-page", `/challenges/${challengeKey}`, "/hubs", "/hubs/browser_hub", "/map", "/accessibility", "/peers"]) {
+  for (const path of ["/", "/?closingWithin=abc", "/no-such-page", `/challenges/${challengeKey}`, "/hubs", "/hubs/browser_hub", "/map", "/feeds", "/accessibility", "/peers"]) {
     await page.setViewportSize({ width: 1366, height: 900 });
     await page.goto(node.listenUrl + path);
     expect(`${path} ${await page.getAttribute("html", "lang")}`).toBe(`${path} ${locale.slice(0, 2)}`);

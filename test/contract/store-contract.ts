@@ -323,6 +323,9 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(ids(await list({ q: "szpital" }))).toEqual([pl.id]);
         expect(ids(await list({ q: "szpitale opieka" }))).toEqual([]);
         expect(await store.challenges.count({ limit: 20, q: "hospitals" })).toBe(1);
+        // A typed prefix is never taken for a language's stored forms.
+        expect(ids(await list({ q: "en" }))).toEqual([]);
+        expect(ids(await list({ q: "fr" }))).toEqual([]);
       });
 
       it("ranks a search by relevance: title before text, the word itself before its forms", async () => {

@@ -8,7 +8,7 @@ import { ftsOf, INSERT_FTS_SQL } from "./fts-row";
 import { activityParams, CHALLENGE_COLUMNS, facetsOf, fromRow, toParams, type ChallengeRow } from "./challenge-rows";
 import { isUniqueViolation, type Db } from "./database";
 import { byLatestUpdate } from "../by-latest-update";
-import { toFtsAlternatives, toFtsMatch } from "./fts-query";
+import { toFtsMatch, toFtsProbes } from "./fts-query";
 import { buildListing, FEW_TEXT_MATCHES, type TextFilter } from "./listing-sql";
 import { facetFilters } from "../listing-facets";
 import { listingPage } from "../cursor";
@@ -177,7 +177,7 @@ export class SqliteChallengeRepository implements ChallengeRepository {
     if (rids.length <= FEW_TEXT_MATCHES) return { kind: "rids", rids };
     const exact = toFtsMatch(q!, false)!;
     const complete = this.s.ftsHits.get(exact, 1) !== undefined;
-    return { kind: "probe", match: complete ? exact : match, alternatives: toFtsAlternatives(q!, !complete)! };
+    return { kind: "probe", match: complete ? exact : match, probes: toFtsProbes(q!, !complete)! };
   }
 
   /** Ranked, every match is scored: the matches as one set (none at all: an empty page at once). */

@@ -4,10 +4,6 @@
 import type { Challenge } from "../../domain/types";
 import { stemsOfTexts } from "../../domain/word-forms";
 
-/** Where whole words and prefixes are matched, and where word forms are. */
-export const WORD_COLUMNS = "{title summary description hashtags}";
-export const STEM_COLUMNS = "{title_stems stems}";
-
 /**
  * bm25 weights, in the table's column order: a word in the title counts ten times one in the
  * description, a form of it in the title half as much. Forms in the other texts weigh nothing: they

@@ -42,7 +42,7 @@ const FACET_COLUMNS = { status: "status", instrument: "instrument" } as const;
  * Ranked by relevance, every match is scored (bm25), so the matches drive the query as one set.
  */
 export type TextFilter = { kind: "rids"; rids: number[] } | { kind: "set" | "rank"; match: string }
-  | { kind: "probe"; match: string; alternatives: string[][] };
+  | { kind: "probe"; match: string; probes: string[] };
 export const FEW_TEXT_MATCHES = 5000;
 
 const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ");
@@ -96,10 +96,10 @@ export function buildListing(q: ListingQuery, text: TextFilter | null = null): L
   const countParams = textSet ? [...params, textSet] : [...params];
   if (text?.kind === "set") { where.push(countWhere[countWhere.length - 1]!); params.push(text.match); }
   if (text?.kind === "probe") {
-    // Per word, its alternatives OR-ed in order: SQLite stops at the first that holds.
+    // The cheap expression first: SQLite stops at the first that holds (fts-query.ts toFtsProbes).
     const probe = "EXISTS (SELECT 1 FROM challenges_fts WHERE challenges_fts MATCH ? AND rowid = c.rid)";
-    where.push(text.alternatives.map((a) => `(${a.map(() => probe).join(" OR ")})`).join(" AND "));
-    params.push(...text.alternatives.flat());
+    where.push(`(${text.probes.map(() => probe).join(" OR ")})`);
+    params.push(...text.probes);
   }
   const filters = { where: countWhere, params: countParams };
   const from = q.cursor !== undefined && q.cursor !== null ? decodeListingCursor(q.cursor, sort.tag, ranked ? "number" : "int") : null;
