@@ -170,14 +170,18 @@ export class SqliteChallengeRepository implements ChallengeRepository {
    * word when it exists as a word: for text this common, a complete word is what was meant.
    */
   private textFilter(q: string | undefined): TextFilter | null | "none" {
-    const match = q ? toFtsMatch(q) : null;
-    if (!match) return null;
-    const rids = (this.s.ftsHits.all(match, FEW_TEXT_MATCHES + 1) as { rid: number }[]).map((r) => r.rid);
-    if (rids.length === 0) return "none";
-    if (rids.length <= FEW_TEXT_MATCHES) return { kind: "rids", rids };
-    const exact = toFtsMatch(q!, false)!;
-    const complete = this.s.ftsHits.get(exact, 1) !== undefined;
-    return { kind: "probe", match: complete ? exact : match, probes: toFtsProbes(q!, !complete)! };
+    const probes = q ? toFtsProbes(q) : null;
+    if (!probes) return null;
+    const hits = (m: string) => (this.s.ftsHits.all(m, FEW_TEXT_MATCHES + 1) as { rid: number }[]).map((r) => r.rid);
+    // The words alone decide whether the text is common (one phrase a word: cheap); only a rarer
+    // text is read with its forms (a phrase per stemmed language), whose matches are a superset.
+    const match = probes.at(-1)!;
+    const rids = hits(probes[0]!).length > FEW_TEXT_MATCHES ? null : hits(match);
+    if (rids?.length === 0) return "none";
+    if (rids && rids.length <= FEW_TEXT_MATCHES) return { kind: "rids", rids };
+    const exact = toFtsProbes(q!, false)!;
+    const complete = this.s.ftsHits.get(exact[0]!, 1) !== undefined;
+    return { kind: "probe", match: complete ? exact.at(-1)! : match, probes: complete ? exact : probes };
   }
 
   /** Ranked, every match is scored: the matches as one set (none at all: an empty page at once). */
