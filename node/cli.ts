@@ -52,6 +52,8 @@ async function start(): Promise<void> {
     `  curl -X POST ${node.listenUrl}/api/v1/hubs -H "Authorization: Bearer ${tokenHint}" -H "Content-Type: application/json" \\`,
     `    -d '{"preferredUsername":"demo_hub","hubType":"innovation-procurement-hub","name":{"en":"Demo hub"},"defaultLanguage":"en","languages":["en"],"country":"${cfg.country ?? "DE"}","contact":{"email":"hub@example.org"}}'`,
     `  or: npx ipn hub create --handle demo_hub --name "Demo hub" --email hub@example.org --country ${cfg.country ?? "DE"}`,
+    `Create the first administrator of the workspace (the last line printed is their one-time link):`,
+    `  npx ipn user invite --email you@example.org --role admin`,
     `API description: ${node.listenUrl}/api/openapi.json — listing: ${node.listenUrl}/`,
     ``,
   ].join("\n"));

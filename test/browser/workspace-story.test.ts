@@ -1,10 +1,11 @@
 // The whole story of a procurement officer, in a real browser with the keyboard and forms a person
 // uses: the operator's invitation link → choose a password → sign in → a draft in German and English
 // → preview (page and fediverse post) → publish (public page; a fediverse server following the hub
-// receives the Create) → edit with a reason (it receives the Update) → withdraw (410; it receives the
-// Delete). The CPV code is found by typing a word (the editor's suggestions). axe-core checks every
-// workspace page on the way (WCAG 2.2 A/AA, light and dark); a form posted without its CSRF token
-// changes nothing.
+// receives the Create) → edit with a reason (it receives the Update) → close (an Update; the dashboard
+// lists it under Closed) → record the outcome (an Update; the public page names the winner) → withdraw
+// (410; it receives the Delete). The CPV code is found by typing a word (the editor's suggestions).
+// axe-core checks every workspace page on the way (WCAG 2.2 A/AA, light and dark); a form posted
+// without its CSRF token changes nothing.
 import { Create, Delete, Update } from "@fedify/vocab";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import request from "supertest";
@@ -126,7 +127,7 @@ it("writes a draft, sees it previewed as page and as fediverse post, then publis
   expect((await textOf(page.locator("h1"))).trim()).toBe("Sensoren für Radwege");
 });
 
-it("publishes an edit with its reason, then withdraws the challenge", async () => {
+it("publishes an edit with its reason", async () => {
   await page.goto(`${node.listenUrl}/workspace/challenges/${key}/edit`);
   await checkAccessibility("edit public form");
   await page.getByLabel("Submission deadline").fill("2099-02-12T12:00");
@@ -138,15 +139,61 @@ it("publishes an edit with its reason, then withdraws the challenge", async () =
   const doc = (await request(node.listenUrl).get(`/api/v1/challenges/${key}`)).body;
   expect(doc.submissionPeriod.end).toBe("2099-02-12T12:00:00+01:00");
   expect(doc.changeLog.at(-1).description).toEqual({ de: "Frist um zwei Wochen verlängert" });
+});
 
+it("closes submissions early: followers receive the Update, the dashboard lists it under Closed", async () => {
+  await page.goto(`${node.listenUrl}/workspace/challenges/${key}/edit`);
+  await page.getByLabel("Status", { exact: true }).selectOption("closed");
+  await page.getByLabel("What changed (German)").fill("Genug Einreichungen erhalten");
+  await submit("Publish this revision");
+  expect(await textOf(page.getByRole("status").first())).toContain("New revision published");
+  await checkAccessibility("closed challenge preview");
+  expect(await activities()).toEqual(["Create", "Update", "Update"]);
+  await received(Update, (raw) => String((raw.object as { content: string }).content).includes("<strong>CLOSED</strong>"));
+  await page.goto(`${node.listenUrl}/workspace`);
+  const closed = page.locator("table", { has: page.locator("caption", { hasText: "Closed (no longer taking submissions) (1)" }) });
+  expect(await textOf(closed.locator("tbody th"))).toContain("Sensoren für Radwege");
+  await checkAccessibility("dashboard with a closed challenge");
+});
+
+it("records the outcome: the decision date and the winner, on the public page and for followers", async () => {
+  await page.goto(`${node.listenUrl}/workspace/challenges/${key}/edit`);
+  await page.getByLabel("Status", { exact: true }).selectOption("awarded");
+  await page.getByLabel("Decision date", { exact: true }).fill("2099-03-18");
+  await submit("Add a winner");
+  expect(await page.getByLabel("Status", { exact: true }).inputValue()).toBe("awarded"); // nothing lost on the way
+  await page.getByLabel("Winner name").fill("Sensorik GmbH");
+  await page.getByLabel("What changed (German)").fill("Zuschlag erteilt");
+  await checkAccessibility("edit form with an outcome");
+  await submit("Publish this revision");
+  expect(await textOf(page.getByRole("status").first())).toContain("New revision published");
+  expect(await activities()).toEqual(["Create", "Update", "Update", "Update"]);
+  await received(Update, (raw) => String((raw.object as { content: string }).content).includes("<strong>AWARDED</strong> — decision of 2099-03-18"));
+  const doc = (await request(node.listenUrl).get(`/api/v1/challenges/${key}`)).body;
+  expect(doc.status).toBe("awarded");
+  expect(doc.outcome).toEqual({ decisionDate: "2099-03-18", winners: [{ name: "Sensorik GmbH" }] });
+  // Public pages may be cached for 60 s; this browser showed revision 1 before, so the officer reloads.
+  await page.goto(`${node.listenUrl}/challenges/${key}`);
+  await page.reload();
+  expect(await page.locator("main").textContent()).toContain("Sensorik GmbH");
+  await checkAccessibility("public page of an awarded challenge");
+  await page.goto(`${node.listenUrl}/workspace`);
+  await page.locator("caption", { hasText: "Awarded (1)" }).first().waitFor();
+});
+
+it("withdraws the challenge: 410, and followers receive the Delete", async () => {
   await page.goto(`${node.listenUrl}/workspace/challenges/${key}/withdraw`);
   await checkAccessibility("withdraw confirmation");
   await submit("Withdraw the challenge");
   await page.waitForURL(/\/workspace\?withdrawn=1$/);
   await page.locator("caption", { hasText: "Withdrawn (1)" }).first().waitFor();
-  expect(await activities()).toEqual(["Create", "Update", "Delete"]);
+  expect(await activities()).toEqual(["Create", "Update", "Update", "Update", "Delete"]);
   expect((await received(Delete)).raw.object).toMatchObject({ type: "Tombstone" });
   expect((await request(node.listenUrl).get(`/challenges/${key}`)).status).toBe(410);
+  // What an editor meets who opens it again (an old tab, a bookmark): the 410 refusal, accessible too.
+  const gone = await page.goto(`${node.listenUrl}/workspace/challenges/${key}/edit`);
+  expect(gone?.status()).toBe(410);
+  await checkAccessibility("withdrawn challenge refused");
 });
 
 it("my account and two-step setup pass axe too, and a form without its CSRF token changes nothing", async () => {

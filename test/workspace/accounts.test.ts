@@ -4,10 +4,13 @@
 // sign-out, on sign-out-everywhere and on a password reset, editors see only their hubs, and every
 // account change lands in the audit log.
 import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import request from "supertest";
 import { challengeInput, hubInput } from "../support/documents";
 import { ADMIN_TOKEN, startTestNode, type TestNode } from "../support/node";
+import { spawnNode } from "../support/processes";
 
 const CLI = path.resolve(__dirname, "../../node/bin/ipn.cjs");
 const GOOD_PASSWORD = "plum orbit kettle saffron";
@@ -56,6 +59,18 @@ afterAll(async () => { await node.stop(); });
 
 describe("the first admin, from the command line to the workspace", () => {
   let adminUrl: string;
+
+  it("`ipn start` says how to create the first administrator", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "ipn-banner-"));
+    const started = await spawnNode({ name: "banner", role: "all", store: `sqlite:${path.join(dir, "ipn.db")}` });
+    try {
+      expect(started.output()).toContain("Create the first administrator of the workspace");
+      expect(started.output()).toContain("npx ipn user invite --email you@example.org --role admin");
+    } finally {
+      await started.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it("`ipn user invite` prints the one-time link as its last line", () => {
     const out = ipn("user", "invite", "--email", "Admin@Authority.example", "--role", "admin");

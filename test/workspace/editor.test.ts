@@ -1,8 +1,9 @@
 // The challenge editor as a procurement officer uses it, over real HTTP with a signed-in browser's
 // cookies: new → errors shown beside the fields and nothing stored → draft (not public) → publish (the
 // Create is in the outbox) → edit with a change reason (revision 2, the Update) → a concurrent edit is
-// detected without losing the officer's text → withdraw (410, the Delete). Editors of another hub are
-// refused, and every change is in the audit log with the person who made it.
+// detected without losing the officer's text → withdraw (410, the Delete); closed → awarded with its
+// outcome. Editors of another hub are refused, every change is in the audit log with the person who
+// made it, and the dashboard groups a hub's challenges by state.
 import request from "supertest";
 import { challengeInput, hubInput } from "../support/documents";
 import { ADMIN_TOKEN, startTestNode, type TestNode } from "../support/node";
@@ -239,6 +240,42 @@ describe("moving a published challenge through its lifecycle", () => {
     expect((await node.store.activities.forObject(doc.id)).map((a) => a.type)).toEqual(["Create", "Update"]);
   });
 
+  it("records the outcome: closed → awarded with the decision date, as a new revision followers receive", async () => {
+    const created = await request(node.listenUrl).post("/api/v1/hubs/hub_a/challenges").set("Authorization", `Bearer ${hubToken}`).send(challengeInput("fi-education"));
+    const awarded = created.body.id.split("/").pop() as string;
+    const open = await editor.get(`/workspace/challenges/${awarded}/edit`);
+    const closed = await editor.post(`/workspace/challenges/${awarded}`).type("form")
+      .send({ ...formValues(open.text), status: "closed", changeDescription: "Submissions closed", action: "save" });
+    expect(closed.status).toBe(303);
+    const form = await editor.get(`/workspace/challenges/${awarded}/edit`);
+    expect(form.text).toContain('<option value="awarded"');
+    const outcome = { "d.outcome.winners.0.name": "Oppimisalusta Oy", "d.outcome.winners.0.country": "FI" };
+    const base = { ...formValues(form.text), ...outcome, status: "awarded", changeDescription: "Winner chosen", action: "save" };
+    // Without the decision date: the form again, the mistake beside its field, nothing changed.
+    const missing = await editor.post(`/workspace/challenges/${awarded}`).type("form").send(base);
+    expect(missing.status).toBe(422);
+    expect(missing.text).toContain("There is a problem");
+    expect(missing.text).toContain('<a href="#f-d-outcome-decisionDate">');
+    expect(missing.text).toMatch(/id="f-d-outcome-decisionDate"[^>]*aria-invalid="true"/);
+    expect(missing.text).toContain('value="Oppimisalusta Oy"');
+    const before = (await request(node.listenUrl).get(`/api/v1/challenges/${awarded}`)).body;
+    expect(before).toMatchObject({ status: "closed", revision: 2 });
+    expect(before.outcome).toBeUndefined();
+
+    const res = await editor.post(`/workspace/challenges/${awarded}`).type("form").send({ ...base, "d.outcome.decisionDate": "2026-11-20" });
+    expect(res.status).toBe(303);
+    const doc = (await request(node.listenUrl).get(`/api/v1/challenges/${awarded}`)).body;
+    expect(doc.status).toBe("awarded");
+    expect(doc.revision).toBe(3);
+    expect(doc.outcome).toMatchObject({ decisionDate: "2026-11-20", winners: [{ name: "Oppimisalusta Oy", country: "FI" }] });
+    expect((await node.store.activities.forObject(doc.id)).map((a) => a.type)).toEqual(["Create", "Update", "Update"]);
+    const page = await request(node.listenUrl).get(`/challenges/${awarded}`).expect(200);
+    expect(page.text).toContain("Oppimisalusta Oy");
+    const admin = await signedInPerson(node, "auditor@muenchen.example", "admin");
+    const log = (await admin.get("/workspace/audit").expect(200)).text;
+    expect(log).toMatch(new RegExp(`<td><code>challenge\\.update</code></td><td>[^<]*${awarded}[^<]*</td><td>3</td>`));
+  });
+
   it("asks why before cancelling, and records the cancellation with the eForms reason", async () => {
     const form = await editor.get(`/workspace/challenges/${other}/edit`);
     const base = { _csrf: csrfOf(form.text), version: versionOf(form.text), ...formFields(form.text), status: "cancelled", action: "save" };
@@ -259,3 +296,33 @@ function formFields(text: string): FormValues {
   const { _csrf, version, ...rest } = formValues(text);
   return rest;
 }
+
+describe("the dashboard", () => {
+  it("groups a hub's challenges by state, each group captioned with its count, in the order an editor works through them", async () => {
+    const hub = await request(node.listenUrl).post("/api/v1/hubs").set("Authorization", `Bearer ${ADMIN_TOKEN}`).send(hubInput("hub_c"));
+    const api = (method: "post" | "patch" | "delete", path: string) => request(node.listenUrl)[method](path).set("Authorization", `Bearer ${hub.body.token}`);
+    const add = async (opts: Parameters<typeof challengeInput>[1]) => {
+      const res = await api("post", "/api/v1/hubs/hub_c/challenges").send(challengeInput("fi-education", opts));
+      expect(res.status).toBe(201);
+      return res.body.id.split("/").pop() as string;
+    };
+    const patch = async (k: string, body: object) => expect((await api("patch", `/api/v1/challenges/${k}`).set("Content-Type", "application/merge-patch+json").send(body)).status).toBe(200);
+    await add({ status: "draft" });
+    await add({ status: "forthcoming" });
+    await add({ deadlineInDays: 30 });
+    await add({ deadlineInDays: 5 });
+    const closed = await add({});
+    await patch(closed, { status: "closed" });
+    const awarded = await add({});
+    await patch(awarded, { status: "closed" });
+    await patch(awarded, { status: "awarded", outcome: { decisionDate: "2026-11-20" } });
+    const withdrawn = await add({});
+    expect((await api("delete", `/api/v1/challenges/${withdrawn}`)).status).toBe(204);
+
+    const editorC = await signedInPerson(node, "officer@hub-c.example", "editor", "hub_c");
+    const home = (await editorC.get("/workspace").expect(200)).text;
+    expect(home).toContain("Challenges: 7 — Drafts: 1, Closing within 14 days: 1, Open: 1, Forthcoming: 1, Closed (no longer taking submissions): 1, Awarded: 1, Withdrawn: 1.");
+    const captions = [...home.matchAll(/<caption>([^<]+)<\/caption>/g)].map((m) => m[1]);
+    expect(captions).toEqual(["Drafts (1)", "Closing within 14 days (1)", "Open (1)", "Forthcoming (1)", "Closed (no longer taking submissions) (1)", "Awarded (1)", "Withdrawn (1)"]);
+  });
+});

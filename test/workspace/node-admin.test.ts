@@ -77,6 +77,8 @@ describe("peers and settings", () => {
     expect(res.status).toBe(303);
     const listed = await admin.get("/workspace/node").expect(200);
     expect(listed.text).toContain('<tr class="peer" data-origin="https://fr.ipn.example">');
+    const row = listed.text.split('<tr class="peer" data-origin="https://fr.ipn.example">')[1]!.split("</tr>")[0]!;
+    expect(/<td class="sync-state">([^<]*)<\/td>/.exec(row)?.[1]).toBe("not yet synced");
     expect((await request(node.listenUrl).get("/api/v1/peers").set("Authorization", `Bearer ${ADMIN_TOKEN}`)).body.items.map((p: { origin: string }) => p.origin)).toContain("https://fr.ipn.example");
     const removed = await admin.post(`/workspace/node/peers/remove?origin=${encodeURIComponent("https://fr.ipn.example")}`).type("form").send({ _csrf: csrfOf(listed.text) });
     expect(removed.status).toBe(303);
