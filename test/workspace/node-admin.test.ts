@@ -79,6 +79,13 @@ describe("peers and settings", () => {
     expect(listed.text).toContain('<tr class="peer" data-origin="https://fr.ipn.example">');
     const row = listed.text.split('<tr class="peer" data-origin="https://fr.ipn.example">')[1]!.split("</tr>")[0]!;
     expect(/<td class="sync-state">([^<]*)<\/td>/.exec(row)?.[1]).toBe("not yet synced");
+    // In the administrator's language, like the rest of the page.
+    const account = await admin.get("/workspace/account").expect(200);
+    expect((await admin.post("/workspace/account/language").type("form").send({ _csrf: csrfOf(account.text), language: "de" })).status).toBe(200);
+    const german = (await admin.get("/workspace/node").expect(200)).text.split('<tr class="peer" data-origin="https://fr.ipn.example">')[1]!.split("</tr>")[0]!;
+    expect(/<td class="sync-state">([^<]*)<\/td>/.exec(german)?.[1]).toBe("noch nicht abgeglichen");
+    const again = await admin.get("/workspace/account").expect(200);
+    await admin.post("/workspace/account/language").type("form").send({ _csrf: csrfOf(again.text), language: "en" });
     expect((await request(node.listenUrl).get("/api/v1/peers").set("Authorization", `Bearer ${ADMIN_TOKEN}`)).body.items.map((p: { origin: string }) => p.origin)).toContain("https://fr.ipn.example");
     const removed = await admin.post(`/workspace/node/peers/remove?origin=${encodeURIComponent("https://fr.ipn.example")}`).type("form").send({ _csrf: csrfOf(listed.text) });
     expect(removed.status).toBe(303);

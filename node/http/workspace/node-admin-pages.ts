@@ -9,6 +9,7 @@ import { peersTable } from "../pages/network-page";
 import { workspaceNav } from "./admin-pages";
 import { actionButton, csrfField, errorSummary, input, select } from "./forms";
 import type { Tw } from "./ws-i18n";
+import { isUiLanguage } from "../i18n";
 
 export interface HubForm { handle?: string; name?: string; hubType?: string; country?: string; language?: string; email?: string }
 export interface PeerForm { origin?: string; country?: string; role?: string }
@@ -51,7 +52,7 @@ ${input({ name: "email", label: tw("Contact email"), type: "email", value: hf.em
 ${o.peers === null ? "" : html`<section aria-labelledby="peers">
 <h2 id="peers">${tw("Peer nodes ({{count}})", { count: o.peers.length })}</h2>
 <p>${tw("This node mirrors the public challenges of these nodes, and they may mirror its own. Public sync status:")} <a href="/peers">/peers</a>.</p>
-${peersTable(o.peers, new Date(), (p) => actionButton(`/workspace/node/peers/remove?origin=${encodeURIComponent(p.origin)}`, tw("Remove {{what}}", { what: p.origin }), o.csrf, { secondary: true }))}
+${peersTable(o.peers, new Date(), (p) => actionButton(`/workspace/node/peers/remove?origin=${encodeURIComponent(p.origin)}`, tw("Remove {{what}}", { what: p.origin }), o.csrf, { secondary: true }), isUiLanguage(ui) ? ui : "en")}
 <h3 id="add-peer">${tw("Add a peer")}</h3>
 ${errorSummary(peerErrors, undefined, tw("There is a problem"))}
 <form method="post" action="/workspace/node/peers" class="stack" novalidate aria-labelledby="add-peer">
