@@ -11,6 +11,7 @@ import { dashboardMessages } from "../../node/http/workspace/dashboard-page";
 import { FIELD_MESSAGES } from "../../node/http/workspace/field-labels";
 import { HUB_SECTION_MESSAGES } from "../../node/http/workspace/hub-profile-page";
 import { SAVED_NOTICES } from "../../node/http/workspace/workspace.routes";
+import { VALIDATION_MESSAGES } from "../../node/http/workspace/validation-messages";
 import { workspaceText } from "../../node/http/workspace/ws-i18n";
 
 const DIR = path.resolve(__dirname, "../../node/http/workspace");
@@ -22,7 +23,7 @@ function messages(): string[] {
     const src = fs.readFileSync(path.join(DIR, file), "utf8");
     for (const m of src.matchAll(/\btw\(\s*"((?:[^"\\]|\\.)*)"/g)) found.add(JSON.parse(`"${m[1]}"`));
   }
-  for (const m of [...FIELD_MESSAGES, ...EDITOR_SECTION_MESSAGES, ...HUB_SECTION_MESSAGES, ...FORM_FIELD_MESSAGES, ...dashboardMessages(), ...Object.values(SAVED_NOTICES)]) found.add(m);
+  for (const m of [...FIELD_MESSAGES, ...EDITOR_SECTION_MESSAGES, ...HUB_SECTION_MESSAGES, ...FORM_FIELD_MESSAGES, ...dashboardMessages(), ...Object.values(SAVED_NOTICES), ...VALIDATION_MESSAGES]) found.add(m);
   return [...found].sort();
 }
 

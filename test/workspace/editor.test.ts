@@ -5,6 +5,7 @@
 // outcome. Editors of another hub are refused, every change is in the audit log with the person who
 // made it, and the dashboard groups a hub's challenges by state.
 import request from "supertest";
+import { workspaceText } from "../../node/http/workspace/ws-i18n";
 import { challengeInput, hubInput } from "../support/documents";
 import { ADMIN_TOKEN, startTestNode, type TestNode } from "../support/node";
 import { type Browser, csrfOf, type FormValues, formValues, signedInPerson } from "../support/workspace";
@@ -49,6 +50,21 @@ describe("writing a challenge in the browser", () => {
     expect(form.text).toContain('<option value="Europe/Berlin" selected>');
     expect(form.text).toContain('name="action" value="draft"');
     expect((await editor.get("/workspace/hubs/hub_b/challenges/new")).status).toBe(403);
+  });
+
+  it("gives the schema's messages in the officer's language", async () => {
+    const agent = await signedInPerson(node, "agente@hub-a.example", "editor", "hub_a");
+    const account = await agent.get("/workspace/account").expect(200);
+    await agent.post("/workspace/account/language").type("form").send({ _csrf: csrfOf(account.text), language: "fr" }).expect(200);
+    const form = await agent.get("/workspace/hubs/hub_a/challenges/new");
+    const res = await agent.post("/workspace/hubs/hub_a/challenges").type("form")
+      .send(validForm(csrfOf(form.text), { "d.placeOfPerformance.0.nuts": "FR101", "d.contact.email": "pas-une-adresse" }));
+    expect(res.status).toBe(422);
+    const fr = workspaceText("fr");
+    expect(res.text).toContain(fr("must be a NUTS region of {{country}}: start with {{prefix}}", { country: "DE", prefix: "DE" }));
+    expect(res.text).toContain(fr("must be a valid e-mail address"));
+    expect(res.text).not.toContain("must be a valid e-mail address");
+    expect(res.text).not.toContain("must be a NUTS region");
   });
 
   it("shows each mistake beside its field, keeps what was typed, and stores nothing", async () => {

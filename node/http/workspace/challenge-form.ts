@@ -5,6 +5,7 @@
 // editing it. Validation is the API's (same schema, same rules); its JSON Pointers are mapped back
 // onto these controls.
 import type { FieldError } from "../../domain/errors";
+import { localizedValidation } from "./validation-messages";
 import { isPlainObject } from "../../domain/merge-patch";
 import type { Challenge } from "../../domain/types";
 import { CHALLENGE_SERVER_FIELDS } from "../../domain/types";
@@ -205,8 +206,9 @@ export function formErrors(errors: readonly FieldError[], lang: string, words: {
   const { tw, ui } = words;
   return pointErrors(errors, lang).map((e) => {
     const label = FIELD_LABELS[e.pointer.slice(1)];
-    if (label) return { pointer: e.pointer, message: `${tw(label)}: ${e.message}` };
-    return e.pointer.startsWith("/d/") ? { pointer: e.pointer, message: `${pathLabel(e.pointer.slice(2), tw, ui)}: ${e.message}` } : e;
+    const message = localizedValidation(e.message, tw);
+    if (label) return { pointer: e.pointer, message: `${tw(label)}: ${message}` };
+    return { pointer: e.pointer, message: e.pointer.startsWith("/d/") ? `${pathLabel(e.pointer.slice(2), tw, ui)}: ${message}` : message };
   });
 }
 

@@ -16,6 +16,7 @@ import { hubProfileBody } from "./hub-profile-page";
 import type { Tw } from "./ws-i18n";
 import { fieldsOfDocument } from "./schema-fields";
 import { type Context, editList, fromPost, type StateGroup, toDoc, toState } from "./schema-values";
+import { localizedValidation } from "./validation-messages";
 
 /** Not editable here: the handle (its fediverse address) and what the node writes. */
 const FIXED = new Set<string>(["preferredUsername", "schemaVersion", ...HUB_SERVER_FIELDS]);
@@ -82,7 +83,7 @@ export function hubProfileRoutes(ws: Router, deps: HubProfileDeps): void {
       if (v !== undefined) next[f.key] = v;
     }
     const { tw, ui } = deps.words(res);
-    const named = (es: FieldError[]) => es.map((e) => ({ pointer: e.pointer.startsWith("/d") ? e.pointer : `/d${e.pointer}`, message: `${pathLabel(e.pointer.replace(/^\/d(?=\/)/, ""), tw, ui)}: ${e.message}` }));
+    const named = (es: FieldError[]) => es.map((e) => ({ pointer: e.pointer.startsWith("/d") ? e.pointer : `/d${e.pointer}`, message: `${pathLabel(e.pointer.replace(/^\/d(?=\/)/, ""), tw, ui)}: ${localizedValidation(e.message, tw)}` }));
     if (errors.length) return show(res, hub, state, named(errors), 422);
     const prev = structuredClone(hub.doc) as unknown as Json;
     for (const k of FIXED) delete prev[k];
