@@ -11,7 +11,7 @@ import { dashboardMessages } from "../../node/http/workspace/dashboard-page";
 import { FIELD_MESSAGES } from "../../node/http/workspace/field-labels";
 import { HUB_SECTION_MESSAGES } from "../../node/http/workspace/hub-profile-page";
 import { SAVED_NOTICES } from "../../node/http/workspace/workspace.routes";
-import { VALIDATION_MESSAGES } from "../../node/http/workspace/validation-messages";
+import { localizedValidation, VALIDATION_MESSAGES } from "../../node/http/workspace/validation-messages";
 import { workspaceText } from "../../node/http/workspace/ws-i18n";
 
 const DIR = path.resolve(__dirname, "../../node/http/workspace");
@@ -47,4 +47,20 @@ it("puts the values into the translated message", () => {
   expect(workspaceText("de")("Title ({{language}})", { language: "Deutsch" })).toContain("Deutsch");
   expect(workspaceText("en")("New challenge for @{{handle}}", { handle: "lab" })).toBe("New challenge for @lab");
   expect(workspaceText("fr")("Publish now")).not.toBe("Publish now");
+});
+
+it("puts the domain's validation messages into the officer's language, values kept, unknown ones left as they are", () => {
+  const de = workspaceText("de");
+  const samples = [
+    "is required", 'is required unless status is "draft"', "must be at most 200 characters", "must be an https URL",
+    'must be a NUTS region of DE: start with "DE"', "is not a current NUTS region of level 1–3 (NUTS 2024)",
+    "must be an RFC 3339 date-time with a UTC offset, e.g. 2027-01-29T12:00:00+01:00", "must be ≥ 0", "is already used by phase 2",
+    "rank 1 is already given to prize 0", "is not a CPV 2008 code (no division 99)", "must be the hub's country (FR)",
+    "must be one of: open, closed", 'must contain the default language "de"', "is a duplicate of entry 3",
+  ];
+  for (const m of samples) expect([m, localizedValidation(m, de)]).not.toEqual([m, m]);
+  expect(localizedValidation("must be at most 200 characters", de)).toBe("darf höchstens 200 Zeichen lang sein");
+  expect(localizedValidation("is not a CPV 2008 code (no division 99)", de)).toContain("99");
+  expect(localizedValidation("something new the domain says", de)).toBe("something new the domain says");
+  expect(localizedValidation("must be at most 200 characters", workspaceText("en"))).toBe("must be at most 200 characters");
 });
