@@ -71,7 +71,9 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
     if (page.ui) res.vary("Accept-Language").vary("Cookie");
     const body = layout({ site, ...page, path: page.ui ? page.path ?? res.req.originalUrl : undefined, versions: status === 200 }).value;
     // A page that can be cached (not /peers, which is live) answers revalidations with 304.
-    if (status === 200 && res.get("Cache-Control") === undefined) return sendConditional(res.req, res, body, { type: "text/html; charset=utf-8", maxAge: 60 });
+    // max-age=0: a browser revalidates every time (a 304 when nothing changed), so an officer who has
+    // just published sees the change at once, not a minute later.
+    if (status === 200 && res.get("Cache-Control") === undefined) return sendConditional(res.req, res, body, { type: "text/html; charset=utf-8", maxAge: 0 });
     res.set("Content-Type", "text/html; charset=utf-8");
     res.send(body);
   };
