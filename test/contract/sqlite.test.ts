@@ -7,6 +7,7 @@ import type { Hub } from "../../node/domain/types";
 import { openStore } from "../../node/storage/open-store";
 import { createSqliteStore } from "../../node/storage/sqlite";
 import { RANK_AT_MOST } from "../../node/domain/listing-sort";
+import { FEW_TEXT_MATCHES } from "../../node/storage/sqlite/listing-sql";
 import type { Store } from "../../node/storage/store";
 import { describeKvContract } from "./kv-contract";
 import { describeQueueContract } from "./queue-contract";
@@ -105,6 +106,27 @@ describe("SQLite store: searches too broad to rank", () => {
       await store.close();
     }
   });
+});
+
+describe("SQLite store: common search words", () => {
+  it("counts and lists only the matches of a word found in more rows than it reads as a set", async () => {
+    const store = createSqliteStore(":memory:");
+    try {
+      const n = FEW_TEXT_MATCHES + 1;
+      for (let i = 0; i < n + 300; i++) {
+        const text = i < n ? "a drone flight" : "a kite flight";
+        await store.challenges.insert(sampleChallenge({ title: { en: `Survey ${i}` }, summary: { en: "x" }, description: { en: text }, deadline: `2027-0${1 + (i % 9)}-01T12:00:00Z` }), null);
+      }
+      expect(await store.challenges.count({ q: "drone", limit: 20 })).toBe(n);
+      expect(await store.challenges.count({ q: "kite", limit: 20 })).toBe(300);
+      expect(await store.challenges.count({ q: "drones", limit: 20 })).toBe(n); // its forms too
+      const page = await store.challenges.list({ q: "drone", limit: 100 });
+      expect(page.items.every((c) => c.doc.description?.en === "a drone flight")).toBe(true);
+      expect(page.items).toHaveLength(100);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
 });
 
 describe("SQLite store: listing totals shared between processes", () => {

@@ -92,8 +92,10 @@ export class SqliteChallengeRepository implements ChallengeRepository {
   }
 
   async count(query: ListingQuery): Promise<number> {
-    const text = this.textFilter(query.q);
-    if (text === "none") return 0;
+    const found = this.textFilter(query.q);
+    if (found === "none") return 0;
+    // Every match is counted: many matches are read as one set rather than probed row by row.
+    const text = found?.kind === "probe" ? { kind: "set" as const, match: found.match } : found;
     const built = buildListing({ ...query, cursor: undefined }, text);
     if (!built) return 0;
     const { sql, params } = built.count;
@@ -173,15 +175,16 @@ export class SqliteChallengeRepository implements ChallengeRepository {
     const probes = q ? toFtsProbes(q) : null;
     if (!probes) return null;
     const hits = (m: string) => (this.s.ftsHits.all(m, FEW_TEXT_MATCHES + 1) as { rid: number }[]).map((r) => r.rid);
-    // The words alone decide whether the text is common (one phrase a word: cheap); only a rarer
+    // The complete words alone (one phrase each, no prefix to expand) first tell a common text: then
+    // it is probed as complete words. Otherwise the words with the last as a prefix, and only a rarer
     // text is read with its forms (a phrase per stemmed language), whose matches are a superset.
+    const exact = toFtsProbes(q!, false)!;
+    if (hits(exact[0]!).length > FEW_TEXT_MATCHES) return { kind: "probe", match: exact.at(-1)!, probes: exact };
     const match = probes.at(-1)!;
     const rids = hits(probes[0]!).length > FEW_TEXT_MATCHES ? null : hits(match);
     if (rids?.length === 0) return "none";
     if (rids && rids.length <= FEW_TEXT_MATCHES) return { kind: "rids", rids };
-    const exact = toFtsProbes(q!, false)!;
-    const complete = this.s.ftsHits.get(exact[0]!, 1) !== undefined;
-    return { kind: "probe", match: complete ? exact.at(-1)! : match, probes: complete ? exact : probes };
+    return { kind: "probe", match, probes };
   }
 
   /** Ranked, every match is scored: the matches as one set (none at all: an empty page at once). */

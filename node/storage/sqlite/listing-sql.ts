@@ -90,17 +90,17 @@ export function buildListing(q: ListingQuery, text: TextFilter | null = null): L
     params.push(Number.isNaN(fromMs) ? -NO_DEADLINE_KEY : fromMs, Number.isNaN(toMs) ? NO_DEADLINE_KEY - 1 : toMs);
   }
   if (text?.kind === "rids") { where.push("c.rid IN (SELECT value FROM json_each(?))"); params.push(JSON.stringify(text.rids)); }
-  // Counts and facets read every match: the matches of the text as one set beat a probe per row.
-  const textSet = ["set", "rank"].includes(text?.kind ?? "") ? (text as { match: string }).match : null;
-  const countWhere = textSet ? [...where, "c.rid IN (SELECT rowid FROM challenges_fts WHERE challenges_fts MATCH ?)"] : [...where];
-  const countParams = textSet ? [...params, textSet] : [...params];
-  if (text?.kind === "set") { where.push(countWhere[countWhere.length - 1]!); params.push(text.match); }
   if (text?.kind === "probe") {
     // The cheap expression first: SQLite stops at the first that holds (fts-query.ts toFtsProbes).
     const probe = "EXISTS (SELECT 1 FROM challenges_fts WHERE challenges_fts MATCH ? AND rowid = c.rid)";
     where.push(`(${text.probes.map(() => probe).join(" OR ")})`);
     params.push(...text.probes);
   }
+  // Counts and facets read every match: the matches of the text as one set beat a probe per row.
+  const textSet = ["set", "rank"].includes(text?.kind ?? "") ? (text as { match: string }).match : null;
+  const countWhere = textSet ? [...where, "c.rid IN (SELECT rowid FROM challenges_fts WHERE challenges_fts MATCH ?)"] : [...where];
+  const countParams = textSet ? [...params, textSet] : [...params];
+  if (text?.kind === "set") { where.push(countWhere[countWhere.length - 1]!); params.push(text.match); }
   const filters = { where: countWhere, params: countParams };
   const from = q.cursor !== undefined && q.cursor !== null ? decodeListingCursor(q.cursor, sort.tag, ranked ? "number" : "int") : null;
   // Paging back reads the rows before the position, in the reverse order (list() turns them round).
