@@ -182,7 +182,7 @@ export class MongoChallengeRepository implements ChallengeRepository {
   }
 
   async list(query: ListingQuery): Promise<ListingPage> {
-    if (listingSortOf(query) === "relevance" && (await this.count(query)) <= RANK_AT_MOST) return this.rankedList(query);
+    if (listingSortOf(query) === "relevance" && (await this.fewEnoughToRank(query))) return this.rankedList(query);
     const built = buildListing(query);
     if (!built) return { items: [], nextCursor: null, prevCursor: null };
     const docs = await this.c.challenges
@@ -190,6 +190,12 @@ export class MongoChallengeRepository implements ChallengeRepository {
       .sort(built.sort).limit(built.limit + 1).toArray();
     const page = listingPage(docs, { limit: built.limit, tag: built.spec.tag, from: built.from, positionOf: (d) => [d[built.spec.field], d._id] });
     return { ...page, items: page.items.map(fromChallengeDoc) };
+  }
+
+  /** At most RANK_AT_MOST matches? Counted no further than that: a broad search is not read to its end. */
+  private async fewEnoughToRank(query: ListingQuery): Promise<boolean> {
+    const built = buildListing({ ...query, cursor: undefined });
+    return built !== null && (await this.c.challenges.countDocuments(built.filter, { limit: RANK_AT_MOST + 1 })) <= RANK_AT_MOST;
   }
 
   /**
