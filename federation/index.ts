@@ -9,6 +9,9 @@ import { createSafeLoaderFactories } from "./document-loader";
 import type { SigningIdentity } from "./fetch-signer";
 import { registerInbox } from "./inbox";
 import { createInboundGate, type InboundGate } from "./inbound/gate";
+import { createPeerFastPath, type PeerFastPath } from "./inbound/peer-fast-path";
+import type { NetworkInbox } from "./inbox/deps";
+import { hintMessage, withPeerHints } from "./inbox/peer-hints";
 import { ActorKeys } from "./keys";
 import { federationLogger } from "./log";
 import { registerNodeInfo } from "./nodeinfo";
@@ -53,6 +56,8 @@ export interface IpnFederationOptions {
   aggregator?: boolean;
   /** IPN_AUTHORIZED_FETCH: hubs, challenges and collections answer only signed GETs (secure mode). */
   authorizedFetch?: boolean;
+  /** Counts incoming activities the fast path takes and applies (Fedify's own are counted by meterProvider). */
+  onInboxActivity?: (type: string, outcome: "queued" | "processed" | "retried" | "abandoned") => void;
 }
 
 export interface IpnFederation {
@@ -63,6 +68,8 @@ export interface IpnFederation {
     isInboxPath: (pathname: string) => boolean;
     /** Key ownership, signature coverage and well-formed headers, checked before Fedify verifies. */
     gate: InboundGate;
+    /** Allowlisted peers' challenge activities, verified without JSON-LD (after the gate); null: all go to Fedify. */
+    fastPath: PeerFastPath | null;
     /** Body of /.well-known/nodeinfo with the FEP-2677 link (network nodes); null: Fedify's own answer. */
     nodeInfoLinks: string | null;
   };
@@ -99,12 +106,18 @@ export function createIpnFederation(options: IpnFederationOptions): IpnFederatio
     return identity;
   };
 
+  // The inbox lane also carries the fast path's peer hints (./inbox/peer-hints.ts), applied by the
+  // network once it exists (below); Fedify's own messages go to Fedify's handler as before.
+  const inboxLane = withPeerHints(store.queues.inbox, {
+    network: () => networkInbox ?? null,
+    onOutcome: options.onInboxActivity,
+  });
   const federation = createFederation<void>({
     meterProvider: options.meterProvider,
     kv: store.kv,
     // Separate lanes (incoming, deliveries, fan-out), each with its own workers: a backlog or a
     // hanging server in one never holds up the others.
-    queue: store.queues,
+    queue: { ...store.queues, inbox: inboxLane },
     manuallyStartQueue: options.manuallyStartQueue ?? false,
     origin,
     // Every fetch Fedify makes for us (actors, keys, objects, contexts) goes through safeFetch. These
@@ -155,20 +168,16 @@ export function createIpnFederation(options: IpnFederationOptions): IpnFederatio
   const authorizedFetch = options.authorizedFetch ?? false;
   registerHubActors(federation, { repos: store, keys, providers, authorizedFetch });
   registerObjectDispatchers(federation, { repos: store, origin, authorizedFetch });
-  registerInbox(federation, {
-    repos: store,
-    kv: store.kv,
-    allowPrivateNetwork: options.allowPrivateNetwork,
-    network: network
-      ? {
-        isFollowable: (identifier) => identifier === INSTANCE_IDENTIFIER || (aggregator?.isFollowable(identifier) ?? false),
-        received: (kind, actorId, objectId) => network.received(kind, actorId, objectId),
-        deleted: (actorId, objectId) => network.deleted(actorId, objectId),
-        followAnswered: (actorId, accepted) => network.followAnswered(actorId, accepted),
-        forward: aggregator ? (ctx, activity) => aggregator.forward(ctx, activity) : undefined,
-      }
-      : undefined,
-  });
+  const networkInbox: NetworkInbox | undefined = network
+    ? {
+      isFollowable: (identifier) => identifier === INSTANCE_IDENTIFIER || (aggregator?.isFollowable(identifier) ?? false),
+      received: (kind, actorId, objectId) => network.received(kind, actorId, objectId),
+      deleted: (actorId, objectId) => network.deleted(actorId, objectId),
+      followAnswered: (actorId, accepted) => network.followAnswered(actorId, accepted),
+      forward: aggregator ? (ctx, activity) => aggregator.forward(ctx, activity) : undefined,
+    }
+    : undefined;
+  registerInbox(federation, { repos: store, kv: store.kv, allowPrivateNetwork: options.allowPrivateNetwork, network: networkInbox });
   registerNodeInfo(federation, { repos: store, ...options.nodeInfo });
 
   // Started by the caller in processes that relay (not in web-only processes).
@@ -181,12 +190,24 @@ export function createIpnFederation(options: IpnFederationOptions): IpnFederatio
   kickRelay = () => relay.kick();
 
   // Key ownership, signature coverage and well-formed headers, checked before Fedify verifies.
-  const gate = createInboundGate({
-    loadDocument: async (url) => (await federation.createContext(new URL(origin), undefined).documentLoader(url)).document,
-  });
+  const loadDocument = async (url: string) => (await federation.createContext(new URL(origin), undefined).documentLoader(url)).document;
+  const gate = createInboundGate({ loadDocument });
+  const fastPath = network
+    ? createPeerFastPath({
+      inboxPath: routes.sharedInbox,
+      isPeer: async (peerOrigin) => (await store.peers.get(peerOrigin)) !== null,
+      loadDocument,
+      enqueue: async (hint) => {
+        await inboxLane.enqueue(hintMessage(hint));
+        options.onInboxActivity?.(hint.kind, "queued");
+      },
+      // The aggregator forwards a peer's Update and Delete as received (signed): it needs them whole.
+      fullPathKinds: aggregator ? ["Update", "Delete"] : [],
+    })
+    : null;
   return {
     federation,
-    mount: { isInboxPath, gate, nodeInfoLinks: network ? nodeInfoLinksDocument(origin, routes.nodeInfo) : null },
+    mount: { isInboxPath, gate, fastPath, nodeInfoLinks: network ? nodeInfoLinksDocument(origin, routes.nodeInfo) : null },
     relay,
     announceProfile: (handle) => announceProfile(federation, store.hubs, origin, handle),
     network,

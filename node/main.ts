@@ -165,6 +165,11 @@ export async function startNode(config: Config): Promise<RunningNode> {
     authorizedFetch: config.authorizedFetch,
     // Fedify's own delivery and inbox counters, exported as Prometheus metrics.
     meterProvider: fedifyMeterProvider(metrics),
+    // The peers' activities the fast path takes never reach Fedify's counters: counted here.
+    onInboxActivity: (type, outcome) => {
+      metrics.inboxActivity(type, outcome);
+      if (outcome === "queued") metrics.inboxFastPath(type);
+    },
   });
   const network = federation.network!;
   setKick(() => federation.relay.kick());

@@ -9,6 +9,7 @@
 import { Buffer } from "node:buffer";
 import type { Federation } from "@fedify/fedify";
 import type { InboundGate } from "../../federation/inbound/gate";
+import type { PeerFastPath } from "../../federation/inbound/peer-fast-path";
 import type { NextFunction, Request as ERequest, RequestHandler, Response as EResponse } from "express";
 
 export const MAX_INBOX_BODY_BYTES = 1024 * 1024;
@@ -24,6 +25,8 @@ export interface FedifyAdapterOptions {
   maxBodyBytes?: number;
   /** Checks every inbox POST (key ownership, signature coverage, well-formed headers) before Fedify. */
   gate?: InboxGate;
+  /** Takes allowlisted peers' challenge activities without Fedify's JSON-LD path, after the gate passed them. */
+  fastPath?: PeerFastPath | null;
 }
 
 class PayloadTooLarge extends Error {}
@@ -100,6 +103,10 @@ export function fedifyMiddleware(federation: Federation<void>, opts: FedifyAdapt
         if (refusal) {
           res.status(refusal.status).type("application/problem+json")
             .send(JSON.stringify({ type: "about:blank", title: refusal.title, status: refusal.status, detail: refusal.detail }));
+          return;
+        }
+        if (opts.fastPath && (await opts.fastPath({ url, headers, body })) === "accepted") {
+          res.status(202).end();
           return;
         }
       }

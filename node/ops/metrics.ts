@@ -79,6 +79,8 @@ export interface IpnMetrics {
   delivery(outcome: DeliveryOutcome): void;
   /** type: the activity type as a name ("Follow") or ActivityStreams IRI. */
   inboxActivity(type: string, outcome: InboxOutcome): void;
+  /** A peer's activity verified and queued by the plain-JSON fast path (federation/inbound/peer-fast-path.ts). */
+  inboxFastPath(type: string): void;
   /** How far this node's mirror of a peer lags behind it, per peer origin. */
   setPeerLag(origin: string, seconds: number): void;
   /** Stops reporting a peer that was removed. */
@@ -121,6 +123,12 @@ export function createMetrics(opts: MetricsOptions = {}): IpnMetrics {
     name: "ipn_inbox_activities_total",
     help: "Incoming ActivityPub activities, by activity type and outcome.",
     labelNames: ["type", "outcome"] as const,
+    registers: [registry],
+  });
+  const fastPath = new Counter({
+    name: "ipn_inbox_fast_path_total",
+    help: "Allowlisted peers' activities verified and queued without JSON-LD (the fast path), by activity type; the rest go through Fedify.",
+    labelNames: ["type"] as const,
     registers: [registry],
   });
   const readLags = opts.peerLags;
@@ -175,6 +183,9 @@ export function createMetrics(opts: MetricsOptions = {}): IpnMetrics {
     },
     inboxActivity(type, outcome) {
       inbox.inc({ type: activityTypeLabel(type), outcome: INBOX_OUTCOMES.includes(outcome) ? outcome : "other" });
+    },
+    inboxFastPath(type) {
+      fastPath.inc({ type: activityTypeLabel(type) });
     },
     setPeerLag(origin, seconds) {
       if (Number.isFinite(seconds)) peerLag.set({ peer: peerLabel(origin) }, Math.max(0, seconds));
