@@ -45,7 +45,7 @@ export async function fanout(ctx: BenchContext): Promise<void> {
       unit: "/s",
       ceiling: { name: "raw RSA-2048 signs/s, one core", value: c.rsaSignPerSec, unit: "/s" },
       target: { kind: "minRatio", value: 0.7, text: "≥ 0.7 × raw signs/s" },
-      note: `${deliveries} deliveries in ${wall.toFixed(2)} s wall (${(deliveries / wall).toFixed(0)}/s), ${cpu.toFixed(2)} CPU-s in the node process (${((published.user + published.system) / 1e6).toFixed(2)} of them until the last publish answered); sampled signatures verified ${after.verified}, failed ${after.failed}`,
+      note: `${deliveries} deliveries in ${wall.toFixed(2)} s wall (${(deliveries / wall).toFixed(0)}/s), ${cpu.toFixed(2)} CPU-s in the node process (user ${(cpuUsed.user / 1e6).toFixed(2)}, system ${(cpuUsed.system / 1e6).toFixed(2)}; ${((published.user + published.system) / 1e6).toFixed(2)} of them until the last publish answered); sampled signatures verified ${after.verified}, failed ${after.failed}`,
     });
     ctx.emit({
       id: "P1-wall",
