@@ -7,10 +7,11 @@
 // A hint whose handling failed (the origin could not be reached) is queued again later, up to
 // MAX_ATTEMPTS times over about two hours — Fedify's inbox retry policy for the same work — and then
 // left to reconciliation, which compares the peer's revision list and catches up anyway.
-import type { MessageQueue, MessageQueueEnqueueOptions, MessageQueueListenOptions } from "@fedify/fedify";
+import type { MessageQueue } from "@fedify/fedify";
 import type { StoreQueue } from "../../node/storage/store";
 import type { PeerHint } from "../inbound/peer-fast-path";
 import { federationLogger } from "../log";
+import { interceptedLane } from "../queues/intercepted-lane";
 import type { NetworkInbox } from "./deps";
 
 const log = federationLogger("inbox");
@@ -63,12 +64,9 @@ export async function applyHint(queue: Pick<MessageQueue, "enqueue">, message: H
 
 /** The inbox lane as Fedify sees it: hints are handled here, the rest by Fedify's handler. */
 export function withPeerHints(queue: StoreQueue, hooks: HintLaneHooks): StoreQueue {
-  return {
-    get nativeRetrial() { return queue.nativeRetrial; },
-    enqueue: (message: unknown, options?: MessageQueueEnqueueOptions) => queue.enqueue(message, options),
-    ...(queue.enqueueMany ? { enqueueMany: (messages: readonly unknown[], options?: MessageQueueEnqueueOptions) => queue.enqueueMany!(messages, options) } : {}),
-    listen: (handler: (message: unknown) => Promise<void> | void, options?: MessageQueueListenOptions) =>
-      queue.listen((message) => (isHint(message) ? applyHint(queue, message, hooks) : handler(message)), options),
-    getDepth: () => queue.getDepth(),
-  };
+  return interceptedLane(queue, async (message) => {
+    if (!isHint(message)) return false;
+    await applyHint(queue, message, hooks);
+    return true;
+  });
 }
