@@ -69,6 +69,10 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     const ctx = federation.createContext(new URL(origin), undefined);
     await ctx.sendActivity({ identifier: handle }, "followers", activity, {
       preferSharedInbox: true,
+      // The relay already runs in the background: Fedify's fan-out lane would only serialise the
+      // activity, parse it back (JSON-LD) and sign it a second time before enqueueing the same
+      // deliveries. Enqueued here directly, in one transaction.
+      fanout: "skip",
       // Create, Update, Delete of one challenge reach each inbox in order.
       orderingKey: record.objectId,
     });
@@ -77,7 +81,7 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       // An inbox that already got it as a hub follower does not get it twice.
       const reached = new Set((await repos.followers.all(handle)).flatMap((f) => [f.inbox, f.sharedInbox]));
       const others = extra.filter((r) => !reached.has((r.endpoints?.sharedInbox ?? r.inboxId)?.href ?? ""));
-      if (others.length) await ctx.sendActivity({ identifier: handle }, others, activity, { preferSharedInbox: true, orderingKey: record.objectId });
+      if (others.length) await ctx.sendActivity({ identifier: handle }, others, activity, { preferSharedInbox: true, fanout: "skip", orderingKey: record.objectId });
     }
     await repos.activities.markFederated(record.id, new Date().toISOString());
   }

@@ -49,7 +49,8 @@ describe("outbox relay", () => {
     for (const s of sent) {
       expect(s.sender).toEqual({ identifier: "muenchen_mobil" });
       expect(s.recipients).toBe("followers");
-      expect(s.options).toEqual({ preferSharedInbox: true, orderingKey: s.activity.objectId?.href });
+      // Enqueued directly (the relay is already in the background): no second JSON-LD round trip in the fan-out lane.
+      expect(s.options).toEqual({ preferSharedInbox: true, fanout: "skip", orderingKey: s.activity.objectId?.href });
     }
     expect(repos.activities.records.every((r) => r.federatedAt != null)).toBe(true);
   });
