@@ -25,7 +25,9 @@ import { createAggregator, type Aggregator } from "./aggregator";
 import { announceProfile } from "./profile-update";
 import { createOutboxRelay, type OutboxRelay } from "./relay";
 import { checkRoutesMatchUris, isInboxPath, routes } from "./routes";
-import { registerTransport } from "./transport/outgoing";
+import { createLeanDelivery } from "./transport/lean-delivery";
+import { registerTransport, transportPost } from "./transport/outgoing";
+import { interceptedLane } from "./queues/intercepted-lane";
 import { registerUserAgent } from "./user-agent";
 
 export type { OutboxRelay } from "./relay";
@@ -58,6 +60,8 @@ export interface IpnFederationOptions {
   authorizedFetch?: boolean;
   /** Counts incoming activities the fast path takes and applies (Fedify's own are counted by meterProvider). */
   onInboxActivity?: (type: string, outcome: "queued" | "processed" | "retried" | "abandoned") => void;
+  /** Counts deliveries the lean path made (Fedify's own are counted by meterProvider). */
+  onDelivery?: () => void;
 }
 
 export interface IpnFederation {
@@ -112,12 +116,20 @@ export function createIpnFederation(options: IpnFederationOptions): IpnFederatio
     network: () => networkInbox ?? null,
     onOutcome: options.onInboxActivity,
   });
+  // The outbox lane sends each delivery's first attempt itself (./transport/lean-delivery.ts) and
+  // hands Fedify only what did not succeed.
+  const outboxLane = interceptedLane(store.queues.outbox, createLeanDelivery({
+    kv: store.kv,
+    post: transportPost,
+    userAgent,
+    onDelivered: options.onDelivery,
+  }));
   const federation = createFederation<void>({
     meterProvider: options.meterProvider,
     kv: store.kv,
     // Separate lanes (incoming, deliveries, fan-out), each with its own workers: a backlog or a
     // hanging server in one never holds up the others.
-    queue: { ...store.queues, inbox: inboxLane },
+    queue: { ...store.queues, inbox: inboxLane, outbox: outboxLane },
     manuallyStartQueue: options.manuallyStartQueue ?? false,
     origin,
     // Every fetch Fedify makes for us (actors, keys, objects, contexts) goes through safeFetch. These

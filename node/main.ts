@@ -170,6 +170,7 @@ export async function startNode(config: Config): Promise<RunningNode> {
       metrics.inboxActivity(type, outcome);
       if (outcome === "queued") metrics.inboxFastPath(type);
     },
+    onDelivery: () => metrics.leanDelivery(),
   });
   const network = federation.network!;
   setKick(() => federation.relay.kick());

@@ -79,6 +79,8 @@ export interface IpnMetrics {
   delivery(outcome: DeliveryOutcome): void;
   /** type: the activity type as a name ("Follow") or ActivityStreams IRI. */
   inboxActivity(type: string, outcome: InboxOutcome): void;
+  /** A delivery the lean first-attempt path made (also counted in ipn_deliveries_total). */
+  leanDelivery(): void;
   /** A peer's activity verified and queued by the plain-JSON fast path (federation/inbound/peer-fast-path.ts). */
   inboxFastPath(type: string): void;
   /** How far this node's mirror of a peer lags behind it, per peer origin. */
@@ -123,6 +125,11 @@ export function createMetrics(opts: MetricsOptions = {}): IpnMetrics {
     name: "ipn_inbox_activities_total",
     help: "Incoming ActivityPub activities, by activity type and outcome.",
     labelNames: ["type", "outcome"] as const,
+    registers: [registry],
+  });
+  const lean = new Counter({
+    name: "ipn_deliveries_lean_total",
+    help: "Deliveries made by the lean first attempt (federation/transport/lean-delivery.ts); also counted in ipn_deliveries_total. The rest (retries, refused or failed first attempts) go through Fedify.",
     registers: [registry],
   });
   const fastPath = new Counter({
@@ -183,6 +190,10 @@ export function createMetrics(opts: MetricsOptions = {}): IpnMetrics {
     },
     inboxActivity(type, outcome) {
       inbox.inc({ type: activityTypeLabel(type), outcome: INBOX_OUTCOMES.includes(outcome) ? outcome : "other" });
+    },
+    leanDelivery() {
+      deliveries.inc({ outcome: "delivered" });
+      lean.inc();
     },
     inboxFastPath(type) {
       fastPath.inc({ type: activityTypeLabel(type) });

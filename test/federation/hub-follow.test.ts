@@ -186,6 +186,8 @@ describe("a hub followed from another fediverse server", () => {
     // Brand new: no `updated` (GoToSocial and Mastodon would show it as edited).
     expect(note).not.toHaveProperty("updated");
     expect(got.userAgent).toMatch(nodeUserAgent());
+    // Sent by the lean first attempt (ADR 0015), and verified by the peer's Fedify inbox all the same.
+    expect((await node.metrics.registry.getSingleMetric("ipn_deliveries_lean_total")!.get()).values[0]!.value).toBeGreaterThanOrEqual(1);
     expect(Object.keys(note.contentMap)[0]).toBe("de");
     expect(note.content).toContain("<p><strong>Intelligentes Lieferzonen-Management für die Münchner Altstadt</strong></p>");
     expect([note.attachment].flat()[1]).toMatchObject({ rel: "alternate", mediaType: "application/json", href: `${node.origin}/api/v1/challenges/${key}` });
