@@ -21,6 +21,7 @@ import { createApp, createOperationsApp } from "./http/app";
 import { peerView } from "./http/api/peers.routes";
 import { healthRouter, watchRunning } from "./http/health";
 import { metricsMiddleware, metricsRouter } from "./http/metrics";
+import { ListingCache } from "./http/api/listing-cache";
 import { createMetrics, type IpnMetrics } from "./ops/metrics";
 import { fedifyMeterProvider } from "./ops/fedify-meter";
 import { JobLeases, type HeldRole } from "./ops/job-lease";
@@ -225,6 +226,7 @@ export async function startNode(config: Config): Promise<RunningNode> {
     adminToken: admin.token,
     hubs,
     challenges,
+    listingCache: new ListingCache({ stamp: () => store.mirror.changeStamp() }),
     federation: federationMiddleware(federation.federation, federation.mount, origin),
     early: operations,
     limits: rateLimits(store.rateLimiter, {

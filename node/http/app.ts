@@ -22,6 +22,7 @@ import { API_SCHEMAS } from "./api/request-schemas";
 import { ocdsRouter, type OcdsRouteDeps } from "./api/ocds.routes";
 import { HttpProblem, problem, sendProblem } from "./problem";
 import { serveContext } from "./json-ld";
+import type { ListingCache } from "./api/listing-cache";
 
 const log = getLogger(["ipn", "http"]);
 
@@ -46,6 +47,8 @@ export interface AppDeps {
   trustProxy?: boolean | number | string;
   /** OCDS 1.1 exports (issue 12). */
   ocds?: OcdsRouteDeps;
+  /** Remembers listing answers until a challenge changes (node/http/api/listing-cache.ts); absent: none. */
+  listingCache?: ListingCache;
   /** Node-to-node network: the allowlist (admin) and the sync API peers read. */
   network?: { peers: PeerService; sync: SyncSource };
 }
@@ -106,7 +109,7 @@ export function createApp(deps: AppDeps): express.Express {
   const openApi = JSON.stringify(openApiDocument({ origin: deps.origin, network: deps.network !== undefined }));
   api.get("/openapi.json", (_req, res) => { res.set("Cache-Control", "public, max-age=300"); res.type("application/json").send(openApi); });
   api.use("/v1/hubs", hubsRouter({ hubs: deps.hubs, challenges: deps.challenges, auth, origin: deps.origin }));
-  api.use("/v1/challenges", challengesRouter({ challenges: deps.challenges, auth, origin: deps.origin }));
+  api.use("/v1/challenges", challengesRouter({ challenges: deps.challenges, auth, origin: deps.origin, cache: deps.listingCache }));
   if (deps.ocds) api.use("/v1", ocdsRouter(deps.ocds));
   if (deps.network) {
     api.use("/v1/peers", peersRouter({ peers: deps.network.peers, auth, allowHttp: deps.origin.startsWith("http:") }));

@@ -76,6 +76,20 @@ describe.each(STORES)("listing filters on %s", (_name, env) => {
     expect([back.body.items.map((c: { id: string }) => c.id), back.body.prevCursor]).toEqual([[res.body.items[0].id], null]);
   });
 
+  it("answers a repeated listing from memory, yet shows every change at once", async () => {
+    const before = await api.get("/api/v1/challenges?country=DE");
+    expect((await api.get("/api/v1/challenges?country=DE")).text).toBe(before.text);
+    // A mirrored challenge stored straight into the store (as the mirror does) shows on the next request.
+    const doc = (await node.store.challenges.getById(ids["de-mobility"]!))!.doc;
+    const mirrored = { ...doc, id: "https://de.ipn.example/challenges/m1", hub: "https://de.ipn.example/hubs/h", revision: 1 };
+    await node.store.mirror.upsertMany([{ doc: mirrored, origin: "https://de.ipn.example", country: "DE" }]);
+    const after = (await api.get("/api/v1/challenges?country=DE")).body;
+    expect(after.total).toBe(before.body.total + 1);
+    expect(after.items.map((c: { id: string }) => c.id)).toContain("https://de.ipn.example/challenges/m1");
+    await node.store.mirror.withdraw("https://de.ipn.example", ["https://de.ipn.example/challenges/m1"], new Date().toISOString());
+    expect((await api.get("/api/v1/challenges?country=DE")).body.total).toBe(before.body.total);
+  });
+
   it("refuses malformed codes with the failing parameter", async () => {
     for (const [query, pointer] of [["cpv=7200", "/query/cpv"], ["nuts=France", "/query/nuts"], ["language=de-AT", "/query/language"], ["procedureType=auction", "/query/procedureType"], ["closingWithin=0", "/query/closingWithin"], ["sme=maybe", "/query/sme"]]) {
       const res = await api.get(`/api/v1/challenges?${query}`);

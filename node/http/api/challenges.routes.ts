@@ -7,21 +7,28 @@ import { parseListingQuery } from "../listing-query";
 import { problem, sendProblem } from "../problem";
 import { linkContext } from "../json-ld";
 import { jsonBody, param, sendJson, unwrap } from "./helpers";
+import type { ListingCache } from "./listing-cache";
 import { validateValue } from "./request-schemas";
 
 const PATCH_TYPES = ["application/merge-patch+json", "application/json"] as const;
 
-export function challengesRouter(deps: { challenges: ChallengeService; auth: Authenticator; origin: string }): Router {
+export function challengesRouter(deps: { challenges: ChallengeService; auth: Authenticator; origin: string; cache?: ListingCache }): Router {
   const r = Router();
+  const cache = deps.cache ?? null;
 
   r.get("/", async (req, res) => {
     const parsed = parseListingQuery(req.query as Record<string, unknown>, { origin: deps.origin });
     if (!parsed.ok) return sendProblem(res, problem(400, "invalid listing parameters", parsed.errors));
-    try {
+    const answer = async () => {
       const [page, total, facets] = await Promise.all([
         deps.challenges.list(parsed.query), deps.challenges.count(parsed.query), deps.challenges.facetCounts(parsed.query, parsed.facets),
       ]);
-      sendJson(res, 200, { items: page.items.map((c) => c.doc), nextCursor: page.nextCursor, prevCursor: page.prevCursor, total, ...(parsed.facets.length ? { facets } : {}) });
+      return JSON.stringify({ items: page.items.map((c) => c.doc), nextCursor: page.nextCursor, prevCursor: page.prevCursor, total, ...(parsed.facets.length ? { facets } : {}) });
+    };
+    try {
+      // The parsed query is the key: two spellings of one listing share an answer.
+      const body = cache ? await cache.get(JSON.stringify([parsed.query, parsed.facets]), answer) : await answer();
+      res.status(200).type("application/json").send(body);
     } catch (e) {
       if (e instanceof InvalidCursorError) return sendProblem(res, problem(400, "invalid listing parameters", [{ pointer: "/query/cursor", message: "is not a cursor returned by this API" }]));
       throw e;
