@@ -32,7 +32,7 @@ function nutsOf(country: string, n: number): string | undefined {
 }
 
 /** The bench document plus a CPV code and a NUTS code, so the cpv and nuts filters select real subsets. */
-function listedDoc(origin: string, n: number, country: string): MirrorWrite["doc"] {
+export function listedDoc(origin: string, n: number, country: string): MirrorWrite["doc"] {
   // Liechtenstein's hubs have only forthcoming challenges: "country=LI" is the rare-value case
   // where no open row matches and the open branch of the listing finds nothing to stop at.
   const doc = challengeDoc({ origin, hub: `hub${n % 7}`, key: `c${n}`, n, country, ...(country === "LI" ? { status: "forthcoming" as const } : {}) });

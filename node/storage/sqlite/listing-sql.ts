@@ -72,9 +72,14 @@ export function buildListing(q: ListingQuery, text: TextFilter | null = null): L
     where.push(`c.${column} IN (${placeholders(v.length)})`);
     params.push(...v);
   };
+  // Counts read every match, so a facet filter is the list of its rows there (a bloom filter over
+  // the status walk: country=FR 342 → 12 ms, cpv=72000000 745 → 94 ms over 100k); the page stops at
+  // its limit, so there it stays a probe per row (rare values drive the page instead, challenges.ts).
+  const countForm = new Map<number, string>();
   const facet = (name: string, values: readonly string[] | undefined) => {
     if (!values || values.length === 0) return;
     const v = distinct(values);
+    countForm.set(where.length, `c.rid IN (SELECT f.rid FROM challenge_facets f WHERE f.facet = '${name}' AND f.value IN (${placeholders(v.length)}))`);
     where.push(`EXISTS (SELECT 1 FROM challenge_facets f WHERE f.facet = '${name}' AND f.value IN (${placeholders(v.length)}) AND f.rid = c.rid)`);
     params.push(...v);
   };
@@ -98,7 +103,8 @@ export function buildListing(q: ListingQuery, text: TextFilter | null = null): L
   }
   // Counts and facets read every match: the matches of the text as one set beat a probe per row.
   const textSet = ["set", "rank"].includes(text?.kind ?? "") ? (text as { match: string }).match : null;
-  const countWhere = textSet ? [...where, "c.rid IN (SELECT rowid FROM challenges_fts WHERE challenges_fts MATCH ?)"] : [...where];
+  const counting = where.map((w, i) => countForm.get(i) ?? w);
+  const countWhere = textSet ? [...counting, "c.rid IN (SELECT rowid FROM challenges_fts WHERE challenges_fts MATCH ?)"] : counting;
   const countParams = textSet ? [...params, textSet] : [...params];
   if (text?.kind === "set") { where.push(countWhere[countWhere.length - 1]!); params.push(text.match); }
   const filters = { where: countWhere, params: countParams };
