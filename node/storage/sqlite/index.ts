@@ -31,6 +31,7 @@ export type { SqliteKvOptions, SqliteQueueOptions };
 export function createSqliteStore(file: string, opts: SqliteStoreOptions = {}): Store {
   const db = openDatabase(file, opts);
   const kv = new SqliteKvStore(db, opts.kv);
+  const limits = sqliteRateLimiters(db);
   const queues = Object.fromEntries(QUEUE_LANES.map((lane) => [lane, new SqliteMessageQueue(db, {
     ...opts.queue,
     lane,
@@ -54,7 +55,7 @@ export function createSqliteStore(file: string, opts: SqliteStoreOptions = {}): 
     mirroredHubs: new SqliteMirroredHubRepository(db),
     feedEffects: new SqliteFeedEffectRepository(db),
     kv,
-    rateLimiter: sqliteRateLimiters(db),
+    rateLimiter: limits.factory,
     queues,
     queue: queues.outbox,
     async ping() {
@@ -64,6 +65,7 @@ export function createSqliteStore(file: string, opts: SqliteStoreOptions = {}): 
       closing ??= (async () => {
         kv.close();
         await Promise.all(Object.values(queues).map((q) => q.close()));
+        limits.close();
         db.close();
       })();
       return closing;
