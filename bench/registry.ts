@@ -44,7 +44,7 @@ export const BENCHMARKS: Record<string, Entry> = {
   },
   backfill: {
     load: async () => (await import("./backfill.js")).backfill,
-    description: "a new follower backfills 10,000 challenges from a peer (and 500 on MongoDB with IPN_BENCH_MONGODB_URL)",
+    description: "a new follower backfills 10,000 challenges from a peer (and 300 on MongoDB with IPN_BENCH_MONGODB_URL)",
     timeoutMin: 5,
   },
 };
