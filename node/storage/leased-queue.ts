@@ -32,6 +32,9 @@ export interface QueueTuning {
 
 type Handler = (message: unknown) => Promise<void> | void;
 
+/** A serialized message and its ordering key, as stored. */
+export interface QueuedRow { message: string; orderingKey: string | null }
+
 /**
  * Fedify's messages that repeat an earlier one: a delivery or inbox retry (`attempt` > 0) and an
  * outbox message held back by the circuit breaker. Fedify enqueues them from inside the handler of
@@ -78,7 +81,7 @@ export abstract class LeasedMessageQueue<Job> implements MessageQueue {
    * as a new one; it then takes the place of the oldest message of its ordering key (the original,
    * still in flight) instead of going to the back, so nothing enqueued meanwhile overtakes it.
    */
-  protected abstract insert(messages: readonly string[], orderingKey: string | null, at: number, retry: boolean): Promise<void>;
+  protected abstract insert(rows: readonly QueuedRow[], at: number, retry: boolean): Promise<void>;
   /** Leases the next due message whose ordering key is free, or returns undefined. Atomic across processes. */
   protected abstract claim(now: number): Promise<Job | undefined>;
   protected abstract payload(job: Job): string;
@@ -103,9 +106,33 @@ export abstract class LeasedMessageQueue<Job> implements MessageQueue {
     const delay = Math.max(0, options?.delay?.total("millisecond") ?? 0);
     const orderingKey = options?.orderingKey ?? null;
     const retry = orderingKey !== null && messages.every(isRetry);
-    await this.insert(messages.map((m) => JSON.stringify(m)), orderingKey, Date.now() + delay, retry);
+    const rows = messages.map((m) => ({ message: JSON.stringify(m), orderingKey }));
+    if (retry || delay > 0) await this.insert(rows, Date.now() + delay, retry);
+    else await this.together(rows);
     // Idle workers recompute their sleep: run it now, or wake up when the delay ends.
     this.wake();
+  }
+
+  private batch: { rows: QueuedRow[]; stored: Promise<void> } | null = null;
+
+  /**
+   * Group commit: the immediate enqueues made in one turn of the event loop are stored together, in
+   * one transaction (one fsync on SQLite, one insertMany on MongoDB). Fedify enqueues a fan-out with
+   * ordering keys as one enqueue() per inbox, all in the same turn: 48 followers were 48 commits, and
+   * the first deliveries ran before the last were stored. Each caller still resolves only once its
+   * messages are durable; a failed commit rejects every caller of the batch (nothing is half-acknowledged).
+   */
+  private together(rows: readonly QueuedRow[]): Promise<void> {
+    if (!this.batch) {
+      const batch: { rows: QueuedRow[]; stored: Promise<void> } = { rows: [], stored: Promise.resolve() };
+      batch.stored = new Promise<void>((resolve) => queueMicrotask(resolve)).then(() => {
+        this.batch = null;
+        return this.insert(batch.rows, Date.now(), false);
+      });
+      this.batch = batch;
+    }
+    this.batch.rows.push(...rows);
+    return this.batch.stored;
   }
 
   /** Never rejects; resolves once the signal aborted and running handlers finished (or were released). */

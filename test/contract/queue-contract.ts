@@ -161,6 +161,25 @@ export function describeQueueContract(name: string, factory: QueueFactory): void
       await listening;
     });
 
+    // Fedify enqueues a fan-out with ordering keys as one enqueue() per inbox, all in one turn.
+    it("stores a fan-out enqueued in one turn at once: when any enqueue resolves, every message is queued, each key in order", async () => {
+      const q = await h.open({ workers: 4, pollIntervalMs: 50 });
+      const enqueues = Array.from({ length: 48 }, (_, i) => q.enqueue({ inbox: i }, { orderingKey: `k${i % 12}` }));
+      await Promise.race(enqueues);
+      expect(await q.getDepth()).toMatchObject({ queued: 48, ready: 48 });
+      await Promise.all(enqueues);
+      const log: number[] = [];
+      const controller = new AbortController();
+      const listening = q.listen(async (m) => { log.push((m as { inbox: number }).inbox); }, { signal: controller.signal });
+      await until("all 48 messages", () => log.length === 48);
+      for (let k = 0; k < 12; k++) {
+        const ofKey = log.filter((i) => i % 12 === k);
+        expect(ofKey).toEqual([k, k + 12, k + 24, k + 36]);
+      }
+      controller.abort();
+      await listening;
+    });
+
     // Fedify re-enqueues a failed delivery as a new message (attempt + 1, a delay, the same ordering
     // key) from inside the handler of the original, which is acknowledged right after. The retry
     // must keep the original's place: an Update queued meanwhile must not reach the inbox before the

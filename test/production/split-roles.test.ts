@@ -45,7 +45,12 @@ it("delivers to every follower after the worker is killed mid-fan-out; the web p
   const reachedBeforeKill = fediverse.deliveriesOf(create.id).filter((n) => n > 0).length;
   // Killed in the middle: some followers have it, others do not (and the dead worker will not send more).
   expect(reachedBeforeKill).toBeLessThan(FOLLOWERS);
-  expect(await store.activities.pending(10)).toEqual([]); // the relay had handed it to the queue
+  // The relay marks the Create as handed over once its deliveries are queued; a kill between the two
+  // leaves it pending, and the next worker queues it again (duplicates, never a loss). Either way it is
+  // not lost: it is queued or still pending.
+  const stillPending = (await store.activities.pending(10)).map((a) => a.id);
+  expect(stillPending.filter((id) => id !== create.id)).toEqual([]);
+  if (stillPending.length) console.log("killed before the relay marked the Create as handed over: it will be queued again");
 
   const second = await scenario.startWorker("worker-2");
   // A worker serves no public traffic but answers its probes on its own port: it consumes the queue.

@@ -24,7 +24,7 @@
 import { randomUUID } from "node:crypto";
 import type { MessageQueueDepth } from "@fedify/fedify";
 import type { Collection } from "mongodb";
-import { LeasedMessageQueue, type QueueLane, type QueueTuning } from "../leased-queue";
+import { LeasedMessageQueue, type QueuedRow, type QueueLane, type QueueTuning } from "../leased-queue";
 import { isDuplicateKey } from "./connection";
 import { nextSequence } from "./sequence";
 
@@ -67,16 +67,21 @@ export class MongoMessageQueue extends LeasedMessageQueue<Job> {
     return { queued, ready, delayed: Math.max(0, queued - ready) };
   }
 
-  protected async insert(messages: readonly string[], k: string | null, at: number, retry: boolean): Promise<void> {
+  protected async insert(rows: readonly QueuedRow[], at: number, retry: boolean): Promise<void> {
     const due = new Date(at);
     // A retry takes the place of the oldest message of its key (the original, still in flight).
-    const head = retry && k !== null
-      ? await this.q.find({ lane: this.lane, k }, { projection: { _id: 1, p: 1 } }).sort({ p: 1, _id: 1 }).limit(1).next()
-      : null;
-    const place = head ? (head.p ?? head._id) : null;
-    await this.q.insertMany(messages.map((m) => {
+    const places = new Map<string, string | null>();
+    if (retry) {
+      for (const k of new Set(rows.map((r) => r.orderingKey))) {
+        if (k === null) continue;
+        const head = await this.q.find({ lane: this.lane, k }, { projection: { _id: 1, p: 1 } }).sort({ p: 1, _id: 1 }).limit(1).next();
+        places.set(k, head ? (head.p ?? head._id) : null);
+      }
+    }
+    await this.q.insertMany(rows.map((r) => {
       const _id = nextSequence();
-      return { _id, m, k, at: due, lockedUntil: EPOCH, lane: this.lane, p: place ?? _id };
+      const place = r.orderingKey === null ? null : places.get(r.orderingKey) ?? null;
+      return { _id, m: r.message, k: r.orderingKey, at: due, lockedUntil: EPOCH, lane: this.lane, p: place ?? _id };
     }), { ordered: true });
   }
 

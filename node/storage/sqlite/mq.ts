@@ -15,7 +15,7 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import type { MessageQueueDepth } from "@fedify/fedify";
-import { LeasedMessageQueue, type QueueLane, type QueueTuning } from "../leased-queue";
+import { LeasedMessageQueue, type QueuedRow, type QueueLane, type QueueTuning } from "../leased-queue";
 import type { Db } from "./database";
 
 export interface SqliteQueueOptions extends QueueTuning {
@@ -30,7 +30,7 @@ const fileKey = (db: Db): unknown => (db.memory ? db : path.resolve(db.name));
 export class SqliteMessageQueue extends LeasedMessageQueue<Claimed> {
   private readonly s;
   private readonly claimTx: (now: number, token: string) => Claimed | undefined;
-  private readonly insertTx: (messages: readonly string[], orderingKey: string | null, at: number, retry: boolean) => void;
+  private readonly insertTx: (rows: readonly QueuedRow[], at: number, retry: boolean) => void;
   readonly lane: QueueLane;
 
   constructor(private readonly db: Db, opts: SqliteQueueOptions = {}) {
@@ -64,14 +64,20 @@ export class SqliteMessageQueue extends LeasedMessageQueue<Claimed> {
       return { ...row, token };
     });
     this.claimTx = (now, token) => this.relaxed(() => claim.immediate(now, token));
-    const insert = db.transaction((messages: readonly string[], orderingKey: string | null, at: number, retry: boolean) => {
-      const head = retry ? (this.s.headOfKey.get(this.lane, orderingKey) as { pos: number | null }).pos : null;
-      for (const m of messages) {
-        const { lastInsertRowid } = this.s.insert.run(this.lane, m, orderingKey, at, head);
+    const insert = db.transaction((rows: readonly QueuedRow[], at: number, retry: boolean) => {
+      // Every retry of a batch takes the place its key's head had before the batch.
+      const heads = new Map<string | null, number | null>();
+      const headOf = (key: string | null) => {
+        if (!heads.has(key)) heads.set(key, (this.s.headOfKey.get(this.lane, key) as { pos: number | null }).pos);
+        return heads.get(key)!;
+      };
+      for (const r of rows) {
+        const head = retry ? headOf(r.orderingKey) : null;
+        const { lastInsertRowid } = this.s.insert.run(this.lane, r.message, r.orderingKey, at, head);
         if (head === null) this.s.ownPlace.run(lastInsertRowid);
       }
     });
-    this.insertTx = (messages, orderingKey, at, retry) => insert.immediate(messages, orderingKey, at, retry);
+    this.insertTx = (rows, at, retry) => insert.immediate(rows, at, retry);
   }
 
   /** Messages waiting in the queue (in-flight ones excluded), split into ready and delayed. */
@@ -80,8 +86,8 @@ export class SqliteMessageQueue extends LeasedMessageQueue<Claimed> {
     return { queued: r.queued, ready: r.ready, delayed: r.queued - r.ready };
   }
 
-  protected async insert(messages: readonly string[], orderingKey: string | null, at: number, retry: boolean): Promise<void> {
-    this.insertTx(messages, orderingKey, at, retry);
+  protected async insert(rows: readonly QueuedRow[], at: number, retry: boolean): Promise<void> {
+    this.insertTx(rows, at, retry);
   }
 
   protected async claim(now: number): Promise<Claimed | undefined> {
