@@ -22,6 +22,9 @@ interface OutboxMessage {
   type: "outbox";
   keys: { keyId: string; privateKey: JsonWebKey }[];
   activity: unknown;
+  activityId?: string;
+  /** When Fedify enqueued the fan-out: with activityId, one sendActivity() call (one body). */
+  started?: string;
   inbox: string;
   headers?: Record<string, string>;
   attempt: number;
@@ -43,6 +46,7 @@ export type LeanDelivery = (message: unknown) => Promise<boolean>;
 
 const CAVAGE = "draft-cavage-http-signatures-12";
 const MAX_KEYS = 1000;
+const MAX_BODIES = 64;
 
 function isFirstOutboxAttempt(m: unknown): m is OutboxMessage {
   if (typeof m !== "object" || m === null) return false;
@@ -74,6 +78,23 @@ export function createLeanDelivery(options: LeanDeliveryOptions): LeanDelivery {
     return key;
   };
 
+  // Every message of one sendActivity() call carries the same activity: its body and digest are made
+  // once, not once per inbox (JSON, buffer and SHA-256 of ≈ 4 KiB were ≈ 0.15 ms per delivery).
+  const bodies = new Map<string, { body: Buffer; digest: string }>();
+  const bodyOf = (message: OutboxMessage) => {
+    const cacheKey = message.activityId && message.started ? `${message.activityId}\n${message.started}` : null;
+    let entry = cacheKey ? bodies.get(cacheKey) : undefined;
+    if (!entry) {
+      const body = Buffer.from(JSON.stringify(message.activity));
+      entry = { body, digest: `SHA-256=${createHash("sha256").update(body).digest("base64")}` };
+      if (cacheKey) {
+        if (bodies.size >= MAX_BODIES) bodies.delete(bodies.keys().next().value!);
+        bodies.set(cacheKey, entry);
+      }
+    }
+    return entry;
+  };
+
   return async (message) => {
     if (!isFirstOutboxAttempt(message)) return false;
     const rsa = message.keys.find((k) => k.privateKey?.kty === "RSA");
@@ -89,13 +110,13 @@ export function createLeanDelivery(options: LeanDeliveryOptions): LeanDelivery {
     const spec = await options.kv.get(["_fedify", "httpMessageSignaturesSpec", inbox.origin]);
     if (spec !== undefined && spec !== CAVAGE) return false;
 
-    const body = Buffer.from(JSON.stringify(message.activity));
+    const { body, digest } = bodyOf(message);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(message.headers ?? {})) headers[name.toLowerCase()] = value;
     headers["content-type"] = "application/activity+json";
     headers.host = inbox.host;
     headers.date = new Date().toUTCString();
-    headers.digest = `SHA-256=${createHash("sha256").update(body).digest("base64")}`;
+    headers.digest = digest;
     const signature = signCavage(inbox, headers, rsa.keyId, keyOf(rsa.privateKey, rsa.keyId));
     let answer: PostAnswer | null;
     try {

@@ -98,6 +98,18 @@ describe("the lean first attempt", () => {
     expect(received[0]!.headers.signature).toContain('headers="(request-target) collection-synchronization content-type date digest host"');
   });
 
+  it("sends one fan-out's body to every inbox, and a later send of the same activity id with its own body", async () => {
+    const l = lean();
+    const started = new Date().toISOString();
+    expect(await l.send(await message({ started }))).toBe(true);
+    expect(await l.send(await message({ started, inbox: `${inbox}-of-another-actor` }))).toBe(true);
+    // Sent again later (another sendActivity call), changed: the receiver gets what was sent this time.
+    const changed = { ...activity, summary: "sent again, changed" };
+    expect(await l.send(await message({ started: new Date(Date.now() + 1000).toISOString(), activity: changed }))).toBe(true);
+    expect(received.map((r) => r.verified)).toEqual([true, true, true]);
+    expect(received.map((r) => JSON.parse(r.body))).toEqual([activity, activity, changed]);
+  });
+
   it("hands back what it does not finish: an error answer, a gone inbox, an unreachable server", async () => {
     const l = lean();
     answer = 500;
