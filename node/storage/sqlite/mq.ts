@@ -31,6 +31,7 @@ export class SqliteMessageQueue extends LeasedMessageQueue<Claimed> {
   private readonly s;
   private readonly claimTx: (now: number, token: string) => Claimed | undefined;
   private readonly insertTx: (rows: readonly QueuedRow[], at: number, retry: boolean) => void;
+  private readonly ackTx: (jobs: readonly Claimed[]) => void;
   readonly lane: QueueLane;
 
   constructor(private readonly db: Db, opts: SqliteQueueOptions = {}) {
@@ -78,6 +79,9 @@ export class SqliteMessageQueue extends LeasedMessageQueue<Claimed> {
       }
     });
     this.insertTx = (rows, at, retry) => insert.immediate(rows, at, retry);
+    this.ackTx = db.transaction((jobs: readonly Claimed[]) => {
+      for (const j of jobs) this.s.ack.run(j.seq, j.token);
+    });
   }
 
   /** Messages waiting in the queue (in-flight ones excluded), split into ready and delayed. */
@@ -102,8 +106,23 @@ export class SqliteMessageQueue extends LeasedMessageQueue<Claimed> {
     this.relaxed(() => this.s.renew.run(until, job.seq, job.token));
   }
 
-  protected async ack(job: Claimed): Promise<void> {
-    this.relaxed(() => this.s.ack.run(job.seq, job.token));
+  private acks: Claimed[] = [];
+  private acksStored: Promise<void> | null = null;
+
+  /**
+   * Acknowledgements of one turn of the event loop are deleted in one transaction: handlers whose
+   * answers arrived together (many deliveries in flight) share one commit. The message stays leased
+   * until then; a crash before it only means a redelivery, as after any crash.
+   */
+  protected ack(job: Claimed): Promise<void> {
+    this.acks.push(job);
+    this.acksStored ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      const jobs = this.acks;
+      this.acks = [];
+      this.acksStored = null;
+      this.relaxed(() => this.ackTx(jobs));
+    });
+    return this.acksStored;
   }
 
   protected async release(job: Claimed, at: number): Promise<void> {
