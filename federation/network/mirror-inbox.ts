@@ -5,7 +5,6 @@
 // a Tombstone). A Delete the origin contradicts (a bug, a replay, a forged or spurious message from
 // an allowlisted server) changes nothing but a log line; when the origin cannot be asked, the
 // challenge stays, and reconciliation later settles it from the origin's own revision list.
-import { refuseMirrored } from "../../node/domain/mirror";
 import type { PeerRecord } from "../../node/domain/ports";
 import { log, message, type NetworkContext } from "./network-context";
 import { isChallengeId, PeerBusyError } from "./peer-client";
@@ -105,16 +104,20 @@ export class MirrorInbox {
   }
 
   private async accept(peer: PeerRecord, id: string, doc: unknown, owner: string | null): Promise<RefetchOutcome> {
-    const reason = refuseMirrored(doc, peer.origin, { allowHttp: this.n.o.allowPrivateNetwork, expectedId: id });
-    if (reason) {
-      log.warn("document {id} from {origin} refused: {reason}", { id, origin: peer.origin, reason });
+    // The answer must be the document asked for, of the hub that sent the activity; the mirror
+    // service then checks the origin rule and validates it (once: the schema is the costly part).
+    const d = typeof doc === "object" && doc !== null && !Array.isArray(doc) ? (doc as { id?: unknown; hub?: unknown }) : null;
+    if (!d || d.id !== id) {
+      log.warn("document {id} from {origin} refused: {reason}", { id, origin: peer.origin, reason: d ? `id ${String(d.id)} is not the requested ${id}` : "not a JSON object" });
       return "refused";
     }
-    if (owner !== null && (doc as { hub: string }).hub !== owner) {
+    if (owner !== null && d.hub !== owner) {
       log.warn("{id} refused: announced by {owner}, which is not its hub", { id, owner });
       return "refused";
     }
-    await this.n.o.mirror.store(peer, [doc]);
-    return "stored";
+    const result = await this.n.o.mirror.store(peer, [doc], (reason) => {
+      log.warn("document {id} from {origin} refused: {reason}", { id, origin: peer.origin, reason });
+    });
+    return result.refused ? "refused" : "stored";
   }
 }
