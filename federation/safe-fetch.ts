@@ -203,7 +203,34 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-function request(url: URL, addresses: ResolvedAddress[], method: string, headers: Headers, signal: AbortSignal): Promise<Hop> {
+/**
+ * Keep-alive connections (a TLS handshake per document fetched from a peer was most of the cost of a
+ * fetch), one pool per scheme, host and set of vetted addresses: a pooled socket is only reused by a
+ * request whose own vetting, just before, gave the same addresses — never one opened under other
+ * rules. Idle sockets close after IDLE_MS, below the 5 s keep-alive of Node servers (and nginx's
+ * 75 s), so we rarely reuse one the server is closing; when it happens anyway (ECONNRESET on a reused
+ * socket), the GET is sent once more on a fresh connection.
+ */
+const IDLE_MS = 4000;
+const MAX_POOLS = 256;
+const pools = new Map<string, http.Agent>();
+
+function poolFor(url: URL, addresses: ResolvedAddress[]): http.Agent {
+  const key = `${url.protocol}//${url.host}|${addresses.map((a) => a.address).sort().join(",")}`;
+  let agent = pools.get(key);
+  if (agent) {
+    pools.delete(key); // most recently used last
+  } else {
+    const options = { keepAlive: true, maxFreeSockets: 4, timeout: IDLE_MS, scheduling: "lifo" as const };
+    agent = url.protocol === "https:" ? new https.Agent(options) : new http.Agent(options);
+    // The least recently used pool is forgotten; its idle sockets still close after IDLE_MS.
+    if (pools.size >= MAX_POOLS) pools.delete(pools.keys().next().value!);
+  }
+  pools.set(key, agent);
+  return agent;
+}
+
+function request(url: URL, addresses: ResolvedAddress[], method: string, headers: Headers, signal: AbortSignal, pooled = true): Promise<Hop> {
   // Hands the socket the vetted addresses instead of asking DNS again.
   const lookup = (_hostname: string, options: LookupOptions, callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void) => {
     if (options.all) callback(null, addresses.map((a) => ({ address: a.address, family: a.family })));
@@ -222,8 +249,7 @@ function request(url: URL, addresses: ResolvedAddress[], method: string, headers
       method,
       headers: outgoing,
       lookup,
-      // A fresh connection per request: a pooled socket could have been opened under other rules.
-      agent: false,
+      agent: pooled ? poolFor(url, addresses) : false,
       signal,
     }, (res) => {
       const responseHeaders = new Headers();
@@ -233,7 +259,14 @@ function request(url: URL, addresses: ResolvedAddress[], method: string, headers
       }
       resolve({ status: res.statusCode ?? 0, headers: responseHeaders, stream: res });
     });
-    req.on("error", reject);
+    req.on("error", (error: NodeJS.ErrnoException) => {
+      // The server closed an idle connection as we reused it: nothing was answered; ask once more.
+      if (pooled && req.reusedSocket && error.code === "ECONNRESET" && !signal.aborted) {
+        request(url, addresses, method, headers, signal, false).then(resolve, reject);
+      } else {
+        reject(error);
+      }
+    });
     req.end();
   });
 }

@@ -2,13 +2,14 @@
 // as "private", so refusals are checked by asserting that no request ever reached it; where a test
 // needs a "public" server, an injected resolver and address policy let 127.0.0.1 play that part.
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import zlib from "node:zlib";
 import { assertFetchableUrl, isPublicAddress, safeFetch, SafeFetchError, type Resolver, type SafeFetchErrorCode } from "../../federation/safe-fetch";
 
 let server: http.Server;
 let port: number;
 let origin: string;
+let connections = 0;
 const seen: { path: string; host: string | undefined; userAgent: string | undefined }[] = [];
 
 beforeAll(async () => {
@@ -54,6 +55,7 @@ beforeAll(async () => {
         return void res.writeHead(404).end();
     }
   });
+  server.on("connection", () => { connections++; });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
@@ -238,5 +240,51 @@ describe("cleartext", () => {
     const publicResolver = resolverOf({ "peer.example": ["93.184.216.34"] });
     expect(await refusal(safeFetch("http://peer.example/api/v1/challenges/x", { resolver: publicResolver }))).toBe("unsupported-scheme");
     await expect(assertFetchableUrl("http://peer.example/inbox", { resolver: publicResolver })).rejects.toMatchObject({ code: "unsupported-scheme" });
+  });
+});
+
+describe("keep-alive connections", () => {
+  it("fetches one host's documents over one connection", async () => {
+    const before = connections;
+    for (let i = 0; i < 3; i++) expect((await safeFetch(`${origin}/ok`, { allowPrivateNetwork: true })).status).toBe(200);
+    expect(connections - before).toBe(1);
+  });
+
+  it("never reuses a connection for a name that now resolves to another address", async () => {
+    const table: Record<string, string[]> = { "moving.test": ["127.0.0.1"] };
+    const resolver = resolverOf(table);
+    expect((await safeFetch(`http://moving.test:${port}/ok`, { allowPrivateNetwork: true, resolver })).status).toBe(200);
+    // Nothing listens on 127.0.0.2: reusing the open connection to 127.0.0.1 would have succeeded.
+    table["moving.test"] = ["127.0.0.2"];
+    expect(await refusal(safeFetch(`http://moving.test:${port}/ok`, { allowPrivateNetwork: true, resolver }))).toBe("network");
+  });
+
+  it("asks again on a fresh connection when the server closes the idle one as it is reused", async () => {
+    // Answers the first request of each connection and keeps it open; a second request on the same
+    // connection is cut off unanswered, as by a server whose keep-alive timeout just ended.
+    let opened = 0;
+    let requests = 0;
+    const closing = net.createServer((socket) => {
+      opened++;
+      let served = 0;
+      socket.on("data", (chunk) => {
+        if (!chunk.toString("latin1").includes("\r\n\r\n")) return;
+        requests++;
+        if (served++ === 0) socket.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\n{}");
+        else socket.destroy();
+      });
+      socket.on("error", () => {});
+    });
+    await new Promise<void>((r) => closing.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(closing.address() as AddressInfo).port}/doc`;
+    try {
+      expect((await safeFetch(url, { allowPrivateNetwork: true })).status).toBe(200);
+      const again = await safeFetch(url, { allowPrivateNetwork: true });
+      expect(again.status).toBe(200);
+      expect(again.json()).toEqual({});
+      expect({ opened, requests }).toEqual({ opened: 2, requests: 3 });
+    } finally {
+      await new Promise<void>((r) => closing.close(() => r()));
+    }
   });
 });
