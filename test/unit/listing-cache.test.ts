@@ -1,12 +1,13 @@
 // Remembered listing answers (node/http/api/listing-cache.ts): reused only while the store's change
 // stamp is the one they were computed under and for at most a minute; bounded by bytes.
-import { ListingCache } from "../../node/http/api/listing-cache";
+import { ListingCache, listingKey } from "../../node/http/api/listing-cache";
+import { parseListingQuery } from "../../node/http/listing-query";
 
-function setup(maxBytes?: number) {
+function setup(maxBytes?: number, maxEntries?: number) {
   let stamp = "s1";
   let clock = 0;
   let computed = 0;
-  const cache = new ListingCache({ stamp: async () => stamp, now: () => clock, maxBytes });
+  const cache = new ListingCache({ stamp: async () => stamp, now: () => clock, maxBytes, maxEntries });
   const answer = (body: string) => async () => { computed++; return body; };
   return { cache, answer, computed: () => computed, write: (s: string) => { stamp = s; }, tick: (ms: number) => { clock += ms; } };
 }
@@ -40,7 +41,8 @@ describe("the listing cache", () => {
   });
 
   it("forgets the least recently used answers beyond its size, and never keeps an answer bigger than a quarter of it", async () => {
-    const t = setup(400);
+    // Each entry counts its key, its body and 256 for its bookkeeping: four of these fit in 1,400, not five.
+    const t = setup(1400);
     await t.cache.get("a", t.answer("x".repeat(90)));
     await t.cache.get("b", t.answer("y".repeat(90)));
     await t.cache.get("a", t.answer("-")); // a is used again: b is now the oldest
@@ -52,5 +54,29 @@ describe("the listing cache", () => {
     expect(await t.cache.get("b", t.answer("B"))).toBe("B");
     await t.cache.get("huge", t.answer("h".repeat(101)));
     expect(await t.cache.get("huge", t.answer("H"))).toBe("H");
+  });
+
+  it("counts entries too: many small answers (empty listings of invented filters) do not grow it without end", async () => {
+    const t = setup(undefined, 3);
+    for (const k of ["a", "b", "c", "d"]) await t.cache.get(k, t.answer(`[${k}]`));
+    expect(await t.cache.get("a", t.answer("again"))).toBe("again");
+    expect(await t.cache.get("d", t.answer("again"))).toBe("[d]");
+  });
+
+  it("keys a 'closing within N days' listing by the minute, so requests in one minute share an answer", () => {
+    const at = (iso: string) => {
+      const p = parseListingQuery({ closingWithin: "30", country: "FR" }, { origin: "https://n.example", now: () => Date.parse(iso) });
+      if (!p.ok) throw new Error("refused");
+      return listingKey(p.query, p.facets);
+    };
+    expect(at("2026-12-04T10:00:01.123Z")).toBe(at("2026-12-04T10:00:59.999Z"));
+    expect(at("2026-12-04T10:01:00.000Z")).not.toBe(at("2026-12-04T10:00:59.999Z"));
+    const fixed = (from: string) => {
+      const p = parseListingQuery({ deadlineFrom: from }, { origin: "https://n.example" });
+      if (!p.ok) throw new Error("refused");
+      return listingKey(p.query, p.facets);
+    };
+    // Deadlines the user gave stay exact.
+    expect(fixed("2026-12-04T10:00:01Z")).not.toBe(fixed("2026-12-04T10:00:02Z"));
   });
 });

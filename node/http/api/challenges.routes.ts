@@ -7,7 +7,7 @@ import { parseListingQuery } from "../listing-query";
 import { problem, sendProblem } from "../problem";
 import { linkContext } from "../json-ld";
 import { jsonBody, param, sendJson, unwrap } from "./helpers";
-import type { ListingCache } from "./listing-cache";
+import { type ListingCache, listingKey } from "./listing-cache";
 import { validateValue } from "./request-schemas";
 
 const PATCH_TYPES = ["application/merge-patch+json", "application/json"] as const;
@@ -26,8 +26,7 @@ export function challengesRouter(deps: { challenges: ChallengeService; auth: Aut
       return JSON.stringify({ items: page.items.map((c) => c.doc), nextCursor: page.nextCursor, prevCursor: page.prevCursor, total, ...(parsed.facets.length ? { facets } : {}) });
     };
     try {
-      // The parsed query is the key: two spellings of one listing share an answer.
-      const body = cache ? await cache.get(JSON.stringify([parsed.query, parsed.facets]), answer) : await answer();
+      const body = cache ? await cache.get(listingKey(parsed.query, parsed.facets), answer) : await answer();
       res.status(200).type("application/json").send(body);
     } catch (e) {
       if (e instanceof InvalidCursorError) return sendProblem(res, problem(400, "invalid listing parameters", [{ pointer: "/query/cursor", message: "is not a cursor returned by this API" }]));

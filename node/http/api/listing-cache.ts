@@ -8,14 +8,29 @@
 // computed: a write meanwhile leaves a newer answer under an older stamp (recomputed next time),
 // never an older answer under a newer stamp.
 const MAX_AGE_MS = 60_000;
-/** Bounded by bytes, not entries: a page of 100 documents is ~400 KiB. */
+/** Bounded by bytes (a page of 100 documents is ~400 KiB) and by entries (many small answers — empty
+ * listings for invented filters — must not grow the heap either). */
 const MAX_BYTES = 8 * 1024 * 1024;
+const MAX_ENTRIES = 10_000;
+/** What one entry costs besides its key and body (the Map slot, the entry object, the stamp). */
+const ENTRY_OVERHEAD = 256;
 
 export interface ListingCacheOptions {
   /** The store's change stamp (cheap; no scan of the challenges). */
   stamp(): Promise<string>;
   now?: () => number;
   maxBytes?: number;
+  maxEntries?: number;
+}
+
+/** The key of a parsed listing query: two spellings of one listing share it. "Closing within N days"
+ * becomes deadlines to the millisecond at parse time; they are cut to the minute here, or no two such
+ * requests would ever share an answer and each would add an entry. The answer may then be up to a minute
+ * old, which MAX_AGE_MS allows anyway. */
+export function listingKey(query: { closingWithin?: number; deadlineFrom?: string; deadlineTo?: string }, facets: readonly string[]): string {
+  if (!query.closingWithin) return JSON.stringify([query, facets]);
+  const minute = (iso?: string) => iso?.slice(0, 16);
+  return JSON.stringify([{ ...query, deadlineFrom: minute(query.deadlineFrom), deadlineTo: minute(query.deadlineTo) }, facets]);
 }
 
 export class ListingCache {
@@ -23,10 +38,12 @@ export class ListingCache {
   private bytes = 0;
   private readonly now: () => number;
   private readonly maxBytes: number;
+  private readonly maxEntries: number;
 
   constructor(private readonly o: ListingCacheOptions) {
     this.now = o.now ?? Date.now;
     this.maxBytes = o.maxBytes ?? MAX_BYTES;
+    this.maxEntries = o.maxEntries ?? MAX_ENTRIES;
   }
 
   /** The answer for `key`: remembered while the store is unchanged, else computed by `answer`. */
@@ -48,15 +65,20 @@ export class ListingCache {
     const old = this.entries.get(key);
     if (old) {
       this.entries.delete(key);
-      this.bytes -= old.body.length;
+      this.bytes -= size(key, old.body);
     }
-    if (entry.body.length > this.maxBytes / 4) return; // one huge answer must not empty the cache
+    if (size(key, entry.body) > this.maxBytes / 4) return; // one huge answer must not empty the cache
     this.entries.set(key, entry);
-    this.bytes += entry.body.length;
+    this.bytes += size(key, entry.body);
     for (const [k, e] of this.entries) {
-      if (this.bytes <= this.maxBytes) break;
+      if (this.bytes <= this.maxBytes && this.entries.size <= this.maxEntries) break;
       this.entries.delete(k);
-      this.bytes -= e.body.length;
+      this.bytes -= size(k, e.body);
     }
   }
+}
+
+/** Characters stand for bytes: close enough for a bound (the JSON is mostly ASCII). */
+function size(key: string, body: string): number {
+  return key.length + body.length + ENTRY_OVERHEAD;
 }
