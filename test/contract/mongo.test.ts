@@ -264,6 +264,23 @@ describe("MongoDB store: URLs, durability and races", () => {
     expect((await reopened.challenges.list({ limit: 10, q: "interrupted" })).items.map((x) => x.id)).toEqual([c.id]);
   });
 
+  it("moves the change stamp on a write by a process whose clock is minutes behind (cached listings are not kept past it)", async () => {
+    const [a, b] = [await open(), await open()];
+    await a.challenges.insert(sampleChallenge(), null);
+    const before = await a.mirror.changeStamp();
+    // Only Date is faked: b's writes carry a clock ten minutes behind a's.
+    jest.useFakeTimers({ now: Date.now() - 10 * 60_000, doNotFake: ["hrtime", "nextTick", "performance", "queueMicrotask", "requestAnimationFrame", "cancelAnimationFrame", "requestIdleCallback", "cancelIdleCallback", "setImmediate", "clearImmediate", "setInterval", "clearInterval", "setTimeout", "clearTimeout"] });
+    try {
+      await b.challenges.insert(sampleChallenge(), null);
+    } finally {
+      jest.useRealTimers();
+    }
+    const after = await a.mirror.changeStamp();
+    expect(after).not.toBe(before);
+    await b.mirror.removeOrigin("https://nobody.example");
+    expect(await a.mirror.changeStamp()).toBe(after); // nothing removed, nothing changed
+  });
+
   it("lets exactly one of many concurrent kv cas calls win across two store instances", async () => {
     const [a, b] = [await open(), await open()];
     await a.kv.set(["circuit"], { state: "closed" });

@@ -63,6 +63,8 @@ export interface ChallengeCollections {
   feedEffects: Collection<FeedEffectDoc>;
   /** Outbox order from the store, not from clocks (sequence.ts). */
   sequence: StoreSequence;
+  /** Moves after every applied challenge write: the change stamp (mirror.ts changeStamp). */
+  changes: StoreSequence;
 }
 
 export class MongoChallengeRepository implements ChallengeRepository {
@@ -144,6 +146,7 @@ export class MongoChallengeRepository implements ChallengeRepository {
       });
       n++;
     }
+    if (n > 0) await this.c.changes.next(); // listings of other processes may change
     return n;
   }
 
@@ -285,6 +288,18 @@ export class MongoChallengeRepository implements ChallengeRepository {
       }
     }
     if (w.effect) await insertFeedEffectDoc(this.c.feedEffects, w.effect);
+    // After the state is visible, so a reader that computed from an older state holds an older stamp.
+    if (w.challenge) await this.c.changes.next();
     await this.c.writes.updateOne({ _id: w._id }, { $unset: { pending: "", challenge: "", activity: "", effect: "" } });
+  }
+
+  /** The change stamp: a store sequence, so it moves with every write whatever the writers' clocks. */
+  changeStamp(): Promise<string> {
+    return this.c.changes.current();
+  }
+
+  /** Moves the change stamp for a change made outside apply() (an origin's challenges removed). */
+  async changed(): Promise<void> {
+    await this.c.changes.next();
   }
 }

@@ -50,6 +50,7 @@ export async function createMongoStore(url: string, opts: MongoStoreOptions = {}
       writes: db.collection<WriteDoc>("challenge_writes"),
       feedEffects: db.collection<FeedEffectDoc>("feed_effects"),
       sequence,
+      changes: new StoreSequence(db.collection<SequenceDoc>("sequences"), "changes"),
     });
     const kv = new MongoKvStore(db.collection<KvDoc>("fedify_kv"), db.collection<KvCasDoc>("fedify_kv_cas"));
     await MongoMessageQueue.upgrade(db.collection<MqDoc>("fedify_mq"));

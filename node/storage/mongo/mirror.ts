@@ -10,9 +10,6 @@ import {
 import { CHALLENGE_PROJECTION, fromChallengeDoc, type ChallengeDoc } from "./challenge-docs";
 import type { MongoChallengeRepository, WriteDoc } from "./challenges";
 
-/** How far behind the newest write record a concurrent writer's clock may be and still change the stamp. */
-const STAMP_WINDOW_MS = 2 * 60_000;
-
 /** Attempts per document when another writer keeps winning the same version. */
 const ATTEMPTS = 5;
 
@@ -81,18 +78,9 @@ export class MongoMirrorRepository implements MirrorRepository {
     return docs.map((d) => ({ id: d._id, revision: d.revision }));
   }
 
-  /**
-   * Every challenge write (local or mirrored) is first a record in challenge_writes (challenges.ts),
-   * pending until applied: the newest record, the number of recent ones and the number still pending
-   * change with every write and every apply. Records are kept an hour; "recent" (two minutes around
-   * the newest) also catches a writer whose clock is a little behind. Reads two index ranges.
-   */
-  async changeStamp(): Promise<string> {
-    const newest = await this.writes.find({}, { projection: { _id: 1, at: 1 } }).sort({ at: -1 }).limit(1).next();
-    if (!newest) return "empty";
-    const recent = await this.writes.countDocuments({ at: { $gte: new Date(newest.at.getTime() - STAMP_WINDOW_MS) } });
-    const pending = await this.writes.countDocuments({ pending: true });
-    return `${newest.at.getTime()}|${newest._id}|${recent}|${pending}`;
+  /** A store sequence moved after every applied challenge write (challenges.ts): never back, whatever the writers' clocks. */
+  changeStamp(): Promise<string> {
+    return this.challenges.changeStamp();
   }
 
   async page(origin: string, afterId: string | null, limit: number): Promise<StoredChallenge[]> {
@@ -108,8 +96,7 @@ export class MongoMirrorRepository implements MirrorRepository {
     const { deletedCount } = await this.c.deleteMany({ _id: { $in: ids }, key: { $exists: false } });
     // Their commit records go too: the ids may be mirrored again (an insert's record reserves its id).
     await this.writes.deleteMany({ challengeId: { $in: ids } });
-    // A record of the removal itself, so changeStamp() moves (dropped with the other applied records after an hour).
-    await this.writes.insertOne({ _id: `${origin}#removed@${crypto.randomUUID()}`, challengeId: "", from: 0, at: new Date() });
+    await this.challenges.changed();
     return deletedCount;
   }
 }

@@ -51,6 +51,11 @@ export class StoreSequence {
     return top[0] ? Number(top[0]._id.slice(this.name.length + 1)) : 0;
   }
 
+  /** The highest value taken so far ("s0" before any): a later next() by any process returns more. */
+  async current(): Promise<string> {
+    return `s${String(await this.highest()).padStart(DIGITS, "0")}`;
+  }
+
   /** The next value, strictly above every value any process has taken before this call began. */
   async next(): Promise<string> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
