@@ -19,7 +19,8 @@
 //  - the signature verifies with the key the actor's document lists (RSA, SHA-256). A signature that
 //    does not verify with the remembered key goes to Fedify, which fetches the key afresh: a rotated
 //    key costs one slow request, a forged one a 401 from Fedify.
-// Then the hint is queued durably (the inbox lane) and answered 202; nothing acknowledged is lost.
+// Then the hint is queued durably (the inbox lane) and answered 202; nothing acknowledged is lost. An
+// activity id taken in the last hour is answered 202 again without a second hint.
 import { createPublicKey, type KeyObject, verify } from "node:crypto";
 import { parseCavageSignature } from "./signature-headers";
 
@@ -72,9 +73,14 @@ export const KNOWN_CONTEXTS: ReadonlySet<string> = new Set([
   "https://www.w3.org/ns/did/v1",
   "https://gotosocial.org/ns",
 ]);
-/** Terms (and keywords) an inline context must not define: they would change what is read here. */
-const READ_TERMS = new Set(["id", "type", "actor", "object", ...HINT_KINDS, "@vocab", "@base", "@import", "@propagate"]);
+/** Terms an inline context must not define: they, or the prefix ActivityStreams' own terms are
+ * written with, would change what is read here. Every keyword (@vocab, @base, @import, @protected,
+ * @version…) is refused too: none is needed by a peer's inline terms, and each changes how they read. */
+const READ_TERMS = new Set(["id", "type", "actor", "object", "as", ...HINT_KINDS]);
 const MAX_KEYS = 1000;
+/** Activity ids taken within this long are taken once: the inbound gate refuses a Date older than an hour. */
+const SEEN_MS = 60 * 60_000;
+const MAX_SEEN = 10_000;
 
 function plainContext(context: unknown): boolean {
   const entries = Array.isArray(context) ? context : [context];
@@ -82,7 +88,7 @@ function plainContext(context: unknown): boolean {
   return entries.every((entry) =>
     typeof entry === "string"
       ? KNOWN_CONTEXTS.has(entry)
-      : entry !== null && typeof entry === "object" && !Array.isArray(entry) && Object.keys(entry).every((k) => !READ_TERMS.has(k)));
+      : entry !== null && typeof entry === "object" && !Array.isArray(entry) && Object.keys(entry).every((k) => !READ_TERMS.has(k) && !k.startsWith("@")));
 }
 
 const idOf = (value: unknown): string | null =>
@@ -148,6 +154,21 @@ export function createPeerFastPath(options: PeerFastPathOptions): PeerFastPath {
   const now = options.now ?? Date.now;
   const fullPath = new Set<string>(options.fullPathKinds ?? []);
   const keys = new Map<string, { key: KeyObject; until: number }>();
+  // Activity ids already queued: a replayed request (or a peer's retry after a lost answer) is answered
+  // 202 again without queueing its hint twice, which would cost the mirror a second fetch.
+  const seen = new Map<string, number>();
+  const seenBefore = (id: string | null): boolean => {
+    if (id === null) return false;
+    const until = seen.get(id);
+    if (until !== undefined && until > now()) return true;
+    seen.delete(id);
+    return false;
+  };
+  const remember = (id: string | null): void => {
+    if (id === null) return;
+    if (seen.size >= MAX_SEEN) seen.delete(seen.keys().next().value!);
+    seen.set(id, now() + SEEN_MS);
+  };
 
   async function keyOf(keyId: string, actor: string): Promise<KeyObject | null> {
     const held = keys.get(keyId);
@@ -199,7 +220,9 @@ export function createPeerFastPath(options: PeerFastPathOptions): PeerFastPath {
       keys.delete(keyId); // perhaps rotated: Fedify fetches it afresh, and refuses a forgery
       return null;
     }
+    if (seenBefore(hint.activity)) return "accepted";
     await options.enqueue(hint);
+    remember(hint.activity);
     return "accepted";
   };
 }

@@ -19,6 +19,10 @@ const fastPathCount = async (node: TestNode, type: string): Promise<number> => {
   return metric.values.find((v) => v.labels.type === type)?.value ?? 0;
 };
 
+/** FR's reconciliation may apply a change before DE's activity arrives: the activity still comes, through the fast path. */
+const tookOneMore = (type: string, before: number) =>
+  eventually(async () => (await fastPathCount(fr, type)) >= before + 1, `${type} taken by FR's fast path`);
+
 async function publish(): Promise<string> {
   const res = await api(de, "POST", "/api/v1/hubs/de_mobil/challenges", token, challengeInput("de-mobility"));
   expect(res.status).toBe(201);
@@ -61,7 +65,7 @@ describe("DE's challenge activities on FR", () => {
     const before = await fastPathCount(fr, "Create");
     id = await publish();
     await eventually(async () => (await fr.store.challenges.getById(id)) !== null, "mirrored on FR");
-    expect(await fastPathCount(fr, "Create")).toBe(before + 1);
+    await tookOneMore("Create", before);
     expect((await fr.store.challenges.getById(id))!.origin).toBe(de.origin);
   });
 
@@ -71,7 +75,7 @@ describe("DE's challenge activities on FR", () => {
     const edited = await api(de, "PATCH", `/api/v1/challenges/${key}`, token, { title: { en: "Shared e-scooter parking, revised" } });
     expect(edited.status).toBe(200);
     await eventually(async () => (await fr.store.challenges.getById(id))?.doc.title.en === "Shared e-scooter parking, revised", "edit mirrored on FR");
-    expect(await fastPathCount(fr, "Update")).toBe(before + 1);
+    await tookOneMore("Update", before);
   });
 
   it("a forged Create claiming DE's hub key is refused by Fedify (401) and stores nothing", async () => {
@@ -117,6 +121,6 @@ describe("DE's challenge activities on FR", () => {
     const before = await fastPathCount(fr, "Delete");
     expect((await api(de, "DELETE", `/api/v1/challenges/${id.split("/").pop()}`, token)).status).toBe(204);
     await eventually(async () => (await fr.store.challenges.getById(id))?.withdrawnAt != null, "withdrawn on FR");
-    expect(await fastPathCount(fr, "Delete")).toBe(before + 1);
+    await tookOneMore("Delete", before);
   });
 });

@@ -80,6 +80,15 @@ describe("the peers' fast path", () => {
     expect(loads()).toBe(1);
   });
 
+  it("takes an activity id once: a replay of the same signed request is answered again without a second hint", async () => {
+    const { fastPath, queued } = setup();
+    const request = await signed(create(), keys.privateKey);
+    expect(await fastPath(request)).toBe("accepted");
+    expect(await fastPath(request)).toBe("accepted");
+    expect(await fastPath(await signed(create({ type: "Update", id: `${PEER}/challenges/c1/activities/update-2` }), keys.privateKey))).toBe("accepted");
+    expect(queued.map((h) => h.activity)).toEqual([`${PEER}/challenges/c1/activities/create`, `${PEER}/challenges/c1/activities/update-2`]);
+  });
+
   it("hands a forged signature (another key claiming the hub's key id) to Fedify, queueing nothing", async () => {
     const { fastPath, queued } = setup();
     expect(await fastPath(await signed(create(), other.privateKey))).toBeNull();
@@ -91,8 +100,9 @@ describe("the peers' fast path", () => {
     const { fastPath, queued, loads } = setup({ document: () => actorDocument(current) });
     expect(await fastPath(await signed(create(), keys.privateKey))).toBe("accepted");
     current = other.publicKey; // the peer rotated its key
-    expect(await fastPath(await signed(create(), other.privateKey))).toBeNull();
-    expect(await fastPath(await signed(create(), other.privateKey))).toBe("accepted");
+    const update = create({ type: "Update", id: `${PEER}/challenges/c1/activities/update-2` });
+    expect(await fastPath(await signed(update, other.privateKey))).toBeNull();
+    expect(await fastPath(await signed(update, other.privateKey))).toBe("accepted");
     expect(queued).toHaveLength(2);
     expect(loads()).toBe(2);
   });
@@ -126,6 +136,10 @@ describe("the peers' fast path", () => {
     expect(hintOf(create({ "@context": AS2 }))).not.toBeNull();
     expect(hintOf(create({ "@context": [AS2, { object: "https://evil.example/ns#target" }] }))).toBeNull();
     expect(hintOf(create({ "@context": [AS2, { "@vocab": "https://evil.example/ns#" }] }))).toBeNull();
+    expect(hintOf(create({ "@context": [AS2, { as: "https://evil.example/ns#" }] }))).toBeNull();
+    for (const keyword of ["@protected", "@version", "@language", "@base"]) {
+      expect(hintOf(create({ "@context": [AS2, { [keyword]: true, Hashtag: "as:Hashtag" }] }))).toBeNull();
+    }
     expect(hintOf(create({ "@context": [AS2, "https://evil.example/context.jsonld"] }))).toBeNull();
     expect(hintOf(create({ "@context": "https://w3id.org/security/v1" }))).toBeNull();
     expect(hintOf({ ...create(), "@type": "Delete" })).toBeNull();
