@@ -13,14 +13,16 @@
 //  - the shared inbox; a draft-cavage signature (the inbound gate has already checked its coverage,
 //    its Date and the body's Digest) whose key is a fragment of the actor's own document;
 //  - a JSON object whose @context is the plain AS2 one, possibly with known vocabularies or inline
-//    terms that do not redefine what is read here (id, type, actor, object), no "@id"/"@type" aliases;
+//    terms that do not redefine what is read here (id, type, actor, object, the "as" prefix) and set
+//    no keyword (@vocab, @protected…); no "@id"/"@type" aliases;
 //  - type Create, Update, Announce or Delete, one actor and one object given by id;
 //  - the actor's origin is on the allowlist;
 //  - the signature verifies with the key the actor's document lists (RSA, SHA-256). A signature that
 //    does not verify with the remembered key goes to Fedify, which fetches the key afresh: a rotated
 //    key costs one slow request, a forged one a 401 from Fedify.
-// Then the hint is queued durably (the inbox lane) and answered 202; nothing acknowledged is lost. An
-// activity id taken in the last hour is answered 202 again without a second hint.
+// Then the hint is queued durably (the inbox lane) and answered 202; nothing acknowledged is lost. The
+// same actor's activity id taken by this process in the last two hours is answered 202 again without a
+// second hint.
 import { createPublicKey, type KeyObject, verify } from "node:crypto";
 import { parseCavageSignature } from "./signature-headers";
 
@@ -32,7 +34,7 @@ export interface PeerHint {
   kind: HintKind;
   actor: string;
   object: string;
-  /** The activity's id, for the logs (null when it has none). */
+  /** The activity's id (null when it has none): for the logs, and to take a repeated activity once. */
   activity: string | null;
 }
 
@@ -78,8 +80,9 @@ export const KNOWN_CONTEXTS: ReadonlySet<string> = new Set([
  * @version…) is refused too: none is needed by a peer's inline terms, and each changes how they read. */
 const READ_TERMS = new Set(["id", "type", "actor", "object", "as", ...HINT_KINDS]);
 const MAX_KEYS = 1000;
-/** Activity ids taken within this long are taken once: the inbound gate refuses a Date older than an hour. */
-const SEEN_MS = 60 * 60_000;
+/** Activity ids taken within this long are taken once: the inbound gate accepts a Date up to an hour
+ * either side of its clock, so a signed request can be replayed for two hours. */
+const SEEN_MS = 2 * 60 * 60_000;
 const MAX_SEEN = 10_000;
 
 function plainContext(context: unknown): boolean {
@@ -154,20 +157,24 @@ export function createPeerFastPath(options: PeerFastPathOptions): PeerFastPath {
   const now = options.now ?? Date.now;
   const fullPath = new Set<string>(options.fullPathKinds ?? []);
   const keys = new Map<string, { key: KeyObject; until: number }>();
-  // Activity ids already queued: a replayed request (or a peer's retry after a lost answer) is answered
-  // 202 again without queueing its hint twice, which would cost the mirror a second fetch.
+  // Activities already queued, by actor and id: a replayed request (or a peer's retry after a lost
+  // answer) is answered 202 again without queueing its hint twice, which would cost the mirror a second
+  // fetch. By actor too: another peer sending an id it guessed must not hide the real activity.
   const seen = new Map<string, number>();
-  const seenBefore = (id: string | null): boolean => {
-    if (id === null) return false;
-    const until = seen.get(id);
+  const seenKey = (hint: PeerHint) => (hint.activity === null ? null : `${hint.actor}\n${hint.activity}`);
+  const seenBefore = (hint: PeerHint): boolean => {
+    const key = seenKey(hint);
+    if (key === null) return false;
+    const until = seen.get(key);
     if (until !== undefined && until > now()) return true;
-    seen.delete(id);
+    seen.delete(key);
     return false;
   };
-  const remember = (id: string | null): void => {
-    if (id === null) return;
+  const remember = (hint: PeerHint): void => {
+    const key = seenKey(hint);
+    if (key === null) return;
     if (seen.size >= MAX_SEEN) seen.delete(seen.keys().next().value!);
-    seen.set(id, now() + SEEN_MS);
+    seen.set(key, now() + SEEN_MS);
   };
 
   async function keyOf(keyId: string, actor: string): Promise<KeyObject | null> {
@@ -220,9 +227,9 @@ export function createPeerFastPath(options: PeerFastPathOptions): PeerFastPath {
       keys.delete(keyId); // perhaps rotated: Fedify fetches it afresh, and refuses a forgery
       return null;
     }
-    if (seenBefore(hint.activity)) return "accepted";
+    if (seenBefore(hint)) return "accepted";
     await options.enqueue(hint);
-    remember(hint.activity);
+    remember(hint);
     return "accepted";
   };
 }

@@ -144,7 +144,7 @@ export interface SyncDigest { count: number; digest: string }
  * straight from the store's index, and the digest cached against the store's change stamp, so a
  * request costs O(page) however many challenges the node holds; the digest is recomputed once per
  * change of the set, not once per request. maxAgeMs bounds how long a cached digest is trusted even
- * if a change went unnoticed (a writer's clock far behind on MongoDB).
+ * if a change went unnoticed (a stamp that could not be moved, a process of an older version).
  */
 export class LocalSyncSet {
   private cached: { stamp: string; at: number; value: Promise<SyncDigest> } | null = null;

@@ -38,7 +38,7 @@ export interface ParseOptions {
   own?: readonly string[];
   /** HTML forms send empty fields: count them as absent (the API refuses an empty cursor or date). */
   dropEmpty?: boolean;
-  /** Clock for closingWithin (tests). */
+  /** Clock for closingWithin (tests); used to the minute. */
   now?: () => number;
 }
 
@@ -66,7 +66,10 @@ export function parseListingQuery(raw: RawQuery, opts: ParseOptions):
   if (p.deadlineTo) q.deadlineTo = instant(p.deadlineTo, true);
   if (p.closingWithin) {
     // "Closing within N days": deadlines from now to N days ahead, within any deadline range given.
-    const now = opts.now?.() ?? Date.now();
+    // Now to the minute: requests within a minute are one listing (the listing cache keys on the
+    // parsed query; instants to the millisecond would never meet again). A challenge that closed less
+    // than a minute ago may still be listed.
+    const now = Math.floor((opts.now?.() ?? Date.now()) / 60_000) * 60_000;
     const from = new Date(now).toISOString();
     const to = new Date(now + p.closingWithin * 86_400_000).toISOString();
     q.deadlineFrom = q.deadlineFrom && Date.parse(q.deadlineFrom) > now ? q.deadlineFrom : from;

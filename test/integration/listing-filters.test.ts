@@ -37,6 +37,14 @@ describe.each(STORES)("listing filters on %s", (_name, env) => {
     return res.body.items.map((c: { id: string }) => Object.keys(ids).find((k) => ids[k] === c.id)).sort();
   };
 
+  it("answers a listing asked again (from memory) exactly as the first time, as UTF-8 JSON", async () => {
+    const first = await api.get("/api/v1/challenges?language=de,en");
+    const again = await api.get("/api/v1/challenges?language=en,de");
+    for (const res of [first, again]) expect([res.status, res.headers["content-type"]]).toEqual([200, "application/json; charset=utf-8"]);
+    expect(again.text).toBe(first.text);
+    expect(first.body.items.length).toBe(2);
+  });
+
   it("matches CPV codes hierarchically", async () => {
     expect(await matching("cpv=72000000")).toEqual(["de-mobility", "fi-education"]);
     expect(await matching("cpv=72212000")).toEqual(["fi-education"]);

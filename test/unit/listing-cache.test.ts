@@ -9,7 +9,7 @@ function setup(maxBytes?: number, maxEntries?: number) {
   let computed = 0;
   const cache = new ListingCache({ stamp: async () => stamp, now: () => clock, maxBytes, maxEntries });
   const answer = (body: string) => async () => { computed++; return body; };
-  return { get: async (key: string, a: () => Promise<string>) => (await cache.get(key, a)).toString(), answer, computed: () => computed, write: (s: string) => { stamp = s; }, tick: (ms: number) => { clock += ms; } };
+  return { cache, get: async (key: string, a: () => Promise<string>) => (await cache.get(key, a)).toString(), answer, computed: () => computed, write: (s: string) => { stamp = s; }, tick: (ms: number) => { clock += ms; } };
 }
 
 describe("the listing cache", () => {
@@ -64,19 +64,22 @@ describe("the listing cache", () => {
   });
 
   it("keys a 'closing within N days' listing by the minute, so requests in one minute share an answer", () => {
-    const at = (iso: string) => {
-      const p = parseListingQuery({ closingWithin: "30", country: "FR" }, { origin: "https://n.example", now: () => Date.parse(iso) });
+    const key = (raw: Record<string, string>, iso: string) => {
+      const p = parseListingQuery(raw, { origin: "https://n.example", now: () => Date.parse(iso) });
       if (!p.ok) throw new Error("refused");
       return listingKey(p.query, p.facets);
     };
-    expect(at("2026-12-04T10:00:01.123Z")).toBe(at("2026-12-04T10:00:59.999Z"));
-    expect(at("2026-12-04T10:01:00.000Z")).not.toBe(at("2026-12-04T10:00:59.999Z"));
-    const fixed = (from: string) => {
-      const p = parseListingQuery({ deadlineFrom: from }, { origin: "https://n.example" });
-      if (!p.ok) throw new Error("refused");
-      return listingKey(p.query, p.facets);
-    };
-    // Deadlines the user gave stay exact.
-    expect(fixed("2026-12-04T10:00:01Z")).not.toBe(fixed("2026-12-04T10:00:02Z"));
+    const within = { closingWithin: "30", country: "FR" };
+    expect(key(within, "2026-12-04T10:00:01.123Z")).toBe(key(within, "2026-12-04T10:00:59.999Z"));
+    expect(key(within, "2026-12-04T10:01:00.000Z")).not.toBe(key(within, "2026-12-04T10:00:59.999Z"));
+    // Deadlines the user gave stay exact, with or without "closing within".
+    expect(key({ deadlineFrom: "2026-12-04T10:00:01Z" }, "2026-12-04T10:00:00Z")).not.toBe(key({ deadlineFrom: "2026-12-04T10:00:02Z" }, "2026-12-04T10:00:00Z"));
+    expect(key({ ...within, deadlineTo: "2026-12-05T12:00:10Z" }, "2026-12-04T10:00:00Z")).not.toBe(key({ ...within, deadlineTo: "2026-12-05T12:00:50Z" }, "2026-12-04T10:00:00Z"));
+  });
+
+  it("keeps each remembered answer in memory of its own (a small one does not hold a shared 8 KiB slab)", async () => {
+    const t = setup();
+    const small = await t.cache.get("tiny", t.answer('{"items":[]}'));
+    expect(small.buffer.byteLength).toBe(small.length);
   });
 });

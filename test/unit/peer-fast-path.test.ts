@@ -89,6 +89,28 @@ describe("the peers' fast path", () => {
     expect(queued.map((h) => h.activity)).toEqual([`${PEER}/challenges/c1/activities/create`, `${PEER}/challenges/c1/activities/update-2`]);
   });
 
+  it("queues every activity without an id, and asks again for one whose queueing failed", async () => {
+    const queued: PeerHint[] = [];
+    let failNext = true;
+    const fastPath = createPeerFastPath({
+      inboxPath: "/inbox",
+      isPeer: async () => true,
+      loadDocument: () => actorDocument(keys.publicKey),
+      enqueue: async (hint) => {
+        if (failNext) { failNext = false; throw new Error("store unavailable"); }
+        queued.push(hint);
+      },
+    });
+    const withId = await signed(create(), keys.privateKey);
+    await expect(fastPath(withId)).rejects.toThrow("store unavailable");
+    expect(await fastPath(withId)).toBe("accepted");
+    const { id: _, ...anonymous } = create();
+    const noId = await signed(anonymous, keys.privateKey);
+    expect(await fastPath(noId)).toBe("accepted");
+    expect(await fastPath(noId)).toBe("accepted");
+    expect(queued.map((h) => h.activity)).toEqual([`${PEER}/challenges/c1/activities/create`, null, null]);
+  });
+
   it("hands a forged signature (another key claiming the hub's key id) to Fedify, queueing nothing", async () => {
     const { fastPath, queued } = setup();
     expect(await fastPath(await signed(create(), other.privateKey))).toBeNull();

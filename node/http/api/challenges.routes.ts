@@ -27,7 +27,8 @@ export function challengesRouter(deps: { challenges: ChallengeService; auth: Aut
     };
     try {
       const body = cache ? await cache.get(listingKey(parsed.query, parsed.facets), answer) : await answer();
-      res.status(200).type("application/json").send(body);
+      // Bytes from the cache: Express adds no charset to a Buffer.
+      res.status(200).type("application/json; charset=utf-8").send(body);
     } catch (e) {
       if (e instanceof InvalidCursorError) return sendProblem(res, problem(400, "invalid listing parameters", [{ pointer: "/query/cursor", message: "is not a cursor returned by this API" }]));
       throw e;

@@ -23,14 +23,10 @@ export interface ListingCacheOptions {
   maxEntries?: number;
 }
 
-/** The key of a parsed listing query: two spellings of one listing share it. "Closing within N days"
- * becomes deadlines to the millisecond at parse time; they are cut to the minute here, or no two such
- * requests would ever share an answer and each would add an entry. The answer may then be up to a minute
- * old, which MAX_AGE_MS allows anyway. */
-export function listingKey(query: { closingWithin?: number; deadlineFrom?: string; deadlineTo?: string }, facets: readonly string[]): string {
-  if (!query.closingWithin) return JSON.stringify([query, facets]);
-  const minute = (iso?: string) => iso?.slice(0, 16);
-  return JSON.stringify([{ ...query, deadlineFrom: minute(query.deadlineFrom), deadlineTo: minute(query.deadlineTo) }, facets]);
+/** The key of a parsed listing query: two spellings of one listing share it ("closing within N days"
+ * is parsed to the minute, so its requests within a minute share it too). */
+export function listingKey(query: object, facets: readonly string[]): string {
+  return JSON.stringify([query, facets]);
 }
 
 export class ListingCache {
@@ -58,7 +54,11 @@ export class ListingCache {
       this.entries.set(key, hit);
       return hit.body;
     }
-    const body = Buffer.from(await answer());
+    const text = await answer();
+    // Memory of its own: Buffer.from puts small strings in a shared 8 KiB slab, which one small
+    // remembered answer would keep alive whole (and the bound would not see).
+    const body = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+    body.write(text);
     this.remember(key, { stamp, at: this.now(), body });
     return body;
   }
@@ -81,5 +81,5 @@ export class ListingCache {
 }
 
 function size(key: string, body: Buffer): number {
-  return key.length + body.length + ENTRY_OVERHEAD;
+  return Buffer.byteLength(key) + body.length + ENTRY_OVERHEAD;
 }

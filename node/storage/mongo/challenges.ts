@@ -289,7 +289,9 @@ export class MongoChallengeRepository implements ChallengeRepository {
     }
     if (w.effect) await insertFeedEffectDoc(this.c.feedEffects, w.effect);
     // After the state is visible, so a reader that computed from an older state holds an older stamp.
-    if (w.challenge) await this.c.changes.next();
+    // The write stands even if the stamp cannot move: caches keyed on it hold an answer at most a minute
+    // (the listing) or five (the sync digest), and the next write moves it.
+    if (w.challenge) await this.c.changes.next().catch(() => undefined);
     await this.c.writes.updateOne({ _id: w._id }, { $unset: { pending: "", challenge: "", activity: "", effect: "" } });
   }
 
