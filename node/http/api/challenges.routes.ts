@@ -1,5 +1,5 @@
 // /api/v1/challenges — the listing, the canonical document, edits (JSON Merge Patch) and withdrawal.
-import { Router } from "express";
+import { type Request, Router } from "express";
 import type { ChallengeService } from "../../domain/challenges.service";
 import { InvalidCursorError } from "../../domain/ports";
 import type { Authenticator } from "../auth";
@@ -11,13 +11,37 @@ import { type ListingCache, listingKey } from "./listing-cache";
 import { validateValue } from "./request-schemas";
 
 const PATCH_TYPES = ["application/merge-patch+json", "application/json"] as const;
+const PARSED_QUERIES = 500;
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
 
 export function challengesRouter(deps: { challenges: ChallengeService; auth: Authenticator; origin: string; cache?: ListingCache }): Router {
   const r = Router();
   const cache = deps.cache ?? null;
 
-  r.get("/", async (req, res) => {
+  // The same few query strings come again and again: their parsed form (validation included) is kept.
+  // Not "closing within N days", whose dates depend on the minute.
+  const parsedQueries = new Map<string, Extract<ReturnType<typeof parseListingQuery>, { ok: true }>>();
+  const parse = (req: Request) => {
+    const memo = !req.url.includes("closingWithin");
+    const held = memo ? parsedQueries.get(req.url) : undefined;
+    if (held) return held;
     const parsed = parseListingQuery(req.query as Record<string, unknown>, { origin: deps.origin });
+    if (parsed.ok && memo) {
+      if (parsedQueries.size >= PARSED_QUERIES) parsedQueries.delete(parsedQueries.keys().next().value!);
+      parsedQueries.set(req.url, deepFreeze(parsed)); // shared by later requests: nobody may change it
+    }
+    return parsed;
+  };
+
+  r.get("/", async (req, res) => {
+    const parsed = parse(req);
     if (!parsed.ok) return sendProblem(res, problem(400, "invalid listing parameters", parsed.errors));
     const answer = async () => {
       const [page, total, facets] = await Promise.all([
