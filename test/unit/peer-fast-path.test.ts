@@ -25,12 +25,12 @@ const create = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-async function actorDocument(publicKey: CryptoKey, keyId = KEY_ID): Promise<unknown> {
+async function actorDocument(publicKey: CryptoKey, keyId = KEY_ID, actorId = ACTOR): Promise<unknown> {
   const actor = new Organization({
-    id: new URL(ACTOR),
-    preferredUsername: "de_mobil",
-    inbox: new URL(`${ACTOR}/inbox`),
-    publicKey: new CryptographicKey({ id: new URL(keyId), owner: new URL(ACTOR), publicKey }),
+    id: new URL(actorId),
+    preferredUsername: actorId.split("/").pop(),
+    inbox: new URL(`${actorId}/inbox`),
+    publicKey: new CryptographicKey({ id: new URL(keyId), owner: new URL(actorId), publicKey }),
   });
   return actor.toJsonLd({ format: "compact" });
 }
@@ -109,6 +109,24 @@ describe("the peers' fast path", () => {
     expect(await fastPath(noId)).toBe("accepted");
     expect(await fastPath(noId)).toBe("accepted");
     expect(queued.map((h) => h.activity)).toEqual([`${PEER}/challenges/c1/activities/create`, null, null]);
+  });
+
+  it("takes an activity id once per actor: another peer sending that id first does not hide the real one", async () => {
+    const HOSTILE = "https://evil.ipn.example/hubs/mimic";
+    const queued: PeerHint[] = [];
+    const fastPath = createPeerFastPath({
+      inboxPath: "/inbox",
+      isPeer: async () => true,
+      loadDocument: (url) => (url === HOSTILE ? actorDocument(other.publicKey, `${HOSTILE}#main-key`, HOSTILE) : actorDocument(keys.publicKey)),
+      enqueue: async (hint) => { queued.push(hint); },
+    });
+    const guessed = create({ actor: HOSTILE });
+    expect(await fastPath(await signed(guessed, other.privateKey, `${HOSTILE}#main-key`))).toBe("accepted");
+    expect(await fastPath(await signed(create(), keys.privateKey))).toBe("accepted");
+    expect(queued.map((h) => [h.actor, h.activity])).toEqual([
+      [HOSTILE, `${PEER}/challenges/c1/activities/create`],
+      [ACTOR, `${PEER}/challenges/c1/activities/create`],
+    ]);
   });
 
   it("hands a forged signature (another key claiming the hub's key id) to Fedify, queueing nothing", async () => {
