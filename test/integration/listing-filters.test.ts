@@ -45,6 +45,17 @@ describe.each(STORES)("listing filters on %s", (_name, env) => {
     expect(first.body.items.length).toBe(2);
   });
 
+  it("keeps no 'closing within' window past its minute, however the parameter is spelled", async () => {
+    expect(await matching("closing%57ithin=6")).toEqual(["fi-education"]);
+    // Ten days later (only the clock is faked), the same URL: the 5-day deadline has passed.
+    jest.useFakeTimers({ now: Date.now() + 10 * 86_400_000, doNotFake: ["hrtime", "nextTick", "performance", "queueMicrotask", "setImmediate", "clearImmediate", "setInterval", "clearInterval", "setTimeout", "clearTimeout"] });
+    try {
+      expect(await matching("closing%57ithin=6")).toEqual([]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it("matches CPV codes hierarchically", async () => {
     expect(await matching("cpv=72000000")).toEqual(["de-mobility", "fi-education"]);
     expect(await matching("cpv=72212000")).toEqual(["fi-education"]);

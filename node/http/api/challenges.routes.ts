@@ -29,11 +29,11 @@ export function challengesRouter(deps: { challenges: ChallengeService; auth: Aut
   // Not "closing within N days", whose dates depend on the minute.
   const parsedQueries = new Map<string, Extract<ReturnType<typeof parseListingQuery>, { ok: true }>>();
   const parse = (req: Request) => {
-    const memo = !req.url.includes("closingWithin");
-    const held = memo ? parsedQueries.get(req.url) : undefined;
+    const held = parsedQueries.get(req.url);
     if (held) return held;
     const parsed = parseListingQuery(req.query as Record<string, unknown>, { origin: deps.origin });
-    if (parsed.ok && memo) {
+    // Judged on the parsed query, not the URL: a parameter name can be spelled with escapes.
+    if (parsed.ok && parsed.query.closingWithin === undefined) {
       if (parsedQueries.size >= PARSED_QUERIES) parsedQueries.delete(parsedQueries.keys().next().value!);
       parsedQueries.set(req.url, deepFreeze(parsed)); // shared by later requests: nobody may change it
     }
