@@ -25,19 +25,22 @@ export function challengesRouter(deps: { challenges: ChallengeService; auth: Aut
   const r = Router();
   const cache = deps.cache ?? null;
 
-  // The same few query strings come again and again: their parsed form (validation included) is kept.
-  // Not "closing within N days", whose dates depend on the minute.
-  const parsedQueries = new Map<string, Extract<ReturnType<typeof parseListingQuery>, { ok: true }>>();
-  const parse = (req: Request) => {
+  // The same few query strings come again and again: their parsed form (validation included) and
+  // cache key are kept. Not "closing within N days", whose dates depend on the minute.
+  type Parsed = Extract<ReturnType<typeof parseListingQuery>, { ok: true }> & { key: string };
+  const parsedQueries = new Map<string, Parsed>();
+  const parse = (req: Request): Parsed | Extract<ReturnType<typeof parseListingQuery>, { ok: false }> => {
     const held = parsedQueries.get(req.url);
     if (held) return held;
     const parsed = parseListingQuery(req.query as Record<string, unknown>, { origin: deps.origin });
+    if (!parsed.ok) return parsed;
+    const keyed = { ...parsed, key: listingKey(parsed.query, parsed.facets) };
     // Judged on the parsed query, not the URL: a parameter name can be spelled with escapes.
-    if (parsed.ok && parsed.query.closingWithin === undefined) {
+    if (parsed.query.closingWithin === undefined) {
       if (parsedQueries.size >= PARSED_QUERIES) parsedQueries.delete(parsedQueries.keys().next().value!);
-      parsedQueries.set(req.url, deepFreeze(parsed)); // shared by later requests: nobody may change it
+      parsedQueries.set(req.url, deepFreeze(keyed)); // shared by later requests: nobody may change it
     }
-    return parsed;
+    return keyed;
   };
 
   r.get("/", async (req, res) => {
@@ -50,7 +53,7 @@ export function challengesRouter(deps: { challenges: ChallengeService; auth: Aut
       return JSON.stringify({ items: page.items.map((c) => c.doc), nextCursor: page.nextCursor, prevCursor: page.prevCursor, total, ...(parsed.facets.length ? { facets } : {}) });
     };
     try {
-      const body = cache ? await cache.get(listingKey(parsed.query, parsed.facets), answer) : await answer();
+      const body = cache ? await cache.get(parsed.key, answer) : await answer();
       // Bytes from the cache: Express adds no charset to a Buffer.
       res.status(200).type("application/json; charset=utf-8").send(body);
     } catch (e) {
