@@ -5,11 +5,63 @@
 //
 // Setup, not measured: followers are written straight into the follower repository (as if 200
 // Follows had been accepted) — the delivery path does not care how they got there.
+import { createHash, generateKeyPairSync, type KeyObject, sign } from "node:crypto";
+import { Agent, request } from "undici";
 import { type BenchContext, need } from "./lib/context";
 import { challengeDoc } from "./lib/documents";
 import { startFakeInboxes } from "./lib/fake-inboxes";
 import { addFollowers, createHub, publish, startBenchNode } from "./lib/nodes";
 import { waitUntil } from "./lib/report";
+
+/**
+ * What a signed delivery costs with nothing of the node around it: the RSA signature over the
+ * draft-cavage headers (key imported once, body and digest made once) and undici's POST on a
+ * keep-alive dispatcher, 16 in flight, to the same kind of fake inboxes (their own process, no
+ * sampled verification). No queue, no store, no Fedify. Deliveries per CPU-second of this process.
+ */
+async function leanReference(count: number, servers: number, perServer: number): Promise<{ perCpuSecond: number; perSign: number }> {
+  const inboxes = await startFakeInboxes(servers, perServer, 0);
+  const agent = new Agent({ connections: 4, keepAliveTimeout: 60_000 });
+  try {
+    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const body = Buffer.from(JSON.stringify({
+      "@context": "https://www.w3.org/ns/activitystreams",
+      type: "Create",
+      id: "http://127.0.0.1:9/activities/1",
+      actor: "http://127.0.0.1:9/hubs/h",
+      object: challengeDoc({ origin: "http://127.0.0.1:9", hub: "h", key: "lean", n: 1 }),
+    }));
+    const digest = `SHA-256=${createHash("sha256").update(body).digest("base64")}`;
+    const deliver = async (url: URL, key: KeyObject) => {
+      const headers: Record<string, string> = { "content-type": "application/activity+json", date: new Date().toUTCString(), digest, host: url.host };
+      const text = [`(request-target): post ${url.pathname}`, ...Object.keys(headers).sort().map((n) => `${n}: ${headers[n]}`)].join("\n");
+      const signature = sign("sha256", Buffer.from(text), key).toString("base64");
+      headers.signature = `keyId="http://127.0.0.1:9/hubs/h#main-key",algorithm="rsa-sha256",headers="(request-target) content-type date digest host",signature="${signature}"`;
+      const res = await request(url, { method: "POST", headers, body, dispatcher: agent });
+      await res.body.dump();
+      if (res.statusCode !== 202) throw new Error(`lean reference: the fake inbox answered ${res.statusCode}`);
+    };
+    const urls = inboxes.inboxes.map((u) => new URL(u));
+    const run = async (n: number) => {
+      let next = 0;
+      await Promise.all(Array.from({ length: 16 }, async () => {
+        while (next < n) await deliver(urls[next++ % urls.length]!, privateKey);
+      }));
+    };
+    await run(200);
+    const cpu0 = process.cpuUsage();
+    await run(count);
+    const used = process.cpuUsage(cpu0);
+    const cpu = (used.user + used.system) / 1e6;
+    const t0 = process.cpuUsage();
+    for (let i = 0; i < 500; i++) sign("sha256", body.subarray(0, 300), privateKey);
+    const signCpu = process.cpuUsage(t0);
+    return { perCpuSecond: count / cpu, perSign: 500 / ((signCpu.user + signCpu.system) / 1e6) };
+  } finally {
+    await agent.close();
+    await inboxes.close();
+  }
+}
 
 export async function fanout(ctx: BenchContext): Promise<void> {
   const c = need(ctx);
@@ -60,4 +112,14 @@ export async function fanout(ctx: BenchContext): Promise<void> {
     await node.stop();
     await inboxes.close();
   }
+  const lean = await leanReference(ctx.quick ? 500 : 3000, servers, perServer);
+  ctx.emit({
+    id: "P1-lean",
+    name: "lean reference: draft-cavage sign + undici POST (keep-alive, 16 in flight), no queue, no store, no Fedify, per CPU-second",
+    value: lean.perCpuSecond,
+    unit: "/s",
+    ceiling: { name: "raw RSA-2048 signs/s, one core", value: c.rsaSignPerSec, unit: "/s" },
+    target: { kind: "info", value: 0, text: "" },
+    note: `the same process signs ${lean.perSign.toFixed(0)} /CPU-s on its own right after`,
+  });
 }
