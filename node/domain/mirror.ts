@@ -153,6 +153,8 @@ export class LocalSyncSet {
     mirror: MirrorRepository;
     origin: string;
     isInstanceFollower(actorId: string): Promise<boolean>;
+    /** A local challenge by key (ChallengeRepository.getByKey). */
+    byKey(key: string): Promise<StoredChallenge | null>;
     maxAgeMs?: number;
     now?: () => number;
   }) {}
@@ -176,6 +178,10 @@ export class LocalSyncSet {
 
   page(afterId: string | null, limit: number): Promise<StoredChallenge[]> {
     return this.o.mirror.page(this.o.origin, afterId, limit);
+  }
+
+  byKeys(keys: readonly string[]): Promise<(StoredChallenge | null)[]> {
+    return Promise.all(keys.map((key) => this.o.byKey(key)));
   }
 
   isInstanceFollower(actorId: string): Promise<boolean> {

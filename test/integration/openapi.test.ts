@@ -44,6 +44,7 @@ function calls(): Call[] {
     { method: "get", path: "/api/v1/sync/digest?follower=https%3A%2F%2Ffr.ipn.test%2Factor" },
     { method: "get", path: "/api/v1/sync/revisions?limit=10" },
     { method: "get", path: "/api/v1/sync/challenges?limit=10" },
+    { method: "get", path: `/api/v1/sync/documents?key=${key},unknown-key` },
     { method: "post", path: "/api/v1/peers", body: { origin: "https://fr.ipn.test", country: "FR", role: "national" } },
     { method: "get", path: "/api/v1/peers" },
     { method: "delete", path: "/api/v1/peers?origin=https%3A%2F%2Ffr.ipn.test" },

@@ -1,6 +1,7 @@
 // The public sync API in O(page): keyset pages of /api/v1/sync/revisions and /challenges return every
 // row exactly once while rows are added between pages, cursors are validated strictly (400, never a
-// 500 or a silent restart), and the digest follows every change of the live set.
+// 500 or a silent restart), and the digest follows every change of the live set. /documents answers
+// several keys as the canonical route answers each of them.
 import { createHash } from "node:crypto";
 import { sampleChallenge } from "../contract/sample-challenge";
 import { startTestNode, type TestNode } from "../support/node";
@@ -91,4 +92,39 @@ it("serves a digest that follows every change of the live set", async () => {
   await node.store.challenges.update({ ...held, version: held.version + 1, withdrawnAt: new Date().toISOString() }, held.version, null);
   const c = await check();
   expect(c).toBe(a);
+});
+
+it("answers several keys at once as the canonical route answers each: live, withdrawn, draft, unknown", async () => {
+  const [live, withdrawn] = await addLocal(2);
+  const draft = sampleChallenge({ origin: node.origin, status: "draft" });
+  await node.store.challenges.insert(draft, null);
+  const held = (await node.store.challenges.getById(withdrawn!))!;
+  await node.store.challenges.update({ ...held, version: held.version + 1, withdrawnAt: new Date().toISOString() }, held.version, null);
+  const key = (id: string) => id.split("/").pop()!;
+  const keys = [key(live!), key(withdrawn!), key(draft.doc.id), "no-such-key", key(live!)];
+  const res = await api(node, "GET", `/api/v1/sync/documents?key=${keys.join(",")}`, null);
+  expect(res.status).toBe(200);
+  expect(res.json).toEqual({ items: [(await node.store.challenges.getById(live!))!.doc], gone: [key(withdrawn!)], missing: [key(draft.doc.id), "no-such-key"] });
+  // The same verdicts, one key at a time, from the canonical route.
+  const one = async (k: string) => (await api(node, "GET", `/api/v1/challenges/${k}`, null)).status;
+  expect([await one(keys[0]!), await one(keys[1]!), await one(keys[2]!), await one(keys[3]!)]).toEqual([200, 410, 404, 404]);
+  // Repeated parameters are the same list.
+  const repeated = await api(node, "GET", `/api/v1/sync/documents?key=${key(live!)}&key=${key(withdrawn!)}`, null);
+  expect(repeated.json).toMatchObject({ items: [expect.objectContaining({ id: live })], gone: [key(withdrawn!)], missing: [] });
+});
+
+it("refuses no key, more than 50 keys, odd keys and unknown parameters with 400 and a pointer", async () => {
+  const bad: [string, string][] = [
+    ["", "/query/key"],
+    ["?key=", "/query/key"],
+    [`?key=${Array.from({ length: 51 }, (_, i) => `k${i}`).join(",")}`, "/query/key"],
+    ["?key=a%2Fb", "/query/key"],
+    [`?key=${"x".repeat(101)}`, "/query/key"],
+    ["?key=a&limit=3", "/query/limit"],
+  ];
+  for (const [query, pointer] of bad) {
+    const res = await api(node, "GET", `/api/v1/sync/documents${query}`, null);
+    expect([query, res.status]).toEqual([query, 400]);
+    expect(res.json.errors).toEqual(expect.arrayContaining([expect.objectContaining({ pointer })]));
+  }
 });

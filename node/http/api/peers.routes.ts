@@ -9,7 +9,7 @@ import type { PeerRecord, RevisionEntry, StoredChallenge } from "../../domain/po
 import type { Authenticator } from "../auth";
 import { problem, sendProblem } from "../problem";
 import { jsonBody, sendJson, unwrap } from "./helpers";
-import type { Peer, PeerRemoveQuery, SyncChallengesQuery, SyncDigestQuery, SyncRevisionsQuery } from "./generated/api-types";
+import type { Peer, PeerRemoveQuery, SyncChallengesQuery, SyncDigestQuery, SyncDocumentsQuery, SyncRevisionsQuery } from "./generated/api-types";
 import { API_SCHEMAS, validateQuery, validateValue } from "./request-schemas";
 
 /** The peer as the API shows it: the entry, its sync state and derived figures. */
@@ -64,6 +64,8 @@ export interface SyncSource {
   /** At most `limit` (id, revision) entries with id > afterId, in id order. */
   revisionPage(afterId: string | null, limit: number): Promise<RevisionEntry[]>;
   page(afterId: string | null, limit: number): Promise<StoredChallenge[]>;
+  /** The local challenge of each key (drafts and withdrawn ones included), or null. */
+  byKeys(keys: readonly string[]): Promise<(StoredChallenge | null)[]>;
   isInstanceFollower(actorId: string): Promise<boolean>;
 }
 
@@ -122,6 +124,26 @@ export function syncRouter(deps: { source: SyncSource }): Router {
     const rows = await deps.source.page(p.after, p.limit + 1);
     const items = rows.slice(0, p.limit);
     sendJson(res, 200, { items: items.map((c) => c.doc), nextCursor: rows.length > p.limit ? encodeCursor(items[items.length - 1]!.id) : null });
+  });
+
+  // Several canonical documents in one answer, each as GET /api/v1/challenges/{key} would answer it
+  // to a peer: live ones in `items`, withdrawn ones (410 there) in `gone`, drafts and unknown keys
+  // (404 there) in `missing`. A follower fetches the documents of a burst of activities at once.
+  r.get("/documents", async (req, res) => {
+    const checked = validateQuery<SyncDocumentsQuery>("sync-documents-query", req.query as Record<string, unknown>);
+    if (!checked.ok) return sendProblem(res, problem(400, "invalid sync parameters", checked.errors));
+    const keys = [...new Set(checked.value.key)];
+    const found = await deps.source.byKeys(keys);
+    const items: unknown[] = [];
+    const gone: string[] = [];
+    const missing: string[] = [];
+    keys.forEach((key, i) => {
+      const c = found[i];
+      if (!c || c.doc.status === "draft") missing.push(key);
+      else if (c.withdrawnAt !== null) gone.push(key);
+      else items.push(c.doc);
+    });
+    sendJson(res, 200, { items, gone, missing });
   });
 
   return r;

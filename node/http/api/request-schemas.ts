@@ -18,6 +18,7 @@ import peerSchema from "../../../schemas/api/peer.schema.json";
 import problemSchema from "../../../schemas/api/problem.schema.json";
 import syncDigestQuerySchema from "../../../schemas/api/sync-digest-query.schema.json";
 import syncChallengesQuerySchema from "../../../schemas/api/sync-challenges-query.schema.json";
+import syncDocumentsQuerySchema from "../../../schemas/api/sync-documents-query.schema.json";
 import syncRevisionsQuerySchema from "../../../schemas/api/sync-revisions-query.schema.json";
 import type { FieldError } from "../../domain/errors";
 import { escapePointerSegment, mapAjvErrors } from "../../domain/validation-schema";
@@ -32,6 +33,7 @@ export const API_SCHEMAS = {
   problem: problemSchema,
   "sync-digest-query": syncDigestQuerySchema,
   "sync-challenges-query": syncChallengesQuerySchema,
+  "sync-documents-query": syncDocumentsQuerySchema,
   "sync-revisions-query": syncRevisionsQuerySchema,
 } as const satisfies Record<string, Record<string, unknown>>;
 export type ApiSchemaName = keyof typeof API_SCHEMAS;

@@ -20,6 +20,7 @@ const FILE_COMPONENTS: Readonly<Record<string, string>> = {
   "api/sync-digest-query.json": "SyncDigestQuery",
   "api/sync-revisions-query.json": "SyncRevisionsQuery",
   "api/sync-challenges-query.json": "SyncChallengesQuery",
+  "api/sync-documents-query.json": "SyncDocumentsQuery",
 };
 
 const ID_BASE = "https://w3id.org/ipn/schemas/1.0/";

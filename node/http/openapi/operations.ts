@@ -172,6 +172,24 @@ export const OPERATIONS: readonly OperationSpec[] = [
     problems: [400],
   },
   {
+    path: "/api/v1/sync/documents", method: "get", operationId: "syncDocuments", summary: "Canonical documents of up to 50 challenges named by key, in one answer", query: "SyncDocumentsQuery",
+    description: "Each key is answered as GET /api/v1/challenges/{key} would answer a peer: the document in `items` (200 there), the key in `gone` (410: withdrawn) or in `missing` (404: unknown or a draft). A follower fetches the documents of a burst of activities in one request.",
+    ok: {
+      200: {
+        description: "The documents, and the keys that have none",
+        schema: {
+          type: "object", required: ["items", "gone", "missing"], additionalProperties: false,
+          properties: {
+            items: { type: "array", items: ref("Challenge") },
+            gone: { type: "array", items: { type: "string" }, description: "Keys of withdrawn challenges" },
+            missing: { type: "array", items: { type: "string" }, description: "Keys of unknown challenges or drafts" },
+          },
+        },
+      },
+    },
+    problems: [400],
+  },
+  {
     path: "/api/openapi.json", method: "get", operationId: "openapi", summary: "This document",
     ok: { 200: { description: "OpenAPI 3.1", schema: { type: "object" } } },
     problems: [],

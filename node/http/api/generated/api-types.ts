@@ -96,6 +96,7 @@ export interface ApiTypes {
   SyncDigestQuery?: SyncDigestQuery;
   SyncRevisionsQuery?: SyncRevisionsQuery;
   SyncChallengesQuery?: SyncChallengesQuery;
+  SyncDocumentsQuery?: SyncDocumentsQuery;
 }
 /**
  * The query of GET /api/v1/challenges and of the listing page. List parameters take comma-separated values (or the parameter repeated); a parameter with an empty value counts as absent; any other parameter is refused.
@@ -324,4 +325,16 @@ export interface SyncChallengesQuery {
    * Page size.
    */
   limit?: number;
+}
+/**
+ * The query of GET /api/v1/sync/documents: the canonical documents of up to 50 challenges at once, named by their keys (the last segment of each challenge id). A follower fetches the documents of a burst of activities in one request instead of one per document.
+ */
+export interface SyncDocumentsQuery {
+  /**
+   * Challenge keys, comma-separated or repeated.
+   *
+   * @minItems 1
+   * @maxItems 50
+   */
+  key: [string, ...string[]];
 }
