@@ -1,6 +1,6 @@
 // A fake remote IPN peer in its own process (its CPU is not billed to the node under test): a hub
 // actor with an RSA key (Fedify), the canonical documents of its challenges at
-// /api/v1/challenges/{key}, and a batch of Create activities signed in advance (draft-cavage, as
+// /api/v1/challenges/{key} and, several per request, at /api/v1/sync/documents?key=…, and a batch of Create activities signed in advance (draft-cavage, as
 // Fedify's second knock and Mastodon send them) that it POSTs to a target inbox on request.
 // Run through startFakeOrigin(); the child speaks JSON lines on stdin/stdout.
 import "../../node/runtime/shims";
@@ -81,6 +81,13 @@ async function serve(): Promise<void> {
         const body = docs.get(decodeURIComponent(m[1]!));
         if (!body) return void res.writeHead(404).end();
         res.writeHead(200, { "content-type": "application/json" }).end(body);
+        return;
+      }
+      if (url.pathname === "/api/v1/sync/documents") {
+        const keys = (url.searchParams.get("key") ?? "").split(",").filter(Boolean);
+        const items = keys.map((k) => docs.get(k)).filter((d): d is string => d !== undefined);
+        const missing = keys.filter((k) => !docs.has(k));
+        res.writeHead(200, { "content-type": "application/json" }).end(`{"items":[${items.join(",")}],"gone":[],"missing":${JSON.stringify(missing)}}`);
         return;
       }
       const headers = new Headers();

@@ -5,14 +5,31 @@
 // a Tombstone). A Delete the origin contradicts (a bug, a replay, a forged or spurious message from
 // an allowlisted server) changes nothing but a log line; when the origin cannot be asked, the
 // challenge stays, and reconciliation later settles it from the origin's own revision list.
+//
+// The objects of Creates, Updates and Announces that arrive together from one origin are fetched
+// together (one GET of its sync documents endpoint for up to 50, ./origin-batches.ts) and stored in
+// one transaction; an origin without that endpoint (an older node) is asked one document at a time.
 import type { PeerRecord } from "../../node/domain/ports";
 import { log, message, type NetworkContext } from "./network-context";
-import { isChallengeId, PeerBusyError } from "./peer-client";
+import { OriginBatches, type Outcomes } from "./origin-batches";
+import { batchKeyOf, type CanonicalAnswer, DOCUMENTS_PER_REQUEST, isChallengeId, PeerBusyError } from "./peer-client";
 
 /** What fetching one document from its origin did to the mirror. */
 export type RefetchOutcome = "stored" | "refused" | "gone" | "missing";
 
+/** One object to fetch from its origin: the hub that must own it (Create, Update), or null (Announce). */
+interface Wanted { peer: PeerRecord; id: string; owner: string | null }
+
+/** How long an origin that does not serve the documents endpoint is asked one document at a time. */
+const SINGLE_FOR_MS = 60 * 60_000;
+/** Documents asked for one by one at once per origin. */
+const SINGLE_AT_ONCE = 4;
+
 export class MirrorInbox {
+  private readonly batches = new OriginBatches<Wanted, RefetchOutcome>((origin, items) => this.refetchTogether(origin, items), DOCUMENTS_PER_REQUEST);
+  /** Origins that answered the documents endpoint as an older node does, until when (epoch ms). */
+  private readonly singleUntil = new Map<string, number>();
+
   constructor(private readonly n: NetworkContext) {}
 
   /**
@@ -41,8 +58,10 @@ export class MirrorInbox {
       return;
     }
     // Create and Update only by the owning hub; an Announce may come from anyone allowlisted.
+    const wanted = { peer, id: objectId.href, owner: kind === "Announce" ? null : actorId.href };
     try {
-      await this.refetch(peer, objectId.href, kind === "Announce" ? null : actorId.href);
+      if (batchKeyOf(wanted.id) !== null && !this.singleOnly(peer.origin)) await this.batches.add(peer.origin, wanted);
+      else await this.refetch(peer, wanted.id, wanted.owner);
     } catch (error) {
       // Asked to wait: remembered for every task of this peer; reconciliation catches up afterwards.
       if (!(error instanceof PeerBusyError)) throw error;
@@ -104,20 +123,100 @@ export class MirrorInbox {
   }
 
   private async accept(peer: PeerRecord, id: string, doc: unknown, owner: string | null): Promise<RefetchOutcome> {
-    // The answer must be the document asked for, of the hub that sent the activity; the mirror
-    // service then checks the origin rule and validates it (once: the schema is the costly part).
-    const d = typeof doc === "object" && doc !== null && !Array.isArray(doc) ? (doc as { id?: unknown; hub?: unknown }) : null;
-    if (!d || d.id !== id) {
-      log.warn("document {id} from {origin} refused: {reason}", { id, origin: peer.origin, reason: d ? `id ${String(d.id)} is not the requested ${id}` : "not a JSON object" });
-      return "refused";
-    }
-    if (owner !== null && d.hub !== owner) {
-      log.warn("{id} refused: announced by {owner}, which is not its hub", { id, owner });
-      return "refused";
-    }
+    if (!this.fits(peer, id, doc, owner)) return "refused";
     const result = await this.n.o.mirror.store(peer, [doc], (reason) => {
       log.warn("document {id} from {origin} refused: {reason}", { id, origin: peer.origin, reason });
     });
     return result.refused ? "refused" : "stored";
+  }
+
+  /**
+   * The answer must be the document asked for, of the hub that sent the activity; the mirror service
+   * then checks the origin rule and validates it (once: the schema is the costly part).
+   */
+  private fits(peer: PeerRecord, id: string, doc: unknown, owner: string | null): boolean {
+    const d = typeof doc === "object" && doc !== null && !Array.isArray(doc) ? (doc as { id?: unknown; hub?: unknown }) : null;
+    if (!d || d.id !== id) {
+      log.warn("document {id} from {origin} refused: {reason}", { id, origin: peer.origin, reason: d ? `id ${String(d.id)} is not the requested ${id}` : "not a JSON object" });
+      return false;
+    }
+    if (owner !== null && d.hub !== owner) {
+      log.warn("{id} refused: announced by {owner}, which is not its hub", { id, owner });
+      return false;
+    }
+    return true;
+  }
+
+  private singleOnly(origin: string): boolean {
+    const until = this.singleUntil.get(origin);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    this.singleUntil.delete(origin);
+    return false;
+  }
+
+  /**
+   * The objects one origin's hints asked for, fetched in one request (those the answer leaves out, or
+   * all of them from an older node, one by one as before) and stored in one transaction. Each item gets
+   * the outcome a refetch of it alone would have had; a transport failure fails the items it touched.
+   */
+  private async refetchTogether(origin: string, items: Wanted[]): Promise<Outcomes<RefetchOutcome>> {
+    const peer = items[items.length - 1]!.peer;
+    const ids = [...new Set(items.map((w) => w.id))];
+    let answers = new Map<string, CanonicalAnswer>();
+    try {
+      const together = await this.n.client.documents(origin, ids);
+      if (together) answers = together;
+      else {
+        this.singleUntil.set(origin, Date.now() + SINGLE_FOR_MS);
+        log.info("{origin} does not serve several documents per request (an older node): asked one by one for an hour", { origin });
+      }
+    } catch (error) {
+      // Asked to wait: every item waits (received() remembers it). Any other failure of this one
+      // request (an error status, a malformed answer): its documents are asked for one by one.
+      if (error instanceof PeerBusyError) throw error;
+      log.info("documents of {origin} not fetched together ({error}): asked one by one", { origin, error: message(error) });
+    }
+    // The rest at their canonical addresses, a few at a time (as many as the inbox workers used to ask).
+    const failed = new Map<string, unknown>();
+    const alone = ids.filter((id) => !answers.has(id));
+    for (let i = 0; i < alone.length; i += SINGLE_AT_ONCE) {
+      await Promise.all(alone.slice(i, i + SINGLE_AT_ONCE).map(async (id) => {
+        try {
+          answers.set(id, await this.n.client.canonical(id));
+        } catch (error) {
+          failed.set(id, error);
+        }
+      }));
+    }
+
+    // Gone ones withdrawn together, documents of every item that may store them stored together.
+    const gone = ids.filter((id) => answers.get(id)?.kind === "gone");
+    const fits = items.map((w) => {
+      const a = answers.get(w.id);
+      return a?.kind === "doc" && this.fits(peer, w.id, a.doc, w.owner);
+    });
+    const docs = new Map<string, unknown>();
+    items.forEach((w, i) => { if (fits[i]) docs.set(w.id, (answers.get(w.id) as { doc: unknown }).doc); });
+    const refused = new Set<unknown>();
+    const [withdrawn, stored] = await Promise.allSettled([
+      gone.length ? this.n.o.mirror.withdraw(peer, gone) : Promise.resolve(0),
+      docs.size ? this.n.o.mirror.store(peer, [...docs.values()], (reason, doc) => {
+        refused.add(doc);
+        log.warn("document {id} from {origin} refused: {reason}", { id: (doc as { id?: unknown }).id, origin, reason });
+      }) : Promise.resolve(null),
+    ]);
+    return items.map((w, i): Outcomes<RefetchOutcome>[number] => {
+      const a = answers.get(w.id);
+      if (!a) return { ok: false, error: failed.get(w.id) };
+      if (a.kind === "missing") {
+        log.info("{id} is not served by its origin (404): nothing mirrored", { id: w.id });
+        return { ok: true, value: "missing" };
+      }
+      if (a.kind === "gone") return withdrawn.status === "fulfilled" ? { ok: true, value: "gone" } : { ok: false, error: withdrawn.reason };
+      if (!fits[i]) return { ok: true, value: "refused" };
+      if (stored.status === "rejected") return { ok: false, error: stored.reason };
+      return { ok: true, value: refused.has(a.doc) ? "refused" : "stored" };
+    });
   }
 }

@@ -15,6 +15,8 @@ export const SYNC_PATHS = {
   digest: "/api/v1/sync/digest",
   revisions: "/api/v1/sync/revisions",
   challenges: "/api/v1/sync/challenges",
+  /** Several canonical documents by key (node/http/api/peers.routes.ts); nodes before it answer 404. */
+  documents: "/api/v1/sync/documents",
   /** The peer's hub profiles (node/http/api/hubs.routes.ts): one answer, no paging. */
   hubs: "/api/v1/hubs",
 } as const;
@@ -76,6 +78,20 @@ export function isChallengeId(id: URL): boolean {
 
 export type CanonicalAnswer = { kind: "doc"; doc: unknown } | { kind: "gone" } | { kind: "missing" };
 
+/** How many documents one GET of SYNC_PATHS.documents may ask for (schemas/api/sync-documents-query.schema.json). */
+export const DOCUMENTS_PER_REQUEST = 50;
+const BATCH_KEY = /^[A-Za-z0-9._~-]{1,100}$/;
+
+/** The key under which a peer's documents endpoint is asked for a challenge id, or null when it cannot be. */
+export function batchKeyOf(challengeId: string): string | null {
+  const key = lastSegment(challengeId);
+  return BATCH_KEY.test(key) ? key : null;
+}
+
+/** Statuses of a peer that does not serve SYNC_PATHS.documents (a node older than it). */
+const NO_DOCUMENTS_ENDPOINT = new Set([400, 404, 405, 501]);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+
 export class PeerClient {
   constructor(private readonly opts: PeerClientOptions) {}
 
@@ -122,6 +138,43 @@ export class PeerClient {
     if (status !== 200) throw new PeerFetchError(url, status, `answered ${status}`);
     if (typeof json === "object" && json !== null && (json as { type?: unknown }).type === "Tombstone") return { kind: "gone" };
     return { kind: "doc", doc: json };
+  }
+
+  /**
+   * The canonical answers for several challenge ids of one origin (each with a batchKeyOf key, at most
+   * DOCUMENTS_PER_REQUEST) in one GET; null when the peer does not serve that endpoint. Only what was
+   * asked counts: a document under an id not asked for is ignored, and an id the answer does not
+   * account for is absent from the map (the caller asks for it alone, at its canonical address).
+   */
+  async documents(origin: string, ids: readonly string[]): Promise<Map<string, CanonicalAnswer> | null> {
+    const byKey = new Map<string, string>();
+    for (const id of ids) {
+      const key = batchKeyOf(id);
+      if (key === null || new URL(id).origin !== origin) throw new TypeError(`${id} cannot be asked of ${origin} by key`);
+      byKey.set(key, id);
+    }
+    if (byKey.size === 0 || byKey.size > DOCUMENTS_PER_REQUEST) throw new RangeError(`1 to ${DOCUMENTS_PER_REQUEST} ids per request, not ${byKey.size}`);
+    const url = new URL(SYNC_PATHS.documents, origin);
+    url.searchParams.set("key", [...byKey.keys()].join(","));
+    const { status, json } = await this.get(url.href);
+    if (NO_DOCUMENTS_ENDPOINT.has(status)) return null;
+    if (status !== 200) throw new PeerFetchError(url.href, status, `answered ${status}`);
+    const j = json as { items?: unknown; gone?: unknown; missing?: unknown } | null;
+    if (typeof j !== "object" || j === null || Array.isArray(j) || !Array.isArray(j.items)) throw new PeerFetchError(url.href, 200, "not a documents answer");
+    const asked = new Set(byKey.values());
+    const answers = new Map<string, CanonicalAnswer>();
+    for (const item of j.items) {
+      const id = typeof item === "object" && item !== null ? (item as { id?: unknown }).id : undefined;
+      if (typeof id !== "string" || !asked.has(id) || answers.has(id)) continue;
+      answers.set(id, (item as { type?: unknown }).type === "Tombstone" ? { kind: "gone" } : { kind: "doc", doc: item });
+    }
+    for (const [list, kind] of [[strings(j.gone), "gone"], [strings(j.missing), "missing"]] as const) {
+      for (const key of list) {
+        const id = byKey.get(key);
+        if (id !== undefined && !answers.has(id)) answers.set(id, { kind });
+      }
+    }
+    return answers;
   }
 
   async digest(origin: string, follower: string): Promise<SyncDigest> {
