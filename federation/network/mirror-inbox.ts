@@ -18,7 +18,7 @@ import { batchKeyOf, type CanonicalAnswer, DOCUMENTS_PER_REQUEST, isChallengeId,
 export type RefetchOutcome = "stored" | "refused" | "gone" | "missing";
 
 /** One object to fetch from its origin: the hub that must own it (Create, Update), or null (Announce). */
-interface Wanted { peer: PeerRecord; id: string; owner: string | null }
+interface Wanted { id: string; owner: string | null }
 
 /** How long an origin that does not serve the documents endpoint is asked one document at a time. */
 const SINGLE_FOR_MS = 60 * 60_000;
@@ -58,7 +58,7 @@ export class MirrorInbox {
       return;
     }
     // Create and Update only by the owning hub; an Announce may come from anyone allowlisted.
-    const wanted = { peer, id: objectId.href, owner: kind === "Announce" ? null : actorId.href };
+    const wanted = { id: objectId.href, owner: kind === "Announce" ? null : actorId.href };
     try {
       if (batchKeyOf(wanted.id) !== null && !this.singleOnly(peer.origin)) await this.batches.add(peer.origin, wanted);
       else await this.refetch(peer, wanted.id, wanted.owner);
@@ -161,7 +161,14 @@ export class MirrorInbox {
    * the outcome a refetch of it alone would have had; a transport failure fails the items it touched.
    */
   private async refetchTogether(origin: string, items: Wanted[]): Promise<Outcomes<RefetchOutcome>> {
-    const peer = items[items.length - 1]!.peer;
+    // Read again: hints waited for the run ahead of them, during which the peer may have been removed
+    // or have asked to be left alone.
+    const peer = await this.n.repos.peers.get(origin);
+    if (!peer) {
+      log.info("{count} hints of {origin} dropped: no longer an allowlisted peer", { count: items.length, origin });
+      return items.map(() => ({ ok: true, value: "refused" }));
+    }
+    if (this.n.resting(peer)) throw new PeerBusyError(origin, 429, new Date(peer.sync.retryAfter!));
     const ids = [...new Set(items.map((w) => w.id))];
     let answers = new Map<string, CanonicalAnswer>();
     try {
@@ -172,9 +179,13 @@ export class MirrorInbox {
         log.info("{origin} does not serve several documents per request (an older node): asked one by one for an hour", { origin });
       }
     } catch (error) {
-      // Asked to wait: every item waits (received() remembers it). Any other failure of this one
-      // request (an error status, a malformed answer): its documents are asked for one by one.
-      if (error instanceof PeerBusyError) throw error;
+      // Asked to wait: remembered at once, so that the hints queued behind this run are not fetched
+      // either; every item of it fails (and is retried). Any other failure of this one request (an
+      // error status, a malformed answer): its documents are asked for one by one.
+      if (error instanceof PeerBusyError) {
+        await this.n.repos.peers.patchSync(origin, { retryAfter: error.until.toISOString() });
+        throw error;
+      }
       log.info("documents of {origin} not fetched together ({error}): asked one by one", { origin, error: message(error) });
     }
     // The rest at their canonical addresses, a few at a time (as many as the inbox workers used to ask).

@@ -128,3 +128,17 @@ it("asks one by one when the endpoint fails or lies about its shape, and waits w
   expect(resting.count(ONE)).toBe(0);
   expect(Date.parse((await fr.store.peers.get(resting.origin))!.sync.retryAfter!)).toBeGreaterThan(Date.now() + 500_000);
 });
+
+it("does not fetch the hints queued behind a request the peer answered with 429", async () => {
+  const p = await peerServing([]);
+  const [first, ...behind] = ["f", "b1", "b2"].map((k) => challengeOf(p.origin, k)) as [Challenge, ...Challenge[]];
+  p.route(DOCS, () => new Promise((resolve) => setTimeout(() => resolve({ status: 429, headers: { "retry-after": "600" }, body: "" }), 300)));
+  const running = create(p, first);
+  while (p.count(DOCS) === 0) await new Promise((r) => setTimeout(r, 5));
+  // Handed over while the first request runs: they wait for it, then find the peer resting.
+  const queued = behind.map((d) => create(p, d));
+  await Promise.all([running, ...queued]);
+  expect(p.count(DOCS)).toBe(1);
+  expect(p.count(ONE)).toBe(0);
+  for (const d of [first, ...behind]) expect(await held(d)).toBeNull();
+});
