@@ -180,6 +180,16 @@ export function describeQueueContract(name: string, factory: QueueFactory): void
       await listening;
     });
 
+    it("stores the enqueues of separate callbacks of one event-loop phase together (peers' activities arriving at once)", async () => {
+      const q = await h.open({ workers: 1, pollIntervalMs: 50 });
+      const later = (n: number) => new Promise<void>((resolve, reject) => setTimeout(() => q.enqueue({ n }).then(resolve, reject), 0));
+      const [first, second] = [later(1), later(2)];
+      await first;
+      const depth = await q.getDepth();
+      await second;
+      expect(depth).toMatchObject({ queued: 2 });
+    });
+
     // Fedify re-enqueues a failed delivery as a new message (attempt + 1, a delay, the same ordering
     // key) from inside the handler of the original, which is acknowledged right after. The retry
     // must keep the original's place: an Update queued meanwhile must not reach the inbox before the
