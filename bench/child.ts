@@ -1,4 +1,4 @@
-// One benchmark in its own process: `node --import tsx bench/child.ts <name> [--quick]`, with the
+// One benchmark in its own process: `node --require tsx/cjs bench/child.ts <name> [--quick]`, with the
 // run's ceilings in IPN_BENCH_CEILINGS. Started by bench/run.ts; figures go to stdout as @@FIG lines.
 //
 // IPN_BENCH_NATIVE_JSON=1 (run.ts --native-json) is an experiment, not the product: after the

@@ -29,7 +29,7 @@ interface ChildResult {
 
 function runChild(name: string, quick: boolean, ceilings: Ceilings | null, nativeJson = false): Promise<ChildResult> {
   const entry = BENCHMARKS[name]!;
-  const args = [...(process.env.IPN_BENCH_NODE_ARGS ? process.env.IPN_BENCH_NODE_ARGS.split(" ") : []), "--expose-gc", "--import", "tsx", path.join(__dirname, "child.ts"), name, ...(quick ? ["--quick"] : [])];
+  const args = [...(process.env.IPN_BENCH_NODE_ARGS ? process.env.IPN_BENCH_NODE_ARGS.split(" ") : []), "--expose-gc", "--require", "tsx/cjs", path.join(__dirname, "child.ts"), name, ...(quick ? ["--quick"] : [])];
   const child = spawn(process.execPath, args, {
     cwd: path.join(__dirname, ".."),
     env: { ...process.env, IPN_BENCH_CEILINGS: ceilings ? JSON.stringify(ceilings) : "", IPN_BENCH_NATIVE_JSON: nativeJson ? "1" : "" },
