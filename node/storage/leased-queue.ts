@@ -246,7 +246,8 @@ export abstract class LeasedMessageQueue<Job> implements MessageQueue {
     this.wake();
   }
 
-  private wake(): void {
+  /** Wakes the idle workers of this lane in this process, of every instance on the same database. */
+  protected wake(): void {
     for (const wake of [...(wakers.get(this.wakeKey) ?? [])]) wake();
   }
 

@@ -7,6 +7,13 @@
 // One table holds every lane (inbox, outbox, fan-out); each lane is its own queue instance with its
 // own workers, so a backlog in one never starves another.
 //
+// Other processes on the file (the web process and the workers of IPN_ROLE=web/worker, several worker
+// processes) cannot wake our workers: SQLite has no change notification. While it listens, each
+// instance reads the table's AUTOINCREMENT counter every WATCH_MS (one row, no lock); when it moved,
+// it looks at the rows added since (a rowid range) and wakes its idle workers if one is of its lane. A
+// message another process enqueued is claimed within WATCH_MS rather than at the next poll
+// (pollIntervalMs, one claim transaction per worker). Our own enqueues wake our workers directly.
+//
 // Order per ordering key: a message runs only when no message of its key and lane is ahead of it in
 // (pos, seq) order — whether that one is ready, delayed or in flight. `pos` is the seq of the
 // message's place in line: its own seq, except for a retry Fedify enqueues from the handler of the
@@ -14,7 +21,7 @@
 // for its retry is never overtaken by the Update or Delete queued after it.
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import type { MessageQueueDepth } from "@fedify/fedify";
+import type { MessageQueueDepth, MessageQueueListenOptions } from "@fedify/fedify";
 import { LeasedMessageQueue, type QueuedRow, type QueueLane, type QueueTuning } from "../leased-queue";
 import type { Db } from "./database";
 
@@ -24,6 +31,9 @@ export interface SqliteQueueOptions extends QueueTuning {
 }
 
 interface Claimed { seq: number; message: string; token: string }
+
+/** How often a listening instance looks for messages enqueued by other processes. */
+const WATCH_MS = 50;
 
 const fileKey = (db: Db): unknown => (db.memory ? db : path.resolve(db.name));
 
@@ -55,6 +65,9 @@ export class SqliteMessageQueue extends LeasedMessageQueue<Claimed> {
       ack: db.prepare("DELETE FROM fedify_mq WHERE seq = ? AND lock_token = ?"),
       release: db.prepare("UPDATE fedify_mq SET locked_until = 0, lock_token = NULL, deliver_at = ? WHERE seq = ? AND lock_token = ?"),
       nextDue: db.prepare("SELECT MIN(deliver_at) AS at FROM fedify_mq WHERE lane = ? AND deliver_at > ?"),
+      // AUTOINCREMENT's counter: moves on every insert, never back (a deleted newest row would move MAX(seq)).
+      newest: db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'fedify_mq'").pluck(),
+      addedToLane: db.prepare("SELECT 1 FROM fedify_mq WHERE seq > ? AND lane = ? LIMIT 1").pluck(),
       depth: db.prepare(`SELECT COUNT(*) AS queued, COALESCE(SUM(deliver_at <= @now), 0) AS ready
         FROM fedify_mq WHERE lane = @lane AND locked_until <= @now`),
     };
@@ -84,6 +97,35 @@ export class SqliteMessageQueue extends LeasedMessageQueue<Claimed> {
     });
   }
 
+  /** The counter as last looked at (the rows above it are news). */
+  private seen = 0;
+
+  /** Listens as every queue does, and meanwhile watches for messages other processes enqueue. */
+  override async listen(handler: (message: unknown) => Promise<void> | void, options?: MessageQueueListenOptions): Promise<void> {
+    this.seen = this.newest() ?? this.seen;
+    const watch = setInterval(() => {
+      try {
+        const now = this.newest();
+        if (now === null || now === this.seen) return;
+        const ours = this.s.addedToLane.get(this.seen, this.lane) !== undefined;
+        this.seen = now;
+        if (ours) this.wake();
+      } catch {
+        // Busy or closing: the next tick (or the poll) looks again.
+      }
+    }, WATCH_MS);
+    watch.unref();
+    try {
+      await super.listen(handler, options);
+    } finally {
+      clearInterval(watch);
+    }
+  }
+
+  private newest(): number | null {
+    return this.db.open ? ((this.s.newest.get() as number | undefined) ?? null) : null;
+  }
+
   /** Messages waiting in the queue (in-flight ones excluded), split into ready and delayed. */
   async getDepth(): Promise<MessageQueueDepth> {
     const r = this.s.depth.get({ now: Date.now(), lane: this.lane }) as { queued: number; ready: number };
@@ -91,7 +133,10 @@ export class SqliteMessageQueue extends LeasedMessageQueue<Claimed> {
   }
 
   protected async insert(rows: readonly QueuedRow[], at: number, retry: boolean): Promise<void> {
+    const before = this.newest();
     this.insertTx(rows, at, retry);
+    // Our own rows need no second wake-up from the watch (unless another process's came before them).
+    if (before === this.seen) this.seen = this.newest() ?? this.seen;
   }
 
   protected async claim(now: number): Promise<Claimed | undefined> {
