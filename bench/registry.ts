@@ -3,7 +3,7 @@
 // bundle installs core-js polyfills over JSON.stringify and Array.prototype.push; see ceilings.ts).
 // Loaded with require(): the benchmark processes load TypeScript as `npm start` does (tsx's CommonJS
 // hooks, node/bin/ipn.cjs), not through `--import tsx`, whose ESM hooks run in a thread of their own
-// (≈ 36 MiB more resident memory, which P6 would count against the node).
+// (≈ 26 MiB more resident memory at the node's start, which P6 would count against the node).
 import type { Benchmark } from "./lib/context";
 
 export interface Entry {

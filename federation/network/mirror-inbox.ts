@@ -6,13 +6,15 @@
 // an allowlisted server) changes nothing but a log line; when the origin cannot be asked, the
 // challenge stays, and reconciliation later settles it from the origin's own revision list.
 //
-// The objects of Creates, Updates and Announces that arrive together from one origin are fetched
-// together (one GET of its sync documents endpoint for up to 50, ./origin-batches.ts) and stored in
-// one transaction; an origin without that endpoint (an older node) is asked one document at a time.
+// The objects of Creates, Updates and Announces handed over while a fetch from their origin runs are
+// fetched together (one GET of its sync documents endpoint for up to 50, ./origin-batches.ts) and
+// stored in one call of the mirror service; an origin without that endpoint (an older node) is asked
+// one document at a time, a few at once.
 import type { PeerRecord } from "../../node/domain/ports";
+import { SafeFetchError } from "../safe-fetch";
 import { log, message, type NetworkContext } from "./network-context";
 import { OriginBatches, type Outcomes } from "./origin-batches";
-import { batchKeyOf, type CanonicalAnswer, DOCUMENTS_PER_REQUEST, isChallengeId, PeerBusyError } from "./peer-client";
+import { batchKeyOf, type CanonicalAnswer, DOCUMENTS_PER_REQUEST, isChallengeId, PeerBusyError, PeerFetchError } from "./peer-client";
 
 /** What fetching one document from its origin did to the mirror. */
 export type RefetchOutcome = "stored" | "refused" | "gone" | "missing";
@@ -60,7 +62,8 @@ export class MirrorInbox {
     // Create and Update only by the owning hub; an Announce may come from anyone allowlisted.
     const wanted = { id: objectId.href, owner: kind === "Announce" ? null : actorId.href };
     try {
-      if (batchKeyOf(wanted.id) !== null && !this.singleOnly(peer.origin)) await this.batches.add(peer.origin, wanted);
+      // Through the origin's batches even when it is asked one by one: they bound its concurrent GETs.
+      if (batchKeyOf(wanted.id) !== null) await this.batches.add(peer.origin, wanted);
       else await this.refetch(peer, wanted.id, wanted.owner);
     } catch (error) {
       // Asked to wait: remembered for every task of this peer; reconciliation catches up afterwards.
@@ -155,10 +158,16 @@ export class MirrorInbox {
     return false;
   }
 
+  /** Remembers a peer's Retry-After at once, so that the hints queued behind this run are not fetched either. */
+  private async rest(origin: string, busy: PeerBusyError): Promise<void> {
+    await this.n.repos.peers.patchSync(origin, { retryAfter: busy.until.toISOString() });
+  }
+
   /**
-   * The objects one origin's hints asked for, fetched in one request (those the answer leaves out, or
-   * all of them from an older node, one by one as before) and stored in one transaction. Each item gets
-   * the outcome a refetch of it alone would have had; a transport failure fails the items it touched.
+   * The objects one origin's hints asked for: fetched in one request (those the answer leaves out, or all
+   * of them from an older node, one by one, SINGLE_AT_ONCE at a time), gone ones withdrawn together, the
+   * others stored in one call of the mirror service (one transaction on SQLite). Each item gets the
+   * outcome a refetch of it alone would have had; a failure fails only the items it touched.
    */
   private async refetchTogether(origin: string, items: Wanted[]): Promise<Outcomes<RefetchOutcome>> {
     // Read again: hints waited for the run ahead of them, during which the peer may have been removed
@@ -171,24 +180,28 @@ export class MirrorInbox {
     if (this.n.resting(peer)) throw new PeerBusyError(origin, 429, new Date(peer.sync.retryAfter!));
     const ids = [...new Set(items.map((w) => w.id))];
     let answers = new Map<string, CanonicalAnswer>();
-    try {
-      const together = await this.n.client.documents(origin, ids);
-      if (together) answers = together;
-      else {
-        this.singleUntil.set(origin, Date.now() + SINGLE_FOR_MS);
-        log.info("{origin} does not serve several documents per request (an older node): asked one by one for an hour", { origin });
+    if (!this.singleOnly(origin)) {
+      try {
+        const together = await this.n.client.documents(origin, ids);
+        if (together) answers = together;
+        else {
+          this.singleUntil.set(origin, Date.now() + SINGLE_FOR_MS);
+          log.info("{origin} does not serve several documents per request (an older node): asked one by one for an hour", { origin });
+        }
+      } catch (error) {
+        // Asked to wait: every item fails with it (received() logs it; reconciliation catches up). An
+        // answer that is not one (an error status, not JSON, from another origin, too large, redirected
+        // in circles): asked one by one. No answer at all (a timeout, a refused connection): the items
+        // fail and the queue retries them, rather than wait for each of them in turn.
+        if (error instanceof PeerBusyError) {
+          await this.rest(origin, error);
+          throw error;
+        }
+        const unusable = error instanceof PeerFetchError || (error instanceof SafeFetchError && (error.code === "too-large" || error.code === "too-many-redirects"));
+        if (!unusable) throw error;
+        log.info("documents of {origin} not fetched together ({error}): asked one by one", { origin, error: message(error) });
       }
-    } catch (error) {
-      // Asked to wait: remembered at once, so that the hints queued behind this run are not fetched
-      // either; every item of it fails (and is retried). Any other failure of this one request (an
-      // error status, a malformed answer): its documents are asked for one by one.
-      if (error instanceof PeerBusyError) {
-        await this.n.repos.peers.patchSync(origin, { retryAfter: error.until.toISOString() });
-        throw error;
-      }
-      log.info("documents of {origin} not fetched together ({error}): asked one by one", { origin, error: message(error) });
     }
-    // The rest at their canonical addresses, a few at a time (as many as the inbox workers used to ask).
     const failed = new Map<string, unknown>();
     const alone = ids.filter((id) => !answers.has(id));
     for (let i = 0; i < alone.length; i += SINGLE_AT_ONCE) {
@@ -199,9 +212,15 @@ export class MirrorInbox {
           failed.set(id, error);
         }
       }));
+      // Asked to wait on the way: the rest is not asked for.
+      const busy = [...failed.values()].find((e): e is PeerBusyError => e instanceof PeerBusyError);
+      if (busy) {
+        await this.rest(origin, busy);
+        for (const id of alone.slice(i + SINGLE_AT_ONCE)) failed.set(id, busy);
+        break;
+      }
     }
 
-    // Gone ones withdrawn together, documents of every item that may store them stored together.
     const gone = ids.filter((id) => answers.get(id)?.kind === "gone");
     const fits = items.map((w) => {
       const a = answers.get(w.id);
@@ -209,14 +228,11 @@ export class MirrorInbox {
     });
     const docs = new Map<string, unknown>();
     items.forEach((w, i) => { if (fits[i]) docs.set(w.id, (answers.get(w.id) as { doc: unknown }).doc); });
-    const refused = new Set<unknown>();
-    const [withdrawn, stored] = await Promise.allSettled([
+    const [withdrawn, storing] = await Promise.allSettled([
       gone.length ? this.n.o.mirror.withdraw(peer, gone) : Promise.resolve(0),
-      docs.size ? this.n.o.mirror.store(peer, [...docs.values()], (reason, doc) => {
-        refused.add(doc);
-        log.warn("document {id} from {origin} refused: {reason}", { id: (doc as { id?: unknown }).id, origin, reason });
-      }) : Promise.resolve(null),
+      this.storeAll(peer, docs),
     ]);
+    const stored = storing.status === "fulfilled" ? storing.value : { refused: new Set<unknown>(), failed: new Map<string, unknown>() };
     return items.map((w, i): Outcomes<RefetchOutcome>[number] => {
       const a = answers.get(w.id);
       if (!a) return { ok: false, error: failed.get(w.id) };
@@ -226,8 +242,40 @@ export class MirrorInbox {
       }
       if (a.kind === "gone") return withdrawn.status === "fulfilled" ? { ok: true, value: "gone" } : { ok: false, error: withdrawn.reason };
       if (!fits[i]) return { ok: true, value: "refused" };
-      if (stored.status === "rejected") return { ok: false, error: stored.reason };
-      return { ok: true, value: refused.has(a.doc) ? "refused" : "stored" };
+      if (stored.failed.has(w.id)) return { ok: false, error: stored.failed.get(w.id) };
+      return { ok: true, value: stored.refused.has(a.doc) ? "refused" : "stored" };
     });
+  }
+
+  /**
+   * The documents in one call of the mirror service; when that call fails (a busy store, one document
+   * the database rejects), each alone, so that one cannot keep the others out. Returns the documents
+   * refused and, by id, the errors of those that could not be stored.
+   */
+  private async storeAll(peer: PeerRecord, docs: Map<string, unknown>): Promise<{ refused: Set<unknown>; failed: Map<string, unknown> }> {
+    const refused = new Set<unknown>();
+    const failed = new Map<string, unknown>();
+    const onRefused = (reason: string, doc: unknown) => {
+      if (refused.has(doc)) return;
+      refused.add(doc);
+      log.warn("document {id} from {origin} refused: {reason}", { id: (doc as { id?: unknown }).id, origin: peer.origin, reason });
+    };
+    if (docs.size === 0) return { refused, failed };
+    try {
+      await this.n.o.mirror.store(peer, [...docs.values()], onRefused);
+    } catch (error) {
+      if (docs.size === 1) for (const id of docs.keys()) failed.set(id, error);
+      else {
+        log.info("{count} documents of {origin} not stored together ({error}): each alone", { count: docs.size, origin: peer.origin, error: message(error) });
+        for (const [id, doc] of docs) {
+          try {
+            await this.n.o.mirror.store(peer, [doc], onRefused);
+          } catch (e) {
+            failed.set(id, e);
+          }
+        }
+      }
+    }
+    return { refused, failed };
   }
 }

@@ -36,20 +36,25 @@ export class OriginBatches<T, R> {
   /** Runs batches while the origin has waiting items; the line ends when it is empty. */
   private async drain(origin: string): Promise<void> {
     const line = this.lines.get(origin)!;
-    while (line.length > 0) {
-      const batch = line.splice(0, this.max);
-      let outcomes: Outcomes<R>;
-      try {
-        outcomes = await this.run(origin, batch.map((w) => w.item));
-      } catch (error) {
-        outcomes = batch.map(() => ({ ok: false, error }));
+    try {
+      while (line.length > 0) {
+        const batch = line.splice(0, this.max);
+        let outcomes: Outcomes<R>;
+        try {
+          outcomes = await this.run(origin, batch.map((w) => w.item));
+        } catch (error) {
+          outcomes = batch.map(() => ({ ok: false, error }));
+        }
+        batch.forEach((w, i) => {
+          const o = Array.isArray(outcomes) ? outcomes[i] : undefined;
+          if (o?.ok) w.resolve(o.value);
+          else w.reject(o ? o.error : new Error("no outcome for this item"));
+        });
       }
-      batch.forEach((w, i) => {
-        const o = outcomes[i] ?? { ok: false, error: new Error("no outcome for this item") };
-        if (o.ok) w.resolve(o.value);
-        else w.reject(o.error);
-      });
+    } finally {
+      // Whatever happened, the origin's line ends here: the next item starts a new one.
+      this.lines.delete(origin);
+      for (const w of line.splice(0)) w.reject(new Error("the batch line ended before this item ran"));
     }
-    this.lines.delete(origin);
   }
 }
