@@ -68,7 +68,7 @@ export class MirrorInbox {
     } catch (error) {
       // Asked to wait: remembered for every task of this peer; reconciliation catches up afterwards.
       if (!(error instanceof PeerBusyError)) throw error;
-      await this.n.repos.peers.patchSync(peer.origin, { retryAfter: error.until.toISOString() });
+      await this.rest(peer.origin, error);
       log.info("{kind} of {object} not fetched: {error}", { kind, object: objectId.href, error: message(error) });
     }
   }
@@ -92,7 +92,7 @@ export class MirrorInbox {
     try {
       answer = await this.n.client.canonical(objectId.href);
     } catch (error) {
-      if (error instanceof PeerBusyError) await this.n.repos.peers.patchSync(peer.origin, { retryAfter: error.until.toISOString() });
+      if (error instanceof PeerBusyError) await this.rest(peer.origin, error);
       log.warn("Delete of {object} not confirmed by its origin ({error}): it stays listed (reconciliation settles it)", { object: objectId.href, error: message(error) });
       return;
     }
@@ -158,7 +158,7 @@ export class MirrorInbox {
     return false;
   }
 
-  /** Remembers a peer's Retry-After at once, so that the hints queued behind this run are not fetched either. */
+  /** Remembers a peer's Retry-After (for every task of this peer; in a batch at once, before the hints queued behind it run). */
   private async rest(origin: string, busy: PeerBusyError): Promise<void> {
     await this.n.repos.peers.patchSync(origin, { retryAfter: busy.until.toISOString() });
   }

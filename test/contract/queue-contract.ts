@@ -1,11 +1,10 @@
 // The MessageQueue contract every store's queue must meet: Fedify's own conformance suite
 // (testMessageQueue, with ordering keys), plus what IPN relies on beyond it: at-least-once across
 // crashes and shutdowns, retry after a failing handler, and depth counts.
-import { spawn } from "node:child_process";
-import path from "node:path";
 import { testMessageQueue } from "@fedify/testing";
 import type { QueueTuning } from "../../node/storage/open-store";
 import type { Store } from "../../node/storage/store";
+import { startQueueWorker } from "./queue-worker-process";
 
 type Queue = Store["queue"];
 type Lanes = Store["queues"];
@@ -22,7 +21,6 @@ export interface QueueHarness {
 }
 export type QueueFactory = () => Promise<QueueHarness>;
 
-const CRASH_WORKER = path.join(__dirname, "queue-crash-worker.ts");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function until(what: string, predicate: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
@@ -90,21 +88,13 @@ export function describeQueueContract(name: string, factory: QueueFactory): void
     it("redelivers the message of a process killed mid-handler once its lease expires", async () => {
       const q = await h.open({ pollIntervalMs: 50 });
       await q.enqueue({ type: "inbox", id: "crash-me" });
-      const child = spawn(process.execPath, ["--import", "tsx", CRASH_WORKER, h.url, "800"], {
-        cwd: path.join(__dirname, "..", ".."), stdio: ["ignore", "pipe", "pipe"],
-      });
-      let out = "";
-      let err = "";
-      child.stdout.on("data", (d: Buffer) => { out += d.toString(); });
-      child.stderr.on("data", (d: Buffer) => { err += d.toString(); });
-      const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+      const child = startQueueWorker(h.url, 800);
       try {
-        await until(`the child to claim the message (stderr: ${err})`, () => out.includes("claimed"), 30_000);
+        await child.waitFor("claimed", 30_000);
       } finally {
-        child.kill("SIGKILL");
-        await exited;
+        await child.kill();
       }
-      expect(out).toContain('"crash-me"');
+      expect(child.output()).toContain('"crash-me"');
       const got: unknown[] = [];
       const controller = new AbortController();
       const listening = q.listen((m) => { got.push(m); }, { signal: controller.signal });
@@ -180,12 +170,13 @@ export function describeQueueContract(name: string, factory: QueueFactory): void
       await listening;
     });
 
-    // Two timers of one phase, each enqueueing: the first caller's answer comes only once the second's
-    // message is stored too. A commit per microtask checkpoint fails this on SQLite (synchronous
-    // writes); on MongoDB its I/O may let the second callback in before the first commit either way.
+    // Two callbacks of one event-loop phase (two immediates queued together: Node runs both in the same
+    // check phase, with a microtask checkpoint between them), each enqueueing: the first caller's answer
+    // comes only once the second's message is stored too. A commit per microtask checkpoint fails this
+    // on SQLite (synchronous writes); on MongoDB its I/O may let the second in before the first commit.
     it("stores the enqueues of separate callbacks of one event-loop phase together (peers' activities arriving at once)", async () => {
       const q = await h.open({ workers: 1, pollIntervalMs: 50 });
-      const later = (n: number) => new Promise<void>((resolve, reject) => setTimeout(() => q.enqueue({ n }).then(resolve, reject), 0));
+      const later = (n: number) => new Promise<void>((resolve, reject) => setImmediate(() => q.enqueue({ n }).then(resolve, reject)));
       const [first, second] = [later(1), later(2)];
       await first;
       const depth = await q.getDepth();

@@ -1,5 +1,4 @@
 // Runs the store, KV and queue contracts against the embedded SQLite store, on temporary files.
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,6 +11,7 @@ import { FEW_TEXT_MATCHES } from "../../node/storage/sqlite/listing-sql";
 import type { Store } from "../../node/storage/store";
 import { describeKvContract } from "./kv-contract";
 import { describeQueueContract } from "./queue-contract";
+import { startQueueWorker } from "./queue-worker-process";
 import { activityFor, sampleChallenge } from "./sample-challenge";
 import { describeOutboxOrderContract } from "./outbox-order-contract";
 import { describeStoreContract } from "./store-contract";
@@ -256,30 +256,15 @@ describe("SQLite queue across processes", () => {
     const file = tempFile();
     const store = await openStore({ url: `sqlite:${file}` });
     // The other process polls once a minute: only the watch on the queue's counter can wake it in time.
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "queue-crash-worker.ts"), `sqlite:${file}`, "60000", "60000"], {
-      cwd: path.join(__dirname, "..", ".."), stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => { out += d.toString(); });
-    child.stderr.on("data", (d: Buffer) => { err += d.toString(); });
-    const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
-    const waitFor = async (text: string, ms: number) => {
-      const deadline = Date.now() + ms;
-      while (!out.includes(text)) {
-        if (Date.now() > deadline) throw new Error(`no "${text}" from the other process within ${ms} ms (stderr: ${err})`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    };
+    const child = startQueueWorker(`sqlite:${file}`, 60_000, 60_000);
     try {
-      await waitFor("listening", 30_000);
+      await child.waitFor("listening", 30_000);
       await new Promise((r) => setTimeout(r, 500)); // its first claim found nothing: it now waits for its poll
       await store.queue.enqueue({ type: "inbox", id: "wake-up" });
-      await waitFor("claimed", 20_000);
-      expect(out).toContain('"wake-up"');
+      await child.waitFor("claimed", 20_000);
+      expect(child.output()).toContain('"wake-up"');
     } finally {
-      child.kill("SIGKILL");
-      await exited;
+      await child.kill();
       await store.close();
     }
   }, 60_000);
