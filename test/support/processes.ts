@@ -71,9 +71,22 @@ export interface SpawnNodeOptions {
   startTimeoutMs?: number;
 }
 
-/** Starts `ipn start` and resolves once it listens; rejects (after killing it) if it does not. */
+/**
+ * Starts `ipn start` and resolves once it listens; rejects (after killing it) if it does not. A port
+ * chosen here was only free a moment before the node binds it (another process, or an outgoing
+ * connection's local port, can take it meanwhile): on EADDRINUSE it starts again on another one.
+ */
 export async function spawnNode(opts: SpawnNodeOptions): Promise<NodeProcess> {
-  const port = opts.port ?? await freePort();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await spawnOnce(opts, opts.port ?? await freePort());
+    } catch (error) {
+      if (opts.port !== undefined || attempt >= 3 || !/EADDRINUSE/.test(String(error))) throw error;
+    }
+  }
+}
+
+async function spawnOnce(opts: SpawnNodeOptions, port: number): Promise<NodeProcess> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `ipn-${opts.name}-`));
   const child: ChildProcess = spawn(process.execPath, [IPN_BIN, "start"], {
     env: {
