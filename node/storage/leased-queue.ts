@@ -5,6 +5,7 @@
 // outlast `detachAfterMs` set aside so that they stop holding a worker, and in-process wake-ups plus
 // polling. Each store supplies the five storage operations: insert, claim, renew,
 // ack, release (and what is due next).
+import { setMaxListeners } from "node:events";
 import type {
   MessageQueue, MessageQueueDepth, MessageQueueEnqueueOptions, MessageQueueListenOptions,
 } from "@fedify/fedify";
@@ -143,6 +144,9 @@ export abstract class LeasedMessageQueue<Job> implements MessageQueue {
   async listen(handler: Handler, options: MessageQueueListenOptions = {}): Promise<void> {
     if (this.closed || options.signal?.aborted) return;
     const abort = new AbortController();
+    // Each idle worker and each running handler listens on it (16 inbox workers exceed Node's default
+    // of 10 and print a leak warning for listeners that are all removed when they end).
+    setMaxListeners(2 * this.workers + this.maxDetached + 1, abort.signal);
     const forward = () => abort.abort();
     options.signal?.addEventListener("abort", forward, { once: true });
     // Handlers set aside by their workers (detachAfterMs): listen() resolves only once they ended too.

@@ -151,6 +151,21 @@ export function describeQueueContract(name: string, factory: QueueFactory): void
       await listening;
     });
 
+    it("runs 16 workers (the inbox lane's default) without a listener-leak warning in its process's log", async () => {
+      // In another process: Node prints the warning there (Jest's sandbox never sees it).
+      const worker = startQueueWorker(h.url, 60_000, 50, 16);
+      try {
+        await worker.waitFor("listening", 20_000);
+        const q = await h.open();
+        for (let n = 0; n < 3; n++) await q.enqueue({ n });
+        await until("the other process to claim all three", () => (worker.output().match(/claimed/g) ?? []).length === 3);
+        await sleep(100);
+        expect(worker.errors()).not.toMatch(/MaxListenersExceeded/);
+      } finally {
+        await worker.kill();
+      }
+    }, 60_000);
+
     // Fedify enqueues a fan-out with ordering keys as one enqueue() per inbox, all in one turn.
     it("stores a fan-out enqueued in one turn at once: when any enqueue resolves, every message is queued, each key in order", async () => {
       const q = await h.open({ workers: 4, pollIntervalMs: 50 });

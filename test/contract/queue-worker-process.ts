@@ -8,14 +8,16 @@ const WORKER = path.join(__dirname, "queue-crash-worker.ts");
 export interface QueueWorkerProcess {
   /** Everything it printed to stdout so far ("listening", then "claimed {message}"). */
   output(): string;
+  /** Everything it printed to stderr so far (Node's warnings). */
+  errors(): string;
   /** Resolves once stdout contains `text`; fails after `ms` with its stderr. */
   waitFor(text: string, ms: number): Promise<void>;
   /** SIGKILL (nothing acknowledged or released), resolved once it exited. */
   kill(): Promise<void>;
 }
 
-export function startQueueWorker(storeUrl: string, leaseMs: number, pollIntervalMs?: number): QueueWorkerProcess {
-  const args = [WORKER, storeUrl, String(leaseMs), ...(pollIntervalMs === undefined ? [] : [String(pollIntervalMs)])];
+export function startQueueWorker(storeUrl: string, leaseMs: number, pollIntervalMs = 50, workers = 1): QueueWorkerProcess {
+  const args = [WORKER, storeUrl, String(leaseMs), String(pollIntervalMs), String(workers)];
   const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: path.join(__dirname, "..", ".."), stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
@@ -24,6 +26,7 @@ export function startQueueWorker(storeUrl: string, leaseMs: number, pollInterval
   const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
   return {
     output: () => out,
+    errors: () => err,
     async waitFor(text, ms) {
       const deadline = Date.now() + ms;
       while (!out.includes(text)) {
