@@ -255,7 +255,7 @@ export async function startNode(config: Config): Promise<RunningNode> {
       peers,
       sync: new LocalSyncSet({
         mirror: store.mirror, origin,
-        byKey: (key) => store.challenges.getByKey(key),
+        byKeys: (keys) => store.challenges.getManyByKeys(keys),
         isInstanceFollower: async (actorId) => (await store.followers.all(INSTANCE_IDENTIFIER)).some((f) => f.actorId === actorId),
       }),
     },

@@ -61,14 +61,16 @@ export class MirrorInbox {
     }
     // Create and Update only by the owning hub; an Announce may come from anyone allowlisted.
     const wanted = { id: objectId.href, owner: kind === "Announce" ? null : actorId.href };
+    const batched = batchKeyOf(wanted.id) !== null;
     try {
       // Through the origin's batches even when it is asked one by one: they bound its concurrent GETs.
-      if (batchKeyOf(wanted.id) !== null) await this.batches.add(peer.origin, wanted);
+      if (batched) await this.batches.add(peer.origin, wanted);
       else await this.refetch(peer, wanted.id, wanted.owner);
     } catch (error) {
-      // Asked to wait: remembered for every task of this peer; reconciliation catches up afterwards.
+      // Asked to wait: remembered for every task of this peer (a batch did so once for all its hints);
+      // reconciliation catches up afterwards.
       if (!(error instanceof PeerBusyError)) throw error;
-      await this.rest(peer.origin, error);
+      if (!batched) await this.rest(peer.origin, error);
       log.info("{kind} of {object} not fetched: {error}", { kind, object: objectId.href, error: message(error) });
     }
   }

@@ -23,6 +23,8 @@ export interface PeerNetworkOptions {
   now?: () => Date;
   /** How far a sync round follows a peer's paging (sync-bounds.ts); tests tighten it. */
   bounds?: Partial<SyncBounds>;
+  /** How long one GET to a peer may take in all (default 30 s); tests shorten it. */
+  fetchTimeoutMs?: number;
 }
 
 export const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).slice(0, 500);
@@ -34,7 +36,7 @@ export class NetworkContext {
   closed = false;
 
   constructor(readonly o: PeerNetworkOptions) {
-    this.client = new PeerClient({ allowPrivateNetwork: o.allowPrivateNetwork, userAgent: o.userAgent, signer: o.signer });
+    this.client = new PeerClient({ allowPrivateNetwork: o.allowPrivateNetwork, userAgent: o.userAgent, signer: o.signer, timeoutMs: o.fetchTimeoutMs });
     this.instanceActor = instanceActorUri(o.origin);
     this.bounds = { ...DEFAULT_SYNC_BOUNDS, ...o.bounds };
   }

@@ -4,7 +4,8 @@
 // run ahead of them. One run per origin at a time, at most `max` items per run.
 //
 // Used by the mirror inbox (./mirror-inbox.ts): the peer hints that the inbox workers hand over while
-// a fetch from that origin is going are fetched in one request and stored in one transaction.
+// a fetch from that origin is going are fetched in one request and stored in one call of the mirror
+// (one transaction on SQLite; on MongoDB the writes follow one another).
 
 /** What a run did with each of its items, in their order: a value, or the error that item fails with. */
 export type Outcomes<R> = ({ ok: true; value: R } | { ok: false; error: unknown })[];

@@ -8,8 +8,11 @@
 import { lastSegment, paths } from "../../node/domain/uris";
 import type { RevisionEntry } from "../../node/domain/ports";
 import { type FetchSigner, signedKnock } from "../fetch-signer";
+import { federationLogger } from "../log";
 import { safeFetch, type SafeResponse } from "../safe-fetch";
 import { PageBudget, type SyncBounds } from "./sync-bounds";
+
+const log = federationLogger("peer-client");
 
 export const SYNC_PATHS = {
   digest: "/api/v1/sync/digest",
@@ -163,11 +166,17 @@ export class PeerClient {
     if (typeof j !== "object" || j === null || Array.isArray(j) || !Array.isArray(j.items)) throw new PeerFetchError(url.href, 200, "not a documents answer");
     const asked = new Set(byKey.values());
     const answers = new Map<string, CanonicalAnswer>();
+    let unasked = 0;
     for (const item of j.items) {
       const id = typeof item === "object" && item !== null ? (item as { id?: unknown }).id : undefined;
-      if (typeof id !== "string" || !asked.has(id) || answers.has(id)) continue;
+      if (typeof id !== "string" || !asked.has(id) || answers.has(id)) {
+        unasked++;
+        continue;
+      }
       answers.set(id, (item as { type?: unknown }).type === "Tombstone" ? { kind: "gone" } : { kind: "doc", doc: item });
     }
+    // One line per answer (never per item): a peer that sends what was not asked for is either broken or lying.
+    if (unasked > 0) log.warn("{origin} answered {unasked} documents that were not asked for (or twice); ignored", { origin, unasked, asked: asked.size });
     for (const [list, kind] of [[strings(j.gone), "gone"], [strings(j.missing), "missing"]] as const) {
       for (const key of list) {
         const id = byKey.get(key);

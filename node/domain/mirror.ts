@@ -153,8 +153,8 @@ export class LocalSyncSet {
     mirror: MirrorRepository;
     origin: string;
     isInstanceFollower(actorId: string): Promise<boolean>;
-    /** A local challenge by key (ChallengeRepository.getByKey). */
-    byKey(key: string): Promise<StoredChallenge | null>;
+    /** The local challenges of these keys that exist (ChallengeRepository.getManyByKeys). */
+    byKeys(keys: readonly string[]): Promise<StoredChallenge[]>;
     maxAgeMs?: number;
     now?: () => number;
   }) {}
@@ -180,8 +180,9 @@ export class LocalSyncSet {
     return this.o.mirror.page(this.o.origin, afterId, limit);
   }
 
-  byKeys(keys: readonly string[]): Promise<(StoredChallenge | null)[]> {
-    return Promise.all(keys.map((key) => this.o.byKey(key)));
+  async byKeys(keys: readonly string[]): Promise<(StoredChallenge | null)[]> {
+    const found = new Map((await this.o.byKeys(keys)).map((c) => [c.key, c]));
+    return keys.map((key) => found.get(key) ?? null);
   }
 
   isInstanceFollower(actorId: string): Promise<boolean> {

@@ -46,6 +46,18 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await store.challenges.getByKey("none")).toBeNull();
       });
 
+      it("reads many challenges by key in one call: those that exist, drafts too, never a mirrored one", async () => {
+        const a = sampleChallenge();
+        const b = sampleChallenge({ status: "draft" });
+        const mirrored = sampleChallenge({ key: null, origin: "https://fr.ipn.test", country: "FR" });
+        for (const c of [a, b, mirrored]) await store.challenges.insert(c, null);
+        const keys = (list: StoredChallenge[]) => list.map((c) => c.key).sort();
+        expect(keys(await store.challenges.getManyByKeys([b.key!, "none", a.key!, a.key!]))).toEqual([a.key, b.key].sort());
+        expect(await store.challenges.getManyByKeys([a.key!])).toEqual([a]);
+        expect(await store.challenges.getManyByKeys(["none", "", "x\"y'z"])).toEqual([]);
+        expect(await store.challenges.getManyByKeys([])).toEqual([]);
+      });
+
       it("stores a mirrored challenge without a key", async () => {
         const c = sampleChallenge({ key: null, origin: "https://fr.ipn.test", country: "FR" });
         await store.challenges.insert(c, null);

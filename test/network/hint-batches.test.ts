@@ -2,6 +2,7 @@
 // /api/v1/sync/documents for the hints handed over while a fetch from that origin runs, and one
 // transaction to store them. Against raw HTTP peers (test/support/hostile/mirror-peer.ts) that count
 // every request: a friendly one, an older node without the endpoint, and peers that lie in it.
+import { configure, type LogRecord, reset } from "@logtape/logtape";
 import { PeerNetwork } from "../../federation/network/peer-network";
 import type { Challenge } from "../../node/domain/types";
 import { challengeOf, json, startHostileMirrorPeer, type HostileMirrorPeer } from "../support/hostile/mirror-peer";
@@ -129,10 +130,31 @@ it("asks one by one when the endpoint fails or lies about its shape, and waits w
   expect(Date.parse((await fr.store.peers.get(resting.origin))!.sync.retryAfter!)).toBeGreaterThan(Date.now() + 500_000);
 });
 
+it("fails the hints of a batch whose documents request never answers, without then asking for each document in turn", async () => {
+  // A client that gives up after 300 ms instead of 30 s; everything else as the node's.
+  const quick = new PeerNetwork({ federation: fr.federation.federation, repos: fr.store, mirror: fr.mirror, origin: fr.origin, allowPrivateNetwork: true, userAgent: "ipn-test", fetchTimeoutMs: 300 });
+  try {
+    const p = await peerServing([]);
+    const served = ["t1", "t2", "t3"].map((k) => challengeOf(p.origin, k));
+    p.route(ONE, (url) => json(served.find((d) => keyOf(d.id) === url.pathname.split("/").pop())));
+    p.route(DOCS, () => new Promise<never>(() => { /* a tarpit: accepts and never answers */ }));
+    const outcomes = await Promise.allSettled(served.map((d) => quick.received("Create", hubOf(p), new URL(d.id))));
+    // Failed, so the queue retries them later (or reconciliation catches up); nothing half-stored.
+    expect(outcomes.map((o) => o.status)).toEqual(["rejected", "rejected", "rejected"]);
+    expect(String((outcomes[0] as PromiseRejectedResult).reason)).toMatch(/within 300 ms/);
+    expect(p.count(DOCS)).toBe(1);
+    expect(p.count(ONE)).toBe(0);
+    for (const d of served) expect(await held(d)).toBeNull();
+  } finally {
+    await quick.close();
+  }
+});
+
 it("does not fetch the hints queued behind a request the peer answered with 429", async () => {
   const p = await peerServing([]);
   const [first, ...behind] = ["f", "b1", "b2"].map((k) => challengeOf(p.origin, k)) as [Challenge, ...Challenge[]];
   p.route(DOCS, () => new Promise((resolve) => setTimeout(() => resolve({ status: 429, headers: { "retry-after": "600" }, body: "" }), 300)));
+  const patched = jest.spyOn(fr.store.peers, "patchSync");
   const running = create(p, first);
   while (p.count(DOCS) === 0) await new Promise((r) => setTimeout(r, 5));
   // Handed over while the first request runs: they wait for it, then find the peer resting.
@@ -141,6 +163,9 @@ it("does not fetch the hints queued behind a request the peer answered with 429"
   expect(p.count(DOCS)).toBe(1);
   expect(p.count(ONE)).toBe(0);
   for (const d of [first, ...behind]) expect(await held(d)).toBeNull();
+  // The Retry-After is written once for the batch, not once more per hint.
+  expect(patched.mock.calls.filter(([origin, patch]) => origin === p.origin && "retryAfter" in patch)).toHaveLength(1);
+  patched.mockRestore();
 });
 
 it("takes the hints handed over while a fetch runs into the next request, and only those", async () => {
@@ -167,7 +192,18 @@ it("reads a documents answer for what was asked only: other ids and origins igno
     gone: ["not-asked", keyOf(c.id)],
     missing: [keyOf(c.id), 42],
   }));
-  const answers = await net.client.documents(p.origin, [a.id, b.id, c.id, d.id]);
+  const warned: LogRecord[] = [];
+  await configure({
+    reset: true,
+    sinks: { test: (r) => { warned.push(r); } },
+    loggers: [
+      { category: ["ipn", "federation", "peer-client"], sinks: ["test"], lowestLevel: "warning" },
+      { category: ["logtape", "meta"], sinks: [], lowestLevel: "error" },
+    ],
+  });
+  const answers = await net.client.documents(p.origin, [a.id, b.id, c.id, d.id]).finally(() => reset());
+  // One line for the answer, not one per item: the other origin's, the unasked, the duplicate, the junk.
+  expect(warned.map((r) => r.properties)).toEqual([{ origin: p.origin, unasked: 5, asked: 4 }]);
   expect(answers && Object.fromEntries(answers)).toEqual({
     [a.id]: { kind: "doc", doc: a },
     [b.id]: { kind: "gone" },

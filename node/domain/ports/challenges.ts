@@ -82,6 +82,8 @@ export interface ChallengeRepository {
   update(challenge: StoredChallenge, expectedVersion: number, activity: ActivityRecord | null): Promise<boolean>;
   getById(id: string): Promise<StoredChallenge | null>;
   getByKey(key: string): Promise<StoredChallenge | null>;
+  /** The challenges of these keys that exist, in no particular order: one query (a peer asks for up to 50 at once). */
+  getManyByKeys(keys: readonly string[]): Promise<StoredChallenge[]>;
   /** Public challenges only: never drafts, never withdrawn ones. InvalidCursorError on a bad cursor. */
   list(query: ListingQuery): Promise<ListingPage>;
   /** How many public challenges match the query's filters (cursor and limit ignored). */

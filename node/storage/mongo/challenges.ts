@@ -135,6 +135,12 @@ export class MongoChallengeRepository implements ChallengeRepository {
     return d ? fromChallengeDoc(d) : null;
   }
 
+  async getManyByKeys(keys: readonly string[]): Promise<StoredChallenge[]> {
+    if (keys.length === 0) return [];
+    const docs = await this.c.challenges.find({ key: { $in: [...keys] } }, { projection: CHALLENGE_PROJECTION }).toArray();
+    return docs.map(fromChallengeDoc);
+  }
+
   /** Derives the listing facets and word forms of challenges stored before they existed; idempotent. */
   async addMissingDerivedFields(): Promise<number> {
     let n = 0;

@@ -43,6 +43,7 @@ export class SqliteChallengeRepository implements ChallengeRepository {
         VALUES (@id, @type, @actor, @object_id, @revision, @published, @object, @federated_at)`),
       byId: db.prepare(`SELECT ${CHALLENGE_COLUMNS} FROM challenges c WHERE c.id = ?`),
       byKey: db.prepare(`SELECT ${CHALLENGE_COLUMNS} FROM challenges c WHERE c.key = ?`),
+      byKeys: db.prepare(`SELECT ${CHALLENGE_COLUMNS} FROM challenges c WHERE c.key IN (SELECT value FROM json_each(?))`),
       // Two index range scans (challenges_due_start / challenges_due_end), OR-ed.
       due: db.prepare(`SELECT ${CHALLENGE_COLUMNS} FROM challenges c
         WHERE c.key IS NOT NULL AND c.withdrawn_at IS NULL
@@ -89,6 +90,11 @@ export class SqliteChallengeRepository implements ChallengeRepository {
   async getByKey(key: string): Promise<StoredChallenge | null> {
     const r = this.s.byKey.get(key) as ChallengeRow | undefined;
     return r ? fromRow(r) : null;
+  }
+
+  async getManyByKeys(keys: readonly string[]): Promise<StoredChallenge[]> {
+    if (keys.length === 0) return [];
+    return (this.s.byKeys.all(JSON.stringify(keys)) as ChallengeRow[]).map(fromRow);
   }
 
   async count(query: ListingQuery): Promise<number> {
