@@ -110,8 +110,9 @@ export abstract class LeasedMessageQueue<Job> implements MessageQueue {
     const rows = messages.map((m) => ({ message: JSON.stringify(m), orderingKey }));
     if (retry || delay > 0) await this.insert(rows, Date.now() + delay, retry);
     else await this.together(rows);
-    // Idle workers recompute their sleep: run it now, or wake up when the delay ends.
-    this.wake();
+    // As many idle workers as there are new messages run them (each claims again when done, so one
+    // message never strands); a delayed one needs a single worker to shorten its sleep to the delay.
+    this.wake(retry || delay > 0 ? 1 : messages.length);
   }
 
   private batch: { rows: QueuedRow[]; stored: Promise<void> } | null = null;
@@ -247,12 +248,20 @@ export abstract class LeasedMessageQueue<Job> implements MessageQueue {
 
   private async releaseAndWake(job: Job, at: number): Promise<void> {
     await this.release(job, at);
-    this.wake();
+    this.wake(1);
   }
 
-  /** Wakes the idle workers of this lane in this process, of every instance on the same database. */
-  protected wake(): void {
-    for (const wake of [...(wakers.get(this.wakeKey) ?? [])]) wake();
+  /**
+   * Wakes up to `count` idle workers of this lane in this process, of every instance on the same
+   * database. Not all of them: each woken worker claims (a transaction) and, finding nothing, asks
+   * when the next message is due — 16 inbox workers woken for every enqueue were 30 wasted queries.
+   */
+  protected wake(count: number): void {
+    let left = count;
+    for (const wake of [...(wakers.get(this.wakeKey) ?? [])]) {
+      if (left-- <= 0) return;
+      wake();
+    }
   }
 
   private async idleMs(): Promise<number> {

@@ -166,6 +166,30 @@ export function describeQueueContract(name: string, factory: QueueFactory): void
       }
     }, 60_000);
 
+    it("wakes as many idle workers as there are new messages, not every worker of the lane", async () => {
+      const q = await h.open({ workers: 16, pollIntervalMs: 60_000 });
+      const claims = jest.spyOn(q as unknown as { claim(now: number): Promise<unknown> }, "claim");
+      const seen: number[] = [];
+      const controller = new AbortController();
+      const listening = q.listen((m) => { seen.push((m as { n: number }).n); }, { signal: controller.signal });
+      await until("all 16 workers to look once and fall asleep", () => claims.mock.calls.length >= 16);
+      await sleep(50);
+      claims.mockClear();
+      await q.enqueue({ n: 1 });
+      await until("the message to run", () => seen.length === 1);
+      await sleep(100);
+      // One worker claims it, then claims again and finds nothing (the other 15 slept on: 17 before).
+      expect(claims.mock.calls.length).toBeLessThanOrEqual(2);
+      claims.mockClear();
+      for (let n = 2; n <= 4; n++) await q.enqueue({ n });
+      await until("three more to run", () => seen.length === 4);
+      await sleep(100);
+      expect(seen.sort()).toEqual([1, 2, 3, 4]);
+      expect(claims.mock.calls.length).toBeLessThanOrEqual(6);
+      controller.abort();
+      await listening;
+    });
+
     // Fedify enqueues a fan-out with ordering keys as one enqueue() per inbox, all in one turn.
     it("stores a fan-out enqueued in one turn at once: when any enqueue resolves, every message is queued, each key in order", async () => {
       const q = await h.open({ workers: 4, pollIntervalMs: 50 });

@@ -108,8 +108,9 @@ export class SqliteMessageQueue extends LeasedMessageQueue<Claimed> {
         const now = this.newest();
         if (now === null || now === this.seen) return;
         const ours = this.s.addedToLane.get(this.seen, this.lane) !== undefined;
+        // At most one worker per row added (to any lane: the counter is the table's).
+        if (ours) this.wake(now - this.seen);
         this.seen = now;
-        if (ours) this.wake();
       } catch {
         // Busy or closing: the next tick (or the poll) looks again.
       }
