@@ -2,7 +2,7 @@
 // "sqlite:<path>" or a bare file path (embedded), "mongodb://" / "mongodb+srv://" (production).
 import path from "node:path";
 import type { Store } from "./store";
-import { createMongoStore } from "./mongo";
+import type * as MongoBackEnd from "./mongo";
 import { createSqliteStore } from "./sqlite";
 
 import type { QueueLane, QueueTuning } from "./leased-queue";
@@ -30,8 +30,9 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
       return createSqliteStore(sqliteFile(url.slice(scheme.length + 1)), { queue: options.queue, laneWorkers: options.laneWorkers });
     case "mongodb":
     case "mongodb+srv":
-      // Database from the URL path ("mongodb://host/ipn"), default "ipn".
-      return createMongoStore(url, { queue: options.queue, laneWorkers: options.laneWorkers });
+      // Database from the URL path ("mongodb://host/ipn"), default "ipn". Loaded only here: the MongoDB
+      // driver is ≈ 20 MiB of a node's memory, which a node on the embedded store never uses.
+      return (require("./mongo") as typeof MongoBackEnd).createMongoStore(url, { queue: options.queue, laneWorkers: options.laneWorkers });
     default:
       throw new Error(`unsupported store url scheme "${scheme}:" (supported: sqlite:<file>, a plain file path, mongodb:// or mongodb+srv://)`);
   }

@@ -6,7 +6,7 @@ import { geoAzimuthalEqualArea, geoPath } from "d3-geo";
 import type { Feature, FeatureCollection, Geometry } from "geojson";
 import { feature } from "topojson-client";
 import type { GeometryCollection, Topology } from "topojson-specification";
-import world from "world-atlas/countries-50m.json";
+import { readFileSync } from "node:fs";
 import { COUNTRY_CODES } from "../../domain/codelists";
 import { translator, type UiLanguage } from "../i18n";
 import { label } from "./format";
@@ -24,10 +24,13 @@ const HEIGHT = 760;
 interface Drawing { countries: Map<string, string>; neighbours: string }
 let drawing: Drawing | undefined;
 
-/** The shapes, projected once per process (≈ 0.1 s) and kept as SVG path data. */
+/**
+ * The shapes, projected once per process (≈ 0.1 s) and kept as SVG path data. The Natural Earth file
+ * is read here and then let go (parsed once, it is ≈ 6 MiB of heap that no other page needs).
+ */
 function draw(): Drawing {
   if (drawing) return drawing;
-  const topo = world as unknown as Topology<{ countries: GeometryCollection }>;
+  const topo = JSON.parse(readFileSync(require.resolve("world-atlas/countries-50m.json"), "utf8")) as Topology<{ countries: GeometryCollection }>;
   const all = (feature(topo, topo.objects.countries) as FeatureCollection<Geometry>).features;
   // Lambert azimuthal equal-area centred on Europe (as EPSG:3035), fitted to the EEA from the Azores'
   // latitude to the North Cape; overseas territories fall outside and are clipped.
