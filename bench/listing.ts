@@ -148,7 +148,7 @@ async function measure(
   }
   agent.destroy();
   ctx.log(
-    `per query p50 (ms): ${[...perQuery].map(([q, s]) => `${q.startsWith("cursor=") ? "next page" : q || "(default)"} ${summarize(s).p50.toFixed(2)}`).join("; ")}`,
+    `per query p50 / p95 (ms): ${[...perQuery].map(([q, s]) => `${q.startsWith("cursor=") ? "next page" : q || "(default)"} ${summarize(s).p50.toFixed(2)} / ${summarize(s).p95.toFixed(2)}`).join("; ")}`,
   );
   if (done < rounds) ctx.log(`stopped after ${done} of ${rounds} rounds: the ${Math.round(budgetMs / 1000)} s measuring budget was spent`);
   return { all, perQuery, items, done };
