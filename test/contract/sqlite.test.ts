@@ -32,7 +32,7 @@ async function fresh(): Promise<{ store: Store; cleanup(): Promise<void> }> {
   return { store, cleanup: async () => { await store.close(); fs.rmSync(path.dirname(file), { recursive: true, force: true }); } };
 }
 
-describeStoreContract("SQLite", fresh);
+describeStoreContract("SQLite", fresh, { facetsFollowWrites: true });
 describeAccountsContract("SQLite", fresh);
 describeKvContract("SQLite", async () => {
   const { store, cleanup } = await fresh();
@@ -235,6 +235,35 @@ describe("SQLite store: files and URLs", () => {
       expect(await found("hospitals")).toEqual([c.id]);
       expect(await found("carrying robot")).toEqual([c.id]);
       expect(await found("logistics")).toEqual([c.id]);
+    } finally {
+      await upgraded.close();
+    }
+  });
+
+  it("counts the challenges stored before the kept listing counts (schema 10) on upgrade, and keeps counting", async () => {
+    const file = tempFile();
+    const store = createSqliteStore(file);
+    const open = sampleChallenge({ status: "open", focusAreas: ["digital"], places: ["FR"] });
+    const closed = sampleChallenge({ status: "closed", focusAreas: ["digital"] });
+    await store.challenges.insert(open, null);
+    await store.challenges.insert(closed, null);
+    await store.close();
+    // What a database of schema version 10 held: no kept counts, no triggers keeping them.
+    const raw = new Database(file);
+    raw.exec(`DROP TRIGGER listing_counts_insert; DROP TRIGGER listing_counts_update; DROP TRIGGER listing_counts_delete;
+      DROP TRIGGER listing_counts_facet_delete; DROP TABLE listing_counts;`);
+    raw.pragma("user_version = 10");
+    raw.close();
+    const upgraded = createSqliteStore(file);
+    try {
+      const all = { limit: 10, status: ["open" as const, "closed" as const] };
+      expect(await upgraded.challenges.count(all)).toBe(2);
+      expect(await upgraded.challenges.facetCounts(all, ["country", "focusArea", "status"])).toEqual({
+        country: { DE: 2, FR: 1 }, focusArea: { digital: 2 }, status: { open: 1, closed: 1 },
+      });
+      await upgraded.challenges.insert(sampleChallenge({ status: "open", focusAreas: ["health"] }), null);
+      expect(await upgraded.challenges.count({ ...all, focusArea: ["health"] })).toBe(1);
+      expect((await upgraded.challenges.facetCounts(all, ["country"])).country).toEqual({ DE: 3, FR: 1 });
     } finally {
       await upgraded.close();
     }

@@ -3,13 +3,23 @@
 import { DuplicateError, initialSyncState, InvalidCursorError, type ListingQuery, type StoredChallenge } from "../../node/domain/ports";
 import type { ChallengeStatus, Hub } from "../../node/domain/types";
 import type { Store } from "../../node/storage/store";
+import { listingFacets } from "../../node/storage/listing-facets";
+import { withoutFacet } from "../../node/domain/listing-facets";
 import { activityFor, fixtures, hubId, sampleChallenge } from "./sample-challenge";
 
 export type StoreFactory = () => Promise<{ store: Store; cleanup(): Promise<void> }>;
 
 const ids = (items: { id: string }[]) => items.map((c) => c.id);
 
-export function describeStoreContract(name: string, factory: StoreFactory): void {
+export interface StoreTraits {
+  /**
+   * Whether the facet counts of an unfiltered listing follow every write at once (SQLite keeps them
+   * counted). Otherwise they may be up to FACET_MAX_STALE_MS old (MongoDB recounts at most once a minute).
+   */
+  facetsFollowWrites: boolean;
+}
+
+export function describeStoreContract(name: string, factory: StoreFactory, traits: StoreTraits): void {
   describe(`${name}: repositories`, () => {
     let store: Store;
     let cleanup: () => Promise<void>;
@@ -227,6 +237,56 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         }
         expect(await store.challenges.facetCounts({ limit: 20, q: "nosuchwordanywhere" }, ["country"])).toEqual({ country: {} });
         expect(await store.challenges.facetCounts({ limit: 20, status: ["draft"] }, ["country"])).toEqual({ country: {} });
+      });
+
+      it(`keeps every total${traits.facetsFollowWrites ? " and facet count" : ""} equal to what the listing finds, through edits, status changes, withdrawals and removals`, async () => {
+        const FR = "https://fr.ipn.test";
+        const statuses: ChallengeStatus[] = ["open", "forthcoming", "closed"];
+        const facets = ["status", "country", "focusArea", "instrument", "language", "procedureType", "sme", "euFunded"] as const;
+        /** Brute force: the challenges the listing walks, grouped by each facet's values. */
+        const expected = async (facet: (typeof facets)[number]) => {
+          const items = await walk(withoutFacet({ limit: 100 }, facet), 100);
+          const counts: Record<string, number> = {};
+          for (const id of items) {
+            const c = (await store.challenges.getById(id))!;
+            const values = facet === "status" ? [c.doc.status] : facet === "instrument" ? [c.doc.instrument] : listingFacets(c)[facet];
+            for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
+          }
+          return counts;
+        };
+        const check = async (step: string) => {
+          for (const q of [{}, { status: statuses }, { status: ["closed"] as ChallengeStatus[] }, { country: ["FR"] }, { country: ["DE"] },
+            { instrument: ["challenge-prize"] }, { focusArea: ["digital"] }, { country: ["FR"], status: statuses }]) {
+            expect({ step, q, n: await store.challenges.count({ limit: 20, ...q }) }).toEqual({ step, q, n: (await walk(q, 100)).length });
+          }
+          if (step !== "stored" && !traits.facetsFollowWrites) return;
+          const counted = await store.challenges.facetCounts({ limit: 20 }, facets);
+          for (const facet of facets) expect({ step, facet, counts: counted[facet] }).toEqual({ step, facet, counts: await expected(facet) });
+        };
+        const a = sampleChallenge({ status: "open", instrument: "challenge-prize", focusAreas: ["digital"], places: ["FR"] });
+        const b = sampleChallenge({ status: "forthcoming", instrument: "pre-commercial-procurement", focusAreas: ["health", "digital"] });
+        const c = sampleChallenge({ status: "closed", focusAreas: ["green"] });
+        const draft = sampleChallenge({ status: "draft", focusAreas: ["digital"], places: ["FR"] });
+        const mirrored = [1, 2, 3].map((n) => sampleChallenge({ key: null, origin: FR, country: "FR", focusAreas: n === 2 ? ["digital"] : ["mobility"] }));
+        const write = (m: StoredChallenge, revision = m.doc.revision) => ({ doc: { ...m.doc, revision }, origin: m.origin, country: m.country });
+        await put(a, b, c, draft);
+        await store.mirror.upsertMany(mirrored.map((m) => write(m)));
+        await check("stored");
+        // An edit that moves it: another status, instrument, places and focus areas.
+        expect(await store.challenges.update({ ...a, version: 2, doc: { ...a.doc, revision: 2, status: "closed", instrument: "open-market-consultation", focusAreas: ["green"], placeOfPerformance: [{ country: "SE" }] } }, 1, null)).toBe(true);
+        // The clock opens one; a draft is published; one is withdrawn.
+        expect(await store.challenges.update({ ...b, version: 2, doc: { ...b.doc, status: "open" } }, 1, null)).toBe(true);
+        expect(await store.challenges.update({ ...draft, version: 2, doc: { ...draft.doc, status: "open", published: "2026-11-20T10:00:00.000Z" } }, 1, null)).toBe(true);
+        expect(await store.challenges.update({ ...c, version: 2, withdrawnAt: "2026-12-01T10:00:00.000Z" }, 1, null)).toBe(true);
+        await check("edited");
+        // A peer's update, then its withdrawal, then the peer removed with what remains of it.
+        const moved = { ...mirrored[0]!, doc: { ...mirrored[0]!.doc, focusAreas: ["digital" as const], status: "closed" as const } };
+        expect(await store.mirror.upsertMany([write(moved, 7)])).toEqual(["updated"]);
+        expect(await store.mirror.withdraw(FR, [mirrored[1]!.id], "2026-12-02T10:00:00.000Z")).toHaveLength(1);
+        await check("mirrored changes");
+        expect(await store.mirror.removeOrigin(FR)).toBe(3);
+        await check("peer removed");
+        if (traits.facetsFollowWrites) expect((await store.challenges.facetCounts({ limit: 20 }, ["country"])).country).toEqual({ DE: 2, FR: 1 });
       });
 
       it("sorts by newest publication first", async () => {

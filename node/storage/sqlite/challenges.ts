@@ -4,12 +4,12 @@ import type { Statement } from "better-sqlite3";
 import {
   DuplicateError, type ActivityRecord, type ChallengeRepository, type ListingPage, type ListingQuery, type StoredChallenge,
 } from "../../domain/ports";
-import { ftsOf, INSERT_FTS_SQL } from "./fts-row";
-import { activityParams, CHALLENGE_COLUMNS, facetsOf, fromRow, toParams, type ChallengeRow } from "./challenge-rows";
+import { activityParams, CHALLENGE_COLUMNS, fromRow, toParams, type ChallengeRow } from "./challenge-rows";
+import { ListingIndexes } from "./listing-indexes";
 import { isUniqueViolation, type Db } from "./database";
 import { byLatestUpdate } from "../by-latest-update";
 import { toFtsMatch, toFtsProbes } from "./fts-query";
-import { buildListing, FEW_TEXT_MATCHES, type TextFilter } from "./listing-sql";
+import { buildListing, FACET_COLUMNS, FEW_TEXT_MATCHES, type TextFilter } from "./listing-sql";
 import { facetFilters } from "../listing-facets";
 import { listingPage } from "../cursor";
 import { listingSortOf, RANK_AT_MOST } from "../../domain/listing-sort";
@@ -21,10 +21,12 @@ const STATEMENT_CACHE_SIZE = 256;
 export class SqliteChallengeRepository implements ChallengeRepository {
   private readonly listingStatements = new Map<string, Statement<(string | number)[]>>();
   private readonly counts: CountCache;
+  private readonly indexes: ListingIndexes;
   private readonly s;
 
   constructor(private readonly db: Db) {
     this.counts = new CountCache(db);
+    this.indexes = new ListingIndexes(db);
     this.s = {
       insert: db.prepare(`INSERT INTO challenges (id, key, origin, country, doc, version, withdrawn_at, status, listed, hub,
           instrument, start_ms, deadline_ms, published_ms, deadline_key, published_key)
@@ -35,10 +37,6 @@ export class SqliteChallengeRepository implements ChallengeRepository {
           start_ms = @start_ms, deadline_ms = @deadline_ms, published_ms = @published_ms,
           deadline_key = @deadline_key, published_key = @published_key
         WHERE id = @id AND version = @expected RETURNING rid`),
-      deleteFacets: db.prepare("DELETE FROM challenge_facets WHERE rid = ?"),
-      insertFacet: db.prepare("INSERT OR IGNORE INTO challenge_facets (facet, value, rid) VALUES (?, ?, ?)"),
-      deleteFts: db.prepare("DELETE FROM challenges_fts WHERE rowid = ?"),
-      insertFts: db.prepare(INSERT_FTS_SQL),
       insertActivity: db.prepare(`INSERT INTO activities (id, type, actor, object_id, revision, published, object, federated_at)
         VALUES (@id, @type, @actor, @object_id, @revision, @published, @object, @federated_at)`),
       byId: db.prepare(`SELECT ${CHALLENGE_COLUMNS} FROM challenges c WHERE c.id = ?`),
@@ -65,7 +63,7 @@ export class SqliteChallengeRepository implements ChallengeRepository {
         if (isUniqueViolation(err)) throw new DuplicateError(`challenge ${challenge.key ?? challenge.id}`);
         throw err;
       }
-      this.writeIndexes(rid, challenge);
+      this.indexes.write(rid, challenge);
       if (activity) this.appendActivity(activity);
     }).immediate();
   }
@@ -74,9 +72,8 @@ export class SqliteChallengeRepository implements ChallengeRepository {
     return this.db.transaction(() => {
       const row = this.s.update.get({ ...toParams(challenge), expected: expectedVersion }) as { rid: number } | undefined;
       if (!row) return false;
-      this.s.deleteFacets.run(row.rid);
-      this.s.deleteFts.run(row.rid);
-      this.writeIndexes(row.rid, challenge);
+      this.indexes.clear(row.rid);
+      this.indexes.write(row.rid, challenge);
       if (activity) this.appendActivity(activity);
       return true;
     }).immediate();
@@ -112,15 +109,30 @@ export class SqliteChallengeRepository implements ChallengeRepository {
     const found = this.textFilter(query.q);
     // Every match is counted: many matches are read as one set rather than probed row by row.
     const text = found !== null && found !== "none" && found.kind === "probe" ? { kind: "set" as const, match: found.match } : found;
-    const counts: FacetCounts = {};
-    for (const facet of facets) {
-      const built = text === "none" ? null : buildListing(withoutFacet(query, facet), text);
-      if (!built) { counts[facet] = {}; continue; }
-      const { sql, params } = built.facetCount(facet);
-      counts[facet] = this.counts.get(`${sql}\n${JSON.stringify(params)}`, () =>
-        Object.fromEntries((this.statement(sql).all(...params) as { value: string; n: number }[]).map((r) => [r.value, r.n])), FACET_MAX_STALE_MS);
+    const counts = new Map<ListingFacet, Record<string, number>>();
+    // The facets held as rows that the query does not filter by share its filters: counted together, in
+    // one pass over the matches (or from the kept counts, with no filter at all).
+    const built = text === "none" ? null : buildListing({ ...query, cursor: undefined }, text);
+    const filtered = new Set(facetFilters(query).map((f) => f.facet));
+    const together = built ? facets.filter((f) => !(f in FACET_COLUMNS) && !filtered.has(f)) : [];
+    if (together.length > 0) {
+      const { sql, params, kept } = built!.facetRowCounts(together);
+      const rows = this.counts.get(`${sql}\n${JSON.stringify(params)}`, () =>
+        this.statement(sql).all(...params) as { facet: ListingFacet; value: string; n: number }[], kept ? 0 : FACET_MAX_STALE_MS);
+      for (const f of together) counts.set(f, {});
+      for (const r of rows) counts.get(r.facet)![r.value] = r.n;
     }
-    return counts;
+    for (const facet of facets) {
+      if (counts.has(facet)) continue;
+      const built = text === "none" ? null : buildListing(withoutFacet(query, facet), text);
+      if (!built) { counts.set(facet, {}); continue; }
+      const { sql, params, kept } = built.facetCount(facet);
+      // Kept counts are exact and cheap: never served stale.
+      counts.set(facet, this.counts.get(`${sql}\n${JSON.stringify(params)}`, () =>
+        Object.fromEntries((this.statement(sql).all(...params) as { value: string; n: number }[]).map((r) => [r.value, r.n])), kept ? 0 : FACET_MAX_STALE_MS));
+    }
+    // In the order asked.
+    return Object.fromEntries(facets.map((f) => [f, counts.get(f)!]));
   }
 
   async list(query: ListingQuery): Promise<ListingPage> {
@@ -198,11 +210,6 @@ export class SqliteChallengeRepository implements ChallengeRepository {
     const match = q ? toFtsMatch(q) : null;
     if (!match) return null;
     return this.s.ftsHits.get(match, 1) ? { kind: "rank", match } : "none";
-  }
-
-  private writeIndexes(rid: number, c: StoredChallenge): void {
-    for (const f of facetsOf(c)) this.s.insertFacet.run(f.facet, f.value, rid);
-    this.s.insertFts.run({ rid, ...ftsOf(c.doc) });
   }
 
   private appendActivity(a: ActivityRecord): void {

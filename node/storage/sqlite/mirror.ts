@@ -9,8 +9,8 @@
 // databases whose schema version other branches advance.
 import type { Challenge } from "../../domain/types";
 import type { MirrorEffectPlanner, MirrorOutcome, MirrorRepository, MirrorWrite, RevisionEntry, StoredChallenge } from "../../domain/ports";
-import { ftsOf, INSERT_FTS_SQL } from "./fts-row";
-import { CHALLENGE_COLUMNS, facetsOf, fromRow, toParams, type ChallengeRow } from "./challenge-rows";
+import { CHALLENGE_COLUMNS, fromRow, toParams, type ChallengeRow } from "./challenge-rows";
+import { ListingIndexes } from "./listing-indexes";
 import type { Db } from "./database";
 import { insertFeedEffect } from "./feed-effects";
 
@@ -18,6 +18,7 @@ interface Held { rid: number; key: string | null; origin: string; version: numbe
 
 export class SqliteMirrorRepository implements MirrorRepository {
   private readonly s;
+  private readonly indexes: ListingIndexes;
 
   constructor(private readonly db: Db) {
     db.exec(`
@@ -27,6 +28,7 @@ export class SqliteMirrorRepository implements MirrorRepository {
       CREATE TRIGGER IF NOT EXISTS challenges_stamp_update AFTER UPDATE ON challenges BEGIN UPDATE challenge_change_stamp SET n = n + 1; END;
       CREATE TRIGGER IF NOT EXISTS challenges_stamp_delete AFTER DELETE ON challenges BEGIN UPDATE challenge_change_stamp SET n = n + 1; END;
     `);
+    this.indexes = new ListingIndexes(db);
     this.s = {
       held: db.prepare("SELECT rid, key, origin, version, withdrawn_at, json_extract(doc, '$.revision') AS revision FROM challenges WHERE id = ?"),
       insert: db.prepare(`INSERT INTO challenges (id, key, origin, country, doc, version, withdrawn_at, status, listed, hub,
@@ -39,10 +41,6 @@ export class SqliteMirrorRepository implements MirrorRepository {
         WHERE rid = @rid`),
       withdraw: db.prepare("UPDATE challenges SET withdrawn_at = @at, listed = 0, version = version + 1 WHERE id = @id AND origin = @origin AND key IS NULL AND withdrawn_at IS NULL RETURNING rid"),
       byRid: db.prepare(`SELECT ${CHALLENGE_COLUMNS} FROM challenges c WHERE c.rid = ?`),
-      deleteFacets: db.prepare("DELETE FROM challenge_facets WHERE rid = ?"),
-      insertFacet: db.prepare("INSERT OR IGNORE INTO challenge_facets (facet, value, rid) VALUES (?, ?, ?)"),
-      deleteFts: db.prepare("DELETE FROM challenges_fts WHERE rowid = ?"),
-      insertFts: db.prepare(INSERT_FTS_SQL),
       revisions: db.prepare("SELECT id, json_extract(doc, '$.revision') AS revision FROM challenges WHERE origin = ? AND listed = 1 ORDER BY id"),
       revisionsFirst: db.prepare("SELECT id, json_extract(doc, '$.revision') AS revision FROM challenges WHERE origin = ? AND listed = 1 ORDER BY id LIMIT ?"),
       revisionsAfter: db.prepare("SELECT id, json_extract(doc, '$.revision') AS revision FROM challenges WHERE origin = ? AND listed = 1 AND id > ? ORDER BY id LIMIT ?"),
@@ -71,7 +69,7 @@ export class SqliteMirrorRepository implements MirrorRepository {
     const next = (version: number): StoredChallenge => ({ id: w.doc.id, key: null, origin: w.origin, country: w.country, doc: w.doc, version, withdrawnAt: null });
     if (!held) {
       const rid = Number(this.s.insert.run(toParams(next(1))).lastInsertRowid);
-      this.writeIndexes(rid, next(1));
+      this.indexes.write(rid, next(1));
       return "created";
     }
     if (held.key !== null || held.origin !== w.origin) return "conflict";
@@ -79,9 +77,8 @@ export class SqliteMirrorRepository implements MirrorRepository {
     if (held.withdrawn_at !== null ? held.revision > w.doc.revision : held.revision >= w.doc.revision) return "stale";
     const stored = next(held.version + 1);
     this.s.update.run({ ...toParams(stored), rid: held.rid });
-    this.s.deleteFacets.run(held.rid);
-    this.s.deleteFts.run(held.rid);
-    this.writeIndexes(held.rid, stored);
+    this.indexes.clear(held.rid);
+    this.indexes.write(held.rid, stored);
     return held.withdrawn_at !== null ? "restored" : "updated";
   }
 
@@ -123,16 +120,11 @@ export class SqliteMirrorRepository implements MirrorRepository {
     return this.db.transaction(() => {
       const rids = (this.s.originRids.all(origin) as { rid: number }[]).map((r) => r.rid);
       for (const rid of rids) {
-        // Contentless FTS rows are not covered by the facets' ON DELETE CASCADE.
-        this.s.deleteFts.run(rid);
+        this.indexes.deleteText(rid);
         this.s.deleteRid.run(rid);
       }
       return rids.length;
     }).immediate();
   }
 
-  private writeIndexes(rid: number, c: StoredChallenge & { doc: Challenge }): void {
-    for (const f of facetsOf(c)) this.s.insertFacet.run(f.facet, f.value, rid);
-    this.s.insertFts.run({ rid, ...ftsOf(c.doc) });
-  }
 }

@@ -266,4 +266,57 @@ export const MIGRATIONS: readonly Migration[] = [
     );
     CREATE INDEX IF NOT EXISTS mirrored_hubs_by_origin ON mirrored_hubs(origin);
   `),
+  // 11 (issue 13): listed challenges counted per status — in all, per status and instrument, per facet
+  // value — kept in the write's own transaction, whoever writes (local, mirror, clock, another process):
+  // by triggers, except the facet rows written, which their one writer counts (listing-indexes.ts). The front page's total and facet counts (and a one-value filter's
+  // total) are then sums of a few rows instead of a walk over every listed challenge (listing-counts.ts).
+  // Re-runnable: an upgrade test may run the migrations again from an earlier version.
+  (db) => db.exec(`
+    CREATE TABLE IF NOT EXISTS listing_counts (
+      facet  TEXT NOT NULL,       -- '*' (every listed challenge), 'status', 'instrument' or a challenge_facets facet
+      value  TEXT NOT NULL,
+      status TEXT NOT NULL,       -- the counted challenges' status
+      n      INTEGER NOT NULL,
+      PRIMARY KEY (facet, value, status)
+    ) WITHOUT ROWID;
+    CREATE TRIGGER IF NOT EXISTS listing_counts_insert AFTER INSERT ON challenges WHEN NEW.listed = 1 BEGIN
+      INSERT INTO listing_counts (facet, value, status, n)
+        SELECT k.facet, k.value, NEW.status, 1 FROM (SELECT '*' AS facet, '*' AS value UNION ALL SELECT 'status', NEW.status UNION ALL SELECT 'instrument', NEW.instrument) k WHERE true
+        ON CONFLICT DO UPDATE SET n = n + 1;
+    END;
+    -- A status, instrument or listed change moves the challenge's own counts and those of the facet
+    -- rows it has at that moment; facet rows written later count themselves (the triggers below).
+    CREATE TRIGGER IF NOT EXISTS listing_counts_update AFTER UPDATE OF status, listed, instrument ON challenges
+      WHEN OLD.listed IS NOT NEW.listed OR (NEW.listed = 1 AND (OLD.status IS NOT NEW.status OR OLD.instrument IS NOT NEW.instrument)) BEGIN
+      UPDATE listing_counts SET n = n - 1
+        FROM (SELECT '*' AS facet, '*' AS value UNION ALL SELECT 'status', OLD.status UNION ALL SELECT 'instrument', OLD.instrument
+              UNION ALL SELECT facet, value FROM challenge_facets WHERE rid = OLD.rid) k
+        WHERE OLD.listed = 1 AND listing_counts.facet = k.facet AND listing_counts.value = k.value AND listing_counts.status = OLD.status;
+      INSERT INTO listing_counts (facet, value, status, n)
+        SELECT k.facet, k.value, NEW.status, 1
+        FROM (SELECT '*' AS facet, '*' AS value UNION ALL SELECT 'status', NEW.status UNION ALL SELECT 'instrument', NEW.instrument
+              UNION ALL SELECT facet, value FROM challenge_facets WHERE rid = NEW.rid) k
+        WHERE NEW.listed = 1
+        ON CONFLICT DO UPDATE SET n = n + 1;
+    END;
+    -- Before the row goes: its facet rows are deleted while it still says what they counted (the
+    -- cascade would delete them after, when it no longer can).
+    CREATE TRIGGER IF NOT EXISTS listing_counts_delete BEFORE DELETE ON challenges BEGIN
+      DELETE FROM challenge_facets WHERE rid = OLD.rid;
+      UPDATE listing_counts SET n = n - 1
+        FROM (SELECT '*' AS facet, '*' AS value UNION ALL SELECT 'status', OLD.status UNION ALL SELECT 'instrument', OLD.instrument) k
+        WHERE OLD.listed = 1 AND listing_counts.facet = k.facet AND listing_counts.value = k.value AND listing_counts.status = OLD.status;
+    END;
+    -- Facet rows written are counted by their writer, one statement per challenge (listing-indexes.ts).
+    CREATE TRIGGER IF NOT EXISTS listing_counts_facet_delete AFTER DELETE ON challenge_facets BEGIN
+      UPDATE listing_counts SET n = n - 1
+        WHERE facet = OLD.facet AND value = OLD.value AND status = (SELECT c.status FROM challenges c WHERE c.rid = OLD.rid AND c.listed = 1);
+    END;
+    DELETE FROM listing_counts;
+    INSERT INTO listing_counts (facet, value, status, n)
+      SELECT '*', '*', status, COUNT(*) FROM challenges WHERE listed = 1 GROUP BY status
+      UNION ALL SELECT 'status', status, status, COUNT(*) FROM challenges WHERE listed = 1 GROUP BY status
+      UNION ALL SELECT 'instrument', instrument, status, COUNT(*) FROM challenges WHERE listed = 1 GROUP BY instrument, status
+      UNION ALL SELECT f.facet, f.value, c.status, COUNT(*) FROM challenge_facets f JOIN challenges c ON c.rid = f.rid WHERE c.listed = 1 GROUP BY f.facet, f.value, c.status;
+  `),
 ];
