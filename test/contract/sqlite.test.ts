@@ -12,7 +12,8 @@ import type { Store } from "../../node/storage/store";
 import { describeKvContract } from "./kv-contract";
 import { describeQueueContract } from "./queue-contract";
 import { startQueueWorker } from "./queue-worker-process";
-import { activityFor, sampleChallenge } from "./sample-challenge";
+import { activityFor, hubId, sampleChallenge } from "./sample-challenge";
+import { BackgroundReader } from "../../node/storage/sqlite/background-reader";
 import { describeOutboxOrderContract } from "./outbox-order-contract";
 import { describeStoreContract } from "./store-contract";
 import { describeAccountsContract } from "./accounts-contract";
@@ -149,6 +150,69 @@ describe("SQLite store: listing totals shared between processes", () => {
     } finally {
       await web.close();
       await worker.close();
+    }
+  });
+});
+
+describe("SQLite store: counts that read every match, in the reader thread", () => {
+  const facets = ["status", "country", "focusArea", "instrument", "language", "procedureType", "sme", "euFunded"] as const;
+  const queries = [
+    { limit: 20, country: ["FR"] }, { limit: 20, focusArea: ["digital"], status: ["open" as const, "closed" as const] },
+    { limit: 20, country: ["DE"], instrument: ["challenge-prize" as const] }, { limit: 20, q: "hospital" }, { limit: 20, hub: [hubId("paris")] },
+  ];
+  const world = () => [
+    sampleChallenge({ status: "open", focusAreas: ["digital"], places: ["FR"], title: { en: "Hospital logistics" } }),
+    sampleChallenge({ status: "open", focusAreas: ["health", "digital"], hub: "paris", instrument: "challenge-prize" }),
+    sampleChallenge({ status: "closed", focusAreas: ["digital"], places: ["FR", "SE"] }),
+    sampleChallenge({ status: "forthcoming", focusAreas: ["green"], country: "FR", title: { en: "Hospitals that heat less" } }),
+    sampleChallenge({ key: null, origin: "https://fr.ipn.test", country: "FR", focusAreas: ["mobility"] }),
+  ];
+  afterEach(() => jest.restoreAllMocks());
+
+  it("counts a filtered selection's facets in a thread of its own, exactly as the node's own connection does", async () => {
+    const onFile = createSqliteStore(tempFile());
+    const inMemory = createSqliteStore(":memory:"); // no file to share: counted in-thread
+    const reads = jest.spyOn(BackgroundReader.prototype, "all");
+    try {
+      for (const c of world()) {
+        await onFile.challenges.insert(c, null);
+        await inMemory.challenges.insert(c, null);
+      }
+      for (const q of queries) {
+        const threaded = await onFile.challenges.facetCounts(q, facets);
+        expect({ q, counts: threaded }).toEqual({ q, counts: await inMemory.challenges.facetCounts(q, facets) });
+        expect(Object.values(threaded).some((values) => Object.keys(values).length > 0)).toBe(true);
+      }
+      expect(reads).toHaveBeenCalled();
+      // An unfiltered listing is answered from the kept counts, in-thread, without asking the thread.
+      reads.mockClear();
+      await onFile.challenges.facetCounts({ limit: 20 }, facets);
+      expect(reads).not.toHaveBeenCalled();
+    } finally {
+      await onFile.close();
+      await inMemory.close();
+    }
+  });
+
+  it("counts in-thread when the reader thread is gone, and shares one count between requests that ask at once", async () => {
+    const store = createSqliteStore(tempFile());
+    try {
+      for (const c of world()) await store.challenges.insert(c, null);
+      const reads = jest.spyOn(BackgroundReader.prototype, "all");
+      const together = await Promise.all([1, 2, 3].map(() => store.challenges.facetCounts(queries[0]!, ["focusArea"])));
+      expect(together[1]).toEqual(together[0]);
+      expect(together[2]).toEqual(together[0]);
+      expect(reads).toHaveBeenCalledTimes(1);
+      // The thread dies (as if it crashed): what it would have counted is counted here.
+      const reader = (store.challenges as unknown as { reader: { worker: { terminate(): Promise<number> } | null } }).reader;
+      await reader.worker!.terminate();
+      reads.mockClear();
+      await store.challenges.insert(sampleChallenge({ status: "open", focusAreas: ["digital"] }), null);
+      expect(await store.challenges.facetCounts({ limit: 20, focusArea: ["digital"] }, ["country", "language"]))
+        .toEqual({ country: { DE: 3, FR: 1 }, language: { de: 2, en: 3 } });
+      expect(reads.mock.results.map((r) => r.type)).toEqual([]);
+    } finally {
+      await store.close();
     }
   });
 });

@@ -14,6 +14,7 @@ import { facetFilters } from "../listing-facets";
 import { listingPage } from "../cursor";
 import { listingSortOf, RANK_AT_MOST } from "../../domain/listing-sort";
 import { CountCache } from "./count-cache";
+import type { BackgroundReader } from "./background-reader";
 import { FACET_MAX_STALE_MS, type FacetCounts, type ListingFacet, withoutFacet } from "../../domain/listing-facets";
 
 const STATEMENT_CACHE_SIZE = 256;
@@ -24,7 +25,8 @@ export class SqliteChallengeRepository implements ChallengeRepository {
   private readonly indexes: ListingIndexes;
   private readonly s;
 
-  constructor(private readonly db: Db) {
+  /** `reader`: where the counts that read every match run (background-reader.ts); null: here. */
+  constructor(private readonly db: Db, private readonly reader: BackgroundReader | null = null) {
     this.counts = new CountCache(db);
     this.indexes = new ListingIndexes(db);
     this.s = {
@@ -117,8 +119,11 @@ export class SqliteChallengeRepository implements ChallengeRepository {
     const together = built ? facets.filter((f) => !(f in FACET_COLUMNS) && !filtered.has(f)) : [];
     if (together.length > 0) {
       const { sql, params, kept } = built!.facetRowCounts(together);
-      const rows = this.counts.get(`${sql}\n${JSON.stringify(params)}`, () =>
-        this.statement(sql).all(...params) as { facet: ListingFacet; value: string; n: number }[], kept ? 0 : FACET_MAX_STALE_MS);
+      type Row = { facet: ListingFacet; value: string; n: number };
+      const key = `${sql}\n${JSON.stringify(params)}`;
+      const rows = kept
+        ? this.counts.get(key, () => this.statement(sql).all(...params) as Row[])
+        : await this.counts.getAsync(key, () => this.readAll<Row>(sql, params), FACET_MAX_STALE_MS);
       for (const f of together) counts.set(f, {});
       for (const r of rows) counts.get(r.facet)![r.value] = r.n;
     }
@@ -127,9 +132,13 @@ export class SqliteChallengeRepository implements ChallengeRepository {
       const built = text === "none" ? null : buildListing(withoutFacet(query, facet), text);
       if (!built) { counts.set(facet, {}); continue; }
       const { sql, params, kept } = built.facetCount(facet);
-      // Kept counts are exact and cheap: never served stale.
-      counts.set(facet, this.counts.get(`${sql}\n${JSON.stringify(params)}`, () =>
-        Object.fromEntries((this.statement(sql).all(...params) as { value: string; n: number }[]).map((r) => [r.value, r.n])), kept ? 0 : FACET_MAX_STALE_MS));
+      type Row = { value: string; n: number };
+      const key = `${sql}\n${JSON.stringify(params)}`;
+      // Kept counts are exact and cheap: read here, never served stale.
+      const rows = kept
+        ? this.counts.get(key, () => this.statement(sql).all(...params) as Row[])
+        : await this.counts.getAsync(key, () => this.readAll<Row>(sql, params), FACET_MAX_STALE_MS);
+      counts.set(facet, Object.fromEntries(rows.map((r) => [r.value, r.n])));
     }
     // In the order asked.
     return Object.fromEntries(facets.map((f) => [f, counts.get(f)!]));
@@ -219,6 +228,18 @@ export class SqliteChallengeRepository implements ChallengeRepository {
       if (isUniqueViolation(err)) throw new DuplicateError(`activity ${a.id}`);
       throw err;
     }
+  }
+
+  /** Rows of a count that reads every match: in the reader thread, or here when there is none (or it failed). */
+  private async readAll<T>(sql: string, params: (string | number)[]): Promise<T[]> {
+    if (this.reader?.usable) {
+      try {
+        return await this.reader.all(sql, params) as T[];
+      } catch (err) {
+        if (this.reader.usable) throw err; // the query failed, not the thread
+      }
+    }
+    return this.statement(sql).all(...params) as T[];
   }
 
   /** Listing SQL varies with the filters present; prepared statements are reused per shape. */

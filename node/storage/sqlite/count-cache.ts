@@ -28,8 +28,31 @@ export class CountCache {
     const hit = this.entries.get(key);
     if (hit && (hit.stamp === stamp || this.now() - hit.at < maxStaleMs)) return hit.value as T;
     const value = count();
+    this.keep(key, stamp, value);
+    return value;
+  }
+
+  /**
+   * get() for counts computed elsewhere (the reader thread). Requests for the same key while it is
+   * being counted share that count: a busy front page starts one, not one per visitor.
+   */
+  getAsync<T>(key: string, count: () => Promise<T>, maxStaleMs = 0): Promise<T> {
+    const stamp = this.stampOf();
+    const hit = this.entries.get(key);
+    if (hit && (hit.stamp === stamp || this.now() - hit.at < maxStaleMs)) return Promise.resolve(hit.value as T);
+    const running = this.running.get(key);
+    if (running) return running as Promise<T>;
+    const counting = count()
+      .then((value) => { this.keep(key, stamp, value); return value; })
+      .finally(() => this.running.delete(key));
+    this.running.set(key, counting);
+    return counting;
+  }
+
+  private readonly running = new Map<string, Promise<unknown>>();
+
+  private keep(key: string, stamp: string, value: unknown): void {
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(key, { stamp, value, at: this.now() });
-    return value;
   }
 }

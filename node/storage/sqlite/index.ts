@@ -5,6 +5,7 @@ import { SqliteScheduleRepository } from "./schedules";
 import { SqliteAuditRepository, SqliteInvitationRepository, SqliteSessionRepository, SqliteUserRepository } from "./accounts";
 import { SqliteActivityRepository } from "./activities";
 import { SqliteChallengeRepository } from "./challenges";
+import { BackgroundReader } from "./background-reader";
 import { openDatabase, type OpenDatabaseOptions } from "./database";
 import { SqliteFeedEffectRepository } from "./feed-effects";
 import { SqliteFollowerRepository } from "./followers";
@@ -30,6 +31,8 @@ export type { SqliteKvOptions, SqliteQueueOptions };
 /** Opens (creating and migrating if needed) the SQLite file as a Store. ":memory:" gives a throwaway store. */
 export function createSqliteStore(file: string, opts: SqliteStoreOptions = {}): Store {
   const db = openDatabase(file, opts);
+  // A file can be read by a second connection in another thread; an in-memory database cannot.
+  const reader = file !== ":memory:" && file !== "" ? new BackgroundReader(file, opts.busyTimeoutMs) : null;
   const kv = new SqliteKvStore(db, opts.kv);
   const limits = sqliteRateLimiters(db);
   const queues = Object.fromEntries(QUEUE_LANES.map((lane) => [lane, new SqliteMessageQueue(db, {
@@ -40,7 +43,7 @@ export function createSqliteStore(file: string, opts: SqliteStoreOptions = {}): 
   })])) as Record<QueueLane, SqliteMessageQueue>;
   let closing: Promise<void> | null = null;
   return {
-    challenges: new SqliteChallengeRepository(db),
+    challenges: new SqliteChallengeRepository(db, reader),
     activities: new SqliteActivityRepository(db),
     hubs: new SqliteHubRepository(db),
     users: new SqliteUserRepository(db),
@@ -66,6 +69,7 @@ export function createSqliteStore(file: string, opts: SqliteStoreOptions = {}): 
         kv.close();
         await Promise.all(Object.values(queues).map((q) => q.close()));
         limits.close();
+        await reader?.close();
         db.close();
       })();
       return closing;
