@@ -285,7 +285,10 @@ async function runOn(
     }
     // The same requests, each right after a write: what a listing costs when it is computed (the
     // listing cache and the totals are invalidated by every write; facet counts stay up to a minute).
+    const changedHeld = monitorEventLoopDelay({ resolution: 1 });
+    changedHeld.enable();
     const changed = await measure(node, Math.max(5, Math.ceil(done / 4)), measureMs / 4, ctx, true);
+    changedHeld.disable();
     const cs = summarize(changed.all);
     const perFilterChanged = Object.entries(filterQueries()).flatMap(([filter, q]) => {
       const samples = changed.perQuery.get(q);
@@ -299,7 +302,7 @@ async function runOn(
       unit: "ms",
       ceiling: { name: `${raw.name} + raw HTTP round trip of a page`, value: ceiling, unit: "ms" },
       target: { kind: "info", value: 0, text: "" },
-      note: `p95 ${cs.p95.toFixed(2)} ms; per filter p50 (ms): ${perFilterChanged.join(", ")}`,
+      note: `p95 ${cs.p95.toFixed(2)} ms; per filter p50 (ms): ${perFilterChanged.join(", ")}; the event loop (node and client) was held at most ${(changedHeld.max / 1e6).toFixed(0)} ms at once, p99 ${(changedHeld.percentile(99) / 1e6).toFixed(0)} ms`,
     });
     const totals = await countTimes(node, done);
     ctx.emit({

@@ -147,6 +147,14 @@ describe("SQLite store: listing totals shared between processes", () => {
       expect(await web.challenges.count(query)).toBe(3);
       expect(await worker.challenges.count(query)).toBe(3);
       expect(await web.challenges.count({ ...query, country: ["FR"] })).toBe(0);
+      // Two filters: counted in the reader thread, as exact.
+      const two = { ...query, focusArea: ["digital" as const] };
+      expect(await web.challenges.count(two)).toBe(0);
+      await worker.challenges.insert(sampleChallenge({ status: "open", country: "DE", focusAreas: ["digital"] }), null);
+      expect(await web.challenges.count(two)).toBe(1);
+      await web.challenges.insert(sampleChallenge({ status: "open", country: "DE", focusAreas: ["digital"] }), null);
+      const [a, b] = await Promise.all([web.challenges.count(two), web.challenges.count(two)]);
+      expect([a, b]).toEqual([2, 2]);
     } finally {
       await web.close();
       await worker.close();

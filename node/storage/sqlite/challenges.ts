@@ -103,8 +103,12 @@ export class SqliteChallengeRepository implements ChallengeRepository {
     const text = found?.kind === "probe" ? { kind: "set" as const, match: found.match } : found;
     const built = buildListing({ ...query, cursor: undefined }, text);
     if (!built) return 0;
-    const { sql, params } = built.count;
-    return this.counts.get(`${sql}\n${JSON.stringify(params)}`, () => (this.statement(sql).get(...params) as { n: number }).n);
+    const { sql, params, kept } = built.count;
+    const key = `${sql}\n${JSON.stringify(params)}`;
+    // Kept totals are a few rows: read here. The others read every match (a common search word over
+    // 100,000 challenges: ≈ 36 ms): in the reader thread, exact all the same (it reads the last commit).
+    if (kept) return this.counts.get(key, () => (this.statement(sql).get(...params) as { n: number }).n);
+    return this.counts.getAsync(key, async () => (await this.readAll<{ n: number }>(sql, params))[0]!.n);
   }
 
   async facetCounts(query: ListingQuery, facets: readonly ListingFacet[]): Promise<FacetCounts> {

@@ -34,18 +34,20 @@ export class CountCache {
 
   /**
    * get() for counts computed elsewhere (the reader thread). Requests for the same key while it is
-   * being counted share that count: a busy front page starts one, not one per visitor.
+   * being counted on the same database state share that count: a busy listing starts one, not one per
+   * visitor (a count started before a write is not shared after it).
    */
   getAsync<T>(key: string, count: () => Promise<T>, maxStaleMs = 0): Promise<T> {
     const stamp = this.stampOf();
     const hit = this.entries.get(key);
     if (hit && (hit.stamp === stamp || this.now() - hit.at < maxStaleMs)) return Promise.resolve(hit.value as T);
-    const running = this.running.get(key);
+    const flight = `${stamp}\n${key}`;
+    const running = this.running.get(flight);
     if (running) return running as Promise<T>;
     const counting = count()
       .then((value) => { this.keep(key, stamp, value); return value; })
-      .finally(() => this.running.delete(key));
-    this.running.set(key, counting);
+      .finally(() => this.running.delete(flight));
+    this.running.set(flight, counting);
     return counting;
   }
 
