@@ -192,6 +192,15 @@ describe("SQLite store: counts that read every match, in the reader thread", () 
         expect(Object.values(threaded).some((values) => Object.keys(values).length > 0)).toBe(true);
       }
       expect(reads).toHaveBeenCalled();
+      // Pages of a search ranked by relevance (every match scored) are read in the thread; a few
+      // matches in another order are read here. The same pages either way.
+      for (const [q, threaded] of [[{ limit: 1, q: "hospital" }, true], [{ limit: 20, q: "hospitals heat" }, true], [{ limit: 20, q: "hospital", sort: "newest" as const }, false]] as const) {
+        reads.mockClear();
+        const page = await onFile.challenges.list(q);
+        expect(page.items.length).toBeGreaterThan(0);
+        expect({ q, page }).toEqual({ q, page: await inMemory.challenges.list(q) });
+        expect({ q, threaded: reads.mock.calls.length > 0 }).toEqual({ q, threaded });
+      }
       // An unfiltered listing is answered from the kept counts, in-thread, without asking the thread.
       reads.mockClear();
       await onFile.challenges.facetCounts({ limit: 20 }, facets);
