@@ -232,6 +232,26 @@ describe("SQLite store: counts that read every match, in the reader thread", () 
       await store.close();
     }
   });
+
+  it("counts in-thread what the thread held when it died, and counts nothing more once the store is closing", async () => {
+    const store = createSqliteStore(tempFile());
+    try {
+      for (const c of world()) await store.challenges.insert(c, null);
+      const reader = (store.challenges as unknown as { reader: { usable: boolean; worker: { terminate(): Promise<number> } | null } }).reader;
+      const pending = store.challenges.facetCounts({ limit: 20, focusArea: ["digital"] }, ["country", "language"]);
+      await reader.worker!.terminate(); // dies with the read in it
+      expect(await pending).toEqual({ country: { DE: 2, FR: 1 }, language: { de: 1, en: 2 } });
+      expect(reader.usable).toBe(false);
+    } finally {
+      await store.close();
+    }
+    const closing = createSqliteStore(tempFile());
+    for (const c of world()) await closing.challenges.insert(c, null);
+    const held = closing.challenges.count({ limit: 20, q: "hospital", country: ["FR"] });
+    const closed = closing.close();
+    await expect(held).rejects.toThrow(/store is closed/);
+    await closed;
+  });
 });
 
 describe("SQLite store: files and URLs", () => {
@@ -332,7 +352,7 @@ describe("SQLite store: files and URLs", () => {
     // What a database of schema version 10 held: no kept counts, no triggers keeping them.
     const raw = new Database(file);
     raw.exec(`DROP TRIGGER listing_counts_insert; DROP TRIGGER listing_counts_update; DROP TRIGGER listing_counts_delete;
-      DROP TRIGGER listing_counts_facet_delete; DROP TABLE listing_counts;`);
+      DROP TRIGGER listing_counts_facet_delete; DROP TRIGGER listing_counts_facet_insert; DROP TABLE listing_counts;`);
     raw.pragma("user_version = 10");
     raw.close();
     const upgraded = createSqliteStore(file);
@@ -345,6 +365,40 @@ describe("SQLite store: files and URLs", () => {
       await upgraded.challenges.insert(sampleChallenge({ status: "open", focusAreas: ["health"] }), null);
       expect(await upgraded.challenges.count({ ...all, focusArea: ["health"] })).toBe(1);
       expect((await upgraded.challenges.facetCounts(all, ["country"])).country).toEqual({ DE: 3, FR: 1 });
+    } finally {
+      await upgraded.close();
+    }
+  });
+
+  it("keeps the listing counts exact when a process of the previous version edits facet rows during a rolling update, and repairs what one lost before", async () => {
+    const file = tempFile();
+    const store = createSqliteStore(file);
+    const c = sampleChallenge({ status: "open", focusAreas: ["digital"] });
+    await store.challenges.insert(c, null);
+    await store.close();
+    // An edit by a process of schema 11, which counted the facet rows it wrote itself: its statement is
+    // missing here (as in a process older than schema 11), so the edit lost the count of 'digital'.
+    const raw = new Database(file);
+    raw.exec("DROP TRIGGER listing_counts_facet_insert");
+    raw.pragma("user_version = 11");
+    const reinsert = () => raw.exec(`CREATE TEMP TABLE f AS SELECT * FROM challenge_facets;
+      DELETE FROM challenge_facets; INSERT INTO challenge_facets SELECT * FROM f; DROP TABLE f;`);
+    reinsert();
+    expect(raw.prepare("SELECT n FROM listing_counts WHERE facet = 'focusArea' AND value = 'digital'").pluck().get()).toBe(0);
+    raw.close();
+    const upgraded = createSqliteStore(file);
+    const all = { limit: 10, status: ["open" as const] };
+    try {
+      expect((await upgraded.challenges.facetCounts(all, ["focusArea"])).focusArea).toEqual({ digital: 1 });
+      expect(await upgraded.challenges.count({ ...all, focusArea: ["digital"] })).toBe(1);
+      // The same old process, still running beside the upgraded one: its facet rows now count themselves.
+      const old = new Database(file);
+      old.exec("DELETE FROM challenge_facets WHERE facet = 'focusArea'");
+      old.prepare("INSERT INTO challenge_facets (facet, value, rid) SELECT 'focusArea', 'energy', rid FROM challenges WHERE id = ?").run(c.id);
+      old.close();
+      expect((await upgraded.challenges.facetCounts(all, ["focusArea"])).focusArea).toEqual({ energy: 1 });
+      expect(await upgraded.challenges.count({ ...all, focusArea: ["energy"] })).toBe(1);
+      expect(await upgraded.challenges.count({ ...all, focusArea: ["digital"] })).toBe(0);
     } finally {
       await upgraded.close();
     }

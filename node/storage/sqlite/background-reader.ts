@@ -12,6 +12,7 @@ interface Pending { resolve(rows: Row[]): void; reject(err: Error): void }
 export class BackgroundReader {
   private worker: Worker | null = null;
   private failed: Error | null = null;
+  private closing = false;
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
 
@@ -26,8 +27,19 @@ export class BackgroundReader {
       this.pending.set(id, { resolve: resolve as (rows: Row[]) => void, reject });
       // Only a pending read keeps the process alive (an idle reader never holds up an exit).
       if (this.pending.size === 1) worker.ref();
-      worker.postMessage({ id, sql, params });
+      try {
+        worker.postMessage({ id, sql, params });
+      } catch (err) {
+        // Parameters that cannot be sent: this read fails, the thread is fine.
+        this.settle(id);
+        reject(err as Error);
+      }
     });
+  }
+
+  /** Whether close() was called: a read that failed for that reason must not be run elsewhere. */
+  get closed(): boolean {
+    return this.closing;
   }
 
   /** Whether reads can go to the thread (it has not failed). */
@@ -38,6 +50,7 @@ export class BackgroundReader {
   async close(): Promise<void> {
     const worker = this.worker;
     this.worker = null;
+    this.closing = true;
     this.failed ??= new Error("the store is closed");
     this.settleAll(this.failed);
     if (worker) await worker.terminate();
@@ -47,13 +60,12 @@ export class BackgroundReader {
     if (this.worker) return this.worker;
     const worker = new Worker(path.join(__dirname, "reader-thread.cjs"), { workerData: { file: this.file, busyTimeoutMs: this.busyTimeoutMs } });
     worker.unref();
-    worker.on("message", (m: { id: number; rows?: Row[]; error?: string }) => {
-      const p = this.pending.get(m.id);
+    worker.on("message", (m: { id: number; rows?: Row[]; error?: string; code?: string }) => {
+      const p = this.settle(m.id);
       if (!p) return;
-      this.pending.delete(m.id);
-      if (this.pending.size === 0) worker.unref();
-      if (m.error !== undefined) p.reject(new Error(m.error));
-      else p.resolve(m.rows ?? []);
+      if (m.error === undefined) p.resolve(m.rows ?? []);
+      // SQLite's own code (SQLITE_BUSY…) survives the thread boundary, as on the node's connection.
+      else p.reject(Object.assign(new Error(m.error), m.code === undefined ? {} : { code: m.code }));
     });
     // A thread that cannot start or dies fails what it holds; reads then run in the caller's thread.
     const fail = (err: Error) => {
@@ -66,6 +78,15 @@ export class BackgroundReader {
     worker.on("exit", (code) => fail(new Error(`the reader thread exited (code ${code})`)));
     this.worker = worker;
     return worker;
+  }
+
+  /** Takes a read off the pending list; the thread no longer keeps the process alive once none is left. */
+  private settle(id: number): Pending | undefined {
+    const p = this.pending.get(id);
+    if (!p) return undefined;
+    this.pending.delete(id);
+    if (this.pending.size === 0) this.worker?.unref();
+    return p;
   }
 
   private settleAll(err: Error): void {

@@ -9,7 +9,7 @@ import { ListingIndexes } from "./listing-indexes";
 import { isUniqueViolation, type Db } from "./database";
 import { byLatestUpdate } from "../by-latest-update";
 import { toFtsMatch, toFtsProbes } from "./fts-query";
-import { buildListing, FACET_COLUMNS, FEW_TEXT_MATCHES, type TextFilter } from "./listing-sql";
+import { buildListing, type CountSql, FACET_COLUMNS, FEW_TEXT_MATCHES, type TextFilter } from "./listing-sql";
 import { facetFilters } from "../listing-facets";
 import { listingPage } from "../cursor";
 import { listingSortOf, RANK_AT_MOST } from "../../domain/listing-sort";
@@ -122,12 +122,7 @@ export class SqliteChallengeRepository implements ChallengeRepository {
     const filtered = new Set(facetFilters(query).map((f) => f.facet));
     const together = built ? facets.filter((f) => !(f in FACET_COLUMNS) && !filtered.has(f)) : [];
     if (together.length > 0) {
-      const { sql, params, kept } = built!.facetRowCounts(together);
-      type Row = { facet: ListingFacet; value: string; n: number };
-      const key = `${sql}\n${JSON.stringify(params)}`;
-      const rows = kept
-        ? this.counts.get(key, () => this.statement(sql).all(...params) as Row[])
-        : await this.counts.getAsync(key, () => this.readAll<Row>(sql, params), FACET_MAX_STALE_MS);
+      const rows = await this.facetRows<{ facet: ListingFacet; value: string; n: number }>(built!.facetRowCounts(together));
       for (const f of together) counts.set(f, {});
       for (const r of rows) counts.get(r.facet)![r.value] = r.n;
     }
@@ -135,13 +130,7 @@ export class SqliteChallengeRepository implements ChallengeRepository {
       if (counts.has(facet)) continue;
       const built = text === "none" ? null : buildListing(withoutFacet(query, facet), text);
       if (!built) { counts.set(facet, {}); continue; }
-      const { sql, params, kept } = built.facetCount(facet);
-      type Row = { value: string; n: number };
-      const key = `${sql}\n${JSON.stringify(params)}`;
-      // Kept counts are exact and cheap: read here, never served stale.
-      const rows = kept
-        ? this.counts.get(key, () => this.statement(sql).all(...params) as Row[])
-        : await this.counts.getAsync(key, () => this.readAll<Row>(sql, params), FACET_MAX_STALE_MS);
+      const rows = await this.facetRows<{ value: string; n: number }>(built.facetCount(facet));
       counts.set(facet, Object.fromEntries(rows.map((r) => [r.value, r.n])));
     }
     // In the order asked.
@@ -239,13 +228,22 @@ export class SqliteChallengeRepository implements ChallengeRepository {
     }
   }
 
+  /** Kept counts are exact and cheap: read here, never served stale. The others read every match: in the reader thread, up to a minute old. */
+  private async facetRows<T>({ sql, params, kept }: CountSql): Promise<T[]> {
+    const key = `${sql}\n${JSON.stringify(params)}`;
+    return kept
+      ? this.counts.get(key, () => this.statement(sql).all(...params) as T[])
+      : await this.counts.getAsync(key, () => this.readAll<T>(sql, params), FACET_MAX_STALE_MS);
+  }
+
   /** Rows of a count that reads every match: in the reader thread, or here when there is none (or it failed). */
   private async readAll<T>(sql: string, params: (string | number)[]): Promise<T[]> {
     if (this.reader?.usable) {
       try {
         return await this.reader.all(sql, params) as T[];
       } catch (err) {
-        if (this.reader.usable) throw err; // the query failed, not the thread
+        // The query failed, not the thread; or the store is closing (its connection is going too).
+        if (this.reader.usable || this.reader.closed) throw err;
       }
     }
     return this.statement(sql).all(...params) as T[];

@@ -22,6 +22,6 @@ parentPort.on("message", ({ id, sql, params }) => {
     }
     parentPort.postMessage({ id, rows: st.all(...params) });
   } catch (err) {
-    parentPort.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
+    parentPort.postMessage({ id, error: err instanceof Error ? err.message : String(err), code: typeof err?.code === "string" ? err.code : undefined });
   }
 });

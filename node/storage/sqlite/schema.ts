@@ -7,6 +7,15 @@ import { ftsOf, INSERT_FTS_SQL } from "./fts-row";
 
 type Migration = (db: Database.Database) => void;
 
+/** listing_counts (migration 11) counted again from the rows: the kept counts are these by construction. */
+export const RECOUNT_LISTING_SQL = `
+    DELETE FROM listing_counts;
+    INSERT INTO listing_counts (facet, value, status, n)
+      SELECT '*', '*', status, COUNT(*) FROM challenges WHERE listed = 1 GROUP BY status
+      UNION ALL SELECT 'status', status, status, COUNT(*) FROM challenges WHERE listed = 1 GROUP BY status
+      UNION ALL SELECT 'instrument', instrument, status, COUNT(*) FROM challenges WHERE listed = 1 GROUP BY instrument, status
+      UNION ALL SELECT f.facet, f.value, c.status, COUNT(*) FROM challenge_facets f JOIN challenges c ON c.rid = f.rid WHERE c.listed = 1 GROUP BY f.facet, f.value, c.status;`;
+
 /** Sort key for "no deadline": after every real instant (Date's range ends at 8.64e15 ms). */
 export const NO_DEADLINE_KEY = 8_640_000_000_000_001;
 /** Sort key for "never published": before every real instant. */
@@ -268,8 +277,9 @@ export const MIGRATIONS: readonly Migration[] = [
   `),
   // 11 (issue 13): listed challenges counted per status — in all, per status and instrument, per facet
   // value — kept in the write's own transaction, whoever writes (local, mirror, clock, another process):
-  // by triggers, except the facet rows written, which their one writer counts (listing-indexes.ts). The front page's total and facet counts (and a one-value filter's
-  // total) are then sums of a few rows instead of a walk over every listed challenge (listing-counts.ts).
+  // by triggers, except the facet rows written, which their one writer counted (listing-indexes.ts) until
+  // migration 12 gave them a trigger too. The front page's total and facet counts (and a one-value filter's
+  // total) are then sums of a few rows instead of a walk over every listed challenge (listing-sql.ts).
   // Re-runnable: an upgrade test may run the migrations again from an earlier version.
   (db) => db.exec(`
     CREATE TABLE IF NOT EXISTS listing_counts (
@@ -307,16 +317,25 @@ export const MIGRATIONS: readonly Migration[] = [
         FROM (SELECT '*' AS facet, '*' AS value UNION ALL SELECT 'status', OLD.status UNION ALL SELECT 'instrument', OLD.instrument) k
         WHERE OLD.listed = 1 AND listing_counts.facet = k.facet AND listing_counts.value = k.value AND listing_counts.status = OLD.status;
     END;
-    -- Facet rows written are counted by their writer, one statement per challenge (listing-indexes.ts).
+    -- Facet rows written were counted by their writer, one statement per challenge; by a trigger since 12.
     CREATE TRIGGER IF NOT EXISTS listing_counts_facet_delete AFTER DELETE ON challenge_facets BEGIN
       UPDATE listing_counts SET n = n - 1
         WHERE facet = OLD.facet AND value = OLD.value AND status = (SELECT c.status FROM challenges c WHERE c.rid = OLD.rid AND c.listed = 1);
     END;
-    DELETE FROM listing_counts;
-    INSERT INTO listing_counts (facet, value, status, n)
-      SELECT '*', '*', status, COUNT(*) FROM challenges WHERE listed = 1 GROUP BY status
-      UNION ALL SELECT 'status', status, status, COUNT(*) FROM challenges WHERE listed = 1 GROUP BY status
-      UNION ALL SELECT 'instrument', instrument, status, COUNT(*) FROM challenges WHERE listed = 1 GROUP BY instrument, status
-      UNION ALL SELECT f.facet, f.value, c.status, COUNT(*) FROM challenge_facets f JOIN challenges c ON c.rid = f.rid WHERE c.listed = 1 GROUP BY f.facet, f.value, c.status;
+    ${RECOUNT_LISTING_SQL}
+  `),
+  // 12 (issue 13): the facet rows written are counted by a trigger too, like every other change of
+  // listing_counts. Migration 11 left that to the one writer in this code (listing-indexes.ts), one
+  // statement per challenge; a process of an earlier version still running during a rolling update
+  // (old and new processes share the file for a while) writes facet rows without it, and each of its
+  // edits lost one count per facet value for good. Costs ≈ 5 % more per batched mirror write than the
+  // statement (ADR 0017); recounts once, which also repairs what such a process may already have lost.
+  (db) => db.exec(`
+    CREATE TRIGGER IF NOT EXISTS listing_counts_facet_insert AFTER INSERT ON challenge_facets BEGIN
+      INSERT INTO listing_counts (facet, value, status, n)
+        SELECT NEW.facet, NEW.value, c.status, 1 FROM challenges c WHERE c.rid = NEW.rid AND c.listed = 1
+        ON CONFLICT DO UPDATE SET n = n + 1;
+    END;
+    ${RECOUNT_LISTING_SQL}
   `),
 ];
