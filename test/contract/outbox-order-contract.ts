@@ -66,6 +66,32 @@ export function describeOutboxOrderContract(name: string, factory: SharedStoreFa
       }
     });
 
+    it("applies overlapping mirror batches of two writers at once: every document ends at its highest revision, created once, each stored change with its one effect", async () => {
+      const docs = Array.from({ length: 12 }, () => remote(1));
+      // Both write the same documents at once, each with its own revisions (a backfill page and a burst
+      // of hints, say): every batch races the other on every id.
+      const revisionOf = (i: number, writer: number) => 1 + ((i + writer) % 3);
+      const [fromA, fromB] = await Promise.all([
+        a.mirror.upsertMany(docs.map((c, i) => write(c, revisionOf(i, 0))), planner()),
+        b.mirror.upsertMany([...docs].reverse().map((c, j) => write(c, revisionOf(docs.length - 1 - j, 1))), planner()),
+      ]);
+      const outcomeOf = (i: number) => [fromA[i]!, fromB[docs.length - 1 - i]!];
+      for (const [i, c] of docs.entries()) {
+        const outcomes = outcomeOf(i);
+        expect({ i, created: outcomes.filter((o) => o === "created").length }).toEqual({ i, created: 1 });
+        expect(outcomes.every((o) => o === "created" || o === "updated" || o === "stale")).toBe(true);
+        const held = (await b.challenges.getById(c.id))!;
+        expect({ i, revision: held.doc.revision }).toEqual({ i, revision: Math.max(revisionOf(i, 0), revisionOf(i, 1)) });
+        // The version counts the writes that were applied: one per outcome that stored something.
+        expect({ i, version: held.version }).toEqual({ i, version: outcomes.filter((o) => o !== "stale").length });
+      }
+      const effects = (await a.feedEffects.pending(1000)).map((e) => e.id);
+      expect(new Set(effects).size).toBe(effects.length);
+      const stored = [...fromA, ...fromB].filter((o) => o !== "stale").length;
+      expect(effects).toHaveLength(stored);
+      expect(await a.challenges.count({ limit: 20 })).toBe(docs.length);
+    });
+
     it("writes a mirror change's feed effect in the same step, once, and returns effects in write order", async () => {
       const x = remote(1);
       const y = remote(1);

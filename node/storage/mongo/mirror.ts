@@ -1,17 +1,36 @@
 // MirrorRepository on MongoDB: mirrored challenges are challenge documents without a key, written
 // through the challenge repository, so each one goes through its commit record (challenges.ts):
 // concurrent writers of one id (an inbox Update and a backfill page) never lose a newer revision.
-// A batch is applied in order, one document at a time: without transactions it is not atomic as a
-// whole, but every step is idempotent and a sync that stopped half-way simply runs again.
+// A batch is judged from one read and committed together (one commit record per document, written in
+// one insertMany): without transactions it is not atomic as a whole, but every step is idempotent and a
+// sync that stopped half-way simply runs again.
 import type { Collection } from "mongodb";
 import {
-  DuplicateError, type MirrorEffectPlanner, type MirrorOutcome, type MirrorRepository, type MirrorWrite, type RevisionEntry, type StoredChallenge,
+  DuplicateError, type FeedEffect, type MirrorEffectPlanner, type MirrorOutcome, type MirrorRepository, type MirrorWrite, type RevisionEntry, type StoredChallenge,
 } from "../../domain/ports";
 import { CHALLENGE_PROJECTION, fromChallengeDoc, type ChallengeDoc } from "./challenge-docs";
 import type { MongoChallengeRepository, WriteDoc } from "./challenges";
 
 /** Attempts per document when another writer keeps winning the same version. */
 const ATTEMPTS = 5;
+
+const HELD_PROJECTION = { key: 1, origin: 1, version: 1, withdrawnAt: 1, revision: 1 } as const;
+type Held = Pick<ChallengeDoc, "_id" | "key" | "origin" | "version" | "withdrawnAt" | "revision">;
+
+/** What a peer's document does to what is held: nothing (the outcome), or a write from a version (0: none held). */
+function judge(w: MirrorWrite, held: Held | null, effects?: MirrorEffectPlanner):
+  MirrorOutcome | { outcome: MirrorOutcome; challenge: StoredChallenge; from: number; effect: FeedEffect | null } {
+  const next = (version: number): StoredChallenge => ({ id: w.doc.id, key: null, origin: w.origin, country: w.country, doc: w.doc, version, withdrawnAt: null });
+  if (!held) return { outcome: "created", challenge: next(1), from: 0, effect: effects?.("created", next(1)) ?? null };
+  if (held.key !== undefined && held.key !== null) return "conflict";
+  if (held.origin !== w.origin) return "conflict";
+  // Withdrawn here, yet its origin serves it: a Delete its origin contradicts, or a withdrawal undone.
+  if (held.withdrawnAt ? held.revision > w.doc.revision : held.revision >= w.doc.revision) return "stale";
+  const restoring = Boolean(held.withdrawnAt);
+  // A restored challenge implies no feed effect: its feeds undid their boost for good (ADR 0007).
+  const effect = restoring ? null : effects?.("updated", next(held.version + 1)) ?? null;
+  return { outcome: restoring ? "restored" : "updated", challenge: next(held.version + 1), from: held.version, effect };
+}
 
 export class MongoMirrorRepository implements MirrorRepository {
   constructor(
@@ -20,34 +39,46 @@ export class MongoMirrorRepository implements MirrorRepository {
     private readonly writes: Collection<WriteDoc>,
   ) {}
 
+  /**
+   * The batch is judged from one read of what is held, committed together (challenges.ts commitMany),
+   * and any write that lost a race to another writer is judged again on its own, as upsertOne() does.
+   * An id twice in one batch: one at a time, in order.
+   */
   async upsertMany(writes: MirrorWrite[], effects?: MirrorEffectPlanner): Promise<MirrorOutcome[]> {
-    const outcomes: MirrorOutcome[] = [];
-    for (const w of writes) outcomes.push(await this.upsertOne(w, effects));
-    return outcomes;
+    const ids = writes.map((w) => w.doc.id);
+    if (writes.length < 2 || new Set(ids).size !== ids.length) {
+      const outcomes: MirrorOutcome[] = [];
+      for (const w of writes) outcomes.push(await this.upsertOne(w, effects));
+      return outcomes;
+    }
+    const held = new Map((await this.c.find({ _id: { $in: ids } }, { projection: HELD_PROJECTION }).toArray()).map((d) => [d._id, d]));
+    const outcomes: (MirrorOutcome | undefined)[] = writes.map(() => undefined);
+    const planned: { i: number; outcome: MirrorOutcome; challenge: StoredChallenge; from: number; effect: FeedEffect | null }[] = [];
+    writes.forEach((w, i) => {
+      const judged = judge(w, held.get(w.doc.id) ?? null, effects);
+      if (typeof judged === "string") outcomes[i] = judged;
+      else planned.push({ i, ...judged });
+    });
+    const committed = await this.challenges.commitMany(planned);
+    for (const [n, p] of planned.entries()) outcomes[p.i] = committed[n] ? p.outcome : await this.upsertOne(writes[p.i]!, effects);
+    return outcomes as MirrorOutcome[];
   }
 
   /** The feed effect of a stored change travels in the change's commit record (challenges.ts). */
   private async upsertOne(w: MirrorWrite, effects?: MirrorEffectPlanner): Promise<MirrorOutcome> {
-    const next = (version: number): StoredChallenge => ({ id: w.doc.id, key: null, origin: w.origin, country: w.country, doc: w.doc, version, withdrawnAt: null });
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const held = await this.c.findOne({ _id: w.doc.id }, { projection: { key: 1, origin: 1, version: 1, withdrawnAt: 1, revision: 1 } });
-      if (!held) {
+      const judged = judge(w, await this.c.findOne({ _id: w.doc.id }, { projection: HELD_PROJECTION }), effects);
+      if (typeof judged === "string") return judged;
+      if (judged.from === 0) {
         try {
-          await this.challenges.insert(next(1), null, effects?.("created", next(1)));
-          return "created";
+          await this.challenges.insert(judged.challenge, null, judged.effect);
+          return judged.outcome;
         } catch (err) {
           if (err instanceof DuplicateError) continue; // created meanwhile: judge it again
           throw err;
         }
       }
-      if (held.key !== undefined && held.key !== null) return "conflict";
-      if (held.origin !== w.origin) return "conflict";
-      // Withdrawn here, yet its origin serves it: a Delete its origin contradicts, or a withdrawal undone.
-      if (held.withdrawnAt ? held.revision > w.doc.revision : held.revision >= w.doc.revision) return "stale";
-      const restoring = Boolean(held.withdrawnAt);
-      // A restored challenge implies no feed effect: its feeds undid their boost for good (ADR 0007).
-      const effect = restoring ? null : effects?.("updated", next(held.version + 1));
-      if (await this.challenges.update(next(held.version + 1), held.version, null, effect)) return restoring ? "restored" : "updated";
+      if (await this.challenges.update(judged.challenge, judged.from, null, judged.effect)) return judged.outcome;
     }
     throw new Error(`mirror write of ${w.doc.id} kept losing to concurrent writers`);
   }
