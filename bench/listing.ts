@@ -93,20 +93,30 @@ function queries(): string[] {
   ];
 }
 
-function get(agent: http.Agent, base: URL, pathAndQuery: string): Promise<{ status: number; body: string }> {
+/**
+ * One GET. The body is kept as the bytes received and decoded only when read: the raw round trip it
+ * is compared with (bench/ceilings.ts) decodes nothing, so neither does a timed request here.
+ */
+function get(agent: http.Agent, base: URL, pathAndQuery: string): Promise<{ status: number; text(): string }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: base.hostname, port: base.port, path: pathAndQuery, agent, headers: { accept: "application/json" } }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => {
-        body += c;
-      });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: () => Buffer.concat(chunks).toString("utf8") }));
     });
     req.on("error", reject);
     req.end();
   });
 }
+
+/**
+ * Requests made before the timed ones: as many as the raw round trip of the ceiling makes before its
+ * page is timed (50 + 2,000 + 50 in bench/ceilings.ts), so both are measured with the JIT warmed alike
+ * (a node serves such requests all day). Measured here: 1,200 requests after only 2 per query were
+ * 0.45 ms p50, the next 1,200 0.30 ms, later ones 0.25 ms. Time-boxed for a slow store.
+ */
+const WARM_UP_REQUESTS = 2_100;
+const WARM_UP_MS = 15_000;
 
 /**
  * Up to `rounds` rounds of the typical requests, stopping after the round that passes `budgetMs`
@@ -127,10 +137,14 @@ async function measure(
   let items = 0;
   const qs = queries();
   // A cursor for "the next page" of the default listing.
-  const first = JSON.parse((await get(agent, base, "/api/v1/challenges")).body) as { nextCursor?: string | null; items?: unknown[] };
+  const first = JSON.parse((await get(agent, base, "/api/v1/challenges")).text()) as { nextCursor?: string | null; items?: unknown[] };
   if (!first.items?.length) throw new Error("the listing is empty after seeding");
   if (first.nextCursor) qs.push(`cursor=${encodeURIComponent(first.nextCursor)}`);
   for (const q of qs) for (let i = 0; i < 2; i++) await get(agent, base, `/api/v1/challenges?${q}`);
+  if (!changeEach) {
+    const w0 = performance.now();
+    for (let i = 0; i < WARM_UP_REQUESTS && performance.now() - w0 < WARM_UP_MS; i++) await get(agent, base, `/api/v1/challenges?${qs[i % qs.length]}`);
+  }
   const t0 = performance.now();
   let done = 0;
   for (let r = 0; r < rounds && (r < 5 || performance.now() - t0 < budgetMs); r++, done++) {
@@ -139,8 +153,8 @@ async function measure(
       const t = performance.now();
       const res = await get(agent, base, `/api/v1/challenges?${q}`);
       const ms = performance.now() - t;
-      if (res.status !== 200) throw new Error(`GET /api/v1/challenges?${q} answered ${res.status}: ${res.body.slice(0, 300)}`);
-      if (r === 0) items += (JSON.parse(res.body) as { items: unknown[] }).items.length;
+      if (res.status !== 200) throw new Error(`GET /api/v1/challenges?${q} answered ${res.status}: ${res.text().slice(0, 300)}`);
+      if (r === 0) items += (JSON.parse(res.text()) as { items: unknown[] }).items.length;
       all.push(ms);
       const list = perQuery.get(q) ?? [];
       list.push(ms);
@@ -421,9 +435,12 @@ export async function listing(ctx: BenchContext): Promise<void> {
       });
       return { name: "raw indexed page query (MongoDB, same row count)", ms: raw.p50 };
     };
-    // Seeding through the MongoDB port is far slower than SQLite's (FerretDB here: tens of ms per
-    // document), so it is time-boxed and the figures say how many documents were stored.
-    await runOn(ctx, "MongoDB", { IPN_STORE: url.href }, total, ctx.quick ? 20_000 : 120_000, 100, ctx.quick ? 3 : 10, ctx.quick ? 30_000 : 90_000, rawFloor);
+    // Seeding through the MongoDB port is far slower than SQLite's, so it is time-boxed, and the
+    // count is capped: FerretDB (SQL underneath, no covering indexes for our filters) answers a
+    // listing over 5,100 documents in ~4.7 s, which ran this part past a 15-minute limit. The
+    // figures say how many documents were stored.
+    const mongoWanted = Math.min(total, ctx.quick ? 300 : 1_000);
+    await runOn(ctx, "MongoDB", { IPN_STORE: url.href }, mongoWanted, ctx.quick ? 20_000 : 120_000, 100, ctx.quick ? 3 : 10, ctx.quick ? 30_000 : 90_000, rawFloor);
   } finally {
     for (const u of [url, rawUrl]) {
       const client = new MongoClient(u.href);
