@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { MongoClient } from "mongodb";
+import { type Collection, MongoClient } from "mongodb";
 import { createMongoStore, databaseName } from "../../node/storage/mongo";
 import { toActivityDoc, toChallengeDoc } from "../../node/storage/mongo/challenge-docs";
 import { openStore } from "../../node/storage/open-store";
@@ -148,6 +148,56 @@ describe("MongoDB store: sequences from the store, not from clocks (issue 8)", (
     for (const r of results) expect([...r].sort()).toEqual(r);
     // Dense: every allocation took the next free value, none was skipped or taken twice.
     expect([...all].sort()).toEqual(Array.from({ length: all.length }, (_, i) => `s${String(i + 1).padStart(15, "0")}`));
+  });
+
+  it("hands out runs of values (a batch's feed effects) among single allocators: unique, dense, each run in order", async () => {
+    const [a, b] = [await sequenceOf(), await sequenceOf()];
+    const runs = async (s: StoreSequence) => {
+      const got: string[][] = [];
+      for (let i = 0; i < 8; i++) got.push(await s.nextMany(5));
+      return got;
+    };
+    const singles = async (s: StoreSequence) => {
+      const got: string[] = [];
+      for (let i = 0; i < 20; i++) got.push(await s.next());
+      return got;
+    };
+    const [r1, r2, s1, s2] = await Promise.all([runs(a), runs(b), singles(a), singles(b)]);
+    expect(await a.nextMany(0)).toEqual([]);
+    for (const run of [...r1, ...r2]) {
+      expect(run).toHaveLength(5);
+      expect([...run].sort()).toEqual(run);
+    }
+    // Each allocator's values keep increasing from one call to the next.
+    for (const seq of [r1.flat(), r2.flat(), s1, s2]) expect([...seq].sort()).toEqual(seq);
+    const all = [...r1.flat(), ...r2.flat(), ...s1, ...s2];
+    expect([...all].sort()).toEqual(Array.from({ length: all.length }, (_, i) => `s${String(i + 1).padStart(15, "0")}`));
+  });
+
+  it("keeps the values a run inserted before one another allocator took, and takes the rest above it", async () => {
+    const s = await sequenceOf();
+    const real = (s as unknown as { c: Collection<SequenceDoc> }).c;
+    // Another allocator takes the third value of the run between its read and its insert.
+    let raced = false;
+    const racing = new Proxy(real, {
+      get(target, prop) {
+        if (prop === "insertMany" && !raced) {
+          return async (docs: SequenceDoc[], options: object) => {
+            raced = true;
+            await target.insertOne({ _id: docs[2]!._id, at: new Date() });
+            return target.insertMany(docs, options);
+          };
+        }
+        const v = Reflect.get(target, prop) as unknown;
+        return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const got = await new StoreSequence(racing, "outbox").nextMany(5);
+    const v = (n: number) => `s${String(n).padStart(15, "0")}`;
+    expect(got).toEqual([v(1), v(2), v(4), v(5), v(6)]);
+    // Every value handed out is held in the store, once.
+    const held = (await real.find({}).toArray()).map((d) => d._id).sort();
+    expect(held).toEqual([1, 2, 3, 4, 5, 6].map((n) => `outbox:${String(n).padStart(15, "0")}`));
   });
 
   it("orders after the clock values an earlier version wrote, and ignores the clock", async () => {

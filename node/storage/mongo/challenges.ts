@@ -23,7 +23,7 @@ import {
   CHALLENGE_PROJECTION, fromChallengeDoc, toActivityDoc, toChallengeDoc, type ActivityDoc, type ChallengeDoc,
 } from "./challenge-docs";
 import { byLatestUpdate } from "../by-latest-update";
-import { isDuplicateKey } from "./connection";
+import { duplicateWriteErrors, isDuplicateKey } from "./connection";
 import { buildListing } from "./listing-query";
 import { decodeListingCursor, listingPage } from "../cursor";
 import { listingSortOf, RANK_AT_MOST } from "../../domain/listing-sort";
@@ -32,16 +32,6 @@ import { relevanceScore } from "./relevance";
 import { insertFeedEffectDoc, toFeedEffectDoc, type FeedEffectDoc } from "./feed-effects";
 import type { StoreSequence } from "./sequence";
 import { FACET_MAX_STALE_MS, type FacetCounts, type ListingFacet, withoutFacet } from "../../domain/listing-facets";
-
-/** The indexes of an unordered bulk write's failed writes, when every failure was a duplicate key; else null. */
-function duplicateWriteErrors(err: unknown): number[] | null {
-  const e = err as { writeErrors?: unknown } | null;
-  const list = Array.isArray(e?.writeErrors) ? e.writeErrors : e?.writeErrors ? [e.writeErrors] : null;
-  if (!list || list.length === 0) return null;
-  const failures = list as { code?: unknown; index?: unknown }[];
-  if (!failures.every((w) => w.code === 11000 && typeof w.index === "number")) return null;
-  return failures.map((w) => w.index as number);
-}
 
 // Facets held in fields of their own (arrays but status and instrument); the rest are in "facets".
 const FACET_FIELDS = { status: "status", instrument: "instrument", country: "countries", focusArea: "focusAreas" } as const;
@@ -144,8 +134,10 @@ export class MongoChallengeRepository implements ChallengeRepository {
    * again. Nothing is acknowledged before every record that won is applied.
    */
   async commitMany(writes: readonly { challenge: StoredChallenge; from: number; effect: FeedEffect | null }[]): Promise<boolean[]> {
+    // The feed effects' places in the store's order, taken for the whole batch at once.
+    const seqs = await this.c.sequence.nextMany(writes.filter((w) => w.effect).length);
     const records: WriteDoc[] = [];
-    for (const w of writes) records.push(await this.record(w.challenge, w.from, null, w.effect));
+    for (const w of writes) records.push(await this.record(w.challenge, w.from, null, w.effect, w.effect ? seqs.shift() : undefined));
     const lost = new Set<number>();
     if (records.length > 0) {
       try {
@@ -298,12 +290,12 @@ export class MongoChallengeRepository implements ChallengeRepository {
     await this.c.writes.deleteMany({ pending: { $exists: false }, at: { $lt: new Date(Date.now() - KEEP_APPLIED_MS) } });
   }
 
-  private async record(challenge: StoredChallenge, from: number, activity: ActivityRecord | null, effect?: FeedEffect | null): Promise<WriteDoc> {
+  private async record(challenge: StoredChallenge, from: number, activity: ActivityRecord | null, effect?: FeedEffect | null, effectSeq?: string): Promise<WriteDoc> {
     return {
       _id: `${challenge.id}@${from}`, challengeId: challenge.id, from,
       ...(from === 0 && challenge.key !== null ? { key: challenge.key } : {}),
       ...(activity ? { activityId: activity.id, activity: toActivityDoc(activity, await this.c.sequence.next()) } : {}),
-      ...(effect ? { effect: toFeedEffectDoc(effect, await this.c.sequence.next()) } : {}),
+      ...(effect ? { effect: toFeedEffectDoc(effect, effectSeq ?? (await this.c.sequence.next())) } : {}),
       at: new Date(), pending: true, challenge: toChallengeDoc(challenge),
     };
   }
@@ -353,7 +345,14 @@ export class MongoChallengeRepository implements ChallengeRepository {
       // Only over the replaced version, as in apply().
       await this.c.challenges.bulkWrite(replaces.map((w) => ({ replaceOne: { filter: { _id: w.challengeId, version: w.from }, replacement: w.challenge! } })), { ordered: false });
     }
-    for (const w of records) if (w.effect) await insertFeedEffectDoc(this.c.feedEffects, w.effect);
+    const effects = records.flatMap((w) => (w.effect ? [w.effect] : []));
+    if (effects.length > 0) {
+      try {
+        await this.c.feedEffects.insertMany(effects, { ordered: false });
+      } catch (err) {
+        if (!duplicateWriteErrors(err)) throw err; // applied before
+      }
+    }
     await this.c.changes.next().catch(() => undefined);
     await this.c.writes.updateMany({ _id: { $in: records.map((w) => w._id) } }, { $unset: { pending: "", challenge: "", activity: "", effect: "" } });
   }

@@ -47,6 +47,16 @@ export function isDuplicateKey(err: unknown): boolean {
   return e?.code === 11000 || (Array.isArray(e?.writeErrors) && e.writeErrors.some((w) => w.code === 11000));
 }
 
+/** The indexes of the failed writes of a bulk write (insertMany, bulkWrite) when every failure was a duplicate key; else null. */
+export function duplicateWriteErrors(err: unknown): number[] | null {
+  const e = err as { writeErrors?: unknown } | null;
+  const list = Array.isArray(e?.writeErrors) ? e.writeErrors : e?.writeErrors ? [e.writeErrors] : null;
+  if (!list || list.length === 0) return null;
+  const failures = list as { code?: unknown; index?: unknown }[];
+  if (!failures.every((w) => w.code === 11000 && typeof w.index === "number")) return null;
+  return failures.map((w) => w.index as number);
+}
+
 /** The server does not implement an option or stage (FerretDB: code 238 NotImplemented). */
 export function isNotImplemented(err: unknown): boolean {
   const e = err as { code?: unknown; codeName?: unknown; message?: unknown } | null;
