@@ -15,11 +15,12 @@ export function startBenchNode(env: Record<string, string> = {}, dataDir?: strin
 
 /**
  * What every bench node runs with. Reconciliation still runs once at start and on peer add. Every
- * load generator here is one loopback address: the per-IP rate limits (IPN_RATE_LIMIT_*) would
- * measure themselves.
+ * load generator here is one loopback address, so the rate limits (IPN_RATE_LIMIT_*) are on, as in
+ * production, but at their highest setting: their counting is measured, and nothing is refused.
  */
+const NEVER_REFUSED = "1000000";
 export const BENCH_ENV: Readonly<Record<string, string>> = {
-  IPN_RECONCILE_CRON: "0 0 1 1 *", IPN_RATE_LIMIT_API: "0", IPN_RATE_LIMIT_INBOX: "0", IPN_RATE_LIMIT_INBOX_SERVER: "0",
+  IPN_RECONCILE_CRON: "0 0 1 1 *", IPN_RATE_LIMIT_API: NEVER_REFUSED, IPN_RATE_LIMIT_INBOX: NEVER_REFUSED, IPN_RATE_LIMIT_INBOX_SERVER: NEVER_REFUSED,
 };
 
 async function call(method: string, url: string, token: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {

@@ -1,6 +1,8 @@
 // Rate limits at the node's edge (issue 8, principle 8), counted in the store so that every web
-// process shares one budget: inbox POSTs per client IP and per remote server, API requests per
-// client IP. Over the limit: 429 with Retry-After and a problem document; nothing is processed.
+// process shares one budget (to within a second: each process counts locally and writes its counts
+// in batches, node/storage/local-rate-counts.ts): inbox POSTs per client IP and per remote server,
+// API requests per client IP. Over the limit: 429 with Retry-After and a problem document; nothing
+// is processed.
 //
 // "Remote server" is the host of the key that signs the request, read from the Signature or
 // Signature-Input header *before* the signature is verified — verifying costs far more than
@@ -10,6 +12,7 @@
 // the limits protect the node's capacity, and the store being down already shows in /readyz.
 import type { Request, RequestHandler } from "express";
 import type { RateLimiter, RateLimiterFactory } from "../storage/rate-limits";
+import { countLocally } from "../storage/local-rate-counts";
 import { getLogger } from "@logtape/logtape";
 import { problem, sendProblem } from "./problem";
 
@@ -38,7 +41,8 @@ export function claimedSigner(req: Pick<Request, "get">): string | null {
 interface Limit { limiter: RateLimiter; key: (req: Request) => string | null; what: string }
 
 export function rateLimits(create: RateLimiterFactory, config: RateLimitConfig, isInboxPath: (path: string) => boolean): RequestHandler {
-  const make = (keyPrefix: string, points: number) => (points > 0 ? create({ keyPrefix, points, durationSec: 60 }) : null);
+  // Counted in the process, written to the store in batches (node/storage/local-rate-counts.ts).
+  const make = (keyPrefix: string, points: number) => (points > 0 ? countLocally(create({ keyPrefix, points, durationSec: 60 }), { points }) : null);
   const inboxIp = make("inbox-ip", config.inboxPerIp);
   const inboxServer = make("inbox-server", config.inboxPerServer);
   const apiIp = make("api-ip", config.apiPerIp);

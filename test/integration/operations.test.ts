@@ -17,6 +17,16 @@ it("answers liveness and readiness probes", async () => {
   expect(ready.headers["cache-control"]).toContain("no-store");
 });
 
+it("answers the probes spelled as Express's routes match them (trailing slash, any case), and no other path", async () => {
+  expect((await request(node.listenUrl).get("/healthz/")).body.status).toBe("ok");
+  expect((await request(node.listenUrl).get("/HEALTHZ")).body.status).toBe("ok");
+  expect((await request(node.listenUrl).get("/readyz/")).body.status).toBe("ready");
+  // Not a probe: the node's own 404, not a probe's answer.
+  const other = await request(node.listenUrl).get("/healthz-not");
+  expect(other.status).toBe(404);
+  expect(other.body.status).not.toBe("ok");
+});
+
 it("exposes Prometheus metrics behind the metrics token, labelled by route template", async () => {
   await request(node.listenUrl).post("/api/v1/hubs").set({ Authorization: `Bearer ${ADMIN_TOKEN}` }).send(hubInput("ops_hub"));
   await request(node.listenUrl).get("/api/v1/hubs/ops_hub");
