@@ -10,9 +10,9 @@
 // only spends that server's budget for requests that will fail verification anyway; the per-IP
 // limit still bounds the forger itself. If the store cannot count (it is down), requests pass:
 // the limits protect the node's capacity, and the store being down already shows in /readyz.
-import type { Request, RequestHandler } from "express";
-import type { RateLimiter, RateLimiterFactory } from "../storage/rate-limits";
-import { countLocally } from "../storage/local-rate-counts";
+import type { NextFunction, Request, RequestHandler, Response } from "express";
+import type { RateLimiterFactory } from "../storage/rate-limits";
+import { countLocally, type LocallyCountedLimiter } from "../storage/local-rate-counts";
 import { getLogger } from "@logtape/logtape";
 import { problem, sendProblem } from "./problem";
 
@@ -38,7 +38,7 @@ export function claimedSigner(req: Pick<Request, "get">): string | null {
   }
 }
 
-interface Limit { limiter: RateLimiter; key: (req: Request) => string | null; what: string }
+interface Limit { limiter: LocallyCountedLimiter; key: (req: Request) => string | null; what: string }
 
 export function rateLimits(create: RateLimiterFactory, config: RateLimitConfig, isInboxPath: (path: string) => boolean): RequestHandler {
   // Counted in the process, written to the store in batches (node/storage/local-rate-counts.ts).
@@ -59,25 +59,39 @@ export function rateLimits(create: RateLimiterFactory, config: RateLimitConfig, 
     return out;
   };
 
-  return async (req, res, next) => {
-    for (const { limiter, key, what } of limitsFor(req)) {
+  const refuse = (req: Request, res: Response, ms: number, what: string) => {
+    const seconds = Math.max(1, Math.ceil(ms / 1000));
+    res.set("Retry-After", String(seconds));
+    // An inbox POST is not read any further: close rather than drain a body we refuse.
+    if (req.method === "POST") res.set("Connection", "close");
+    sendProblem(res, problem(429, `too many ${what}; try again in ${seconds} s`));
+  };
+
+  // Judged in the process for most requests: no promise and no extra turn of the event loop; the
+  // store is awaited only for a key's first request in its window.
+  const judge = (limits: Limit[], from: number, req: Request, res: Response, next: NextFunction): void | Promise<void> => {
+    for (let i = from; i < limits.length; i++) {
+      const { limiter, key, what } = limits[i]!;
       const k = key(req);
       if (k === null) continue;
-      try {
-        await limiter.consume(k);
-      } catch (rejection) {
-        const ms = (rejection as { msBeforeNext?: unknown }).msBeforeNext;
-        if (typeof ms !== "number") {
-          log.warning("rate limit not counted (store unavailable?): {error}", { error: String(rejection) });
-          continue;
-        }
-        const seconds = Math.max(1, Math.ceil(ms / 1000));
-        res.set("Retry-After", String(seconds));
-        // An inbox POST is not read any further: close rather than drain a body we refuse.
-        if (req.method === "POST") res.set("Connection", "close");
-        return sendProblem(res, problem(429, `too many ${what}; try again in ${seconds} s`));
-      }
+      const here = limiter.judgeHere(k);
+      if (here === null) return askStore(limits, i, k, req, res, next);
+      if (!here.passed) return refuse(req, res, here.res.msBeforeNext, what);
     }
     next();
   };
+
+  const askStore = async (limits: Limit[], i: number, k: string, req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const { limiter, what } = limits[i]!;
+    try {
+      await limiter.consume(k);
+    } catch (rejection) {
+      const ms = (rejection as { msBeforeNext?: unknown }).msBeforeNext;
+      if (typeof ms === "number") return refuse(req, res, ms, what);
+      log.warning("rate limit not counted (store unavailable?): {error}", { error: String(rejection) });
+    }
+    return judge(limits, i + 1, req, res, next);
+  };
+
+  return (req, res, next) => judge(limitsFor(req), 0, req, res, next);
 }

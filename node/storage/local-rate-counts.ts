@@ -47,7 +47,19 @@ function verdict(outcome: unknown): RateLimiterRes | null {
     : null;
 }
 
-export function countLocally(shared: RateLimiter, options: LocalCountOptions): RateLimiter & { flush(): Promise<void> } {
+export interface LocalVerdict {
+  passed: boolean;
+  res: RateLimiterRes;
+}
+
+export interface LocallyCountedLimiter extends RateLimiter {
+  /** Synchronous, for the request path: decided here, or null when only the store can say (consume()). */
+  judgeHere(key: string, points?: number): LocalVerdict | null;
+  /** Writes what was counted now (tests; a timer does it every flushMs). */
+  flush(): Promise<void>;
+}
+
+export function countLocally(shared: RateLimiter, options: LocalCountOptions): LocallyCountedLimiter {
   const limit = options.points;
   const flushMs = options.flushMs ?? DEFAULT_FLUSH_MS;
   const maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
@@ -114,18 +126,26 @@ export function countLocally(shared: RateLimiter, options: LocalCountOptions): R
     timer.unref();
   };
 
+  /** The verdict when this process can give it (a live window here), counted if passed; else null. */
+  const judgeHere = (key: string, points = 1): LocalVerdict | null => {
+    const c = keys.get(key);
+    const at = now();
+    if (!c || c.resetAt <= at) return null;
+    const spent = c.known + c.pending;
+    const left = c.resetAt - at;
+    if (spent + points > limit) return { passed: false, res: new RateLimiterRes(0, left, spent, false) };
+    c.pending += points;
+    schedule();
+    return { passed: true, res: new RateLimiterRes(limit - spent - points, left, spent + points, false) };
+  };
+
   return {
+    judgeHere,
     consume(key: string | number, pointsToConsume = 1): Promise<RateLimiterRes> {
       const k = String(key);
-      const c = keys.get(k);
-      const at = now();
-      if (!c || c.resetAt <= at) return direct(k, pointsToConsume);
-      const spent = c.known + c.pending;
-      const left = c.resetAt - at;
-      if (spent + pointsToConsume > limit) return Promise.reject(new RateLimiterRes(0, left, spent, false));
-      c.pending += pointsToConsume;
-      schedule();
-      return Promise.resolve(new RateLimiterRes(limit - spent - pointsToConsume, left, spent + pointsToConsume, false));
+      const here = judgeHere(k, pointsToConsume);
+      if (here === null) return direct(k, pointsToConsume);
+      return here.passed ? Promise.resolve(here.res) : Promise.reject(here.res);
     },
     flush: () => {
       if (timer) clearTimeout(timer);

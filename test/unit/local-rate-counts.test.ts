@@ -121,3 +121,17 @@ it("holds at most maxKeys addresses; beyond, the store counts each request", asy
   // Two held (one write each), the third counted by the store every time.
   expect(store.writes).toBe(4);
 });
+
+it("judges in the process, synchronously, once the store has answered for the key's window", async () => {
+  const store = await storeLimiter(3);
+  const front = countLocally(store, { points: 3, flushMs: 60_000 });
+  // Nothing known yet: only the store can say.
+  expect(front.judgeHere("198.51.100.7")).toBeNull();
+  await front.consume("198.51.100.7");
+  expect(front.judgeHere("198.51.100.7")?.passed).toBe(true);
+  expect(front.judgeHere("198.51.100.7")?.passed).toBe(true);
+  const refused = front.judgeHere("198.51.100.7");
+  expect(refused?.passed).toBe(false);
+  expect(refused?.res.msBeforeNext).toBeGreaterThan(50_000);
+  expect(store.writes).toBe(1);
+});
