@@ -13,7 +13,7 @@
 // (queue message ids, hub and follower creation order).
 import { randomBytes } from "node:crypto";
 import type { Collection } from "mongodb";
-import { duplicateWriteErrors, isDuplicateKey } from "./connection";
+import { duplicateWriteErrors } from "./connection";
 
 let lastMs = 0;
 let counter = 0;
@@ -58,25 +58,14 @@ export class StoreSequence {
 
   /** The next value, strictly above every value any process has taken before this call began. */
   async next(): Promise<string> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const n = (await this.highest()) + 1;
-      try {
-        await this.c.insertOne({ _id: this.key(n), at: new Date() });
-      } catch (err) {
-        if (isDuplicateKey(err)) continue; // another allocator took it: read again
-        throw err;
-      }
-      if (++this.allocations % PRUNE_EVERY === 0) void this.prune(n).catch(() => undefined);
-      return `s${String(n).padStart(DIGITS, "0")}`;
-    }
-    throw new Error(`sequence ${this.name}: no value after ${MAX_ATTEMPTS} attempts`);
+    return (await this.nextMany(1))[0]!;
   }
 
   /**
-   * `count` values in order, each as next() would give it, in one read and one insert when no other
-   * allocator interferes (a batch of feed effects): the values are inserted in one ordered insertMany,
-   * which stops at the first value another allocator took. Those inserted before it are ours; the rest
-   * are allocated again above the new highest.
+   * `count` values in order, each strictly above every value taken before it was read, in one read and
+   * one insert when no other allocator interferes (a batch of feed effects): the values are inserted in
+   * one ordered insertMany, which stops at the first value another allocator took. Those inserted before
+   * it are ours; the rest are allocated again above the new highest (read again).
    */
   async nextMany(count: number): Promise<string[]> {
     const out: string[] = [];
