@@ -3,7 +3,8 @@
   python herd.py --port N --dir DIR --contexts FILE [--handle supplier]
 
 Serves http://127.0.0.1:N with its sqlite database in DIR, creates the account on first start,
-and prints one line "READY <actor id>" once it listens. Control routes: see control.py.
+and prints one line "READY <actor id>" when it starts up (hypercorn binds the socket just after,
+so a client waits for an answer, not only for this line). Control routes: see control.py.
 """
 
 import argparse

@@ -108,7 +108,24 @@ export async function startHerd(): Promise<Herd> {
     return { status: res.status, json: (text.startsWith("{") ? JSON.parse(text) : { text }) as Json };
   };
 
-  const actor = await control("GET", "actor");
+  // READY comes from Quart's before_serving, which hypercorn runs before it binds the socket: the
+  // first request may still be refused (CI saw ECONNREFUSED on all nine tests once). Only a real
+  // answer means bovine listens.
+  let actor: Awaited<ReturnType<typeof control>>;
+  try {
+    actor = await waitFor("bovine-herd to answer", async () => {
+      if (exited) throw new Error(`bovine-herd exited during start-up:\n${out.slice(-3000)}`);
+      try {
+        return await control("GET", "actor");
+      } catch (err) {
+        if ((err as { cause?: { code?: string } }).cause?.code === "ECONNREFUSED") return undefined;
+        throw err;
+      }
+    }, { timeoutMs: 60_000, intervalMs: 100 });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
   return {
     origin,
     actorId,
