@@ -36,18 +36,31 @@ export function withoutNodeActorShapeWarnings(record: LogRecord): boolean {
   return !NODE_ACTOR_SHAPE.some((m) => raw.startsWith(m));
 }
 
-export function loggingConfig(level: LogLevel, opts: LoggingOptions = {}): Config<"main", "nodeActorShape"> {
+/**
+ * Fedify logs a line per request it is asked about, at warning for any 4xx. Every request is asked
+ * first, so each page, feed and API call it passes on came out as `WARN "GET" "/": 404`, and its
+ * 401s and 406s repeat what our access log (ipn.http) already says with the final status. Its 5xx
+ * lines stay: those are failures in Fedify's own handling.
+ */
+export function withoutFedifyRequestLines(record: LogRecord): boolean {
+  if (record.rawMessage !== "{method} {path}: {status}") return true;
+  const status = Number(record.properties.status);
+  return !(status >= 400 && status < 500);
+}
+
+export function loggingConfig(level: LogLevel, opts: LoggingOptions = {}): Config<"main", "nodeActorShape" | "fedifyRequestLines"> {
   const json = opts.json ?? !process.stdout.isTTY;
   const sink = opts.sink ?? (json ? getConsoleSink({ formatter: jsonLinesFormatter }) : getConsoleSink());
   return {
     reset: true,
     contextLocalStorage: logContextStorage,
     sinks: { main: sink },
-    filters: { nodeActorShape: withoutNodeActorShapeWarnings },
+    filters: { nodeActorShape: withoutNodeActorShapeWarnings, fedifyRequestLines: withoutFedifyRequestLines },
     loggers: [
       { category: "ipn", lowestLevel: level, sinks: ["main"] },
       { category: "fedify", lowestLevel: fedifyLevel(level), sinks: ["main"] },
       { category: ["fedify", "federation", "actor"], filters: ["nodeActorShape"] },
+      { category: ["fedify", "federation", "http"], filters: ["fedifyRequestLines"] },
       { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["main"] },
     ],
   };
