@@ -19,6 +19,7 @@ import { challengeDoc } from "./lib/documents";
 import { startFakeOrigin } from "./lib/fake-origin";
 import { startBenchNode } from "./lib/nodes";
 import { waitUntil } from "./lib/report";
+import { profileWindow } from "./lib/window-profile";
 
 async function leanReference(count: number): Promise<{ single: number; batched: number }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "ipn-bench-lean-"));
@@ -68,6 +69,7 @@ export async function inbound(ctx: BenchContext): Promise<void> {
     const warmStatuses = await peer.send(4);
     await waitUntil(() => stored >= warm, 60_000, `the ${warm} warm-up challenges to be stored (inbox answered ${JSON.stringify(warmStatuses)})`, 20);
     await peer.prepare(inbox, warm, count);
+    const profile = await profileWindow("P2");
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const statuses = await peer.send(16);
@@ -80,6 +82,8 @@ export async function inbound(ctx: BenchContext): Promise<void> {
     );
     const wall = (performance.now() - t0) / 1000;
     const used = process.cpuUsage(cpu0);
+    const profiled = await profile.stop();
+    if (profiled) ctx.log(`CPU profile of P2's window: ${profiled}`);
     const cpu = (used.user + used.system) / 1e6;
     ctx.emit({
       id: "P2",
