@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { loadConfig } from "../../node/config";
 import { startNode, type RunningNode } from "../../node/main";
+import { NO_PERIODIC_RECONCILIATION } from "./processes";
 
 export const ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
 
@@ -23,6 +24,7 @@ export async function startTestNode(env: Record<string, string> = {}, dataDir?: 
     IPN_ALLOW_PRIVATE_NETWORK: "true",
     IPN_COUNTRY: "DE",
     IPN_LOG_LEVEL: "error",
+    IPN_RECONCILE_CRON: NO_PERIODIC_RECONCILIATION, // see processes.ts
     ...env,
   });
   const node = await startNode(config);

@@ -86,6 +86,14 @@ export async function spawnNode(opts: SpawnNodeOptions): Promise<NodeProcess> {
   }
 }
 
+/**
+ * IPN_RECONCILE_CRON for test nodes: a cron expression node-cron accepts that fires once a year (New
+ * Year's midnight). Reconciliation still runs at start and when a test asks, but not on the wall
+ * clock's "every ten minutes": one firing mid-test (CI saw it at 17:00:00) restored a challenge a
+ * test had just withdrawn.
+ */
+export const NO_PERIODIC_RECONCILIATION = "0 0 1 1 *";
+
 async function spawnOnce(opts: SpawnNodeOptions, port: number): Promise<NodeProcess> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `ipn-${opts.name}-`));
   const child: ChildProcess = spawn(process.execPath, [IPN_BIN, "start"], {
@@ -102,6 +110,7 @@ async function spawnOnce(opts: SpawnNodeOptions, port: number): Promise<NodeProc
       IPN_DATA_DIR: dataDir,
       IPN_COUNTRY: "DE",
       IPN_LOG_LEVEL: "info",
+      IPN_RECONCILE_CRON: NO_PERIODIC_RECONCILIATION, // as startTestNode: never mid-test by the clock
       ...opts.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
