@@ -37,8 +37,8 @@ export function withoutNodeActorShapeWarnings(record: LogRecord): boolean {
 }
 
 /**
- * Fedify logs a line per request it is asked about, at warning for any 4xx. Every request is asked
- * first, so each page, feed and API call it passes on came out as `WARN "GET" "/": 404`, and its
+ * Fedify logs a line per request it is asked about, at warning for any 4xx. It is asked before
+ * the pages (only the API comes first), so each page came out as `WARN "GET" "/": 404`, and its
  * 401s and 406s repeat what our access log (ipn.http) already says with the final status. Its 5xx
  * lines stay: those are failures in Fedify's own handling.
  */
