@@ -68,8 +68,57 @@ void i18n.init({
 
 export const isUiLanguage = (v: unknown): v is UiLanguage => typeof v === "string" && Object.hasOwn(CATALOGUES, v);
 
+/**
+ * The translator of a language, kept. A call with a key alone, or with options that are all strings,
+ * numbers or booleans (a count, a name), is answered from memory after its first time: i18next copies
+ * its whole options object on every call, which was the largest single cost of rendering a listing
+ * page (≈ 9 % of it). Any other call goes to i18next each time. The catalogues are bundled and never
+ * change while the process runs, so an answer depends on the key and those values alone.
+ */
 export function translator(lang: UiLanguage): TFunction {
-  return i18n.getFixedT(lang);
+  let t = translators.get(lang);
+  if (!t) {
+    t = remembering(i18n.getFixedT(lang));
+    translators.set(lang, t);
+  }
+  return t;
+}
+
+const translators = new Map<UiLanguage, TFunction>();
+/** Answers kept per language (keys and counts vary little; this is a guard): cleared when full. */
+const KEPT_ANSWERS_AT_MOST = 5000;
+
+/**
+ * The memory's key for a call `t(key)` or `t(key, {name: primitive, …})`; null for any other call.
+ * JSON, not a joined string: values come from documents, and no two calls may share a key.
+ */
+function memoKey(args: unknown[]): string | null {
+  if (typeof args[0] !== "string") return null;
+  if (args.length === 1) return JSON.stringify(args[0]);
+  if (args.length !== 2 || typeof args[1] !== "object" || args[1] === null) return null;
+  for (const value of Object.values(args[1])) {
+    const type = typeof value;
+    if (type !== "string" && type !== "number" && type !== "boolean") return null;
+  }
+  return JSON.stringify(args);
+}
+
+function remembering(t: TFunction): TFunction {
+  const answers = new Map<string, string>();
+  const call = t as unknown as (...args: unknown[]) => unknown;
+  const kept = (...args: unknown[]): unknown => {
+    const key = memoKey(args);
+    if (key === null) return call(...args);
+    const known = answers.get(key);
+    if (known !== undefined) return known;
+    const text = call(...args);
+    if (typeof text === "string") {
+      if (answers.size >= KEPT_ANSWERS_AT_MOST) answers.clear();
+      answers.set(key, text);
+    }
+    return text;
+  };
+  return kept as unknown as TFunction;
 }
 
 /** A translation if the catalogue of `lang` has one (code-list labels the lists lack), else undefined. */
