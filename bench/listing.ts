@@ -97,9 +97,9 @@ function queries(): string[] {
  * One GET. The body is kept as the bytes received and decoded only when read: the raw round trip it
  * is compared with (bench/ceilings.ts) decodes nothing, so neither does a timed request here.
  */
-function get(agent: http.Agent, base: URL, pathAndQuery: string): Promise<{ status: number; text(): string }> {
+function get(agent: http.Agent, base: URL, pathAndQuery: string, accept = "application/json"): Promise<{ status: number; text(): string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: base.hostname, port: base.port, path: pathAndQuery, agent, headers: { accept: "application/json" } }, (res) => {
+    const req = http.request({ host: base.hostname, port: base.port, path: pathAndQuery, agent, headers: { accept } }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, text: () => Buffer.concat(chunks).toString("utf8") }));
@@ -228,6 +228,32 @@ async function facetTimes(node: BenchNode): Promise<{ cold: ReturnType<typeof su
   return { cold: summarize(cold), warm: summarize(warm), heldMs: held.max / 1e6 };
 }
 
+/** The listing pages readers open (HTML): the front page and three selections. */
+const PAGE_PATHS = ["/", "/?country=FR", "/?cpv=72000000", "/?q=hospital"];
+
+/**
+ * The HTML listing page, as a browser asks for it: the first request of each selection (its facet
+ * counts computed, not timed here: that is P3-facets), then 20 more, then 50 timed each.
+ */
+async function pageTimes(node: BenchNode): Promise<ReturnType<typeof summarize> & { bytes: number }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const base = new URL(node.listenUrl);
+  const times: number[] = [];
+  let bytes = 0;
+  for (const p of PAGE_PATHS) for (let i = 0; i < 21; i++) await get(agent, base, p, "text/html");
+  for (let r = 0; r < 50; r++) {
+    for (const p of PAGE_PATHS) {
+      const t = performance.now();
+      const res = await get(agent, base, p, "text/html");
+      times.push(performance.now() - t);
+      if (res.status !== 200) throw new Error(`GET ${p} answered ${res.status}: ${res.text().slice(0, 300)}`);
+      if (r === 0) bytes += Buffer.byteLength(res.text());
+    }
+  }
+  agent.destroy();
+  return { ...summarize(times), bytes: bytes / PAGE_PATHS.length };
+}
+
 async function runOn(
   ctx: BenchContext,
   label: string,
@@ -349,6 +375,17 @@ async function runOn(
       unit: "ms",
       ceiling: { name: "raw query + raw round trip", value: ceiling, unit: "ms" },
       target: { kind: "info", value: 0, text: "" },
+    });
+    const pages = await pageTimes(node);
+    ctx.emit({
+      id: "P3-page",
+      ...store,
+      name: `${label}: the HTML listing page (${PAGE_PATHS.join(", ")}) p50, facet counts already known (${pages.n} requests)`,
+      value: pages.p50,
+      unit: "ms",
+      ceiling: { name: "raw query + raw round trip", value: ceiling, unit: "ms" },
+      target: { kind: "info", value: 0, text: "" },
+      note: `p95 ${pages.p95.toFixed(2)} ms; ≈ ${(pages.bytes / 1024).toFixed(0)} KiB a page; rendered for each request (20 cards, the filters with their counts, the interface in English); the first request of each selection, which computed its facet counts, is not timed`,
     });
     ctx.emit({
       id: label === "SQLite" ? "P6" : "P6-mongodb",
