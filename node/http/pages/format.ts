@@ -82,7 +82,6 @@ export function displayDateTime(value: string | undefined | null): DisplayDateTi
   };
 }
 
-/** "120000.00 EUR" → "€120,000.00" (in `lang`'s way), exact (Intl formats decimal strings without going through a float). */
 // Building an Intl.NumberFormat costs far more than using one (a listing page of 20 cards spent 8 % of
 // its time here), so one is kept per language and currency. Bounded: cleared when full.
 const MONEY_FORMATS_AT_MOST = 500;
@@ -100,6 +99,7 @@ function moneyFormat(lang: string, currency: string): Intl.NumberFormat {
   return nf;
 }
 
+/** "120000.00 EUR" → "€120,000.00" (in `lang`'s way), exact (Intl formats decimal strings without going through a float). */
 export function formatMoney(m: MonetaryAmount | undefined, lang: string = UI_LANGUAGE): string | null {
   if (!m || typeof m.amount !== "string" || typeof m.currency !== "string") return null;
   try {
