@@ -12,6 +12,7 @@ import { challengeDoc } from "./lib/documents";
 import { startFakeInboxes } from "./lib/fake-inboxes";
 import { addFollowers, createHub, publish, startBenchNode } from "./lib/nodes";
 import { waitUntil } from "./lib/report";
+import { profileWindow } from "./lib/window-profile";
 
 /**
  * What a signed delivery costs with nothing of the node around it: the RSA signature over the
@@ -79,6 +80,7 @@ export async function fanout(ctx: BenchContext): Promise<void> {
     await waitUntil(async () => (await inboxes.stats()).received >= inboxes.inboxes.length, 60_000, "the warm-up deliveries", 50);
     const before = await inboxes.stats();
     const expected = before.received + challenges * inboxes.inboxes.length;
+    const profile = await profileWindow("P1");
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     for (let n = 0; n < challenges; n++) await publish(node, hub, challengeDoc({ origin: node.origin, hub: hub.handle, key: `x${n}`, n }));
@@ -86,6 +88,8 @@ export async function fanout(ctx: BenchContext): Promise<void> {
     await waitUntil(async () => (await inboxes.stats()).received >= expected, ctx.quick ? 60_000 : 120_000, `${expected - before.received} deliveries`, 25);
     const wall = (performance.now() - t0) / 1000;
     const cpuUsed = process.cpuUsage(cpu0);
+    const profiled = await profile.stop();
+    if (profiled) ctx.log(`CPU profile of P1's window: ${profiled}`);
     const cpu = (cpuUsed.user + cpuUsed.system) / 1e6;
     const after = await inboxes.stats();
     const deliveries = after.received - before.received;
