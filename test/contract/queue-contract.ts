@@ -3,7 +3,7 @@
 // crashes and shutdowns, retry after a failing handler, and depth counts.
 import { testMessageQueue } from "@fedify/testing";
 import type { QueueTuning } from "../../node/storage/open-store";
-import type { Store } from "../../node/storage/store";
+import { DEFAULT_LANE_WORKERS, type Store } from "../../node/storage/store";
 import { startQueueWorker } from "./queue-worker-process";
 
 type Queue = Store["queue"];
@@ -151,9 +151,9 @@ export function describeQueueContract(name: string, factory: QueueFactory): void
       await listening;
     });
 
-    it("runs 16 workers (the inbox lane's default) without a listener-leak warning in its process's log", async () => {
+    it(`runs ${DEFAULT_LANE_WORKERS.inbox} workers (the inbox lane's default) without a listener-leak warning in its process's log`, async () => {
       // In another process: Node prints the warning there (Jest's sandbox never sees it).
-      const worker = startQueueWorker(h.url, 60_000, 50, 16);
+      const worker = startQueueWorker(h.url, 60_000, 50, DEFAULT_LANE_WORKERS.inbox);
       try {
         await worker.waitFor("listening", 20_000);
         const q = await h.open();
