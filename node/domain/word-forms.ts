@@ -67,11 +67,12 @@ export function searchWords(text: string): string[] {
 const MEMO_LIMIT = 5_000;
 /** Numbers, codes and model names ("2027", "72000000", "A320") have no other forms. */
 const HAS_DIGIT = /\p{N}/u;
+/** Per language: a word → its tagged stem, "" when it has none (a number, or nothing left after folding). */
 const memos = new Map<string, Map<string, string>>();
 
 function stemIn(lang: string, word: string): string | null {
   const stem = STEMMERS[lang];
-  if (!stem || HAS_DIGIT.test(word)) return null;
+  if (!stem) return null;
   let memo = memos.get(lang);
   if (!memo) {
     memo = new Map();
@@ -79,22 +80,29 @@ function stemIn(lang: string, word: string): string | null {
   }
   let out = memo.get(word);
   if (out === undefined) {
-    try {
-      out = fold(stem(word));
-    } catch {
-      out = fold(word); // a stemmer that fails on a word leaves it whole
-    }
+    out = HAS_DIGIT.test(word) ? "" : tagged(lang, stem, word);
     if (memo.size >= MEMO_LIMIT) memo.clear();
     memo.set(word, out);
   }
-  return out ? `${TAG[lang] ?? lang}${out}` : null;
+  return out || null;
+}
+
+function tagged(lang: string, stem: Stem, word: string): string {
+  let out: string;
+  try {
+    out = fold(stem(word));
+  } catch {
+    out = fold(word); // a stemmer that fails on a word leaves it whole
+  }
+  return out ? `${TAG[lang] ?? lang}${out}` : "";
 }
 
 /** The tagged stems of a text written in `lang`, each once; none when the language has no stemmer. */
 export function stemsOf(text: string, lang: string): string[] {
   if (!STEMMERS[lang]) return [];
   const out = new Set<string>();
-  for (const w of rawWords(text)) {
+  // Each word once: a description repeats many of its words.
+  for (const w of new Set(rawWords(text))) {
     const s = stemIn(lang, w);
     if (s) out.add(s);
   }

@@ -24,6 +24,18 @@ describe("word forms", () => {
     expect(searchTerms("A320")[0]).toEqual({ word: "a320", stems: [] });
   });
 
+  it("answers the same from memory as the first time, numbers included", () => {
+    // Each word is stemmed once per text and remembered per language: a second reading, and a text
+    // repeating its words, give what the first reading gave, in first-seen order.
+    const text = "Hospitals 2027 hospital A320 clinics hospitals 2027";
+    const first = stemsOf(text, "en");
+    expect(first).toEqual(["enhospit", "enclinic"]);
+    expect(stemsOf(text, "en")).toEqual(first);
+    expect(stemsOf(`${text} ${text}`, "en")).toEqual(first);
+    // A word remembered as a number in one language is one in every language.
+    expect(stemsOf("2027 hôpitaux", "fr")).toEqual(["frhopital"]);
+  });
+
   it("collects the stems of language maps once each", () => {
     expect(stemsOfTexts({ en: "hospitals", de: "Krankenhäuser" }, { en: "hospital" }, undefined)).toEqual(["enhospit", "dekrankenhaus"]);
   });
