@@ -15,8 +15,8 @@ export type StoreQueue = MessageQueue & { getDepth(): Promise<QueueDepth> };
  * Workers per lane: incoming activities, deliveries (one per inbox), fan-out (one per activity). The
  * inbox lane's handlers mostly wait: a peer's hints wait for their origin's batch (one fetch and one
  * transaction for the hints handed over meanwhile, federation/network/mirror-inbox.ts), so more of them
- * make larger batches (inbound ingest 330 → 530 /CPU-s with 16 instead of 4 in the benchmark; 618–647 →
- * 705–718 with 32 instead of 16, where batches grow from about 8 to about 16 hints; 48 and 64 gave no
+ * make larger batches (inbound ingest 330 → 530 /CPU-s with 16 instead of 4 in the benchmark; 591–647 →
+ * 677–718 with 32 instead of 16, where batches grow from about 8 to about 16 hints; 48 and 64 gave no
  * more than 32).
  */
 export const DEFAULT_LANE_WORKERS: Readonly<Record<QueueLane, number>> = { inbox: 32, outbox: 16, fanout: 2 };
