@@ -67,12 +67,13 @@ export function searchWords(text: string): string[] {
 const MEMO_LIMIT = 5_000;
 /** Numbers, codes and model names ("2027", "72000000", "A320") have no other forms. */
 const HAS_DIGIT = /\p{N}/u;
-/** Per language: a word → its tagged stem, "" when it has none (a number, or nothing left after folding). */
+/** Per language: a word → its tagged stem, "" when nothing is left of it after folding. Numbers are not
+ * kept: a text's amounts, dates and codes are mostly its own, and would push its words out. */
 const memos = new Map<string, Map<string, string>>();
 
 function stemIn(lang: string, word: string): string | null {
   const stem = STEMMERS[lang];
-  if (!stem) return null;
+  if (!stem || HAS_DIGIT.test(word)) return null;
   let memo = memos.get(lang);
   if (!memo) {
     memo = new Map();
@@ -80,7 +81,7 @@ function stemIn(lang: string, word: string): string | null {
   }
   let out = memo.get(word);
   if (out === undefined) {
-    out = HAS_DIGIT.test(word) ? "" : tagged(lang, stem, word);
+    out = tagged(lang, stem, word);
     if (memo.size >= MEMO_LIMIT) memo.clear();
     memo.set(word, out);
   }
