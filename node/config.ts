@@ -6,14 +6,6 @@ import configSchema from "../schemas/config.schema.json";
 import { AGGREGATOR_COUNTRY, parsePeerList, type PeerInput } from "./domain/peers";
 import { DEFAULT_LANE_WORKERS } from "./storage/store";
 
-/**
- * How long the listing page waits for the counts beside its choices. Most selections' counts are kept
- * or counted in a few milliseconds; a search or a rare combination counts every match the first time
- * (≈ 0.1 s p50, ≈ 1 s p95 over 100,000 challenges), and a reader should not wait a second for the
- * numbers in brackets: the page goes without them, the counting goes on and is kept for a minute.
- */
-export const DEFAULT_PAGE_FACETS_WAIT_MS = 250;
-
 export interface Config {
   port: number;
   host?: string;
@@ -54,8 +46,6 @@ export interface Config {
   trustProxy: boolean | number | string;
   /** IPN_REQUEST_TIMEOUT_MS: how long a client may take to send a whole request (headers: at most 15 s of it). */
   requestTimeoutMs: number;
-  /** IPN_PAGE_FACETS_WAIT_MS: how long the listing page waits for its choices' counts before it is sent without them. */
-  pageFacetsWaitMs: number;
   /** IPN_DELIVERY_TIMEOUT_MS: connect, headers and body timeout of each outgoing delivery. */
   deliveryTimeoutMs: number;
   inboxWorkers: number;
@@ -93,7 +83,7 @@ const ENV_NAMES: Record<string, string> = {
   scheduleCron: "IPN_SCHEDULE_CRON", peers: "IPN_PEERS", reconcileCron: "IPN_RECONCILE_CRON",
   metricsToken: "IPN_METRICS_TOKEN", smtpUrl: "IPN_SMTP_URL", mailFrom: "IPN_MAIL_FROM",
   oidcIssuer: "IPN_OIDC_ISSUER", oidcClientId: "IPN_OIDC_CLIENT_ID", oidcClientSecret: "IPN_OIDC_CLIENT_SECRET", oidcName: "IPN_OIDC_NAME", queueLeaseMs: "IPN_QUEUE_LEASE_MS", shutdownDelayMs: "IPN_SHUTDOWN_DELAY_MS",
-  deliveryTimeoutMs: "IPN_DELIVERY_TIMEOUT_MS", requestTimeoutMs: "IPN_REQUEST_TIMEOUT_MS", pageFacetsWaitMs: "IPN_PAGE_FACETS_WAIT_MS",
+  deliveryTimeoutMs: "IPN_DELIVERY_TIMEOUT_MS", requestTimeoutMs: "IPN_REQUEST_TIMEOUT_MS",
   rateLimitInbox: "IPN_RATE_LIMIT_INBOX", rateLimitInboxServer: "IPN_RATE_LIMIT_INBOX_SERVER", rateLimitApi: "IPN_RATE_LIMIT_API",
   trustProxy: "IPN_TRUST_PROXY", inboxWorkers: "IPN_INBOX_WORKERS", outboxWorkers: "IPN_OUTBOX_WORKERS", fanoutWorkers: "IPN_FANOUT_WORKERS",
 };
@@ -167,7 +157,6 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     })(),
     deliveryTimeoutMs: int(get("IPN_DELIVERY_TIMEOUT_MS"), 10_000),
     requestTimeoutMs: int(get("IPN_REQUEST_TIMEOUT_MS"), 30_000),
-    pageFacetsWaitMs: int(get("IPN_PAGE_FACETS_WAIT_MS"), DEFAULT_PAGE_FACETS_WAIT_MS),
     rateLimitInbox: int(get("IPN_RATE_LIMIT_INBOX"), 600),
     rateLimitInboxServer: int(get("IPN_RATE_LIMIT_INBOX_SERVER"), 3000),
     rateLimitApi: int(get("IPN_RATE_LIMIT_API"), 600),

@@ -249,7 +249,6 @@ export async function startNode(config: Config): Promise<RunningNode> {
       peers: () => peers.list(),
       feeds: federation.aggregator ? feedDirectory(origin) : undefined,
       dataLicence: config.dataLicence,
-      facetsWaitMs: config.pageFacetsWaitMs,
     }),
     ocds: { ocds, origin, publisher: { name: nodeName, uri: origin }, license: config.dataLicence },
     network: {

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { loadConfig } from "../../node/config";
 import { startNode, type RunningNode } from "../../node/main";
-import { NO_PERIODIC_RECONCILIATION, PAGE_WAITS_FOR_COUNTS } from "./processes";
+import { NO_PERIODIC_RECONCILIATION } from "./processes";
 
 export const ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
 
@@ -25,7 +25,6 @@ export async function startTestNode(env: Record<string, string> = {}, dataDir?: 
     IPN_COUNTRY: "DE",
     IPN_LOG_LEVEL: "error",
     IPN_RECONCILE_CRON: NO_PERIODIC_RECONCILIATION, // see processes.ts
-    IPN_PAGE_FACETS_WAIT_MS: PAGE_WAITS_FOR_COUNTS, // see processes.ts
     ...env,
   });
   const node = await startNode(config);

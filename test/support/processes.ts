@@ -94,14 +94,6 @@ export async function spawnNode(opts: SpawnNodeOptions): Promise<NodeProcess> {
  */
 export const NO_PERIODIC_RECONCILIATION = "0 0 1 1 *";
 
-/**
- * IPN_PAGE_FACETS_WAIT_MS for test nodes: the listing page waits for its choices' counts as long as a
- * loaded CI machine may need (a reader thread starts on first use), so tests that read "France (1)"
- * do not depend on the machine's speed. What the page does when counting is slow is tested on its own
- * (test/integration/page-facets-wait.test.ts).
- */
-export const PAGE_WAITS_FOR_COUNTS = "60000";
-
 async function spawnOnce(opts: SpawnNodeOptions, port: number): Promise<NodeProcess> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `ipn-${opts.name}-`));
   const child: ChildProcess = spawn(process.execPath, [IPN_BIN, "start"], {
@@ -119,7 +111,6 @@ async function spawnOnce(opts: SpawnNodeOptions, port: number): Promise<NodeProc
       IPN_COUNTRY: "DE",
       IPN_LOG_LEVEL: "info",
       IPN_RECONCILE_CRON: NO_PERIODIC_RECONCILIATION, // as startTestNode: never mid-test by the clock
-      IPN_PAGE_FACETS_WAIT_MS: PAGE_WAITS_FOR_COUNTS,
       ...opts.env,
     },
     stdio: ["ignore", "pipe", "pipe"],

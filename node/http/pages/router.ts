@@ -46,28 +46,11 @@ export interface PagesDeps {
   feeds?: readonly FeedEntry[];
   /** URL of the data licence (IPN_DATA_LICENCE), named in the DCAT catalogue. */
   dataLicence?: string;
-  /**
-   * How long the listing page waits for its choices' counts (IPN_PAGE_FACETS_WAIT_MS) before it is sent
-   * without them; the counting goes on, and a later request shows them. Absent: as long as it takes.
-   */
-  facetsWaitMs?: number;
   /** Asks a reader's own fediverse server for its page to follow an actor (federation/remote-follow.ts). */
   remoteFollow?: (account: string, actorId: string) => Promise<{ ok: true; url: string } | { ok: false; reason: RemoteFollowFailure }>;
 }
 
 const HUB_PAGE_LIMIT = 50;
-
-/**
- * `work`'s answer, or `otherwise` when it takes longer than `ms` (undefined: as long as it takes). The
- * work goes on either way; if it fails after the deadline, the page has gone without it.
- */
-function within<T>(work: Promise<T>, ms: number | undefined, otherwise: T): Promise<T> {
-  if (ms === undefined) return work;
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<T>((resolve) => { timer = setTimeout(() => resolve(otherwise), ms); });
-  work.catch(() => undefined);
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
-}
 const HANDLE_RE = /^[A-Za-z0-9_.-]{1,64}$/;
 const KEY_RE = /^[A-Za-z0-9_.~-]{1,200}$/;
 /** A peer's host in a /mirror/ address (name or IPv4, optional port), and a mirrored hub's handle (hub.schema.json). */
@@ -148,8 +131,7 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
     let facets: FacetCounts;
     try {
       [page, total, facets] = await Promise.all([
-        deps.repos.challenges.list(parsed.query), deps.repos.challenges.count(parsed.query),
-        within(deps.repos.challenges.facetCounts(parsed.query, LISTING_FACETS), deps.facetsWaitMs, {}),
+        deps.repos.challenges.list(parsed.query), deps.repos.challenges.count(parsed.query), deps.repos.challenges.facetCounts(parsed.query, LISTING_FACETS),
       ]);
     } catch (e) {
       if (e instanceof InvalidCursorError) {
