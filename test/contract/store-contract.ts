@@ -256,12 +256,14 @@ export function describeStoreContract(name: string, factory: StoreFactory, trait
         };
         const check = async (step: string) => {
           for (const q of [{}, { status: statuses }, { status: ["closed"] as ChallengeStatus[] }, { country: ["FR"] }, { country: ["DE"] },
-            { instrument: ["challenge-prize"] }, { focusArea: ["digital"] }, { country: ["FR"], status: statuses }]) {
+            { instrument: ["challenge-prize"] }, { focusArea: ["digital"] }, { country: ["FR"], status: statuses },
+            // Words and a facet value (each a list of rows for SQLite's counts to start from), and words alone.
+            { q: "munich", country: ["FR"] }, { q: "munich", focusArea: ["digital"], status: statuses }, { q: "munich" }]) {
             expect({ step, q, n: await store.challenges.count({ limit: 20, ...q }) }).toEqual({ step, q, n: (await walk(q, 100)).length });
           }
           if (step === "stored") {
             // A filtered selection's facet counts (each counted once here: they may be a minute old later).
-            for (const q of [{ country: ["FR"] }, { focusArea: ["digital"], status: statuses }] as ListingQuery[]) {
+            for (const q of [{ country: ["FR"] }, { focusArea: ["digital"], status: statuses }, { q: "munich", focusArea: ["digital"], status: statuses }] as ListingQuery[]) {
               const counted = await store.challenges.facetCounts({ ...q, limit: 20 }, facets);
               for (const facet of facets) expect({ step, q, facet, counts: counted[facet] }).toEqual({ step, q, facet, counts: await expected(facet, { ...q, limit: 100 }) });
             }

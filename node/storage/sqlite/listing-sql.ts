@@ -151,12 +151,19 @@ export function buildListing(q: ListingQuery, text: TextFilter | null = null): L
     const join = column ? "" : " JOIN challenge_facets f ON f.rid = c.rid";
     const onFacet = column ? "" : ` AND f.facet = '${facet}'`;
     return {
-      sql: `SELECT ${value} AS value, COUNT(*) AS n FROM challenges c${join} WHERE c.listed = 1 AND c.status IN (${placeholders(statuses.length)})${onFacet}${filters.where.length ? ` AND ${filters.where.join(" AND ")}` : ""} GROUP BY ${value}`,
+      sql: `SELECT ${value} AS value, COUNT(*) AS n FROM challenges c${join} WHERE ${countedRows}${onFacet}${counted} GROUP BY ${value}`,
       params: [...statuses, ...filters.params],
       kept: false,
     };
   };
   const counted = filters.where.length ? ` AND ${filters.where.join(" AND ")}` : "";
+  // A count that filters by a facet value or by words has a list of row ids to start from: "+" keeps
+  // SQLite from walking every listed row of the statuses instead (its status index), checking each
+  // against the lists — the facet counts of country=FR 70 → 34 ms, focusArea=health 257 → 152 ms over
+  // 100k (the instrument's count read the row of every listed challenge). Without such a list the
+  // status index is the way in, and stays.
+  const fromRids = countForm.size > 0 || textSet !== null || text?.kind === "rids";
+  const countedRows = `${fromRids ? "+" : ""}c.listed = 1 AND ${fromRids ? "+" : ""}c.status IN (${placeholders(statuses.length)})`;
   const facetRowCounts = (facets: readonly ListingFacet[]): CountSql => single.length === 0
     ? {
       sql: `SELECT facet, value, SUM(n) AS n FROM listing_counts WHERE facet IN (${placeholders(facets.length)}) AND ${inStatuses} GROUP BY facet, value HAVING SUM(n) > 0`,
@@ -165,7 +172,7 @@ export function buildListing(q: ListingQuery, text: TextFilter | null = null): L
     }
     : {
       sql: `SELECT f.facet AS facet, f.value AS value, COUNT(*) AS n FROM challenges c JOIN challenge_facets f ON f.rid = c.rid
-        WHERE c.listed = 1 AND c.status IN (${placeholders(statuses.length)}) AND f.facet IN (${placeholders(facets.length)})${counted}
+        WHERE ${countedRows} AND f.facet IN (${placeholders(facets.length)})${counted}
         GROUP BY f.facet, f.value`,
       params: [...statuses, ...facets, ...filters.params],
       kept: false,
@@ -173,7 +180,7 @@ export function buildListing(q: ListingQuery, text: TextFilter | null = null): L
   const count = counter
     ? { sql: `SELECT COALESCE(SUM(n), 0) AS n FROM listing_counts WHERE facet = ? AND value = ? AND ${inStatuses}`, params: [counter.facet, counter.value, ...statuses], kept: true }
     : {
-      sql: `SELECT COUNT(*) AS n FROM challenges c WHERE c.listed = 1 AND c.status IN (${placeholders(statuses.length)})${counted}`,
+      sql: `SELECT COUNT(*) AS n FROM challenges c WHERE ${countedRows}${counted}`,
       params: [...statuses, ...filters.params],
       kept: false,
     };
