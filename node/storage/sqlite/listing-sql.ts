@@ -138,6 +138,14 @@ export function buildListing(q: ListingQuery, text: TextFilter | null = null): L
   // page's eight facets took 0.4 s to count, a country's or a CPV division's listing 13–27 ms).
   const counter = single.length === 0 ? { facet: "*", value: "*" } : single.length === 1 ? single[0]! : null;
   const inStatuses = `status IN (${placeholders(statuses.length)})`;
+  const counted = filters.where.length ? ` AND ${filters.where.join(" AND ")}` : "";
+  // A count that filters by a facet value or by words has a list of row ids to start from: "+" keeps
+  // SQLite from walking every listed row of the statuses instead (its status index), checking each
+  // against the lists — the facet counts of country=FR 70 → 34 ms, focusArea=health 257 → 152 ms over
+  // 100k (the instrument's count read the row of every listed challenge). Without such a list the
+  // status index is the way in, and stays.
+  const fromRids = countForm.size > 0 || textSet !== null || text?.kind === "rids";
+  const countedRows = `${fromRids ? "+" : ""}c.listed = 1 AND ${fromRids ? "+" : ""}c.status IN (${placeholders(statuses.length)})`;
   const facetCount = (facet: ListingFacet) => {
     if (single.length === 0) {
       return {
@@ -156,14 +164,6 @@ export function buildListing(q: ListingQuery, text: TextFilter | null = null): L
       kept: false,
     };
   };
-  const counted = filters.where.length ? ` AND ${filters.where.join(" AND ")}` : "";
-  // A count that filters by a facet value or by words has a list of row ids to start from: "+" keeps
-  // SQLite from walking every listed row of the statuses instead (its status index), checking each
-  // against the lists — the facet counts of country=FR 70 → 34 ms, focusArea=health 257 → 152 ms over
-  // 100k (the instrument's count read the row of every listed challenge). Without such a list the
-  // status index is the way in, and stays.
-  const fromRids = countForm.size > 0 || textSet !== null || text?.kind === "rids";
-  const countedRows = `${fromRids ? "+" : ""}c.listed = 1 AND ${fromRids ? "+" : ""}c.status IN (${placeholders(statuses.length)})`;
   const facetRowCounts = (facets: readonly ListingFacet[]): CountSql => single.length === 0
     ? {
       sql: `SELECT facet, value, SUM(n) AS n FROM listing_counts WHERE facet IN (${placeholders(facets.length)}) AND ${inStatuses} GROUP BY facet, value HAVING SUM(n) > 0`,
