@@ -3,6 +3,7 @@
 import type { Challenge } from "../../node/domain/types";
 import type { RunningNode } from "../../node/main";
 import { ADMIN_TOKEN, startTestNode, type TestNode } from "../../test/support/node";
+import { NO_PERIODIC_RECONCILIATION } from "../../test/support/processes";
 
 export { ADMIN_TOKEN };
 
@@ -20,7 +21,7 @@ export function startBenchNode(env: Record<string, string> = {}, dataDir?: strin
  */
 const NEVER_REFUSED = "1000000";
 export const BENCH_ENV: Readonly<Record<string, string>> = {
-  IPN_RECONCILE_CRON: "0 0 1 1 *", IPN_RATE_LIMIT_API: NEVER_REFUSED, IPN_RATE_LIMIT_INBOX: NEVER_REFUSED, IPN_RATE_LIMIT_INBOX_SERVER: NEVER_REFUSED,
+  IPN_RECONCILE_CRON: NO_PERIODIC_RECONCILIATION, IPN_RATE_LIMIT_API: NEVER_REFUSED, IPN_RATE_LIMIT_INBOX: NEVER_REFUSED, IPN_RATE_LIMIT_INBOX_SERVER: NEVER_REFUSED,
 };
 
 async function call(method: string, url: string, token: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
