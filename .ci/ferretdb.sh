@@ -5,6 +5,7 @@
 #   .ci/ferretdb.sh build                          build .ci/cache/ferretdb if it is missing
 #   .ci/ferretdb.sh start [--port N] [--state DIR] start (idempotent), print the mongodb:// URL
 #   .ci/ferretdb.sh stop [--state DIR]             stop the instance of DIR and delete its data
+#   .ci/ferretdb.sh report [--state DIR]           print each time the instance died and was restarted
 #
 # The state DIR (default .ci/cache/ferretdb-run) holds the instance's data, pid, URL and log; one
 # DIR = one instance. Without --port a free loopback port is picked. Nothing built or run here is
@@ -60,6 +61,33 @@ alive() {
   [ -f "$STATE/ferretdb.pid" ] && kill -0 "$(cat "$STATE/ferretdb.pid")" 2>/dev/null
 }
 
+# Runs FerretDB in the foreground of a loop that starts it again, on the same port and data, if it
+# dies: one crash of the test server (CI saw one, with no log left to say why) would otherwise fail
+# every later MongoDB test of the run. Each exit is recorded in $STATE/restarts.log with the tail of
+# the server's log, and `.ci/ferretdb.sh report` prints it, so a crash is never silent.
+supervise() {
+  local port="$1" debug="$2" n=0 status
+  while :; do
+    "$BIN" --handler=sqlite --sqlite-url="file:$STATE/data/" \
+      --listen-addr="127.0.0.1:$port" --debug-addr="127.0.0.1:$debug" \
+      --telemetry=disable --log-level=warn --state-dir="$STATE" >>"$STATE/ferretdb.log" 2>&1 &
+    echo $! >"$STATE/ferretdb.pid"
+    wait $! && status=0 || status=$?
+    [ -f "$STATE/stopping" ] && return 0
+    n=$((n + 1))
+    {
+      printf '%s FerretDB exited with status %s (restart %s on 127.0.0.1:%s, data kept); its log (errors, then the last lines):\n' \
+        "$(date -u +%FT%TZ)" "$status" "$n" "$port"
+      { grep -E 'panic|fatal|signal|ERROR' "$STATE/ferretdb.log" || true; } | head -n 20
+      echo '…'
+      { grep -vE 'Response (header|message)|^[ {}\[\]"]' "$STATE/ferretdb.log" || true; } | tail -n 40
+    } >>"$STATE/restarts.log"
+    # A server that cannot stay up is not worth restarting forever.
+    [ "$n" -ge 20 ] && return 1
+    sleep 0.2
+  done
+}
+
 start() {
   build
   mkdir -p "$STATE"
@@ -67,32 +95,47 @@ start() {
   local port="${PORT:-$(free_port)}" debug
   debug="$(free_port)"
   port_open "$port" && die "port $port is already in use"
-  rm -rf "$STATE/data"
+  rm -rf "$STATE/data" "$STATE/stopping" "$STATE/restarts.log"
   mkdir -p "$STATE/data"
-  nohup "$BIN" --handler=sqlite --sqlite-url="file:$STATE/data/" \
-    --listen-addr="127.0.0.1:$port" --debug-addr="127.0.0.1:$debug" \
-    --telemetry=disable --log-level=warn --state-dir="$STATE" >"$STATE/ferretdb.log" 2>&1 &
-  echo $! >"$STATE/ferretdb.pid"
+  : >"$STATE/ferretdb.log"
+  supervise "$port" "$debug" </dev/null >/dev/null 2>&1 &
+  echo $! >"$STATE/supervisor.pid"
   for _ in $(seq 1 300); do
     if port_open "$port"; then
       echo "mongodb://127.0.0.1:$port/" | tee "$STATE/url"
       return 0
     fi
-    alive || { cat "$STATE/ferretdb.log" >&2; die "FerretDB exited during start-up"; }
+    if ! kill -0 "$(cat "$STATE/supervisor.pid")" 2>/dev/null || [ -s "$STATE/restarts.log" ]; then
+      stop_processes
+      cat "$STATE/ferretdb.log" >&2
+      die "FerretDB exited during start-up"
+    fi
     sleep 0.1
   done
   die "FerretDB did not listen on 127.0.0.1:$port within 30 s (log: $STATE/ferretdb.log)"
 }
 
-stop() {
-  if alive; then
-    local pid
-    pid="$(cat "$STATE/ferretdb.pid")"
+# Prints how often the server died and was started again (nothing when it never did).
+report() {
+  [ -s "$STATE/restarts.log" ] && cat "$STATE/restarts.log"
+  return 0
+}
+
+stop_processes() {
+  touch "$STATE/stopping"
+  local pid
+  for f in supervisor.pid ferretdb.pid; do
+    [ -f "$STATE/$f" ] || continue
+    pid="$(cat "$STATE/$f")"
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
-  fi
-  rm -rf "$STATE/data" "$STATE/ferretdb.pid" "$STATE/url"
+  done
+}
+
+stop() {
+  stop_processes
+  rm -rf "$STATE/data" "$STATE/ferretdb.pid" "$STATE/supervisor.pid" "$STATE/url" "$STATE/stopping"
 }
 
 cmd="${1:-}"
@@ -111,5 +154,6 @@ case "$cmd" in
   build) build; echo "$BIN" ;;
   start) start ;;
   stop) stop ;;
-  *) die "usage: $0 build | start [--port N] [--state DIR] | stop [--state DIR]" ;;
+  report) report ;;
+  *) die "usage: $0 build | start [--port N] [--state DIR] | stop [--state DIR] | report [--state DIR]" ;;
 esac
