@@ -13,7 +13,9 @@ import { startFanOutScenario, type FanOutScenario } from "./fan-out-scenario";
 import { startMongoWireServer, type MongoWireServer } from "../support/ferretdb-server";
 import { waitFor, type NodeProcess } from "../support/processes";
 
-const FOLLOWERS = 6;
+// Three followers are enough to see an activity relayed twice (each inbox would get it twice); the
+// relay pass is long because of the 24 activities, not the followers.
+const FOLLOWERS = 3;
 const PUBLISHED = 24;
 let mongo: MongoWireServer | undefined;
 let scenario: FanOutScenario | undefined;
@@ -60,7 +62,14 @@ it("relays each activity once per inbox with two workers, and the standby takes 
   // Published at once through the web process: a long relay pass, which a second relay polling the
   // outbox would overlap and queue again.
   const creates: ActivityRecord[] = await Promise.all(Array.from({ length: PUBLISHED }, () => scenario!.publish()));
-  await waitFor("every follower to receive every Create", () => creates.every((c) => fediverse.deliveriesOf(c.id).every((n) => n >= 1)), { timeoutMs: 60_000, intervalMs: 200 });
+  // Deliveries through FerretDB's queue are slow: 144 (with six followers) took ≈ 12 s on an idle
+  // 2-core machine, 47 s with both cores busy elsewhere, and more than 60 s in one full local run of
+  // the suite. This test is about "once", not speed.
+  const arrived = () => creates.reduce((n, c) => n + fediverse.deliveriesOf(c.id).filter((d) => d >= 1).length, 0);
+  await waitFor("every follower to receive every Create", () => arrived() === PUBLISHED * FOLLOWERS, { timeoutMs: 150_000, intervalMs: 200 })
+    .catch(async (error) => {
+      throw new Error(`${(error as Error).message}; ${arrived()} of ${PUBLISHED * FOLLOWERS} deliveries arrived; queue ${JSON.stringify(await store.queue.getDepth())}`);
+    });
   await waitFor("the queue to drain", async () => (await store.queue.getDepth()).queued === 0, { timeoutMs: 20_000 });
   // Nothing failed, so at-least-once never had to retry: exactly one arrival per inbox and activity.
   for (const c of creates) expect(fediverse.arrivalsOf(c.id)).toEqual(Array(FOLLOWERS).fill(1));
@@ -77,4 +86,4 @@ it("relays each activity once per inbox with two workers, and the standby takes 
   await waitFor("every follower to receive the Create published after the kill", () => fediverse.deliveriesOf(later.id).every((n) => n >= 1), { timeoutMs: 60_000, intervalMs: 200 });
   expect(fediverse.arrivalsOf(later.id)).toEqual(Array(FOLLOWERS).fill(1));
   await outboxEmpty(store);
-}, 240_000);
+}, 360_000);
