@@ -72,7 +72,9 @@ it("sends the boost, re-boost and forwarded Update that a killed worker had stor
   const effectId = `created ${id} 1`;
   // Mirrored, and its boost recorded with it — but not sent.
   await waitFor("EU's worker to mirror the challenge", async () => (await store!.challenges.getById(id)) !== null, { timeoutMs: 45_000 });
-  const effect = await store.feedEffects.get(effectId);
+  // On MongoDB a write's record is applied in steps: the challenge is inserted, then its effect, so
+  // the challenge can be seen a moment before its effect (read at once, it could be missing).
+  const effect = await waitFor("its boost to be recorded", () => store!.feedEffects.get(effectId), { timeoutMs: 10_000 });
   expect(effect).toMatchObject({ kind: "created", challengeId: id, doneAt: null });
 
   first.signal("SIGKILL");
