@@ -9,7 +9,7 @@ import { createSafeLoaderFactories } from "./document-loader";
 import type { SigningIdentity } from "./fetch-signer";
 import { registerInbox } from "./inbox";
 import { createInboundGate, type InboundGate } from "./inbound/gate";
-import { createPeerFastPath, type PeerFastPath } from "./inbound/peer-fast-path";
+import { createPeerFastPath, peerOnAllowlist, type PeerFastPath } from "./inbound/peer-fast-path";
 import type { NetworkInbox } from "./inbox/deps";
 import { hintMessage, withPeerHints } from "./inbox/peer-hints";
 import { ActorKeys } from "./keys";
@@ -207,7 +207,7 @@ export function createIpnFederation(options: IpnFederationOptions): IpnFederatio
   const fastPath = network
     ? createPeerFastPath({
       inboxPath: routes.sharedInbox,
-      isPeer: async (peerOrigin) => (await store.peers.get(peerOrigin)) !== null,
+      isPeer: peerOnAllowlist(store.peers),
       loadDocument,
       enqueue: async (hint) => {
         await inboxLane.enqueue(hintMessage(hint));

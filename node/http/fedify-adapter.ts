@@ -30,17 +30,35 @@ export interface FedifyAdapterOptions {
 }
 
 class PayloadTooLarge extends Error {}
+/** The client went away before its body was whole: there is nobody left to answer. */
+class RequestAborted extends Error {}
 
-async function readBody(req: ERequest, max: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > max) throw new PayloadTooLarge();
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks);
+/**
+ * The whole body, refused past `max` bytes. Listens to the stream's events rather than iterating it
+ * with for await: an inbox POST is the node's most frequent request, and the async iterator's
+ * promises cost more than the rest of reading a 4 KiB body (measured in bench/inbound.ts).
+ */
+function readBody(req: ERequest, max: number): Promise<Buffer> {
+  if (req.readableEnded) return Promise.resolve(Buffer.alloc(0));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const settle = (error: Error | null) => {
+      req.off("data", onData).off("end", onEnd).off("error", onError).off("close", onClose);
+      if (error) reject(error);
+      else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    };
+    // Past the limit the rest is not kept: the 413 closes the connection.
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) settle(new PayloadTooLarge());
+      else chunks.push(chunk);
+    };
+    const onEnd = () => settle(null);
+    const onError = (error: Error) => settle(error);
+    const onClose = () => settle(new RequestAborted());
+    req.on("data", onData).on("end", onEnd).on("error", onError).on("close", onClose);
+  });
 }
 
 function headersOf(req: ERequest): Headers {
@@ -93,6 +111,7 @@ export function fedifyMiddleware(federation: Federation<void>, opts: FedifyAdapt
           body = await readBody(req, max);
         } catch (error) {
           if (error instanceof PayloadTooLarge) return tooLarge(res, max);
+          if (error instanceof RequestAborted) return;
           throw error;
         }
       }

@@ -5,7 +5,7 @@
 import { generateCryptoKeyPair, signRequest } from "@fedify/fedify";
 import { CryptographicKey, Organization } from "@fedify/vocab";
 import { preloadedContexts } from "@fedify/vocab-runtime";
-import { createPeerFastPath, hintOf, KNOWN_CONTEXTS, type PeerHint, signingString } from "../../federation/inbound/peer-fast-path";
+import { createPeerFastPath, hintOf, KNOWN_CONTEXTS, peerOnAllowlist, type PeerHint, signingString } from "../../federation/inbound/peer-fast-path";
 import { applyHint, hintMessage, MAX_ATTEMPTS, withPeerHints } from "../../federation/inbox/peer-hints";
 import type { NetworkInbox } from "../../federation/inbox/deps";
 import type { StoreQueue } from "../../node/storage/store";
@@ -209,6 +209,32 @@ describe("the peers' fast path", () => {
       .toBe("(request-target): post /inbox?a=1\nhost: fr.ipn.example\ndate: Thu, 03 Dec 2026 10:00:00 GMT");
     expect(signingString(["(request-target)", "(created)"], new URL(INBOX), headers)).toBeNull();
     expect(signingString(["digest"], new URL(INBOX), headers)).toBeNull();
+  });
+});
+
+describe("the fast path's allowlist check", () => {
+  it("reads the allowlist again after a few seconds, and at once for an origin not on it", async () => {
+    const listed = new Set(["https://fr.ipn.example"]);
+    const reads: string[] = [];
+    let clock = 1_000_000;
+    const isPeer = peerOnAllowlist({ get: async (origin) => { reads.push(origin); return listed.has(origin) ? { origin } : null; } }, () => clock);
+
+    expect(await isPeer("https://fr.ipn.example")).toBe(true);
+    expect(await isPeer("https://fr.ipn.example")).toBe(true);
+    expect(reads).toEqual(["https://fr.ipn.example"]);
+
+    // A stranger is asked about every time: once added, it is taken at the next request.
+    expect(await isPeer("https://de.ipn.example")).toBe(false);
+    listed.add("https://de.ipn.example");
+    expect(await isPeer("https://de.ipn.example")).toBe(true);
+
+    // Removed: still taken within the few seconds, refused once they are over.
+    listed.delete("https://fr.ipn.example");
+    clock += 4_000;
+    expect(await isPeer("https://fr.ipn.example")).toBe(true);
+    clock += 2_000;
+    expect(await isPeer("https://fr.ipn.example")).toBe(false);
+    expect(reads).toEqual(["https://fr.ipn.example", "https://de.ipn.example", "https://de.ipn.example", "https://fr.ipn.example"]);
   });
 });
 
