@@ -5,7 +5,7 @@
 //   FI education — CPV 48190000, 72212190, 80420000; NUTS FI1B1; en, fi; SME; deadline in 5 days
 import request from "supertest";
 import { challengeInput, hubInput } from "../support/documents";
-import { withDatabase } from "../support/ferretdb-server";
+import { dropDatabaseAt, withDatabase } from "../support/ferretdb-server";
 import { ADMIN_TOKEN, startTestNode, type TestNode } from "../support/node";
 
 const STORES: [string, Record<string, string>][] = [["SQLite", {}]];
@@ -28,7 +28,11 @@ describe.each(STORES)("listing filters on %s", (_name, env) => {
       ids[f] = res.body.id;
     }
   });
-  afterAll(async () => { await node?.stop(); });
+  afterAll(async () => {
+    await node?.stop();
+    // The MongoDB run made a database of its own on the shared server.
+    if (env.IPN_STORE) await dropDatabaseAt(env.IPN_STORE);
+  });
 
   const matching = async (query: string): Promise<string[]> => {
     const res = await api.get(`/api/v1/challenges?${query}`);

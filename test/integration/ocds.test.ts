@@ -11,7 +11,7 @@ import Ajv4 from "ajv-draft-04";
 import addFormats from "ajv-formats";
 import request from "supertest";
 import { challengeInput, hubInput } from "../support/documents";
-import { withDatabase } from "../support/ferretdb-server";
+import { dropDatabaseAt, withDatabase } from "../support/ferretdb-server";
 import { ADMIN_TOKEN, startTestNode, type TestNode } from "../support/node";
 
 const OCDS = path.resolve(__dirname, "../../../shared/data/ocds-1.1.5");
@@ -81,7 +81,11 @@ describe.each(STORES)("OCDS 1.1 on %s", (_store, env) => {
     api = request(node.listenUrl);
     token = (await api.post("/api/v1/hubs").set({ Authorization: `Bearer ${ADMIN_TOKEN}` }).send(hubInput("ocds_hub", { name: { en: "Procurement hub Nord" } }))).body.token;
   });
-  afterAll(async () => { await node?.stop(); });
+  afterAll(async () => {
+    await node?.stop();
+    // The MongoDB run made a database of its own on the shared server.
+    if (env.IPN_STORE) await dropDatabaseAt(env.IPN_STORE);
+  });
 
   it.each(FIXTURES.flatMap((f) => PATHS.map((p) => [f, p] as const)))("exports %s through the %s path as valid OCDS, one release per revision", async (fixture, lifecycle) => {
     const created = await api.post("/api/v1/hubs/ocds_hub/challenges").set({ Authorization: `Bearer ${token}` })

@@ -35,6 +35,24 @@ export function withDatabase(url: string, name: string): string {
   return `${m[1]}/${name}${m[2] ?? ""}`;
 }
 
+/** Runs `work` with a client of the server at `url`; a server already gone is not an error (nothing to clean). */
+async function onServer(url: string, work: (client: MongoClient) => Promise<void>): Promise<void> {
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: 3000 });
+  try {
+    await client.connect();
+    await work(client);
+  } catch {
+    // The server is gone already; an owned one takes its data directory with it.
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
+/** Drops the database a URL of withDatabase() names: for tests that open a store of their own on the shared server. */
+export function dropDatabaseAt(url: string): Promise<void> {
+  return onServer(url, async (client) => { await client.db().dropDatabase(); });
+}
+
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: "127.0.0.1", port });
@@ -67,15 +85,9 @@ export async function startMongoWireServer(opts: { own?: boolean } = {}): Promis
   };
   const dropDatabases = async (base: string) => {
     if (databases.length === 0) return;
-    const client = new MongoClient(base, { serverSelectionTimeoutMS: 3000 });
-    try {
-      await client.connect();
+    await onServer(base, async (client) => {
       for (const name of databases.splice(0)) await client.db(name).dropDatabase().catch(() => undefined);
-    } catch {
-      // The server is gone already; an owned one takes its data directory with it.
-    } finally {
-      await client.close().catch(() => undefined);
-    }
+    });
   };
 
   if (given && !opts.own) {
