@@ -155,6 +155,29 @@ function keyIn(document: unknown, keyId: string, actor: string): KeyObject | nul
 /** How long an origin found on the allowlist is taken as still on it without reading it again. */
 const ON_ALLOWLIST_MS = 5_000;
 
+/** Values kept until a time each, at most `max` of them (the oldest goes first when full). */
+class Expiring<V> {
+  private readonly entries = new Map<string, { value: V; until: number }>();
+  constructor(private readonly max: number, private readonly now: () => number) {}
+
+  get(key: string): V | undefined {
+    const held = this.entries.get(key);
+    if (held && held.until > this.now()) return held.value;
+    this.entries.delete(key);
+    return undefined;
+  }
+
+  set(key: string, value: V, forMs: number): void {
+    this.entries.delete(key);
+    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, { value, until: this.now() + forMs });
+  }
+
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+}
+
 /**
  * isPeer over the allowlist that remembers, for a few seconds, the origins it found on it: reading a
  * peer's row (its sync state is parsed with it) was ≈ 3 % of an inbox POST's CPU. Only a yes is
@@ -163,14 +186,11 @@ const ON_ALLOWLIST_MS = 5_000;
  * (federation/network/mirror-inbox.ts), so they change nothing.
  */
 export function peerOnAllowlist(peers: { get(origin: string): Promise<unknown> }, now: () => number = Date.now): (origin: string) => Promise<boolean> {
-  const found = new Map<string, number>();
+  const found = new Expiring<true>(MAX_KEYS, now);
   return async (origin) => {
-    const until = found.get(origin);
-    if (until !== undefined && until > now()) return true;
-    found.delete(origin);
+    if (found.get(origin)) return true;
     if ((await peers.get(origin)) === null) return false;
-    if (found.size >= MAX_KEYS) found.delete(found.keys().next().value!);
-    found.set(origin, now() + ON_ALLOWLIST_MS);
+    found.set(origin, true, ON_ALLOWLIST_MS);
     return true;
   };
 }
@@ -179,31 +199,24 @@ export function createPeerFastPath(options: PeerFastPathOptions): PeerFastPath {
   const ttl = options.keyTtlMs ?? 10 * 60_000;
   const now = options.now ?? Date.now;
   const fullPath = new Set<string>(options.fullPathKinds ?? []);
-  const keys = new Map<string, { key: KeyObject; until: number }>();
+  const keys = new Expiring<KeyObject>(MAX_KEYS, now);
   // Activities already queued, by actor and id: a replayed request (or a peer's retry after a lost
   // answer) is answered 202 again without queueing its hint twice, which would cost the mirror a second
   // fetch. By actor too: another peer sending an id it guessed must not hide the real activity.
-  const seen = new Map<string, number>();
+  const seen = new Expiring<true>(MAX_SEEN, now);
   const seenKey = (hint: PeerHint) => (hint.activity === null ? null : `${hint.actor}\n${hint.activity}`);
   const seenBefore = (hint: PeerHint): boolean => {
     const key = seenKey(hint);
-    if (key === null) return false;
-    const until = seen.get(key);
-    if (until !== undefined && until > now()) return true;
-    seen.delete(key);
-    return false;
+    return key !== null && seen.get(key) === true;
   };
   const remember = (hint: PeerHint): void => {
     const key = seenKey(hint);
-    if (key === null) return;
-    if (seen.size >= MAX_SEEN) seen.delete(seen.keys().next().value!);
-    seen.set(key, now() + SEEN_MS);
+    if (key !== null) seen.set(key, true, SEEN_MS);
   };
 
   async function keyOf(keyId: string, actor: string): Promise<KeyObject | null> {
     const held = keys.get(keyId);
-    if (held && held.until > now()) return held.key;
-    keys.delete(keyId);
+    if (held) return held;
     let document: unknown;
     try {
       document = await options.loadDocument(actor);
@@ -211,10 +224,7 @@ export function createPeerFastPath(options: PeerFastPathOptions): PeerFastPath {
       return null;
     }
     const key = keyIn(document, keyId, actor);
-    if (key) {
-      if (keys.size >= MAX_KEYS) keys.delete(keys.keys().next().value!);
-      keys.set(keyId, { key, until: now() + ttl });
-    }
+    if (key) keys.set(keyId, key, ttl);
     return key;
   }
 
