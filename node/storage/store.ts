@@ -17,9 +17,10 @@ export type StoreQueue = MessageQueue & { getDepth(): Promise<QueueDepth> };
  * transaction for the hints handed over meanwhile, federation/network/mirror-inbox.ts), so more of them
  * make larger batches (inbound ingest 330 → 530 /CPU-s with 16 instead of 4 in the benchmark; 591–647 →
  * 677–718 with 32 instead of 16, where batches grow from about 8 to about 16 hints; 48 and 64 gave no
- * more than 32).
+ * more than 32 then). 64 since 2026-12-06: a burst's next batch now waits up to 10 ms to fill (ADR 0016),
+ * and with 32 workers a batch could not hold more than about 30 of them.
  */
-export const DEFAULT_LANE_WORKERS: Readonly<Record<QueueLane, number>> = { inbox: 32, outbox: 16, fanout: 2 };
+export const DEFAULT_LANE_WORKERS: Readonly<Record<QueueLane, number>> = { inbox: 64, outbox: 16, fanout: 2 };
 
 /**
  * When a running handler of each lane is set aside so that it stops holding one of the lane's
