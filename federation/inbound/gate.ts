@@ -25,9 +25,16 @@ import {
   SignatureHeaderError,
 } from "./signature-headers";
 
+/** The headers of a request as the gate and the fast path read them (a Fetch API Headers is one). */
+export interface HeaderReader {
+  /** The value, repeated ones joined with ", "; null when absent. */
+  get(name: string): string | null;
+  has(name: string): boolean;
+}
+
 export interface InboundRequest {
   method: string;
-  headers: Headers;
+  headers: HeaderReader;
   body: Uint8Array;
 }
 
@@ -37,6 +44,16 @@ export interface GateRefusal {
   detail: string;
 }
 
+/** What the gate read of a request it let through, so that the fast path does not parse it again. */
+export interface GatePassed {
+  /** The body, a JSON object. */
+  activity: Record<string, unknown>;
+  /** Its draft-cavage Signature header (null when it is signed per RFC 9421, or only in the body). */
+  cavage: CavageSignature | null;
+}
+
+export type GateVerdict = { refusal: GateRefusal; passed?: undefined } | { refusal?: undefined; passed: GatePassed };
+
 export interface InboundGateOptions {
   /** Loads a remote JSON(-LD) document as the node fetches them (signed, guarded, cached). */
   loadDocument(url: string): Promise<unknown>;
@@ -45,7 +62,7 @@ export interface InboundGateOptions {
   now?: () => number;
 }
 
-export type InboundGate = (request: InboundRequest) => Promise<GateRefusal | null>;
+export type InboundGate = (request: InboundRequest) => Promise<GateVerdict>;
 
 const HOUR = 60 * 60 * 1000;
 const HASHES: Record<string, string> = { "sha-256": "sha256", "sha-512": "sha512" };
@@ -168,7 +185,7 @@ export function createInboundGate(options: InboundGateOptions): InboundGate {
   const maxSkew = options.maxSkewMs ?? HOUR;
   const now = options.now ?? Date.now;
 
-  async function check(request: InboundRequest): Promise<void> {
+  async function check(request: InboundRequest): Promise<GatePassed> {
     let body: unknown;
     try {
       body = JSON.parse(Buffer.from(request.body).toString("utf8"));
@@ -188,13 +205,14 @@ export function createInboundGate(options: InboundGateOptions): InboundGate {
     }
 
     const keyIds: string[] = [];
+    let cavage: CavageSignature | null = null;
     if (request.headers.has("signature-input")) {
       keyIds.push(...checkRfc9421(request, hasBody));
     } else if (request.headers.has("signature")) {
-      const sig = parseCavageSignature(request.headers.get("signature")!);
+      cavage = parseCavageSignature(request.headers.get("signature")!);
       if (date === null) throw unauthorized("a draft-cavage signature needs a Date header");
-      checkCavage(sig, request, hasBody);
-      keyIds.push(sig.keyId);
+      checkCavage(cavage, request, hasBody);
+      keyIds.push(cavage.keyId);
     }
     keyIds.push(...keyIdsOfBody(activity));
     if (keyIds.length === 0) throw unauthorized("the request carries no signature");
@@ -205,7 +223,8 @@ export function createInboundGate(options: InboundGateOptions): InboundGate {
       if (key.origin !== actor.origin) throw unauthorized(`the key ${key.href} is not on the origin of the actor ${actor.href}`);
       if (withoutFragment(key) !== actor.href) foreign.push(key.href);
     }
-    if (foreign.length === 0) return;
+    const passed = { activity, cavage };
+    if (foreign.length === 0) return passed;
     // A key in a document of its own: its `owner` claim is not enough, the actor must list it.
     let document: unknown;
     try {
@@ -216,17 +235,17 @@ export function createInboundGate(options: InboundGateOptions): InboundGate {
     const keys = listed(document, "publicKey", "https://w3id.org/security#publicKey", "assertionMethod", "https://w3id.org/security#assertionMethod");
     const unlisted = foreign.filter((k) => !keys.has(k));
     if (unlisted.length) throw unauthorized(`the actor ${actor.href} does not list the key ${unlisted[0]}`);
+    return passed;
   }
 
   return async (request) => {
     try {
-      await check(request);
-      return null;
+      return { passed: await check(request) };
     } catch (error) {
       if (error instanceof Refused) {
-        return { status: error.status, title: error.status === 400 ? "Bad Request" : "Unauthorized", detail: error.detail };
+        return { refusal: { status: error.status, title: error.status === 400 ? "Bad Request" : "Unauthorized", detail: error.detail } };
       }
-      if (error instanceof SignatureHeaderError) return { status: 401, title: "Unauthorized", detail: error.message };
+      if (error instanceof SignatureHeaderError) return { refusal: { status: 401, title: "Unauthorized", detail: error.message } };
       throw error;
     }
   };

@@ -24,6 +24,7 @@
 // same actor's activity id taken by this process in the last two hours is answered 202 again without a
 // second hint.
 import { createPublicKey, type KeyObject, verify } from "node:crypto";
+import type { GatePassed, HeaderReader } from "./gate";
 import { parseCavageSignature } from "./signature-headers";
 
 export const HINT_KINDS = ["Create", "Update", "Announce", "Delete"] as const;
@@ -40,8 +41,10 @@ export interface PeerHint {
 
 export interface FastPathRequest {
   url: URL;
-  headers: Headers;
+  headers: HeaderReader;
   body: Uint8Array;
+  /** What the inbound gate already parsed of this request (its body and Signature header), if it ran. */
+  read?: GatePassed;
 }
 
 export interface PeerFastPathOptions {
@@ -117,7 +120,7 @@ export function hintOf(body: unknown): PeerHint | null {
 }
 
 /** The draft-cavage signing string over the named headers; null when it names one this path does not rebuild. */
-export function signingString(names: readonly string[], url: URL, headers: Headers): string | null {
+export function signingString(names: readonly string[], url: URL, headers: HeaderReader): string | null {
   const lines: string[] = [];
   for (const name of names) {
     if (name === "(request-target)") {
@@ -228,13 +231,13 @@ export function createPeerFastPath(options: PeerFastPathOptions): PeerFastPath {
     return key;
   }
 
-  return async ({ url, headers, body }) => {
+  return async ({ url, headers, body, read }) => {
     if (url.pathname !== options.inboxPath) return null;
     const header = headers.get("signature");
     if (header === null || headers.has("signature-input") || !headers.has("digest")) return null;
     let parsed: unknown;
     try {
-      parsed = JSON.parse(Buffer.from(body).toString("utf8"));
+      parsed = read ? read.activity : JSON.parse(Buffer.from(body).toString("utf8"));
     } catch {
       return null;
     }
@@ -242,7 +245,7 @@ export function createPeerFastPath(options: PeerFastPathOptions): PeerFastPath {
     if (!hint || fullPath.has(hint.kind)) return null;
     let signature: ReturnType<typeof parseCavageSignature>;
     try {
-      signature = parseCavageSignature(header);
+      signature = read?.cavage ?? parseCavageSignature(header);
     } catch {
       return null;
     }
