@@ -71,16 +71,21 @@ const HAS_DIGIT = /\p{N}/u;
  * kept: a text's amounts, dates and codes are mostly its own, and would push its words out. */
 const memos = new Map<string, Map<string, string>>();
 
-function stemIn(lang: string, word: string): string | null {
-  const stem = STEMMERS[lang];
-  if (!stem || HAS_DIGIT.test(word)) return null;
+function memoOf(lang: string): Map<string, string> {
   let memo = memos.get(lang);
   if (!memo) {
     memo = new Map();
     memos.set(lang, memo);
   }
+  return memo;
+}
+
+function stemIn(lang: string, word: string, memo: Map<string, string> = memoOf(lang)): string | null {
+  const stem = STEMMERS[lang];
+  if (!stem) return null;
   let out = memo.get(word);
   if (out === undefined) {
+    if (HAS_DIGIT.test(word)) return null;
     out = tagged(lang, stem, word);
     if (memo.size >= MEMO_LIMIT) memo.clear();
     memo.set(word, out);
@@ -98,15 +103,24 @@ function tagged(lang: string, stem: Stem, word: string): string {
   return out ? `${TAG[lang] ?? lang}${out}` : "";
 }
 
-/** The tagged stems of a text written in `lang`, each once; none when the language has no stemmer. */
-export function stemsOf(text: string, lang: string): string[] {
-  if (!STEMMERS[lang]) return [];
-  const out = new Set<string>();
-  // Each word once: a description repeats many of its words.
-  for (const w of new Set(rawWords(text))) {
-    const s = stemIn(lang, w);
+/**
+ * Adds the tagged stems of a text written in `lang` to `out` (nothing when the language has no
+ * stemmer). Each word goes straight to its language's memo: a description repeats many of its words,
+ * and for those the memo answers (a first pass collecting each word once cost more than it saved).
+ */
+function addStemsOf(text: string, lang: string, out: Set<string>): void {
+  if (!STEMMERS[lang]) return;
+  const memo = memoOf(lang);
+  for (const raw of text.normalize("NFC").toLowerCase().match(WORD) ?? []) {
+    const s = stemIn(lang, raw.length > MAX_WORD_LENGTH ? raw.slice(0, MAX_WORD_LENGTH) : raw, memo);
     if (s) out.add(s);
   }
+}
+
+/** The tagged stems of a text written in `lang`, each once; none when the language has no stemmer. */
+export function stemsOf(text: string, lang: string): string[] {
+  const out = new Set<string>();
+  addStemsOf(text, lang, out);
   return [...out];
 }
 
@@ -115,7 +129,7 @@ export function stemsOfTexts(...maps: (Partial<Record<string, string>> | undefin
   const out = new Set<string>();
   for (const m of maps) {
     for (const [lang, text] of Object.entries(m ?? {})) {
-      if (text) for (const s of stemsOf(text, lang)) out.add(s);
+      if (text) addStemsOf(text, lang, out);
     }
   }
   return [...out];
