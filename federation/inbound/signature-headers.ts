@@ -38,7 +38,7 @@ export function isBase64(value: string): boolean {
 /**
  * Splits on `sep` outside double-quoted strings (backslash escapes honoured inside them). Slices
  * between separators rather than building each part a character at a time: every inbox POST reads
- * its ~500-character Signature header twice (gate, fast path).
+ * its ~500-character Signature header (once, in the gate; the fast path takes what the gate read).
  */
 function splitOutsideQuotes(input: string, sep: string): string[] {
   const BACKSLASH = 92;

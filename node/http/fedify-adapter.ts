@@ -14,7 +14,7 @@ import type { NextFunction, Request as ERequest, RequestHandler, Response as ERe
 
 export const MAX_INBOX_BODY_BYTES = 1024 * 1024;
 
-/** Refuses an inbox POST before Fedify sees it (federation/inbound/gate.ts); null lets it through. */
+/** Refuses an inbox POST before Fedify sees it (federation/inbound/gate.ts), or lets it through with what it read of it. */
 export type InboxGate = InboundGate;
 
 export interface FedifyAdapterOptions {

@@ -1,10 +1,12 @@
 // One origin's work done together (federation/network/origin-batches.ts): what arrives while a run
 // is going goes in the next run; in a burst the next run waits for its batch to fill, and starts as
-// soon as it is full; a lone item never waits. The lingers here are long (10 s, past Jest's 5 s
-// limit) wherever the test expects no wait at all, so a wait that should not happen fails the test.
+// soon as it is full; a lone item never waits. Wherever a test expects no wait, the linger is 10 s and
+// the test's own time limit 2 s, so a wait that should not happen fails it.
 import { OriginBatches, type Outcomes } from "../../federation/network/origin-batches";
 
 const ORIGIN = "https://peer.example";
+/** Below every 10 s linger here (Jest's own limit in this project is 60 s). */
+const NO_WAIT_MS = 2_000;
 
 /** A run that records its items and finishes when the test says so (or at once). */
 function recorder(opts: { holdFirst?: boolean } = {}) {
@@ -30,7 +32,7 @@ it("runs a lone item at once, burst settings or not", async () => {
   await expect(batches.add(ORIGIN, "a")).resolves.toBe("done a");
   await expect(batches.add(ORIGIN, "b")).resolves.toBe("done b");
   expect(r.runs).toEqual([["a"], ["b"]]);
-});
+}, NO_WAIT_MS);
 
 it("in a burst, the next run waits for its batch to fill and starts as soon as it is full", async () => {
   const r = recorder({ holdFirst: true });
@@ -46,7 +48,7 @@ it("in a burst, the next run waits for its batch to fill and starts as soon as i
   const more = ["f", "g", "h"].map((x) => batches.add(ORIGIN, x));
   await expect(Promise.all([...waiting, ...more])).resolves.toEqual(["d", "e", "f", "g", "h"].map((x) => `done ${x}`));
   expect(r.runs).toEqual([["a", "b", "c"], ["d", "e", "f", "g", "h"]]);
-});
+}, NO_WAIT_MS);
 
 it("in a burst, a batch that does not fill goes when the linger is over", async () => {
   const r = recorder({ holdFirst: true });
@@ -69,7 +71,7 @@ it("after a run smaller than a burst, the next goes without waiting", async () =
   r.release();
   await expect(Promise.all([...first, next])).resolves.toEqual(["done a", "done b", "done c"]);
   expect(r.runs).toEqual([["a", "b"], ["c"]]);
-});
+}, NO_WAIT_MS);
 
 it("never waits without burst settings", async () => {
   const r = recorder({ holdFirst: true });
@@ -80,4 +82,4 @@ it("never waits without burst settings", async () => {
   r.release();
   await expect(Promise.all([...first, next])).resolves.toHaveLength(5);
   expect(r.runs).toEqual([["a", "b", "c", "d"], ["e"]]);
-});
+}, NO_WAIT_MS);

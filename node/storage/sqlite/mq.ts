@@ -12,7 +12,7 @@
 // instance reads the table's AUTOINCREMENT counter every WATCH_MS (one row, no lock); when it moved,
 // it looks at the rows added since (a rowid range) and wakes its idle workers if one is of its lane. A
 // message another process enqueued is claimed within WATCH_MS rather than at the next poll
-// (pollIntervalMs, one claim transaction per worker). Our own enqueues wake our workers directly.
+// (pollIntervalMs: a claim transaction per idle worker). Our own enqueues wake our workers directly.
 //
 // Order per ordering key: a message runs only when no message of its key and lane is ahead of it in
 // (pos, seq) order — whether that one is ready, delayed or in flight. `pos` is the seq of the
@@ -68,9 +68,6 @@ export class SqliteMessageQueue extends LeasedMessageQueue<Claimed> {
       // AUTOINCREMENT's counter: moves on every insert, never back (a deleted newest row would move MAX(seq)).
       newest: db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'fedify_mq'").pluck(),
       addedToLane: db.prepare("SELECT 1 FROM fedify_mq WHERE seq > ? AND lane = ? LIMIT 1").pluck(),
-      // Prepared once: db.pragma() prepares its statement at every call, twice per claim here.
-      syncNormal: db.prepare("PRAGMA synchronous = NORMAL"),
-      syncFull: db.prepare("PRAGMA synchronous = FULL"),
       depth: db.prepare(`SELECT COUNT(*) AS queued, COALESCE(SUM(deliver_at <= @now), 0) AS ready
         FROM fedify_mq WHERE lane = @lane AND locked_until <= @now`),
     };
@@ -216,11 +213,13 @@ export class SqliteMessageQueue extends LeasedMessageQueue<Claimed> {
    * a 202 promises what they carry. Saves two fsyncs per message.
    */
   private relaxed<T>(fn: () => T): T {
-    this.s.syncNormal.run();
+    // Not a statement prepared once: SQLite applies this pragma when it prepares it, and prepares it
+    // again at every run.
+    this.db.pragma("synchronous = NORMAL");
     try {
       return fn();
     } finally {
-      this.s.syncFull.run();
+      this.db.pragma("synchronous = FULL");
     }
   }
 
