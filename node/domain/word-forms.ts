@@ -54,7 +54,10 @@ export function fold(word: string): string {
 
 /** The words of a text as written (lowercase, accents kept: stemmers read them), each cut to length. */
 function rawWords(text: string): string[] {
-  return (text.normalize("NFC").toLowerCase().match(WORD) ?? []).map((w) => w.slice(0, MAX_WORD_LENGTH));
+  // The match's own array, long words cut in place: indexing calls this for every text it stores.
+  const words = text.normalize("NFC").toLowerCase().match(WORD) ?? [];
+  for (let i = 0; i < words.length; i++) if (words[i]!.length > MAX_WORD_LENGTH) words[i] = words[i]!.slice(0, MAX_WORD_LENGTH);
+  return words;
 }
 
 /** The words of a text, folded: what whole-word and prefix matching compare. */
@@ -111,8 +114,8 @@ function tagged(lang: string, stem: Stem, word: string): string {
 function addStemsOf(text: string, lang: string, out: Set<string>): void {
   if (!STEMMERS[lang]) return;
   const memo = memoOf(lang);
-  for (const raw of text.normalize("NFC").toLowerCase().match(WORD) ?? []) {
-    const s = stemIn(lang, raw.length > MAX_WORD_LENGTH ? raw.slice(0, MAX_WORD_LENGTH) : raw, memo);
+  for (const w of rawWords(text)) {
+    const s = stemIn(lang, w, memo);
     if (s) out.add(s);
   }
 }
