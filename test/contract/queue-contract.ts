@@ -194,6 +194,56 @@ export function describeQueueContract(name: string, factory: QueueFactory): void
       await listening;
     });
 
+    it("polls an idle lane once per interval whatever its number of workers, and the poll still finds what no wake-up announced", async () => {
+      const q = await h.open({ workers: 16, pollIntervalMs: 100 });
+      const claims = jest.spyOn(q as unknown as { claim(now: number): Promise<unknown> }, "claim");
+      const seen: number[] = [];
+      const controller = new AbortController();
+      const listening = q.listen((m) => { seen.push((m as { n: number }).n); }, { signal: controller.signal });
+      await sleep(300);
+      claims.mockClear();
+      await sleep(1000);
+      // Each of the 16 idle workers polling on its own was ≈ 160 claims in this second; one poller ≈ 10.
+      const polls = claims.mock.calls.length;
+      expect(polls).toBeLessThanOrEqual(25);
+      expect(polls).toBeGreaterThanOrEqual(2);
+      // Stored the way another process stores it: no wake-up reaches this process's workers.
+      await (q as unknown as { insert(rows: { message: string; orderingKey: null }[], at: number, retry: boolean): Promise<void> })
+        .insert([1, 2, 3].map((n) => ({ message: JSON.stringify({ n }), orderingKey: null })), Date.now(), false);
+      await until("the poll to find all three", () => seen.length === 3, 10_000);
+      expect(seen.sort()).toEqual([1, 2, 3]);
+      controller.abort();
+      await listening;
+    });
+
+    it("keeps polling while the worker that polled runs what it found", async () => {
+      const q = await h.open({ workers: 4, pollIntervalMs: 100, detachAfterMs: Infinity });
+      const insert = (n: number) => (q as unknown as { insert(rows: { message: string; orderingKey: null }[], at: number, retry: boolean): Promise<void> })
+        .insert([{ message: JSON.stringify({ n }), orderingKey: null }], Date.now(), false);
+      const started: number[] = [];
+      let release = () => {};
+      const held = new Promise<void>((r) => { release = r; });
+      // One message before: on SQLite, the watch for other processes' rows then knows where the table
+      // stands and leaves the rows below to the poll.
+      await insert(0);
+      const controller = new AbortController();
+      const listening = q.listen(async (m) => {
+        const n = (m as { n: number }).n;
+        started.push(n);
+        if (n === 1) await held;
+      }, { signal: controller.signal });
+      await until("the one before", () => started.includes(0), 10_000);
+      await sleep(300);
+      await insert(1);
+      await until("the poll to find the first", () => started.includes(1), 10_000);
+      await insert(2);
+      // Found by the next poll while the first one's worker is still busy with it.
+      await until("another worker's poll to find the second", () => started.includes(2), 10_000);
+      release();
+      controller.abort();
+      await listening;
+    });
+
     // Fedify enqueues a fan-out with ordering keys as one enqueue() per inbox, all in one turn.
     it("stores a fan-out enqueued in one turn at once: when any enqueue resolves, every message is queued, each key in order", async () => {
       const q = await h.open({ workers: 4, pollIntervalMs: 50 });
