@@ -40,6 +40,14 @@ export interface ClaimDoc { _id: string; msg: string; n: number; owner: string; 
 interface Job { msg: MqDoc; claimId: string }
 
 const EPOCH = new Date(0);
+/**
+ * How often the lane's one idle poller looks (leased-queue.ts). Nothing else tells this process of a
+ * message another process enqueued — the web process of a split deployment (IPN_PROCESS_ROLE), whose
+ * inbox messages the workers run — since FerretDB has no change streams: it waits 50 ms on average.
+ * Three lanes idle: 30 candidate queries and 30 due-date queries a second (each idle worker polling
+ * every second on its own were 82 and 82, and a message of the two-worker fan-out lane waited ≈ 330 ms).
+ */
+const POLL_MS = 100;
 /** Candidates read per claim attempt; messages held back by their ordering key are skipped. */
 const CANDIDATES = 64;
 
@@ -55,7 +63,7 @@ export class MongoMessageQueue extends LeasedMessageQueue<Job> {
     opts: MongoQueueOptions = {},
   ) {
     const lane = opts.lane ?? "outbox";
-    super(`${wakeKey}\u0000${lane}`, opts);
+    super(`${wakeKey}\u0000${lane}`, { ...opts, pollIntervalMs: opts.pollIntervalMs ?? POLL_MS });
     this.lane = lane;
   }
 

@@ -12,7 +12,7 @@
 // instance reads the table's AUTOINCREMENT counter every WATCH_MS (one row, no lock); when it moved,
 // it looks at the rows added since (a rowid range) and wakes its idle workers if one is of its lane. A
 // message another process enqueued is claimed within WATCH_MS rather than at the next poll
-// (pollIntervalMs: a claim transaction per idle worker). Our own enqueues wake our workers directly.
+// (every pollIntervalMs, by the lane's one idle poller). Our own enqueues wake our workers directly.
 //
 // Order per ordering key: a message runs only when no message of its key and lane is ahead of it in
 // (pos, seq) order — whether that one is ready, delayed or in flight. `pos` is the seq of the
