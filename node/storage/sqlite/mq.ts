@@ -35,7 +35,21 @@ interface Claimed { seq: number; message: string; token: string }
 /** How often a listening instance looks for messages enqueued by other processes. */
 const WATCH_MS = 50;
 
-const fileKey = (db: Db): unknown => (db.memory ? db : path.resolve(db.name));
+const memoryKeys = new WeakMap<Db, string>();
+/**
+ * The database a queue is on, for in-process wake-ups and the lane's one poller: its file, or for an
+ * in-memory database a key of its own (the database object itself once went into a template string,
+ * where every in-memory database reads "[object Database]": two of them shared their sleeping workers).
+ */
+function fileKey(db: Db): string {
+  if (!db.memory) return path.resolve(db.name);
+  let key = memoryKeys.get(db);
+  if (key === undefined) {
+    key = `:memory: ${randomUUID()}`;
+    memoryKeys.set(db, key);
+  }
+  return key;
+}
 
 export class SqliteMessageQueue extends LeasedMessageQueue<Claimed> {
   private readonly s;
@@ -46,7 +60,7 @@ export class SqliteMessageQueue extends LeasedMessageQueue<Claimed> {
 
   constructor(private readonly db: Db, opts: SqliteQueueOptions = {}) {
     const lane = opts.lane ?? "outbox";
-    super(`${String(fileKey(db))}\u0000${lane}`, opts);
+    super(`${fileKey(db)}\u0000${lane}`, opts);
     this.lane = lane;
     this.s = {
       insert: db.prepare("INSERT INTO fedify_mq (lane, message, ordering_key, deliver_at, pos) VALUES (?, ?, ?, ?, ?)"),
