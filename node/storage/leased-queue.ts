@@ -59,7 +59,8 @@ const wakers = new Map<unknown, Set<() => void>>();
  * was a claim and a due-date query per worker every second — 82 workers, 164 queries a second and ≈ 3 %
  * of a core for a node doing nothing.
  */
-const pollers = new Map<unknown, () => void>();
+const pollers = new Map<unknown, Poller>();
+interface Poller { wake(): void; pollMs: number }
 
 export abstract class LeasedMessageQueue<Job> implements MessageQueue {
   readonly nativeRetrial = false;
@@ -181,6 +182,16 @@ export abstract class LeasedMessageQueue<Job> implements MessageQueue {
   }
 
   private async worker(handler: Handler, signal: AbortSignal, detached: Set<Promise<void>>): Promise<void> {
+    try {
+      await this.work(handler, signal, detached);
+    } finally {
+      // A worker that stops between polls (shutdown, or the store closed under it) leaves the lane's
+      // idle workers without a poller: one of them takes over, or stops in turn and wakes the next.
+      if (!pollers.has(this.wakeKey)) this.wake(1);
+    }
+  }
+
+  private async work(handler: Handler, signal: AbortSignal, detached: Set<Promise<void>>): Promise<void> {
     while (!signal.aborted) {
       let job: Job | undefined;
       try {
@@ -193,7 +204,7 @@ export abstract class LeasedMessageQueue<Job> implements MessageQueue {
       }
       if (job !== undefined && signal.aborted) {
         const claimed = job;
-        await this.safely(() => this.release(claimed, Date.now()));
+        await this.safely(() => this.releaseAndWake(claimed, Date.now()));
         return;
       }
       if (job === undefined) {
@@ -273,65 +284,73 @@ export abstract class LeasedMessageQueue<Job> implements MessageQueue {
       if (left-- <= 0) return;
       wake();
     }
-    if (left > 0) pollers.get(this.wakeKey)?.();
+    if (left > 0) pollers.get(this.wakeKey)?.wake();
   }
 
   /**
    * Sleeps until woken. The first idle worker of the lane (this database, any instance in this process)
    * polls: it sleeps at most pollIntervalMs, less when a delayed message is due sooner. Any other sleeps
-   * without a timer unless a delayed message is due before the poll would see it. A worker is wakeable
-   * from the moment it starts asking when the next message is due, so a message enqueued meanwhile is
-   * not left for the next poll.
+   * without a timer, unless a delayed message is due before that or its own instance wants to poll more
+   * often than the poller's. The question when the next message is due is asked beside the sleep, not
+   * before it: a worker is wakeable at once, and a slow answer does not hold up the lane's polling.
    */
   private async idle(signal: AbortSignal): Promise<void> {
     const key = this.wakeKey;
-    const poller = !pollers.has(key);
-    let woken = false;
-    let endSleep: (() => void) | null = null;
-    const leave = () => {
-      if (poller) {
-        if (pollers.get(key) === wakeUp) pollers.delete(key);
-        return;
-      }
-      const set = wakers.get(key);
-      set?.delete(wakeUp);
-      if (set?.size === 0) wakers.delete(key);
-    };
+    const current = pollers.get(key);
+    const poller = current === undefined;
+    let timer: NodeJS.Timeout | undefined;
+    let ended = false;
+    let resolveSleep = () => {};
+    const slept = new Promise<void>((resolve) => { resolveSleep = resolve; });
+    const me: Poller = { wake: () => end(), pollMs: this.pollMs };
     // Leaves the sleepers at once: two wake(1) in a row wake two workers.
-    const wakeUp = () => {
-      if (woken) return;
-      woken = true;
-      leave();
-      endSleep?.();
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      clearTimeout(timer);
+      signal.removeEventListener("abort", end);
+      if (poller) {
+        if (pollers.get(key) === me) pollers.delete(key);
+      } else {
+        const set = wakers.get(key);
+        set?.delete(me.wake);
+        if (set?.size === 0) wakers.delete(key);
+      }
+      resolveSleep();
     };
-    if (poller) pollers.set(key, wakeUp);
+    if (poller) pollers.set(key, me);
     else {
       const set = wakers.get(key) ?? new Set<() => void>();
       wakers.set(key, set);
-      set.add(wakeUp);
+      set.add(me.wake);
     }
-    try {
-      const now = Date.now();
-      const next = await this.safely(() => this.nextDue(now));
-      if (woken || signal.aborted) return;
-      const due = next ? Math.max(1, next - now) : Number.POSITIVE_INFINITY;
-      const ms = poller ? Math.min(this.pollMs, due) : due < this.pollMs ? due : null;
-      await new Promise<void>((resolve) => {
-        const end = () => {
-          clearTimeout(timer);
-          signal.removeEventListener("abort", end);
-          endSleep = null;
-          resolve();
-        };
-        const timer = ms === null ? undefined : setTimeout(end, ms);
-        endSleep = end;
-        signal.addEventListener("abort", end, { once: true });
+    signal.addEventListener("abort", end, { once: true });
+    if (signal.aborted) end();
+    let deadline = poller || current.pollMs > this.pollMs ? Date.now() + this.pollMs : Number.POSITIVE_INFINITY;
+    const arm = () => {
+      clearTimeout(timer);
+      if (!ended && Number.isFinite(deadline)) timer = setTimeout(end, Math.max(1, deadline - Date.now()));
+    };
+    arm();
+    if (!ended) {
+      void this.askNextDue().then((next) => {
+        if (next && next < deadline) {
+          deadline = next;
+          arm();
+        }
       });
-    } finally {
-      leave();
-      // A poller that stops (shutdown) hands polling over to the lane's other idle workers, if any.
-      if (poller && signal.aborted) this.wake(Number.POSITIVE_INFINITY);
     }
+    await slept;
+    // A poller that stops (shutdown) hands polling over to the lane's other idle workers, if any.
+    if (poller && signal.aborted) this.wake(Number.POSITIVE_INFINITY);
+  }
+
+  private dueQuestion: Promise<number | null | undefined> | null = null;
+
+  /** When the next delayed message is due; one question in flight per instance, so a slow store does not pile them up. */
+  private askNextDue(): Promise<number | null | undefined> {
+    this.dueQuestion ??= this.safely(() => this.nextDue(Date.now())).finally(() => { this.dueQuestion = null; });
+    return this.dueQuestion;
   }
 
   /** Bookkeeping after a handler must never crash a worker (e.g. the database is closing). */

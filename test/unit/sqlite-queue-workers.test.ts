@@ -1,6 +1,10 @@
-// Two in-memory databases in one process are two queues: an enqueue on one wakes that one's workers,
-// not the other's, and each has its own idle poller. (Their wake-up key once read "[object Database]"
-// for every in-memory database: a message could wait for a worker of the other database to be woken.)
+// The SQLite queue's idle workers: one of them polls, the others sleep until woken (leased-queue.ts).
+// Two in-memory databases in one process are two queues — an enqueue on one wakes that one's workers,
+// and each has its own poller (their wake-up key once read "[object Database]" for every in-memory
+// database) — and a database closed under the workers stops them all, not only the one that polled.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { openDatabase } from "../../node/storage/sqlite/database";
 import { SqliteMessageQueue } from "../../node/storage/sqlite/mq";
 
@@ -28,5 +32,26 @@ it("keeps the workers of two in-memory databases apart: each enqueue wakes its o
   } finally {
     for (const q of queues) await q.close();
     for (const db of dbs) db.close();
+  }
+});
+
+it("stops every worker when the database is closed under them, not only the one that was polling", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ipn-mq-closed-"));
+  const db = openDatabase(path.join(dir, "ipn.db"));
+  const queue = new SqliteMessageQueue(db, { lane: "inbox", workers: 4, pollIntervalMs: 100 });
+  try {
+    let ended = false;
+    const listening = queue.listen(() => {}).then(() => { ended = true; });
+    await new Promise((r) => setTimeout(r, 300));
+    // Closed without an abort: only the polling worker meets the closed database on its own.
+    db.close();
+    const until = Date.now() + 5_000;
+    while (!ended && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    expect(ended).toBe(true);
+    await listening;
+  } finally {
+    await queue.close();
+    if (db.open) db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
