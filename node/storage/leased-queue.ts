@@ -56,7 +56,7 @@ const wakers = new Map<unknown, Set<() => void>>();
 /**
  * The one idle worker per lane and database that polls, and its wake-up. The other idle workers sleep
  * until they are woken (or until a delayed message they saw is due): each idle worker polling on its own
- * was a claim and a due-date query per worker every second — 82 workers, 164 queries a second and ≈ 3 %
+ * was a claim and a due-date query per worker every second — 82 workers, 164 queries a second and 2–3 %
  * of a core for a node doing nothing.
  */
 const pollers = new Map<unknown, Poller>();
