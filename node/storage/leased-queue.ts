@@ -341,8 +341,6 @@ export abstract class LeasedMessageQueue<Job> implements MessageQueue {
       });
     }
     await slept;
-    // A poller that stops (shutdown) hands polling over to the lane's other idle workers, if any.
-    if (poller && signal.aborted) this.wake(Number.POSITIVE_INFINITY);
   }
 
   private dueQuestion: Promise<number | null | undefined> | null = null;

@@ -31,6 +31,15 @@ async function until(what: string, predicate: () => boolean | Promise<boolean>, 
   }
 }
 
+/**
+ * Stores messages the way another process would: straight into the store, with no wake-up reaching this
+ * process's workers (only a poll, or SQLite's watch of other processes' rows, finds them).
+ */
+async function storeUnannounced(q: Queue, ...ns: number[]): Promise<void> {
+  const store = q as unknown as { insert(rows: { message: string; orderingKey: null }[], at: number, retry: boolean): Promise<void> };
+  await store.insert(ns.map((n) => ({ message: JSON.stringify({ n }), orderingKey: null })), Date.now(), false);
+}
+
 export function describeQueueContract(name: string, factory: QueueFactory): void {
   describe(`${name}: Fedify MessageQueue`, () => {
     let h: QueueHarness;
@@ -207,9 +216,7 @@ export function describeQueueContract(name: string, factory: QueueFactory): void
       const polls = claims.mock.calls.length;
       expect(polls).toBeLessThanOrEqual(25);
       expect(polls).toBeGreaterThanOrEqual(2);
-      // Stored the way another process stores it: no wake-up reaches this process's workers.
-      await (q as unknown as { insert(rows: { message: string; orderingKey: null }[], at: number, retry: boolean): Promise<void> })
-        .insert([1, 2, 3].map((n) => ({ message: JSON.stringify({ n }), orderingKey: null })), Date.now(), false);
+      await storeUnannounced(q, 1, 2, 3);
       await until("the poll to find all three", () => seen.length === 3, 10_000);
       expect(seen.sort()).toEqual([1, 2, 3]);
       controller.abort();
@@ -218,14 +225,12 @@ export function describeQueueContract(name: string, factory: QueueFactory): void
 
     it("keeps polling while the worker that polled runs what it found", async () => {
       const q = await h.open({ workers: 4, pollIntervalMs: 100, detachAfterMs: Infinity });
-      const insert = (n: number) => (q as unknown as { insert(rows: { message: string; orderingKey: null }[], at: number, retry: boolean): Promise<void> })
-        .insert([{ message: JSON.stringify({ n }), orderingKey: null }], Date.now(), false);
       const started: number[] = [];
       let release = () => {};
       const held = new Promise<void>((r) => { release = r; });
       // One message before: on SQLite, the watch for other processes' rows then knows where the table
       // stands and leaves the rows below to the poll.
-      await insert(0);
+      await storeUnannounced(q, 0);
       const controller = new AbortController();
       const listening = q.listen(async (m) => {
         const n = (m as { n: number }).n;
@@ -234,9 +239,9 @@ export function describeQueueContract(name: string, factory: QueueFactory): void
       }, { signal: controller.signal });
       await until("the one before", () => started.includes(0), 10_000);
       await sleep(300);
-      await insert(1);
+      await storeUnannounced(q, 1);
       await until("the poll to find the first", () => started.includes(1), 10_000);
-      await insert(2);
+      await storeUnannounced(q, 2);
       // Found by the next poll while the first one's worker is still busy with it.
       await until("another worker's poll to find the second", () => started.includes(2), 10_000);
       release();
@@ -259,8 +264,7 @@ export function describeQueueContract(name: string, factory: QueueFactory): void
       const listening = q.listen((m) => { seen.push((m as { n: number }).n); }, { signal: controller.signal });
       try {
         await sleep(300);
-        await (q as unknown as { insert(rows: { message: string; orderingKey: null }[], at: number, retry: boolean): Promise<void> })
-          .insert([{ message: JSON.stringify({ n: 1 }), orderingKey: null }], Date.now(), false);
+        await storeUnannounced(q, 1);
         // The question is still unanswered: the poll finds the message all the same.
         await until("the poll to find it", () => seen.length === 1, 10_000);
         expect(seen).toEqual([1]);
