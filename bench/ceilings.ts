@@ -83,7 +83,12 @@ function sqlite(dir: string, rows: number, ms: number): SqliteFigures {
   return { full, normal, batched, queryMs: summarize(samples).p50 };
 }
 
-async function httpFigures(rounds: number): Promise<{ rttMs: number; rttPageMs: number; postPerSec: number }> {
+/**
+ * The raw HTTP server of the round-trip ceilings: a prepared 20-document page at /page (the size of a
+ * listing page), a tiny answer anywhere else, nothing computed per request. The listing benchmark
+ * also times it between its own requests (bench/listing.ts).
+ */
+export async function startRawServer(): Promise<{ port: number; close(): Promise<void> }> {
   const small = Buffer.from(JSON.stringify({ ok: true, items: [] }));
   const page = Buffer.from(
     JSON.stringify({ items: Array.from({ length: 20 }, (_, n) => challengeDoc({ origin: "https://x.example", hub: "h", key: `k${n}`, n })) }),
@@ -98,7 +103,18 @@ async function httpFigures(rounds: number): Promise<{ rttMs: number; rttPageMs: 
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const port = (server.address() as AddressInfo).port;
+  return {
+    port: (server.address() as AddressInfo).port,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+async function httpFigures(rounds: number): Promise<{ rttMs: number; rttPageMs: number; postPerSec: number }> {
+  const server = await startRawServer();
+  const port = server.port;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   const request = (method: string, p: string, body?: Buffer) =>
     new Promise<void>((resolve, reject) => {
@@ -138,8 +154,7 @@ async function httpFigures(rounds: number): Promise<{ rttMs: number; rttPageMs: 
   );
   const postPerSec = total / ((performance.now() - t0) / 1000);
   agent.destroy();
-  server.closeAllConnections();
-  await new Promise<void>((r) => server.close(() => r()));
+  await server.close();
   return { rttMs, rttPageMs, postPerSec };
 }
 
