@@ -28,6 +28,7 @@ import { checkRoutesMatchUris, isInboxPath, routes } from "./routes";
 import { createLeanDelivery } from "./transport/lean-delivery";
 import { registerTransport, transportPost } from "./transport/outgoing";
 import { interceptedLane } from "./queues/intercepted-lane";
+import { createActivitySender } from "./transport/outgoing-activity";
 import { registerUserAgent } from "./user-agent";
 
 export type { OutboxRelay } from "./relay";
@@ -150,6 +151,12 @@ export function createIpnFederation(options: IpnFederationOptions): IpnFederatio
     firstKnock: "draft-cavage-http-signatures-12",
   });
 
+  // Each activity the relay and the feeds send is serialised and signed once (./transport/outgoing-activity.ts).
+  const sender = createActivitySender({
+    federation, origin, outbox: outboxLane,
+    startQueue: options.manuallyStartQueue ? undefined : () => void federation.startQueue(undefined),
+  });
+
   federation.setOutboxPermanentFailureHandler(async (_ctx, { reason, inbox, statusCode }) => {
     // Only a 404/410 from the inbox itself is final; a long outage (circuit breaker) is not.
     if (reason !== "http") return;
@@ -172,7 +179,7 @@ export function createIpnFederation(options: IpnFederationOptions): IpnFederatio
   // The relay is created below; the aggregator wakes it when it records an effect.
   let kickRelay = () => {};
   const aggregator = options.network && options.aggregator
-    ? createAggregator({ federation, kv: store.kv, repos: store, mirror: options.network.mirror, origin, nodeName: options.network.nodeName, kick: () => kickRelay(), authorizedFetch: options.authorizedFetch })
+    ? createAggregator({ federation, kv: store.kv, repos: store, mirror: options.network.mirror, origin, nodeName: options.network.nodeName, kick: () => kickRelay(), authorizedFetch: options.authorizedFetch, sender })
     : null;
   // The instance actor exists on every node: it is the identity that signs the node's fetches.
   const providers = [createInstanceActorProvider({ origin, name: options.network?.nodeName ?? new URL(origin).host })];
@@ -194,7 +201,7 @@ export function createIpnFederation(options: IpnFederationOptions): IpnFederatio
 
   // Started by the caller in processes that relay (not in web-only processes).
   const relay = createOutboxRelay({
-    federation, repos: store, origin, pollMs: options.relayPollMs,
+    federation, repos: store, origin, pollMs: options.relayPollMs, sender,
     extraRecipients: network ? () => network.instanceFollowers() : undefined,
     // The aggregator's feed effects go through the same relay, hence under the same lease.
     effects: aggregator ? { relay: (shouldStop) => aggregator.announcer.relay(shouldStop), hasPending: () => aggregator.announcer.hasPending() } : undefined,

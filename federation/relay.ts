@@ -1,13 +1,15 @@
 // The outbox relay: moves activities from the transactional outbox (written by the domain in the same
 // database step as the challenge change) into Fedify's durable delivery queue, then marks them
-// federated. Delivery itself never happens here: sendActivity only enqueues, so a dead remote inbox
+// federated. Delivery itself never happens here: the sender only enqueues, so a dead remote inbox
 // can never slow down or fail a local write. At-least-once: a crash between enqueue and
 // markFederated re-sends with the same activity id, which remote servers deduplicate.
 import type { Federation } from "@fedify/fedify";
 import type { Recipient } from "@fedify/vocab";
 import type { ActivityRecord, Repositories } from "../node/domain/ports";
 import { activityFromRecord, hubHandleOf } from "./activities";
+import { toRecipient } from "./actors";
 import { federationLogger } from "./log";
+import { type ActivitySender, fedifySender } from "./transport/outgoing-activity";
 
 const log = federationLogger("relay");
 
@@ -28,6 +30,8 @@ export interface OutboxRelayOptions {
    * relay() runs one pass and returns whether anything failed.
    */
   effects?: { relay(shouldStop: () => boolean): Promise<boolean>; hasPending(): Promise<boolean> };
+  /** How an activity reaches the delivery queue (default: Fedify's sendActivity). */
+  sender?: ActivitySender;
 }
 
 export interface OutboxRelay {
@@ -45,7 +49,8 @@ export interface OutboxRelay {
 }
 
 export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
-  const { federation, repos, origin } = opts;
+  const { repos, origin } = opts;
+  const sender = opts.sender ?? fedifySender(opts.federation, origin);
   const pollMs = opts.pollMs ?? 2000;
   const batchSize = opts.batchSize ?? 50;
   const countries = new Map<string, string | undefined>();
@@ -66,23 +71,13 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   async function relayOne(record: ActivityRecord): Promise<void> {
     const handle = hubHandleOf(record.actor);
     const activity = activityFromRecord(record, { origin, country: await countryOf(handle) });
-    const ctx = federation.createContext(new URL(origin), undefined);
-    await ctx.sendActivity({ identifier: handle }, "followers", activity, {
-      preferSharedInbox: true,
-      // The relay already runs in the background: Fedify's fan-out lane would only serialise the
-      // activity, parse it back (JSON-LD) and sign it a second time before enqueueing the same
-      // deliveries. Enqueued here directly, in one transaction.
-      fanout: "skip",
-      // Create, Update, Delete of one challenge reach each inbox in order.
-      orderingKey: record.objectId,
-    });
+    const followers = await repos.followers.all(handle);
     const extra = opts.extraRecipients ? await opts.extraRecipients() : [];
-    if (extra.length) {
-      // An inbox that already got it as a hub follower does not get it twice.
-      const reached = new Set((await repos.followers.all(handle)).flatMap((f) => [f.inbox, f.sharedInbox]));
-      const others = extra.filter((r) => !reached.has((r.endpoints?.sharedInbox ?? r.inboxId)?.href ?? ""));
-      if (others.length) await ctx.sendActivity({ identifier: handle }, others, activity, { preferSharedInbox: true, fanout: "skip", orderingKey: record.objectId });
-    }
+    // An inbox that already gets it as a hub follower does not get it twice.
+    const reached = new Set(followers.flatMap((f) => [f.inbox, f.sharedInbox]));
+    const others = extra.filter((r) => !reached.has((r.endpoints?.sharedInbox ?? r.inboxId)?.href ?? ""));
+    // Create, Update, Delete of one challenge reach each inbox in order.
+    await sender.send(handle, [...followers.map(toRecipient), ...others], activity, record.objectId);
     await repos.activities.markFederated(record.id, new Date().toISOString());
   }
 

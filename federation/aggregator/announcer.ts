@@ -20,6 +20,7 @@ import type { Challenge, ChallengeStatus } from "../../node/domain/types";
 import type { FeedEffect, Follower, Repositories } from "../../node/domain/ports";
 import { toRecipient } from "../actors";
 import { federationLogger } from "../log";
+import { type ActivitySender, fedifySender } from "../transport/outgoing-activity";
 import { forwardEffectId } from "./effects";
 import { type Feed, feedOf, feedsFor } from "./feed-actors";
 
@@ -66,13 +67,17 @@ export interface AnnouncerOptions {
   /** Wakes the relay after a forward effect was recorded. */
   kick?: () => void;
   now?: () => Date;
+  /** How an activity reaches the delivery queue (default: Fedify's sendActivity). */
+  sender?: ActivitySender;
 }
 
 export class FeedAnnouncer {
   private readonly now: () => Date;
+  private readonly sender: ActivitySender;
 
   constructor(private readonly o: AnnouncerOptions) {
     this.now = o.now ?? (() => new Date());
+    this.sender = o.sender ?? fedifySender(o.federation, o.origin);
   }
 
   private ctx() {
@@ -188,12 +193,10 @@ export class FeedAnnouncer {
   }
 
   private async send(feed: Feed, activity: Activity, challengeId: string): Promise<void> {
-    // With a queue, sendActivity resolves once every delivery is enqueued (durable), not delivered.
-    await this.ctx().sendActivity({ identifier: feed.identifier }, "followers", activity, {
-      preferSharedInbox: true,
-      // Announce, Undo and the next Announce of one challenge reach each inbox in order.
-      orderingKey: `${feed.identifier} ${challengeId}`,
-    });
+    // Resolves once every delivery is in the durable queue, not delivered.
+    const followers = (await this.o.repos.followers.all(feed.identifier)).map(toRecipient);
+    // Announce, Undo and the next Announce of one challenge reach each inbox in order.
+    await this.sender.send(feed.identifier, followers, activity, `${feed.identifier} ${challengeId}`);
   }
 
   /** The Announce an id names (Fedify object dispatcher); null when this feed never sent it. */

@@ -13,6 +13,7 @@ import { isSignedRequest } from "../actors";
 import type { ActorProvider } from "../network/actor-provider";
 import { ANNOUNCE_ROUTE, FeedAnnouncer } from "./announcer";
 import { createFeedActorProvider, feedOf } from "./feed-actors";
+import type { ActivitySender } from "../transport/outgoing-activity";
 
 export { COUNTRY_FEEDS, FEEDS, TOPIC_FEEDS, feedLabel, feedsFor, type Feed } from "./feed-actors";
 export { feedEffectPlanner } from "./effects";
@@ -29,6 +30,8 @@ export interface AggregatorOptions {
   kick: () => void;
   /** IPN_AUTHORIZED_FETCH: the feeds' Announces answer signed GETs only, like every other object. */
   authorizedFetch?: boolean;
+  /** How the feeds' activities reach the delivery queue. */
+  sender?: ActivitySender;
 }
 
 export interface Aggregator {
@@ -44,7 +47,7 @@ export interface Aggregator {
 }
 
 export function createAggregator(o: AggregatorOptions): Aggregator {
-  const announcer = new FeedAnnouncer({ federation: o.federation, kv: o.kv, repos: o.repos, origin: o.origin, kick: o.kick });
+  const announcer = new FeedAnnouncer({ federation: o.federation, kv: o.kv, repos: o.repos, origin: o.origin, kick: o.kick, sender: o.sender });
   o.federation.setObjectDispatcher(Announce, ANNOUNCE_ROUTE, (_ctx, values) => announcer.dispatch(values.feed, values.announce))
     .authorize(async (ctx) => !o.authorizedFetch || (await isSignedRequest(ctx)));
   // The effect is already in the store with the change; this only saves waiting for the next poll.

@@ -1,5 +1,6 @@
 // The outbox relay hands recorded activities to Fedify's delivery queue, in order per challenge,
-// and never loses one: a failed hand-over stays pending and is retried.
+// and never loses one: a failed hand-over stays pending and is retried. (Without a sender of its own the
+// relay uses Fedify's sendActivity, which this fake federation records.)
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Federation } from "@fedify/fedify";
@@ -48,11 +49,26 @@ describe("outbox relay", () => {
     expect(sent.map((s) => s.activity.id?.href)).toEqual(repos.activities.records.map((r) => r.id));
     for (const s of sent) {
       expect(s.sender).toEqual({ identifier: "muenchen_mobil" });
-      expect(s.recipients).toBe("followers");
+      expect(s.recipients).toEqual([]); // the hub's followers (none here), resolved by the relay
       // Enqueued directly (the relay is already in the background): no second JSON-LD round trip in the fan-out lane.
       expect(s.options).toEqual({ preferSharedInbox: true, fanout: "skip", orderingKey: s.activity.objectId?.href });
     }
     expect(repos.activities.records.every((r) => r.federatedAt != null)).toBe(true);
+  });
+
+  it("sends once to the hub's followers and the peers' instance actors, an inbox already reached not twice", async () => {
+    const repos = memoryRepos();
+    repos.activities.records.push(record("a", "Create", 1));
+    await repos.followers.add("muenchen_mobil", { actorId: "https://social.example/users/alice", inbox: "https://social.example/users/alice/inbox", sharedInbox: "https://social.example/inbox", followId: null });
+    const peer = (host: string) => ({ id: new URL(`https://${host}/actor`), inboxId: new URL(`https://${host}/actor/inbox`), endpoints: { sharedInbox: new URL(`https://${host}/inbox`) } });
+    const { federation, sent } = fakeFederation();
+    // social.example's instance actor shares alice's shared inbox: it is reached already.
+    const relay = createOutboxRelay({ federation, repos, origin: ORIGIN, pollMs: 60_000, extraRecipients: async () => [peer("social.example"), peer("fr.ipn.example")] });
+    await relay.drain();
+
+    expect(sent).toHaveLength(1);
+    const recipients = sent[0]!.recipients as { id: URL }[];
+    expect(recipients.map((r) => r.id.href)).toEqual(["https://social.example/users/alice", "https://fr.ipn.example/actor"]);
   });
 
   it("keeps a failed activity pending, holds later ones of the same challenge, and retries", async () => {
