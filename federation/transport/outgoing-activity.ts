@@ -74,7 +74,7 @@ export function rewriteOutgoing(doc: Json): { doc: Json; places: string[] } | nu
     if (typeof value !== "object" || value === null) return value;
     const record = value as Json;
     if (depth > 0 && "@context" in record) nested = true;
-    const type = typeof record.type === "string" ? record.type : "?";
+    const type = typeof record.type === "string" ? record.type : JSON.stringify(record.type ?? null);
     const here = key === null ? type : `${path}.${key}>${type}`;
     const out: Json = {};
     for (const [k, v] of Object.entries(record)) {
@@ -173,7 +173,9 @@ export function createActivitySender(o: ActivitySenderOptions): ActivitySender {
   return {
     async send(identifier, recipients, activity, orderingKey) {
       const inboxes = inboxesOf(recipients);
-      if (inboxes.size === 0 || activity.id == null || activity.actorId == null) return fallback.send(identifier, recipients, activity, orderingKey);
+      // Nobody to send to: nothing to sign (Fedify would make the proof before finding that out).
+      if (inboxes.size === 0) return;
+      if (activity.id == null || activity.actorId == null) return fallback.send(identifier, recipients, activity, orderingKey);
       const ctx = o.federation.createContext(new URL(o.origin), undefined);
       const keyPairs = await ctx.getActorKeyPairs(identifier);
       const json = await serialize(activity, keyPairs, ctx.contextLoader);
