@@ -154,7 +154,7 @@ export function createIpnFederation(options: IpnFederationOptions): IpnFederatio
   // Each activity the relay and the feeds send is serialised and signed once (./transport/outgoing-activity.ts).
   const sender = createActivitySender({
     federation, origin, outbox: outboxLane,
-    startQueue: options.manuallyStartQueue ? undefined : () => void federation.startQueue(undefined),
+    startQueue: options.manuallyStartQueue ? undefined : () => void federation.startQueue(undefined).catch((error) => log.error("queue stopped: {error}", { error })),
   });
 
   federation.setOutboxPermanentFailureHandler(async (_ctx, { reason, inbox, statusCode }) => {

@@ -152,6 +152,7 @@ export function createActivitySender(o: ActivitySenderOptions): ActivitySender {
     if (!jwk) {
       jwk = exportJwk(key);
       jwks.set(key, jwk);
+      jwk.catch(() => jwks.delete(key)); // not remembered: the send fails, and the next one asks again
     }
     return jwk;
   };
