@@ -294,6 +294,61 @@ export function describeQueueContract(name: string, factory: QueueFactory): void
       await listening;
     });
 
+    // A fan-out's messages hold the same signed activity and keys by reference: a store may keep that
+    // part once (SQLite does), but every handler gets its whole message, the retry of a failed one too.
+    it("gives every message of a fan-out its whole content, shared values included, the retry of a failed delivery too", async () => {
+      const q = await h.open({ workers: 4, pollIntervalMs: 50 });
+      const activity = { type: "Create", id: "https://de.example/a/1", content: "é ".repeat(3000), tags: [1, null, { x: "y" }] };
+      const keys = [{ keyId: "https://de.example/hubs/h#main-key", privateKey: { kty: "RSA", n: "x".repeat(1500) } }];
+      const common = { type: "outbox", keys, activity, attempt: 0 };
+      const expected = Array.from({ length: 30 }, (_, i) => ({ ...common, id: `m${i}`, inbox: `https://s${i % 6}.example/inbox`, headers: {}, none: undefined }));
+      const got: unknown[] = [];
+      let failedOnce = false;
+      const controller = new AbortController();
+      const listening = q.listen(async (m) => {
+        const message = m as { id: string; attempt: number };
+        if (message.id === "m7" && !failedOnce) {
+          failedOnce = true;
+          // As Fedify's handler does: the retry is a new message made from the one received.
+          await q.enqueue({ ...message, attempt: 1 }, { orderingKey: "k7", delay: Temporal.Duration.from({ milliseconds: 100 }) });
+          return;
+        }
+        got.push(m);
+      }, { signal: controller.signal });
+      await Promise.all(expected.map((m, i) => q.enqueue(m, { orderingKey: `k${i}` })));
+      await until("every message and the retry", () => got.length === 30);
+      controller.abort();
+      await listening;
+      const byId = new Map(got.map((m) => [(m as { id: string }).id, m]));
+      for (const { none: _, ...whole } of expected) {
+        // An undefined field is left out, as JSON leaves it out.
+        expect(Object.keys(byId.get(whole.id) as object).sort()).toEqual(Object.keys(whole).sort());
+        expect(byId.get(whole.id)).toEqual(whole.id === "m7" ? { ...whole, attempt: 1 } : whole);
+      }
+      expect(await q.getDepth()).toMatchObject({ queued: 0 });
+    });
+
+    it("refuses only the caller whose message cannot be serialised, not the others of its turn", async () => {
+      const q = await h.open({ workers: 1, pollIntervalMs: 50 });
+      const cyclic: Record<string, unknown> = { type: "outbox" };
+      cyclic.self = cyclic;
+      const shared = { big: "x".repeat(5000) };
+      const results = await Promise.allSettled([
+        q.enqueue({ n: 1, shared }),
+        q.enqueue({ n: 2, shared, bad: cyclic }),
+        q.enqueue({ n: 3, shared }),
+        q.enqueue({ n: 4, amount: 10n }),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled", "rejected"]);
+      const got: unknown[] = [];
+      const controller = new AbortController();
+      const listening = q.listen((m) => { got.push(m); }, { signal: controller.signal });
+      await until("the two stored messages", () => got.length === 2);
+      controller.abort();
+      await listening;
+      expect(got).toEqual(expect.arrayContaining([{ n: 1, shared }, { n: 3, shared }]));
+    });
+
     // Two callbacks of one event-loop phase (two immediates queued together: Node runs both in the same
     // check phase, with a microtask checkpoint between them), each enqueueing: the first caller's answer
     // comes only once the second's message is stored too. A commit per microtask checkpoint fails this

@@ -24,7 +24,8 @@
 import { randomUUID } from "node:crypto";
 import type { MessageQueueDepth } from "@fedify/fedify";
 import type { Collection } from "mongodb";
-import { LeasedMessageQueue, type QueuedRow, type QueueLane, type QueueTuning } from "../leased-queue";
+import { LeasedMessageQueue, type QueueLane, type QueueTuning } from "../leased-queue";
+import { inlined, type QueuedRow } from "../queue-rows";
 import { isDuplicateKey } from "./connection";
 import { nextSequence } from "./sequence";
 
@@ -89,7 +90,9 @@ export class MongoMessageQueue extends LeasedMessageQueue<Job> {
     await this.q.insertMany(rows.map((r) => {
       const _id = nextSequence();
       const place = r.orderingKey === null ? null : places.get(r.orderingKey) ?? null;
-      return { _id, m: r.message, k: r.orderingKey, at: due, lockedUntil: EPOCH, lane: this.lane, p: place ?? _id };
+      // Whole: a part stored apart would need the message and its part written and deleted together,
+      // and this queue has no multi-document transaction (ADR 0020).
+      return { _id, m: inlined(r), k: r.orderingKey, at: due, lockedUntil: EPOCH, lane: this.lane, p: place ?? _id };
     }), { ordered: true });
   }
 

@@ -19,10 +19,15 @@
 // message's place in line: its own seq, except for a retry Fedify enqueues from the handler of the
 // original, which takes the original's place (see LeasedMessageQueue.insert). So a Create waiting
 // for its retry is never overtaken by the Update or Delete queued after it.
+//
+// What the messages of one batch share by reference (a fan-out's signed activity and keys) is one row
+// of fedify_mq_parts, named by each message's part_id (queue-rows.ts, ADR 0020); the acknowledgement
+// of the last message that names it deletes it, in the same transaction.
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import type { MessageQueueDepth, MessageQueueListenOptions } from "@fedify/fedify";
-import { LeasedMessageQueue, type QueuedRow, type QueueLane, type QueueTuning } from "../leased-queue";
+import { LeasedMessageQueue, type QueueLane, type QueueTuning } from "../leased-queue";
+import { inlined, type QueuedRow, type SharedPart } from "../queue-rows";
 import type { Db } from "./database";
 
 export interface SqliteQueueOptions extends QueueTuning {
@@ -30,7 +35,8 @@ export interface SqliteQueueOptions extends QueueTuning {
   lane?: QueueLane;
 }
 
-interface Claimed { seq: number; message: string; token: string }
+/** A leased message: its row, and the part it shares with the rest of its fan-out (queue-rows.ts). */
+interface Claimed { seq: number; message: string; token: string; partId: number | null; part: string | null }
 
 /** How often a listening instance looks for messages enqueued by other processes. */
 const WATCH_MS = 50;
@@ -63,12 +69,16 @@ export class SqliteMessageQueue extends LeasedMessageQueue<Claimed> {
     super(`${fileKey(db)}\u0000${lane}`, opts);
     this.lane = lane;
     this.s = {
-      insert: db.prepare("INSERT INTO fedify_mq (lane, message, ordering_key, deliver_at, pos) VALUES (?, ?, ?, ?, ?)"),
+      insert: db.prepare("INSERT INTO fedify_mq (lane, message, ordering_key, deliver_at, pos, part_id) VALUES (?, ?, ?, ?, ?, ?)"),
+      insertPart: db.prepare("INSERT INTO fedify_mq_parts (body) VALUES (?)"),
+      part: db.prepare("SELECT body FROM fedify_mq_parts WHERE id = ?").pluck(),
+      // After the last message that names it went (acknowledged).
+      dropPart: db.prepare("DELETE FROM fedify_mq_parts WHERE id = ? AND NOT EXISTS (SELECT 1 FROM fedify_mq WHERE part_id = ?)"),
       ownPlace: db.prepare("UPDATE fedify_mq SET pos = seq WHERE seq = ?"),
       // The place of the oldest message of a key: the original a retry stands in for.
       headOfKey: db.prepare("SELECT MIN(pos) AS pos FROM fedify_mq WHERE lane = ? AND ordering_key = ?"),
       // Claimable: due, not leased, and no message of the same ordering key ahead of it in line.
-      next: db.prepare(`SELECT m.seq, m.message FROM fedify_mq m
+      next: db.prepare(`SELECT m.seq, m.message, m.part_id AS partId FROM fedify_mq m
         WHERE m.lane = @lane AND m.deliver_at <= @now AND m.locked_until <= @now
           AND (m.ordering_key IS NULL OR NOT EXISTS (
             SELECT 1 FROM fedify_mq o WHERE o.lane = m.lane AND o.ordering_key = m.ordering_key
@@ -90,11 +100,12 @@ export class SqliteMessageQueue extends LeasedMessageQueue<Claimed> {
     const claim = db.transaction((now: number, count: number) => {
       const claimed: Claimed[] = [];
       while (claimed.length < count) {
-        const row = this.s.next.get({ now, lane: this.lane }) as { seq: number; message: string } | undefined;
+        const row = this.s.next.get({ now, lane: this.lane }) as { seq: number; message: string; partId: number | null } | undefined;
         if (!row) break;
         const token = randomUUID();
         this.s.lease.run(now + this.leaseMs, token, row.seq);
-        claimed.push({ ...row, token });
+        const part = row.partId === null ? null : ((this.s.part.get(row.partId) as string | undefined) ?? null);
+        claimed.push({ ...row, token, part });
       }
       return claimed;
     });
@@ -106,15 +117,29 @@ export class SqliteMessageQueue extends LeasedMessageQueue<Claimed> {
         if (!heads.has(key)) heads.set(key, (this.s.headOfKey.get(this.lane, key) as { pos: number | null }).pos);
         return heads.get(key)!;
       };
+      const parts = new Map<SharedPart, number | bigint>();
+      const partOf = (shared: SharedPart) => {
+        let id = parts.get(shared);
+        if (id === undefined) {
+          id = this.s.insertPart.run(shared.json).lastInsertRowid;
+          parts.set(shared, id);
+        }
+        return id;
+      };
       for (const r of rows) {
         const head = retry ? headOf(r.orderingKey) : null;
-        const { lastInsertRowid } = this.s.insert.run(this.lane, r.message, r.orderingKey, at, head);
+        const partId = r.shared ? partOf(r.shared) : null;
+        const { lastInsertRowid } = this.s.insert.run(this.lane, r.message, r.orderingKey, at, head, partId);
         if (head === null) this.s.ownPlace.run(lastInsertRowid);
       }
     });
     this.insertTx = (rows, at, retry) => insert.immediate(rows, at, retry);
     this.ackTx = db.transaction((jobs: readonly Claimed[]) => {
-      for (const j of jobs) this.s.ack.run(j.seq, j.token);
+      const parts = new Set<number>();
+      for (const j of jobs) {
+        if (this.s.ack.run(j.seq, j.token).changes > 0 && j.partId !== null) parts.add(j.partId);
+      }
+      for (const id of parts) this.s.dropPart.run(id, id);
     });
   }
 
@@ -189,7 +214,11 @@ export class SqliteMessageQueue extends LeasedMessageQueue<Claimed> {
   }
 
   protected payload(job: Claimed): string {
-    return job.message;
+    if (job.partId === null) return job.message;
+    // A message is acknowledged before its part is deleted, in one transaction: a leased message
+    // always finds its part. Should it not, the message fails here and is handed back.
+    if (job.part === null) throw new Error(`queue message ${job.seq}: its shared part ${job.partId} is missing`);
+    return inlined({ message: job.message, shared: { json: job.part } });
   }
 
   protected async renew(job: Claimed, until: number): Promise<void> {

@@ -338,4 +338,16 @@ export const MIGRATIONS: readonly Migration[] = [
     END;
     ${RECOUNT_LISTING_SQL}
   `),
+  // 13 (issue 13, ADR 0020): what the messages of one fan-out share (the signed activity, the sender's
+  // keys) is stored once, in fedify_mq_parts, instead of in each message's row; a part is deleted with
+  // the last message that names it. Re-runnable: an upgrade test may run the migrations again.
+  (db) => {
+    const columns = db.prepare("SELECT name FROM pragma_table_info('fedify_mq')").pluck().all();
+    if (!columns.includes("part_id")) db.exec("ALTER TABLE fedify_mq ADD COLUMN part_id INTEGER");
+    db.exec(`
+      -- AUTOINCREMENT: an id is never used again, so a part read by a message is the one it was queued with.
+      CREATE TABLE IF NOT EXISTS fedify_mq_parts (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS fedify_mq_part ON fedify_mq(part_id) WHERE part_id IS NOT NULL;
+    `);
+  },
 ];

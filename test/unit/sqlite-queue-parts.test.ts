@@ -1,0 +1,144 @@
+// What the messages of a fan-out share (the signed activity, the sender's keys) is stored once on
+// SQLite (queue-rows.ts, ADR 0020): one part row for the fan-out, deleted with the last message that
+// names it — also when the messages are acknowledged in separate transactions, across two processes'
+// queue instances, and never while one of them waits for its retry. A real file and real queues.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { openDatabase } from "../../node/storage/sqlite/database";
+import { SqliteMessageQueue } from "../../node/storage/sqlite/mq";
+
+const dirs: string[] = [];
+afterAll(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
+
+function file(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ipn-mq-parts-"));
+  dirs.push(dir);
+  return path.join(dir, "ipn.db");
+}
+
+async function until(what: string, predicate: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const activity = { type: "Create", id: "https://de.example/a/1", content: "x".repeat(8000) };
+const keys = [{ keyId: "https://de.example/hubs/h#main-key", privateKey: { kty: "RSA", d: "y".repeat(1600) } }];
+const fanOut = (n: number, tag: string) =>
+  Array.from({ length: n }, (_, i) => ({ type: "outbox", activity, keys, attempt: 0, id: `${tag}${i}`, inbox: `https://s${i}.example/inbox` }));
+
+it("stores a fan-out's shared activity and keys once, and deletes them with the last message acknowledged", async () => {
+  const db = openDatabase(file());
+  const q = new SqliteMessageQueue(db, { lane: "outbox", workers: 2, pollIntervalMs: 20 });
+  const count = (sql: string) => db.prepare(sql).pluck().get() as number;
+  try {
+    await Promise.all(fanOut(40, "m").map((m, i) => q.enqueue(m, { orderingKey: `k${i}` })));
+    expect(count("SELECT COUNT(*) FROM fedify_mq")).toBe(40);
+    expect(count("SELECT COUNT(*) FROM fedify_mq_parts")).toBe(1);
+    // Each row holds only its own fields: a fortieth of the bytes it held before.
+    expect(count("SELECT MAX(LENGTH(message)) FROM fedify_mq")).toBeLessThan(200);
+    expect(count("SELECT LENGTH(body) FROM fedify_mq_parts")).toBeGreaterThan(9600);
+
+    // Half of them handled, then a pause: the part stays for the other half.
+    const handled: unknown[] = [];
+    let controller = new AbortController();
+    let listening = q.listen((m) => {
+      handled.push(m);
+      if (handled.length === 20) controller.abort();
+    }, { signal: controller.signal });
+    await listening;
+    await until("the acknowledgements", () => count("SELECT COUNT(*) FROM fedify_mq") <= 20);
+    expect(count("SELECT COUNT(*) FROM fedify_mq_parts")).toBe(1);
+
+    // Another process's instance takes the rest and deletes the part with the last one.
+    const otherDb = openDatabase(db.name);
+    const other = new SqliteMessageQueue(otherDb, { lane: "outbox", workers: 3, pollIntervalMs: 20 });
+    controller = new AbortController();
+    listening = other.listen((m) => { handled.push(m); }, { signal: controller.signal });
+    await until("every message", () => count("SELECT COUNT(*) FROM fedify_mq") === 0);
+    controller.abort();
+    await listening;
+    await other.close();
+    otherDb.close();
+    expect(new Set(handled.map((m) => (m as { id: string }).id)).size).toBe(40);
+    for (const m of handled) expect(m).toMatchObject({ activity, keys });
+    expect(count("SELECT COUNT(*) FROM fedify_mq_parts")).toBe(0);
+  } finally {
+    await q.close();
+    db.close();
+  }
+});
+
+it("keeps the part while a message that names it is handed back after a failure, and gives it whole again", async () => {
+  const db = openDatabase(file());
+  const q = new SqliteMessageQueue(db, { lane: "outbox", workers: 2, pollIntervalMs: 20, retryDelayMs: 200 });
+  const count = (sql: string) => db.prepare(sql).pluck().get() as number;
+  try {
+    await Promise.all(fanOut(5, "r").map((m, i) => q.enqueue(m, { orderingKey: `k${i}` })));
+    const attempts = new Map<string, number>();
+    const delivered: unknown[] = [];
+    const controller = new AbortController();
+    const listening = q.listen((m) => {
+      const id = (m as { id: string }).id;
+      attempts.set(id, (attempts.get(id) ?? 0) + 1);
+      // r3's first attempt throws: the message is released, not acknowledged, and runs again later.
+      if (id === "r3" && attempts.get(id) === 1) throw new Error("the inbox did not answer");
+      delivered.push(m);
+    }, { signal: controller.signal });
+    await until("the four others", () => delivered.length >= 4);
+    await until("their acknowledgements", () => count("SELECT COUNT(*) FROM fedify_mq") === 1);
+    expect(count("SELECT COUNT(*) FROM fedify_mq_parts")).toBe(1);
+    await until("r3 again", () => delivered.length === 5);
+    controller.abort();
+    await listening;
+    expect(attempts.get("r3")).toBe(2);
+    expect(delivered.find((m) => (m as { id: string }).id === "r3")).toEqual(fanOut(5, "r")[3]);
+    expect(count("SELECT COUNT(*) FROM fedify_mq")).toBe(0);
+    expect(count("SELECT COUNT(*) FROM fedify_mq_parts")).toBe(0);
+  } finally {
+    await q.close();
+    db.close();
+  }
+});
+
+it("repeats small shared values and values held by one message in each row: no part for them", async () => {
+  const db = openDatabase(file());
+  const q = new SqliteMessageQueue(db, { lane: "outbox" });
+  try {
+    const small = { keyId: "https://de.example/hubs/h#main-key" };
+    await Promise.all([q.enqueue({ n: 1, small }), q.enqueue({ n: 2, small }), q.enqueue({ n: 3, activity: { ...activity } }), q.enqueue({ n: 4, activity: { ...activity } })]);
+    expect(db.prepare("SELECT COUNT(*) FROM fedify_mq_parts").pluck().get()).toBe(0);
+    const rows = db.prepare("SELECT message FROM fedify_mq ORDER BY seq").pluck().all() as string[];
+    expect(rows.map((r) => JSON.parse(r))).toEqual([{ n: 1, small }, { n: 2, small }, { n: 3, activity }, { n: 4, activity }]);
+  } finally {
+    await q.close();
+    db.close();
+  }
+});
+
+it("stores rows an earlier version cannot mistake for a whole message, and still runs the whole rows it stored", async () => {
+  const db = openDatabase(file());
+  const q = new SqliteMessageQueue(db, { lane: "outbox", workers: 1, pollIntervalMs: 20 });
+  try {
+    await Promise.all(fanOut(2, "v").map((m) => q.enqueue(m)));
+    // An earlier version's worker (a rolling update) parses the row alone: it fails and hands it back.
+    for (const row of db.prepare("SELECT message FROM fedify_mq").pluck().all() as string[]) {
+      expect(() => JSON.parse(row)).toThrow(SyntaxError);
+    }
+    // A row that version wrote: the whole message, no part.
+    db.prepare("INSERT INTO fedify_mq (lane, message, ordering_key, deliver_at, pos) VALUES ('outbox', ?, NULL, 0, 0)").run(JSON.stringify({ id: "old", activity }));
+    const got: unknown[] = [];
+    const controller = new AbortController();
+    const listening = q.listen((m) => { got.push(m); }, { signal: controller.signal });
+    await until("the three messages", () => got.length === 3);
+    controller.abort();
+    await listening;
+    expect(got).toEqual(expect.arrayContaining([{ id: "old", activity }, ...fanOut(2, "v")]));
+  } finally {
+    await q.close();
+    db.close();
+  }
+});
