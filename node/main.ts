@@ -49,6 +49,16 @@ function feedDirectory(origin: string) {
 
 const log = getLogger(["ipn", "node"]);
 
+/** What the domain services ask of federation once it exists. */
+interface FederationHooks {
+  /** New activities are in the outbox: relay them now. */
+  kick(): void;
+  /** Tells a hub's followers of its new profile. */
+  announceProfile(handle: string): Promise<void>;
+  /** Makes what a new hub's actor needs (its keys) before its first publish or fetch. */
+  prepareHub(handle: string): Promise<void>;
+}
+
 export const SOFTWARE = { name: "ipn", version: "0.1.0" } as const;
 /** Scheduler job name of the reconciliation with every peer (scheduler.runNow). */
 export const PEER_RECONCILIATION_JOB = "peer-reconciliation";
@@ -94,14 +104,18 @@ export async function openServices(config: Config, origin: string) {
     queue: { leaseMs: config.queueLeaseMs },
     laneWorkers: { inbox: config.inboxWorkers, outbox: config.outboxWorkers, fanout: config.fanoutWorkers },
   });
-  let kick = () => {};
-  let announceProfile = async (_handle: string) => {};
+  // What the services ask of federation, which is built after them (connectFederation).
+  const federated: FederationHooks = { kick: () => {}, announceProfile: async () => {}, prepareHub: async () => {} };
   const hubs = new HubService({
     hubs: store.hubs, origin, audit: store.audit,
-    onProfileChanged: (handle) => announceProfile(handle).catch((error) =>
+    onCreated: (handle) => {
+      federated.prepareHub(handle).catch((error) =>
+        log.warning("could not make the keys of @{handle} yet (made at its first use): {error}", { handle, error: String(error) }));
+    },
+    onProfileChanged: (handle) => federated.announceProfile(handle).catch((error) =>
       log.warning("could not send the profile Update of @{handle} to its followers (they see it at their next fetch): {error}", { handle, error: String(error) })),
   });
-  const challenges = new ChallengeService({ challenges: store.challenges, hubs: store.hubs, origin, onActivity: () => kick(), audit: store.audit });
+  const challenges = new ChallengeService({ challenges: store.challenges, hubs: store.hubs, origin, onActivity: () => federated.kick(), audit: store.audit });
   const schedule = new ScheduleService({ schedules: store.schedules, challenges, repo: store.challenges, audit: store.audit });
   const mirror = new MirrorService({
     mirror: store.mirror, allowHttp: config.allowPrivateNetwork,
@@ -118,8 +132,7 @@ export async function openServices(config: Config, origin: string) {
   });
   return {
     store, hubs, challenges, schedule, mirror, peers, ocds, accounts,
-    setKick: (f: () => void) => { kick = f; },
-    setProfileAnnouncer: (f: (handle: string) => Promise<void>) => { announceProfile = f; },
+    connectFederation: (hooks: FederationHooks) => { Object.assign(federated, hooks); },
   };
 }
 
@@ -144,7 +157,7 @@ export async function startNode(config: Config): Promise<RunningNode> {
   // A local try-out (no IPN_ORIGIN) is reachable where it listens, whatever port it got.
   const origin = config.localDefaults ? `http://${config.host ?? "localhost"}:${address.port}` : config.origin;
 
-  const { store, hubs, challenges, schedule, mirror, peers, ocds, accounts, setKick, setProfileAnnouncer } = await openServices(config, origin);
+  const { store, hubs, challenges, schedule, mirror, peers, ocds, accounts, connectFederation } = await openServices(config, origin);
   const nodeName = config.nodeName ?? new URL(origin).host;
   warmUpValidators(origin.startsWith("http:"));
   const admin = adminToken(config);
@@ -174,8 +187,11 @@ export async function startNode(config: Config): Promise<RunningNode> {
     onDelivery: () => metrics.leanDelivery(),
   });
   const network = federation.network!;
-  setKick(() => federation.relay.kick());
-  setProfileAnnouncer((handle) => federation.announceProfile(handle));
+  connectFederation({
+    kick: () => federation.relay.kick(),
+    announceProfile: (handle) => federation.announceProfile(handle),
+    prepareHub: (handle) => federation.prepareHub(handle),
+  });
   const queueStop = new AbortController();
   let queueDone: Promise<void> = Promise.resolve();
   let queue: { running(): boolean } | undefined;

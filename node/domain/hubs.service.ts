@@ -22,6 +22,8 @@ export interface HubServiceDeps {
    * servers that miss it still see the new profile when they next fetch the actor.
    */
   onProfileChanged?: (handle: string) => Promise<void>;
+  /** Called after a hub is stored, not awaited: the node prepares its actor (keys) in the background. */
+  onCreated?: (handle: string) => void;
 }
 
 /** Fields of a hub that never change: its identity on the fediverse and the node's own. */
@@ -60,6 +62,7 @@ export class HubService {
       throw e;
     }
     await this.record(by, "hub.create", hub.handle);
+    this.deps.onCreated?.(hub.handle);
     return ok({ hub, token });
   }
 

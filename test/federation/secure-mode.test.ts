@@ -76,6 +76,13 @@ describe("secure mode", () => {
     expect(note.json).toMatchObject({ id: noteId, type: "Note" });
   });
 
+  // The hub's document is made once and kept (federation/actors.ts): keeping it must not skip the check.
+  it("still refuses an unsigned GET of the hub after serving its document to a signed one", async () => {
+    expect((await peer.signedGet(hubUri)).status).toBe(200);
+    expect((await fetch(hubUri, { headers: AS2 })).status).toBe(401);
+    expect((await peer.signedGet(hubUri)).json).toMatchObject({ id: hubUri, type: "Organization" });
+  });
+
   it("refuses a signature that does not verify (another key under the signer's keyId)", async () => {
     const stranger = (await crypto.subtle.generateKey(
       { name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" }, true, ["sign", "verify"],
