@@ -34,7 +34,10 @@ interface Pending { fields: Field[] | string; orderingKey: string | null }
 
 /**
  * The messages of one batch (one enqueueMany, or the enqueues of one turn stored together). Each is
- * serialised when added, so a message that cannot be (a cycle, a BigInt) fails its own caller.
+ * serialised when added, so a message that cannot be (a cycle, a BigInt) fails its own caller. An
+ * object value is serialised the first time the batch meets it: a caller that changes an object between
+ * two enqueues of the same turn must pass a copy (Fedify and the relay build each fan-out from values
+ * they no longer change).
  */
 export class RowBatch {
   private readonly pending: Pending[] = [];
