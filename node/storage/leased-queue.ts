@@ -91,7 +91,8 @@ export abstract class LeasedMessageQueue<Job> implements MessageQueue {
   protected abstract insert(rows: readonly QueuedRow[], at: number, retry: boolean): Promise<void>;
   /** Leases the next due message whose ordering key is free, or returns undefined. Atomic across processes. */
   protected abstract claim(now: number): Promise<Job | undefined>;
-  protected abstract payload(job: Job): string;
+  /** The message, parsed, for its handler (a store may hand over parts it parsed for an earlier message). */
+  protected abstract decode(job: Job): unknown;
   /** Extends our lease to `until` (epoch ms), if it is still ours. */
   protected abstract renew(job: Job, until: number): Promise<void>;
   /** Deletes the message (the handler succeeded), if our lease is still current. */
@@ -239,7 +240,7 @@ export abstract class LeasedMessageQueue<Job> implements MessageQueue {
     renew.unref();
     let handedBack = false;
     const work = Promise.resolve()
-      .then(() => handler(JSON.parse(this.payload(job))))
+      .then(() => handler(this.decode(job)))
       .then(
         () => this.safely(() => this.ack(job)),
         () => (handedBack ? undefined : this.safely(() => this.releaseAndWake(job, Date.now() + this.retryMs))),

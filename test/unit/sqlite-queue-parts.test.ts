@@ -142,3 +142,48 @@ it("stores rows an earlier version cannot mistake for a whole message, and still
     db.close();
   }
 });
+
+it("parses a fan-out's part once for all its messages: each gets its own fields over the same frozen activity and keys", async () => {
+  const db = openDatabase(file());
+  const q = new SqliteMessageQueue(db, { lane: "outbox", workers: 4, pollIntervalMs: 20, retryDelayMs: 100 });
+  const count = (sql: string) => db.prepare(sql).pluck().get() as number;
+  type Handled = { id: string; inbox: string; activity: typeof activity; keys: typeof keys; mark?: number };
+  try {
+    await Promise.all(fanOut(10, "p").map((m, i) => q.enqueue(m, { orderingKey: `k${i}` })));
+    const handled: Handled[] = [];
+    const refused: string[] = [];
+    const controller = new AbortController();
+    const listening = q.listen((m) => {
+      "use strict";
+      const message = m as Handled;
+      message.mark = handled.length; // the message is the handler's own
+      if (refused.length === 0) {
+        try {
+          message.activity.content = "changed by one handler";
+        } catch (error) {
+          refused.push((error as Error).name);
+          throw error; // as a handler that did not expect it: the message is handed back
+        }
+      }
+      handled.push(message);
+    }, { signal: controller.signal });
+    await until("every message", () => count("SELECT COUNT(*) FROM fedify_mq") === 0);
+    controller.abort();
+    await listening;
+
+    expect(refused).toEqual(["TypeError"]);
+    expect(handled.map((m) => m.id).sort()).toEqual(fanOut(10, "p").map((m) => m.id).sort());
+    for (const m of handled) expect(m.inbox).toBe(`https://s${m.id.slice(1)}.example/inbox`);
+    // One parsed activity and one key list for the ten messages, unchanged and frozen.
+    expect(new Set(handled.map((m) => m.activity)).size).toBe(1);
+    expect(new Set(handled.map((m) => m.keys)).size).toBe(1);
+    expect(handled[0]!.activity).toEqual(activity);
+    expect(Object.isFrozen(handled[0]!.activity)).toBe(true);
+    expect(Object.isFrozen(handled[0]!.keys[0]!.privateKey)).toBe(true);
+    expect(new Set(handled.map((m) => m.mark)).size).toBe(10);
+    expect(count("SELECT COUNT(*) FROM fedify_mq_parts")).toBe(0);
+  } finally {
+    await q.close();
+    db.close();
+  }
+});

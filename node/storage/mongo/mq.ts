@@ -142,8 +142,8 @@ export class MongoMessageQueue extends LeasedMessageQueue<Job> {
     return { msg, claimId: claim._id };
   }
 
-  protected payload(job: Job): string {
-    return job.msg.m;
+  protected decode(job: Job): unknown {
+    return JSON.parse(job.msg.m);
   }
 
   protected async renew(job: Job, untilMs: number): Promise<void> {

@@ -27,7 +27,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import type { MessageQueueDepth, MessageQueueListenOptions } from "@fedify/fedify";
 import { LeasedMessageQueue, type QueueLane, type QueueTuning } from "../leased-queue";
-import { inlined, type QueuedRow, type SharedPart } from "../queue-rows";
+import { joined, ParsedParts, type QueuedRow, type SharedPart } from "../queue-rows";
 import type { Db } from "./database";
 
 export interface SqliteQueueOptions extends QueueTuning {
@@ -35,8 +35,8 @@ export interface SqliteQueueOptions extends QueueTuning {
   lane?: QueueLane;
 }
 
-/** A leased message: its row, and the part it shares with the rest of its fan-out (queue-rows.ts). */
-interface Claimed { seq: number; message: string; token: string; partId: number | null; part: string | null }
+/** A leased message: its row, naming the part it shares with the rest of its fan-out (queue-rows.ts). */
+interface Claimed { seq: number; message: string; token: string; partId: number | null }
 
 /** How often a listening instance looks for messages enqueued by other processes. */
 const WATCH_MS = 50;
@@ -104,8 +104,7 @@ export class SqliteMessageQueue extends LeasedMessageQueue<Claimed> {
         if (!row) break;
         const token = randomUUID();
         this.s.lease.run(now + this.leaseMs, token, row.seq);
-        const part = row.partId === null ? null : ((this.s.part.get(row.partId) as string | undefined) ?? null);
-        claimed.push({ ...row, token, part });
+        claimed.push({ ...row, token });
       }
       return claimed;
     });
@@ -213,12 +212,18 @@ export class SqliteMessageQueue extends LeasedMessageQueue<Claimed> {
     waiting.forEach((w, i) => { w.resolve(jobs[i]); });
   }
 
-  protected payload(job: Claimed): string {
-    if (job.partId === null) return job.message;
-    // A message is acknowledged before its part is deleted, in one transaction: a leased message
-    // always finds its part. Should it not, the message fails here and is handed back.
-    if (job.part === null) throw new Error(`queue message ${job.seq}: its shared part ${job.partId} is missing`);
-    return inlined({ message: job.message, shared: { json: job.part } });
+  /** Parts this instance parsed for earlier messages of their fan-out. */
+  private readonly parts = new ParsedParts();
+
+  protected decode(job: Claimed): unknown {
+    const { partId } = job;
+    if (partId === null) return JSON.parse(job.message);
+    // The last message that names a part is acknowledged before the part is deleted, in one
+    // transaction: a message still leased finds its part. Should it not (its lease ran out and another
+    // worker acknowledged it), the message fails here and is handed back.
+    const part = this.parts.get(partId, () => (this.s.part.get(partId) as string | undefined) ?? null);
+    if (part === null) throw new Error(`queue message ${job.seq}: its shared part ${partId} is missing`);
+    return joined(job.message, part);
   }
 
   protected async renew(job: Claimed, until: number): Promise<void> {
