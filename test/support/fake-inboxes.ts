@@ -12,6 +12,13 @@ export interface Received {
   objectId: string | null;
   /** The 202 went out: the sender learnt that this delivery succeeded (false while waiting, or when cut off). */
   answered: boolean;
+  /** The body as it arrived. */
+  raw: string;
+  /**
+   * Sent with the Fetch API (it adds `sec-fetch-mode`): by Fedify's own send, not by the lean first
+   * attempt, which uses undici's request API (federation/transport/lean-delivery.ts).
+   */
+  viaFetch: boolean;
 }
 
 export interface FakeServer {
@@ -24,6 +31,8 @@ export interface FakeServer {
   aborted: number;
   /** Milliseconds to wait before answering; change it at any time. */
   delayMs: number;
+  /** The next this many POSTs are recorded and answered 500 (a server failing for a moment). */
+  failNext: number;
 }
 
 export interface FakeFediverse {
@@ -46,11 +55,17 @@ async function startOne(delayMs: number): Promise<FakeServer> {
         return;
       }
       try {
-        const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { id?: unknown; type?: unknown; object?: unknown };
+        const raw = Buffer.concat(chunks).toString("utf8");
+        const body = JSON.parse(raw) as { id?: unknown; type?: unknown; object?: unknown };
         const object = body.object as { id?: unknown } | string | undefined;
         const objectId = typeof object === "string" ? object : typeof object?.id === "string" ? object.id : null;
-        const entry: Received = { id: String(body.id), type: String(body.type), objectId, answered: false };
+        const entry: Received = { id: String(body.id), type: String(body.type), objectId, answered: false, raw, viaFetch: req.headers["sec-fetch-mode"] !== undefined };
         received.push(entry);
+        if (fake.failNext > 0) {
+          fake.failNext--;
+          res.writeHead(500).end();
+          return;
+        }
         res.once("finish", () => { entry.answered = true; });
         res.once("close", () => { if (!entry.answered) fake.aborted++; });
         setTimeout(() => { if (!res.destroyed) res.writeHead(202).end(); }, fake.delayMs);
@@ -67,6 +82,7 @@ async function startOne(delayMs: number): Promise<FakeServer> {
     received,
     aborted: 0,
     delayMs,
+    failNext: 0,
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());
