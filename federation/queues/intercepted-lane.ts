@@ -18,5 +18,6 @@ export function interceptedLane(queue: StoreQueue, intercept: Interceptor): Stor
         if (!(await intercept(message))) await handler(message);
       }, options),
     getDepth: () => queue.getDepth(),
+    hasten: (needles: readonly string[]) => queue.hasten(needles),
   };
 }

@@ -101,6 +101,8 @@ export abstract class LeasedMessageQueue<Job> implements MessageQueue {
   protected abstract release(job: Job, at: number): Promise<void>;
   /** When the next delayed message becomes due (epoch ms), or null. */
   protected abstract nextDue(now: number): Promise<number | null>;
+  /** Makes due at `now` the delayed messages not in flight whose stored JSON holds one of `needles`; how many. */
+  protected abstract advance(needles: readonly string[], now: number): Promise<number>;
   /** True when the underlying connection is gone for good (stop the workers). */
   protected abstract storeClosed(): boolean;
   abstract getDepth(): Promise<MessageQueueDepth>;
@@ -157,6 +159,20 @@ export abstract class LeasedMessageQueue<Job> implements MessageQueue {
       this.batch = batch;
     }
     return this.batch.stored;
+  }
+
+  /**
+   * Runs now the delayed messages (retries, messages held for their server) whose stored JSON holds one
+   * of `needles`, e.g. `"inbox":"https://a.example/`: a server they wait for has shown it is back
+   * (federation/transport/peer-recovery.ts). A substring of the JSON, not a parsed field: a stored
+   * message can be a fan-out's own fields only (queue-rows.ts), and its shared part need not be read.
+   * A needle that matches elsewhere in a message only makes that message run earlier. Returns how many.
+   */
+  async hasten(needles: readonly string[]): Promise<number> {
+    if (needles.length === 0) return 0;
+    const moved = await this.advance(needles, Date.now());
+    if (moved > 0) this.wake(moved);
+    return moved;
   }
 
   /** Never rejects; resolves once the signal aborted and running handlers finished (or were released). */

@@ -9,7 +9,11 @@ export type { QueueLane } from "./leased-queue";
 
 export interface QueueDepth { queued: number; ready?: number; delayed?: number }
 
-export type StoreQueue = MessageQueue & { getDepth(): Promise<QueueDepth> };
+export type StoreQueue = MessageQueue & {
+  getDepth(): Promise<QueueDepth>;
+  /** Runs now the delayed messages whose stored JSON holds one of `needles` (LeasedMessageQueue.hasten); how many. */
+  hasten(needles: readonly string[]): Promise<number>;
+};
 
 /**
  * Workers per lane: incoming activities, deliveries (one per inbox), fan-out (one per activity). The

@@ -113,6 +113,32 @@ export function describeQueueContract(name: string, factory: QueueFactory): void
       await listening;
     }, 60_000);
 
+    it("runs now the delayed messages that name a server which came back, and only those", async () => {
+      const q = await h.open({ pollIntervalMs: 50 });
+      const later = { delay: Temporal.Duration.from({ hours: 1 }) };
+      // A fan-out's messages share their activity (stored once on SQLite: each row keeps only its own fields).
+      const activity = { type: "Create", content: "x".repeat(2000) };
+      const to = (inbox: string, attempt: number) => ({ type: "outbox", inbox, activity, attempt });
+      await q.enqueueMany!([to("https://a.example/inbox", 1), to("https://b.example/inbox", 1)], later);
+      await q.enqueue(to("https://a.example/users/u/inbox", 2), later);
+      await q.enqueue(to("https://a.example.org/inbox", 1), later); // another server: a longer host name
+      const got: { inbox: string; activity: unknown }[] = [];
+      const controller = new AbortController();
+      const listening = q.listen((m) => { got.push(m as { inbox: string; activity: unknown }); }, { signal: controller.signal });
+
+      expect(await q.hasten(['"inbox":"https://a.example/', '"inbox":"http://a.example/'])).toBe(2);
+      await until("the two messages to run", () => got.length === 2);
+      expect(got.map((m) => m.inbox).sort()).toEqual(["https://a.example/inbox", "https://a.example/users/u/inbox"]);
+      for (const m of got) expect(m.activity).toEqual(activity); // whole, shared part included
+      expect(await q.getDepth()).toEqual({ queued: 2, ready: 0, delayed: 2 });
+      // Nothing left for that server: a second call changes nothing.
+      expect(await q.hasten(['"inbox":"https://a.example/'])).toBe(0);
+      expect(await q.hasten([])).toBe(0);
+      controller.abort();
+      await listening;
+      expect(got).toHaveLength(2);
+    });
+
     it("counts queued, ready and delayed messages; a message in progress is not queued", async () => {
       // One handler at a time: no handler is set aside however long it waits (detachAfterMs).
       const q = await h.open({ workers: 1, pollIntervalMs: 50, detachAfterMs: Infinity });

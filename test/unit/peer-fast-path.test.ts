@@ -247,6 +247,7 @@ describe("peer hints in the inbox lane", () => {
       enqueue: async (message, options) => { enqueued.push({ message, delayMs: options?.delay?.total("millisecond") ?? 0 }); },
       listen: async (handler) => { consumer = handler; },
       getDepth: async () => ({ queued: 7, ready: 7, delayed: 0 }),
+      hasten: async () => 0,
     };
     return { queue, enqueued, deliver: (m: unknown) => consumer!(m) };
   }

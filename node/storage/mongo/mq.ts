@@ -173,6 +173,13 @@ export class MongoMessageQueue extends LeasedMessageQueue<Job> {
     return next ? next.at.getTime() : null;
   }
 
+  protected async advance(needles: readonly string[], nowMs: number): Promise<number> {
+    const now = new Date(nowMs);
+    const matches = needles.map((n) => ({ m: { $regex: n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") } }));
+    const { modifiedCount } = await this.q.updateMany({ lane: this.lane, at: { $gt: now }, lockedUntil: { $lte: now }, $or: matches }, { $set: { at: now } });
+    return modifiedCount;
+  }
+
   /** Messages queued before lanes existed join the outbox lane (Fedify handles any message type in any lane). */
   static async upgrade(q: Collection<MqDoc>): Promise<void> {
     await q.updateMany({ lane: { $exists: false } }, { $set: { lane: "outbox" } });

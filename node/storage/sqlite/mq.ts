@@ -275,6 +275,20 @@ export class SqliteMessageQueue extends LeasedMessageQueue<Claimed> {
     return (this.s.nextDue.get(this.lane, now) as { at: number | null }).at;
   }
 
+  /** Statements of advance(), by the number of needles. */
+  private readonly advancers = new Map<number, ReturnType<Db["prepare"]>>();
+
+  protected async advance(needles: readonly string[], now: number): Promise<number> {
+    let statement = this.advancers.get(needles.length);
+    if (!statement) {
+      // The (lane, deliver_at, seq) index bounds the scan to the lane's delayed messages.
+      statement = this.db.prepare(`UPDATE fedify_mq SET deliver_at = ? WHERE lane = ? AND deliver_at > ? AND locked_until <= ?
+        AND (${needles.map(() => "instr(message, ?) > 0").join(" OR ")})`);
+      this.advancers.set(needles.length, statement);
+    }
+    return statement.run([now, this.lane, now, now, ...needles]).changes;
+  }
+
   protected storeClosed(): boolean {
     return !this.db.open;
   }
