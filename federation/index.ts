@@ -26,7 +26,8 @@ import { announceProfile } from "./profile-update";
 import { createOutboxRelay, type OutboxRelay } from "./relay";
 import { checkRoutesMatchUris, isInboxPath, routes } from "./routes";
 import { createLeanDelivery } from "./transport/lean-delivery";
-import { registerTransport, transportPost } from "./transport/outgoing";
+import { registerTransport, transportForgive, transportPost } from "./transport/outgoing";
+import { createPeerRecovery, type HeardFrom } from "./transport/peer-recovery";
 import { interceptedLane } from "./queues/intercepted-lane";
 import { createActivitySender } from "./transport/outgoing-activity";
 import { registerUserAgent } from "./user-agent";
@@ -75,6 +76,8 @@ export interface IpnFederation {
     gate: InboundGate;
     /** Allowlisted peers' challenge activities, verified without JSON-LD (after the gate); null: all go to Fedify. */
     fastPath: PeerFastPath | null;
+    /** Told of each activity an inbox accepted: deliveries held for its server go now (./transport/peer-recovery.ts). */
+    heardFrom: HeardFrom;
     /** Body of /.well-known/nodeinfo with the FEP-2677 link (network nodes); null: Fedify's own answer. */
     nodeInfoLinks: string | null;
   };
@@ -229,9 +232,11 @@ export function createIpnFederation(options: IpnFederationOptions): IpnFederatio
       fullPathKinds: aggregator ? ["Update", "Delete"] : [],
     })
     : null;
+  // A server that sends us a signed activity is up: what was held for it goes now (./transport/peer-recovery.ts).
+  const heardFrom = createPeerRecovery({ kv: store.kv, hasten: (needles) => store.queues.outbox.hasten(needles), forgive: transportForgive });
   return {
     federation,
-    mount: { isInboxPath, gate, fastPath, nodeInfoLinks: network ? nodeInfoLinksDocument(origin, routes.nodeInfo) : null },
+    mount: { isInboxPath, gate, fastPath, heardFrom, nodeInfoLinks: network ? nodeInfoLinksDocument(origin, routes.nodeInfo) : null },
     relay,
     announceProfile: (handle) => announceProfile(federation, store.hubs, origin, handle),
     prepareHub: async (handle) => {

@@ -16,6 +16,7 @@
 import { createHash, createPrivateKey, type JsonWebKey as NodeJwk, type KeyObject, sign } from "node:crypto";
 import type { KvStore } from "@fedify/fedify";
 import type { PostAnswer } from "./outgoing";
+import { circuitKey } from "./peer-recovery";
 
 /** The fields of Fedify's OutboxMessage this path reads (@fedify/fedify's queue.ts). */
 interface OutboxMessage {
@@ -106,7 +107,7 @@ export function createLeanDelivery(options: LeanDeliveryOptions): LeanDelivery {
       return false;
     }
     // Fedify's own state for this server decides while there is any.
-    if ((await options.kv.get(["_fedify", "circuit", inbox.host])) !== undefined) return false;
+    if ((await options.kv.get(circuitKey(inbox.host))) !== undefined) return false;
     const spec = await options.kv.get(["_fedify", "httpMessageSignaturesSpec", inbox.origin]);
     if (spec !== undefined && spec !== CAVAGE) return false;
 

@@ -82,6 +82,8 @@ export type TransportFetch = Fetch & {
   close(): Promise<void>;
   /** A signed delivery without the Fetch API: same dispatcher, vetting, timeouts and per-origin rules. */
   post(url: URL, headers: Record<string, string>, body: Buffer): Promise<PostAnswer>;
+  /** Forgets the backoff of a server that has shown it is back (./peer-recovery.ts); whether it had one. */
+  forgive(origin: string): boolean;
 };
 
 /** A fetch with the guards above around `base` (the platform's fetch). */
@@ -223,6 +225,14 @@ export function createTransportFetch(base: Fetch, options: TransportOptions): Tr
     }, (a) => a);
     return outcome.sent ? outcome.answer : { status: 429, retryAfter: String(Math.max(1, Math.ceil(outcome.waitMs / 1000))), notSent: outcome.reason };
   };
+  transportFetch.forgive = (origin) => {
+    const s = hosts.get(origin);
+    if (!s || (s.failures === 0 && s.backoffUntil <= now())) return false;
+    s.failures = 0;
+    s.backoffUntil = 0;
+    for (const wake of [...s.waiting]) wake();
+    return true;
+  };
   transportFetch.close = () => agent.close();
   return transportFetch;
 }
@@ -247,6 +257,11 @@ function rebuild(): void {
 /** A signed POST through the process's transport (the lean delivery path); null when none is registered. */
 export function transportPost(url: URL, headers: Record<string, string>, body: Buffer): Promise<PostAnswer> | null {
   return current ? current.post(url, headers, body) : null;
+}
+
+/** Forgets the backoff of `origin` in the process's transport; whether it had one. */
+export function transportForgive(origin: string): boolean {
+  return current?.forgive(origin) ?? false;
 }
 
 /**

@@ -7,7 +7,7 @@ import type { IpnFederation } from "../../federation";
 import { fedifyMiddleware } from "./fedify-adapter";
 
 export function federationMiddleware(federation: Federation<void>, mount: IpnFederation["mount"], origin: string): RequestHandler {
-  const fedify = fedifyMiddleware(federation, { origin, isInboxPath: mount.isInboxPath, gate: mount.gate, fastPath: mount.fastPath });
+  const fedify = fedifyMiddleware(federation, { origin, isInboxPath: mount.isInboxPath, gate: mount.gate, fastPath: mount.fastPath, onAccepted: mount.heardFrom });
   const links = mount.nodeInfoLinks;
   if (links === null) return fedify;
   return (req, res, next) => {

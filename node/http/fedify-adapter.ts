@@ -27,6 +27,8 @@ export interface FedifyAdapterOptions {
   gate?: InboxGate;
   /** Takes allowlisted peers' challenge activities without Fedify's JSON-LD path, after the gate passed them. */
   fastPath?: PeerFastPath | null;
+  /** Told of each inbox POST accepted (signature verified), with the activity as the gate read it. */
+  onAccepted?: (activity: Readonly<Record<string, unknown>>) => void;
 }
 
 class PayloadTooLarge extends Error {}
@@ -121,6 +123,8 @@ export function fedifyMiddleware(federation: Federation<void>, opts: FedifyAdapt
       if (!isRead && !(req.method === "POST" && opts.isInboxPath(url.pathname))) return next();
 
       let body: Buffer | undefined;
+      /** An inbox POST the gate passed: if Fedify accepts it too, its sender is reachable. */
+      let accepted: Readonly<Record<string, unknown>> | null = null;
       if (!isRead) {
         const declared = Number(req.get("content-length") ?? "0");
         if (Number.isFinite(declared) && declared > max) return tooLarge(res, max);
@@ -143,8 +147,10 @@ export function fedifyMiddleware(federation: Federation<void>, opts: FedifyAdapt
         }
         if (opts.fastPath && (await opts.fastPath({ url, headers, body, read: passed })) === "accepted") {
           res.status(202).end();
+          opts.onAccepted?.(passed.activity);
           return;
         }
+        accepted = passed.activity;
       }
       const request = new Request(url, { method: req.method, headers: headersOf(req), body: body == null ? undefined : new Uint8Array(body) });
       let passThrough = false;
@@ -171,6 +177,7 @@ export function fedifyMiddleware(federation: Federation<void>, opts: FedifyAdapt
         return;
       }
       await writeResponse(res, response, req.method === "HEAD" ? null : responseBody);
+      if (accepted && response.status >= 200 && response.status < 300) opts.onAccepted?.(accepted);
     } catch (err) {
       next(err);
     }

@@ -50,6 +50,8 @@ export interface FakePeer {
   signedGet(url: string): Promise<{ status: number; json: Record<string, unknown> | null }>;
   /** Resolves the actor as GoToSocial would (signed fetch, username rules, WebFinger round trip). */
   lookupActor(url: string): Promise<Actor>;
+  /** Down (true): every request has its connection reset, as while the server restarts. */
+  setDown(down: boolean): void;
   /** Resolves with the first received activity matching `pred` (polls; rejects after timeoutMs). */
   waitFor(pred: (a: ReceivedActivity) => boolean, timeoutMs?: number): Promise<ReceivedActivity>;
   close(): Promise<void>;
@@ -83,7 +85,12 @@ export async function startFakePeer(options: FakePeerOptions = {}): Promise<Fake
   /** This server's fetches are signed by its account, as GoToSocial signs with the requesting account. */
   const signedLoader = () => ctx().getDocumentLoader({ identifier: USERNAME });
 
+  let down = false;
   const server = http.createServer(async (req, res) => {
+    if (down) {
+      req.socket.destroy();
+      return;
+    }
     try {
       const url = new URL(req.url ?? "/", `http://${req.headers.host}`);
       const body = req.method === "POST" ? await readBody(req) : undefined;
@@ -191,6 +198,10 @@ export async function startFakePeer(options: FakePeerOptions = {}): Promise<Fake
     async send(actorUrl, build) {
       const target = await lookupActor(actorUrl);
       await deliver(target, build(target));
+    },
+    setDown(value) {
+      down = value;
+      if (value) server.closeAllConnections();
     },
     async waitFor(pred, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;

@@ -45,6 +45,19 @@ describe("a server that accepts connections and never answers", () => {
     expect(pit.accepted).toBe(1);
   });
 
+  it("tries a backed-off server again at once after it showed it is back (forgive), and only then", async () => {
+    const pit = await tarpit();
+    const f = transport({ allowPrivateNetwork: true, timeoutMs: 300, backoffMs: 60_000 });
+    expect(f.forgive(pit.origin)).toBe(false); // never failed: nothing to forgive
+    await expect(deliver(f, `${pit.origin}/inbox`)).rejects.toThrow();
+    await notSent(deliver(f, `${pit.origin}/inbox`));
+    expect(f.forgive("http://127.0.0.1:9")).toBe(false); // another server
+    expect(f.forgive(pit.origin)).toBe(true);
+    expect(f.forgive(pit.origin)).toBe(false); // once per outage
+    await expect(deliver(f, `${pit.origin}/inbox`)).rejects.toThrow(); // sent: it connected again
+    expect(pit.accepted).toBe(2);
+  });
+
   it("gets one delivery at a time until it has answered once; the next gives up once the first is slow", async () => {
     const pit = await tarpit();
     const f = transport({ allowPrivateNetwork: true, timeoutMs: 3000, slowAfterMs: 300 });

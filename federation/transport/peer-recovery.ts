@@ -1,0 +1,88 @@
+// Deliveries to a server that was down go out as soon as it shows it is back, not when its backoff
+// ends. While a server refuses connections or times out, three things hold its deliveries back: the
+// transport's backoff (./outgoing.ts: 30 s doubling up to 15 min, in this process), Fedify's circuit
+// breaker (open for 30 min after 5 failures in 10 min, its state in the KV), and the retries already
+// queued with those delays. A node restarted for an update missed every publication of its peers for
+// up to half an hour after it came back.
+//
+// An authenticated activity from a server proves it is up (Mastodon does the same: an inbox POST from
+// an account resets its server's delivery failures, DeliveryFailureTracker.track_inverse_success!).
+// Then, if anything was held for that server: the transport forgets its backoff, Fedify's circuit
+// state for it is cleared (what Fedify's own recordSuccess does), and the queued deliveries to it run
+// now. Fedify's state for a server is read once a minute at most, and only for the server the activity came from:
+// a sender can only speed up deliveries to itself.
+import type { KvKey, KvStore } from "@fedify/fedify";
+import { federationLogger } from "../log";
+
+const log = federationLogger("recovery");
+
+export interface PeerRecoveryOptions {
+  /** Fedify's KV, where its circuit breaker keeps each server's state. */
+  kv: KvStore;
+  /** The outbox lane: runs now the delayed messages whose stored JSON holds one of the needles (LeasedMessageQueue.hasten). */
+  hasten(needles: readonly string[]): Promise<number>;
+  /** This process's transport: forgets the origin's backoff; whether it had one (./outgoing.ts transportForgive). */
+  forgive(origin: string): boolean;
+  /** A server is looked at once in this long at most (default one minute). */
+  intervalMs?: number;
+  now?: () => number;
+}
+
+/** Called with each activity an inbox accepted (its signature verified); never throws, works in the background. */
+export type HeardFrom = (activity: Readonly<Record<string, unknown>>) => void;
+
+/** Fedify's key for a server's circuit-breaker state (its default kvPrefixes.circuitBreaker; ./lean-delivery.ts reads it too). */
+export const circuitKey = (host: string): KvKey => ["_fedify", "circuit", host];
+
+/** Servers remembered as looked at; past this many the memory starts over. */
+const MAX_HOSTS = 10_000;
+
+/** The activity's actor id: a string, or an object with one. */
+export function senderOf(activity: Readonly<Record<string, unknown>>): string | null {
+  const actor = activity.actor;
+  if (typeof actor === "string") return actor;
+  if (typeof actor === "object" && actor !== null && typeof (actor as { id?: unknown }).id === "string") return (actor as { id: string }).id;
+  return null;
+}
+
+export function createPeerRecovery(o: PeerRecoveryOptions): HeardFrom {
+  const interval = o.intervalMs ?? 60_000;
+  const now = o.now ?? Date.now;
+  /** When each server's circuit state was last read: at most once an interval, unless the transport had backed it off. */
+  const looked = new Map<string, number>();
+  const circuitWorthReading = (host: string): boolean => {
+    const t = now();
+    const last = looked.get(host);
+    if (last !== undefined && t - last < interval) return false;
+    if (looked.size >= MAX_HOSTS) looked.clear();
+    looked.set(host, t);
+    return true;
+  };
+
+  const resume = async (server: URL, backedOff: boolean): Promise<void> => {
+    const key = circuitKey(server.host);
+    const circuit = await o.kv.get(key);
+    if (circuit === undefined && !backedOff) return; // nothing was held for it
+    if (circuit !== undefined) await o.kv.delete(key);
+    // As Fedify's OutboxMessage serialises its target: `"inbox":"https://host/…"`.
+    const hastened = await o.hasten([`"inbox":"https://${server.host}/`, `"inbox":"http://${server.host}/`]);
+    log.info("{host} is reachable again (it sent a signed activity): its backoff ended, {hastened} waiting deliveries to it run now", { host: server.host, hastened });
+  };
+
+  return (activity) => {
+    const sender = senderOf(activity);
+    if (sender === null) return;
+    let server: URL;
+    try {
+      server = new URL(sender);
+    } catch {
+      return;
+    }
+    if (server.protocol !== "https:" && server.protocol !== "http:") return;
+    // Forgetting the backoff is a lookup in memory, and true once per outage: the rest follows only then,
+    // or at most once an interval for what another process or Fedify may hold.
+    const backedOff = o.forgive(server.origin);
+    if (!backedOff && !circuitWorthReading(server.host)) return;
+    resume(server, backedOff).catch((error: unknown) => log.warn("resuming deliveries to {host} failed: {error}", { host: server.host, error }));
+  };
+}
