@@ -27,7 +27,7 @@ import { createOutboxRelay, type OutboxRelay } from "./relay";
 import { checkRoutesMatchUris, isInboxPath, routes } from "./routes";
 import { createLeanDelivery } from "./transport/lean-delivery";
 import { registerTransport, transportForgive, transportPost } from "./transport/outgoing";
-import { createPeerRecovery, type HeardFrom } from "./transport/peer-recovery";
+import { createPeerRecovery, type HeardFrom, sharedBackoffs } from "./transport/peer-recovery";
 import { interceptedLane } from "./queues/intercepted-lane";
 import { createActivitySender } from "./transport/outgoing-activity";
 import { registerUserAgent } from "./user-agent";
@@ -176,7 +176,7 @@ export function createIpnFederation(options: IpnFederationOptions): IpnFederatio
   // Fedify's deliveries and WebFinger lookups use the global fetch: one guarded transport (vetted
   // addresses per connection, timeouts, per-host caps and backoff), and they name the node too.
   // The transport goes in first so that the User-Agent wrapper wraps it.
-  const unregisterTransport = registerTransport({ allowPrivateNetwork: options.allowPrivateNetwork, timeoutMs: options.deliveryTimeoutMs });
+  const unregisterTransport = registerTransport({ allowPrivateNetwork: options.allowPrivateNetwork, timeoutMs: options.deliveryTimeoutMs, ...sharedBackoffs(store.kv) });
   const unregisterUserAgent = registerUserAgent(origin, userAgent);
   const network = options.network
     ? new PeerNetwork({

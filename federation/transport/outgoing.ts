@@ -34,6 +34,16 @@ export interface TransportOptions {
   /** First backoff after a timeout or network failure; doubles per failure, up to maxBackoffMs (default 30 s). */
   backoffMs?: number;
   maxBackoffMs?: number;
+  /**
+   * A server was backed off after a timeout or a network failure, until `untilMs`: other processes of
+   * the node learn of it here (./peer-recovery.ts), so that the server's return can end it.
+   */
+  onBackoff?: (origin: string, untilMs: number) => void;
+  /**
+   * When the server was last seen back by any process of the node (./peer-recovery.ts), if known: a
+   * backoff after a failure older than that ends. Asked at most every 200 ms per backed-off server.
+   */
+  recoveredAt?: (origin: string) => Promise<number | undefined>;
   /** Tests: which resolved addresses count as public, and a resolver. */
   isAllowedAddress?: (address: string) => boolean;
   resolve?: (hostname: string) => Promise<LookupAddress[]>;
@@ -52,7 +62,13 @@ interface HostState {
   /** Deliveries waiting for a slot: woken when one ends. */
   waiting: Set<() => void>;
   backoffUntil: number;
+  /** What the server itself asked for (Retry-After): never cut short. */
+  askedUntil: number;
+  /** Timeouts and network failures in a row, and when the last one happened. */
   failures: number;
+  failedAt: number;
+  /** When recoveredAt was last asked about this server. */
+  recoveryAskedAt: number;
   /** When the server last answered (any status below 500); 0 = never. */
   answeredAt: number;
 }
@@ -82,7 +98,7 @@ export type TransportFetch = Fetch & {
   close(): Promise<void>;
   /** A signed delivery without the Fetch API: same dispatcher, vetting, timeouts and per-origin rules. */
   post(url: URL, headers: Record<string, string>, body: Buffer): Promise<PostAnswer>;
-  /** Forgets the backoff of a server that has shown it is back (./peer-recovery.ts); whether it had one. */
+  /** Ends the backoff a server's failures caused, now that it has shown it is back (./peer-recovery.ts); whether it had one. */
   forgive(origin: string): boolean;
 };
 
@@ -119,11 +135,28 @@ export function createTransportFetch(base: Fetch, options: TransportOptions): Tr
   const stateOf = (origin: string) => {
     const known = hosts.get(origin);
     if (known) return known;
-    const fresh: HostState = { started: new Set(), waiting: new Set(), backoffUntil: 0, failures: 0, answeredAt: 0 };
+    const fresh: HostState = { started: new Set(), waiting: new Set(), backoffUntil: 0, askedUntil: 0, failures: 0, failedAt: 0, recoveryAskedAt: 0, answeredAt: 0 };
     hosts.set(origin, fresh);
     return fresh;
   };
   const backOff = (s: HostState, ms: number) => { s.backoffUntil = Math.max(s.backoffUntil, now() + ms); };
+  /** The server is back: the backoff its failures caused ends (not what it asked for itself). */
+  const forgiven = (s: HostState) => {
+    s.failures = 0;
+    s.backoffUntil = s.askedUntil;
+    for (const wake of [...s.waiting]) wake();
+  };
+  /**
+   * Whether another process saw the server back since its last failure. Asked at most every 200 ms per
+   * server: the deliveries waiting for it, all refused at once, ask once.
+   */
+  const seenBack = async (s: HostState, origin: string): Promise<boolean> => {
+    const t = now();
+    if (!options.recoveredAt || s.failures === 0 || t - s.recoveryAskedAt < 200) return false;
+    s.recoveryAskedAt = t;
+    const at = await options.recoveredAt(origin).catch(() => undefined);
+    return at !== undefined && at > s.failedAt && s.failures > 0;
+  };
 
   /**
    * Waits for a free slot at a prompt server; for a slow or backed-off one answers at once with
@@ -132,7 +165,11 @@ export function createTransportFetch(base: Fetch, options: TransportOptions): Tr
   async function slot(s: HostState, origin: string): Promise<number | { waitMs: number; reason: string }> {
     for (;;) {
       const t = now();
-      if (s.backoffUntil > t) return { waitMs: s.backoffUntil - t, reason: `${origin} is backed off` };
+      if (s.backoffUntil > t) {
+        if (!(await seenBack(s, origin))) return { waitMs: s.backoffUntil - t, reason: `${origin} is backed off` };
+        forgiven(s);
+        continue;
+      }
       const oldest = Math.min(...s.started);
       if (s.started.size > 0 && t - oldest > slowAfter) {
         return { waitMs: SLOW_RETRY_MS, reason: `${origin} has not answered a request for ${Math.round((t - oldest) / 1000)} s` };
@@ -167,7 +204,10 @@ export function createTransportFetch(base: Fetch, options: TransportOptions): Tr
       const { status, retryAfter } = statusOf(answer);
       if (status === 429 || status === 503) {
         const wait = retryAfterMs(retryAfter, now());
-        if (wait !== null) backOff(s, wait);
+        if (wait !== null) {
+          s.askedUntil = Math.max(s.askedUntil, now() + wait);
+          backOff(s, wait);
+        }
       } else if (status < 500) {
         s.failures = 0;
         s.answeredAt = now();
@@ -176,7 +216,9 @@ export function createTransportFetch(base: Fetch, options: TransportOptions): Tr
     } catch (error) {
       // Timeouts, refused and reset connections: leave the host alone for a while, longer each time.
       s.failures++;
+      s.failedAt = now();
       backOff(s, Math.min(maxBackoff, firstBackoff * 2 ** Math.min(10, s.failures - 1)));
+      options.onBackoff?.(url.origin, s.backoffUntil);
       throw error;
     } finally {
       s.started.delete(mark);
@@ -227,10 +269,8 @@ export function createTransportFetch(base: Fetch, options: TransportOptions): Tr
   };
   transportFetch.forgive = (origin) => {
     const s = hosts.get(origin);
-    if (!s || (s.failures === 0 && s.backoffUntil <= now())) return false;
-    s.failures = 0;
-    s.backoffUntil = 0;
-    for (const wake of [...s.waiting]) wake();
+    if (!s || s.failures === 0) return false;
+    forgiven(s);
     return true;
   };
   transportFetch.close = () => agent.close();

@@ -1,12 +1,13 @@
 // What a signed activity from a server does to the deliveries held for it (federation/transport/
-// peer-recovery.ts), on a real SQLite store: Fedify's circuit-breaker state for that server is cleared
-// and its delayed deliveries run now — only that server's; the state is read at most once a minute
+// peer-recovery.ts), on a real SQLite store: Fedify's circuit-breaker state, or another process's
+// backoff mark, for that server is cleared and its delayed deliveries run now — only that server's;
+// the other processes' transports are told it is back; the state is read at most once a second
 // unless this process's transport had backed the server off; an activity without a usable actor does
 // nothing. The transport is this process's own (tested in transport.test.ts): here a recorder.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { circuitKey, createPeerRecovery, senderOf } from "../../federation/transport/peer-recovery";
+import { circuitKey, createPeerRecovery, heldKey, senderOf, sharedBackoffs } from "../../federation/transport/peer-recovery";
 import { createSqliteStore } from "../../node/storage/sqlite";
 import type { Store } from "../../node/storage/store";
 
@@ -61,7 +62,7 @@ it("clears the circuit of the server an activity came from and runs its delayed 
   expect(forgiven).toEqual(["https://a.example"]);
 });
 
-it("reads a server's circuit at most once a minute, unless this process's transport had backed it off", async () => {
+it("reads a server's circuit at most once a second, unless this process's transport had backed it off", async () => {
   const backedOff = new Set<string>();
   const { heard, clock } = recovery(backedOff);
   heard({ actor: { id: "https://a.example/users/alice" } }); // nothing held: reads the circuit, finds none
@@ -69,7 +70,7 @@ it("reads a server's circuit at most once a minute, unless this process's transp
   await store.kv.set(circuitKey("a.example"), OPEN);
   await store.queues.outbox.enqueue({ type: "outbox", inbox: "https://a.example/inbox", attempt: 1 }, later);
 
-  heard({ actor: "https://a.example/users/bob" }); // within the minute: not read again
+  heard({ actor: "https://a.example/users/bob" }); // within the second: not read again
   await new Promise((r) => setTimeout(r, 50));
   expect(await store.kv.get(circuitKey("a.example"))).toEqual(OPEN);
   expect((await store.queues.outbox.getDepth()).delayed).toBe(1);
@@ -80,9 +81,23 @@ it("reads a server's circuit at most once a minute, unless this process's transp
   expect(await store.kv.get(circuitKey("a.example"))).toBeUndefined();
 
   await store.kv.set(circuitKey("a.example"), OPEN);
-  clock.now += 61_000; // a minute later: read again
+  clock.now += 1500; // a second later: read again
   heard({ actor: "https://a.example/users/bob" });
   await until("the circuit to be cleared", async () => (await store.kv.get(circuitKey("a.example"))) === undefined);
+});
+
+it("runs a server's deliveries now when another process's transport had backed it off, and says so to the others", async () => {
+  await store.queues.outbox.enqueue({ type: "outbox", inbox: "https://a.example/inbox", attempt: 1 }, later);
+  const shared = sharedBackoffs(store.kv);
+  shared.onBackoff("https://a.example", Date.now() + 30_000); // a worker's transport, in a split deployment
+  await until("the backoff to be recorded", async () => (await store.kv.get(heldKey("https://a.example"))) !== undefined);
+  expect(await shared.recoveredAt("https://a.example")).toBeUndefined();
+  const { heard, clock } = recovery();
+
+  heard({ actor: "https://a.example/users/alice" });
+  await until("the delivery to be due", async () => (await store.queues.outbox.getDepth()).ready === 1);
+  expect(await store.kv.get(heldKey("https://a.example"))).toBeUndefined();
+  expect(await shared.recoveredAt("https://a.example")).toBe(clock.now); // what the workers' transports read
 });
 
 it("ignores an activity whose actor is missing, not a URL, or not http(s)", async () => {

@@ -58,6 +58,25 @@ describe("a server that accepts connections and never answers", () => {
     expect(pit.accepted).toBe(2);
   });
 
+  it("tells the node of a backoff, and ends it once another process saw the server back after the failure", async () => {
+    const pit = await tarpit();
+    const backoffs: string[] = [];
+    let recovered: number | undefined;
+    const f = transport({
+      allowPrivateNetwork: true, timeoutMs: 300, backoffMs: 60_000,
+      onBackoff: (origin, until) => { backoffs.push(`${origin} ${until > Date.now() + 50_000}`); },
+      recoveredAt: async () => recovered,
+    });
+    await expect(deliver(f, `${pit.origin}/inbox`)).rejects.toThrow();
+    expect(backoffs).toEqual([`${pit.origin} true`]);
+    recovered = Date.now() - 60_000; // seen back, but before this failure: the backoff stands
+    await notSent(deliver(f, `${pit.origin}/inbox`));
+    await new Promise((r) => setTimeout(r, 250)); // it asks at most every 200 ms
+    recovered = Date.now();
+    await expect(deliver(f, `${pit.origin}/inbox`)).rejects.toThrow(); // sent: it connected again
+    expect(pit.accepted).toBe(2);
+  });
+
   it("gets one delivery at a time until it has answered once; the next gives up once the first is slow", async () => {
     const pit = await tarpit();
     const f = transport({ allowPrivateNetwork: true, timeoutMs: 3000, slowAfterMs: 300 });
@@ -98,6 +117,15 @@ describe("Retry-After", () => {
     const f = transport({ allowPrivateNetwork: true });
     expect((await deliver(f, `${busy.origin}/inbox`)).status).toBe(429);
     expect((await notSent(deliver(f, `${busy.origin}/inbox`))).retryAfter).toBeGreaterThanOrEqual(110);
+    expect(busy.hits).toHaveLength(1);
+  });
+
+  it("keeps to a Retry-After even when the server is seen back: only a failure's backoff is forgiven", async () => {
+    const busy = await scripted(() => ({ status: 429, headers: { "retry-after": "120" } }));
+    const f = transport({ allowPrivateNetwork: true, recoveredAt: async () => Date.now() });
+    expect((await deliver(f, `${busy.origin}/inbox`)).status).toBe(429);
+    expect(f.forgive(busy.origin)).toBe(false);
+    await notSent(deliver(f, `${busy.origin}/inbox`));
     expect(busy.hits).toHaveLength(1);
   });
 
