@@ -75,7 +75,7 @@ export function createPeerRecovery(o: PeerRecoveryOptions): HeardFrom {
   const now = o.now ?? Date.now;
   /** When each server's shared state was last read: at most once an interval, unless this process had backed it off. */
   const looked = new Map<string, number>();
-  const circuitWorthReading = (host: string): boolean => {
+  const sharedStateDue = (host: string): boolean => {
     const t = now();
     const last = looked.get(host);
     if (last !== undefined && t - last < interval) return false;
@@ -110,7 +110,7 @@ export function createPeerRecovery(o: PeerRecoveryOptions): HeardFrom {
     // Forgetting the backoff is a lookup in memory, and true once per outage: the rest follows only then,
     // or at most once an interval for what another process or Fedify may hold.
     const backedOff = o.forgive(server.origin);
-    if (!backedOff && !circuitWorthReading(server.host)) return;
+    if (!backedOff && !sharedStateDue(server.host)) return;
     resume(server, backedOff).catch((error: unknown) => log.warn("resuming deliveries to {host} failed: {error}", { host: server.host, error }));
   };
 }
