@@ -41,7 +41,7 @@ export interface TransportOptions {
   onBackoff?: (origin: string, untilMs: number) => void;
   /**
    * When the server was last seen back by any process of the node (./peer-recovery.ts), if known: a
-   * backoff after a failure older than that ends. Asked at most every 200 ms per backed-off server.
+   * backoff after a failure older than that ends. Asked before each delivery such a backoff would refuse.
    */
   recoveredAt?: (origin: string) => Promise<number | undefined>;
   /** Tests: which resolved addresses count as public, and a resolver. */
@@ -67,8 +67,8 @@ interface HostState {
   /** Timeouts and network failures in a row, and when the last one happened. */
   failures: number;
   failedAt: number;
-  /** When recoveredAt was last asked about this server. */
-  recoveryAskedAt: number;
+  /** The recoveredAt question in flight for this server, shared by the deliveries that wait for it. */
+  recoveryAsked: Promise<number | undefined> | null;
   /** When the server last answered (any status below 500); 0 = never. */
   answeredAt: number;
 }
@@ -135,7 +135,7 @@ export function createTransportFetch(base: Fetch, options: TransportOptions): Tr
   const stateOf = (origin: string) => {
     const known = hosts.get(origin);
     if (known) return known;
-    const fresh: HostState = { started: new Set(), waiting: new Set(), backoffUntil: 0, askedUntil: 0, failures: 0, failedAt: 0, recoveryAskedAt: 0, answeredAt: 0 };
+    const fresh: HostState = { started: new Set(), waiting: new Set(), backoffUntil: 0, askedUntil: 0, failures: 0, failedAt: 0, recoveryAsked: null, answeredAt: 0 };
     hosts.set(origin, fresh);
     return fresh;
   };
@@ -147,14 +147,16 @@ export function createTransportFetch(base: Fetch, options: TransportOptions): Tr
     for (const wake of [...s.waiting]) wake();
   };
   /**
-   * Whether another process saw the server back since its last failure. Asked at most every 200 ms per
-   * server: the deliveries waiting for it, all refused at once, ask once.
+   * Whether another process saw the server back since its last failure. Asked for each delivery the
+   * backoff would refuse — one read, against a refusal that costs a retry — and once for the deliveries
+   * that ask at the same time. Not remembered: a delivery hastened right after the server's return must
+   * not meet an answer read just before it.
    */
   const seenBack = async (s: HostState, origin: string): Promise<boolean> => {
-    const t = now();
-    if (!options.recoveredAt || s.failures === 0 || t - s.recoveryAskedAt < 200) return false;
-    s.recoveryAskedAt = t;
-    const at = await options.recoveredAt(origin).catch(() => undefined);
+    const ask = options.recoveredAt;
+    if (!ask || s.failures === 0) return false;
+    s.recoveryAsked ??= ask(origin).catch(() => undefined).finally(() => { s.recoveryAsked = null; });
+    const at = await s.recoveryAsked;
     return at !== undefined && at > s.failedAt && s.failures > 0;
   };
 
