@@ -3,11 +3,16 @@
 // signed deliveries per CPU-second of the node's process (its whole CPU, the crypto thread pool
 // included), against raw RSA-2048 signs/s on one core; target ≥ 0.7×.
 //
+// P1-wide: the same node publishing to 500 shared inboxes an activity instead of 50. With P1 it splits the
+// node's CPU into a part per activity and a part per delivery (bench/lib/cpu-split.ts), which P1-lean
+// bounds: P1-per-delivery and P1-per-activity, the latter with the room P1's goal leaves for it.
+//
 // Setup, not measured: followers are written straight into the follower repository (as if 200
 // Follows had been accepted) — the delivery path does not care how they got there.
 import { createHash, generateKeyPairSync, type KeyObject, sign } from "node:crypto";
 import { Agent, request } from "undici";
 import { type BenchContext, need } from "./lib/context";
+import { splitCpu } from "./lib/cpu-split";
 import { challengeDoc } from "./lib/documents";
 import { startFakeInboxes } from "./lib/fake-inboxes";
 import { addFollowers, createHub, publish, startBenchNode } from "./lib/nodes";
@@ -67,6 +72,7 @@ async function leanReference(count: number, servers: number, perServer: number):
 
 export async function fanout(ctx: BenchContext): Promise<void> {
   const c = need(ctx);
+  let split: { perActivity: number; perDelivery: number } | null = null;
   const followers = ctx.quick ? 50 : 200;
   const servers = ctx.quick ? 5 : 10;
   const perServer = ctx.quick ? 2 : 5;
@@ -89,26 +95,28 @@ export async function fanout(ctx: BenchContext): Promise<void> {
     for (let n = 0; n < warm; n++) await publish(node, hub, challengeDoc({ origin: node.origin, hub: hub.handle, key: `warm-up-${n}`, n: 100_000 + n }));
     await waitUntil(async () => (await inboxes.stats()).received >= warm * inboxes.inboxes.length, 60_000, "the warm-up deliveries", 50);
 
-    /** Publishes `challenges` challenges (keys `${prefix}${n}`) and measures the node until all are delivered. */
-    const measure = async (prefix: string, id: string) => {
-      const before = await inboxes.stats();
-      const expected = before.received + challenges * inboxes.inboxes.length;
+    /** Publishes `count` challenges (keys `${prefix}${n}`) to `to`'s followers and measures the node until all are delivered. */
+    const measure = async (prefix: string, id: string, to = { hub, inboxes, count: challenges }) => {
+      const before = await to.inboxes.stats();
+      const expected = before.received + to.count * to.inboxes.inboxes.length;
       const profile = await profileWindow(id);
       const threads0 = threadCpu();
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
-      for (let n = 0; n < challenges; n++) await publish(node, hub, challengeDoc({ origin: node.origin, hub: hub.handle, key: `${prefix}${n}`, n }));
+      for (let n = 0; n < to.count; n++) await publish(node, to.hub, challengeDoc({ origin: node.origin, hub: to.hub.handle, key: `${prefix}${n}`, n }));
       const published = process.cpuUsage(cpu0);
-      await waitUntil(async () => (await inboxes.stats()).received >= expected, ctx.quick ? 60_000 : 120_000, `${expected - before.received} deliveries`, 25);
+      await waitUntil(async () => (await to.inboxes.stats()).received >= expected, ctx.quick ? 60_000 : 120_000, `${expected - before.received} deliveries`, 25);
       const wall = (performance.now() - t0) / 1000;
       const cpuUsed = process.cpuUsage(cpu0);
       const threads = threadCpuSince(threads0);
       const profiled = await profile.stop();
       if (profiled) ctx.log(`CPU profile of ${id}'s window: ${profiled}`);
       const cpu = (cpuUsed.user + cpuUsed.system) / 1e6;
-      const after = await inboxes.stats();
+      const after = await to.inboxes.stats();
       const deliveries = after.received - before.received;
       return {
+        cpu,
+        deliveries,
         perCore: deliveries / cpu,
         perWall: deliveries / wall,
         after,
@@ -120,6 +128,56 @@ export async function fanout(ctx: BenchContext): Promise<void> {
     await waitUntil(async () => (await inboxes.stats()).received >= (warm + challenges + settle) * inboxes.inboxes.length, 120_000, "the deliveries between the windows", 50);
     const steady = await measure("y", "P1");
     const after = steady.after;
+    // P1-wide: the same node publishing to ten times as many shared inboxes an activity, so that the work
+    // done once per activity (the publish, the relay, the JSON-LD and its Linked Data signature) weighs
+    // ten times less. With windows of P1's shape it splits the node's CPU into a part per activity and a
+    // part per delivery. The machine's speed moves within seconds, so the two shapes take turns (three
+    // wide windows, two more of P1's shape after P1's own) and the split is solved over their sums.
+    const wideInboxes = await startFakeInboxes(ctx.quick ? 10 : 50, 10, 20);
+    const wideCount = ctx.quick ? 2 : 6;
+    const narrow = [steady];
+    const wides: Awaited<ReturnType<typeof measure>>[] = [];
+    try {
+      const wideHub = await createHub(node, "fanout_wide");
+      await addFollowers(node, wideHub.handle, wideInboxes.inboxes, wideInboxes.inboxes.length);
+      // Not measured: the new hub's keys, and connections to the new servers.
+      const wideWarm = 2;
+      for (let n = 0; n < wideWarm; n++) await publish(node, wideHub, challengeDoc({ origin: node.origin, hub: wideHub.handle, key: `wide-warm-up-${n}`, n: 300_000 + n }));
+      await waitUntil(async () => (await wideInboxes.stats()).received >= wideWarm * wideInboxes.inboxes.length, 120_000, "the wide warm-up deliveries", 50);
+      for (let turn = 0; turn < 3; turn++) {
+        wides.push(await measure(`w${turn}-`, "P1-wide", { hub: wideHub, inboxes: wideInboxes, count: wideCount }));
+        if (turn < 2) narrow.push(await measure(`z${turn}-`, "P1-again"));
+      }
+    } finally {
+      await wideInboxes.close();
+    }
+    const sum = (windows: typeof narrow, perWindow: number) => ({
+      activities: perWindow * windows.length,
+      deliveries: windows.reduce((n, w) => n + w.deliveries, 0),
+      cpu: windows.reduce((n, w) => n + w.cpu, 0),
+    });
+    const narrowSum = sum(narrow, challenges);
+    const wideSum = sum(wides, wideCount);
+    split = splitCpu(narrowSum, wideSum);
+    const rates = (windows: typeof narrow) => windows.map((w) => w.perCore.toFixed(0)).join(", ");
+    ctx.emit({
+      id: "P1-wide",
+      name: `the same node, ${wideCount} challenges × ${wideInboxes.inboxes.length} shared inboxes, three windows (the work done once per activity weighs ${Math.round(wideInboxes.inboxes.length / inboxes.inboxes.length)} × less)`,
+      value: wideSum.deliveries / wideSum.cpu,
+      unit: "/s",
+      ceiling: { name: "raw RSA-2048 signs/s, one core", value: c.rsaSignPerSec, unit: "/s" },
+      target: { kind: "info", value: 0, text: "" },
+      note: `per window ${rates(wides)} /CPU-s; P1's shape in the windows between them ${rates(narrow.slice(1))} /CPU-s (P1's own ${steady.perCore.toFixed(0)}); the last wide window: ${wides[wides.length - 1]!.note}`,
+    });
+    ctx.emit({
+      id: "P1-per-delivery",
+      name: "P1's CPU split: the part per delivery, as deliveries per CPU-second (the windows of P1's shape and P1-wide's, solved for CPU = a × activities + d × deliveries)",
+      value: 1 / split.perDelivery,
+      unit: "/s",
+      ceiling: { name: "raw RSA-2048 signs/s, one core", value: c.rsaSignPerSec, unit: "/s" },
+      target: { kind: "info", value: 0, text: "" },
+      note: `d = ${(split.perDelivery * 1e6).toFixed(0)} µs of CPU a delivery, a = ${(split.perActivity * 1e3).toFixed(2)} ms an activity`,
+    });
     ctx.emit({
       id: "P1",
       name: `signed deliveries per CPU-second (${challenges} challenges × ${inboxes.inboxes.length} shared inboxes, ${followers} followers, after ${warm + challenges + settle} publishes before them)`,
@@ -152,6 +210,21 @@ export async function fanout(ctx: BenchContext): Promise<void> {
     await inboxes.close();
   }
   const lean = await leanReference(ctx.quick ? 500 : 3000, servers, perServer);
+  if (split) {
+    // What P1's goal leaves for the work of an activity, spread over its inboxes: 0.7 × raw signs per
+    // CPU-second means 1 / (0.7 × signs) of CPU a delivery, all included.
+    const perInbox = servers * perServer;
+    const budget = 1 / (0.7 * c.rsaSignPerSec);
+    const room = (perDelivery: number) => `${((budget - perDelivery) * perInbox * 1e3).toFixed(2)} ms`;
+    ctx.emit({
+      id: "P1-per-activity",
+      name: `P1's CPU split: the part per activity (publish through the API, relay, JSON-LD, Linked Data signature, enqueueing its ${perInbox} deliveries)`,
+      value: split.perActivity * 1e3,
+      unit: "ms",
+      target: { kind: "info", value: 0, text: "" },
+      note: `P1's goal leaves for it, over ${perInbox} inboxes: ${room(split.perDelivery)} with this node's part per delivery, ${room(1 / lean.perCpuSecond)} with the lean reference's whole delivery (a negative room: the goal cannot be met at this fan-out)`,
+    });
+  }
   ctx.emit({
     id: "P1-lean",
     name: "lean reference: draft-cavage sign + undici POST (keep-alive, 16 in flight), no queue, no store, no Fedify, per CPU-second",
