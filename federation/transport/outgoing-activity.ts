@@ -9,18 +9,16 @@
 // they keep the document's meaning depends only on the context and on where the rewritten values sit
 // (JSON-LD scopes terms by context, by property and by type), so that answer is found by Fedify's own
 // check — the canonical forms before and after compared — once per context and place, and remembered.
-// The integrity proof (eddsa-jcs-2022, FEP-8b32) is made over that rewritten form exactly as Fedify makes
-// it; Fedify's signJsonLd adds the Linked Data signature. The messages are Fedify's OutboxMessage, so
+// The integrity proof (eddsa-jcs-2022, FEP-8b32) and the Linked Data signature are made over that rewritten
+// form exactly as Fedify makes them (activity-signatures.ts). The messages are Fedify's OutboxMessage, so
 // the lean first attempt (ADR 0015) and Fedify's own handler after it send them as they did.
 //
 // Anything this does not expect — no RSA key, a nested @context, a rewrite that would change the
 // meaning — returns null, and the caller sends through Fedify's sendActivity as before.
 import { randomUUID } from "node:crypto";
-import { type ActorKeyPair, type Context, exportJwk, type Federation, signJsonLd } from "@fedify/fedify";
+import { type ActorKeyPair, type Context, exportJwk, type Federation } from "@fedify/fedify";
 import { type Activity, getTypeId, type Recipient } from "@fedify/vocab";
-import { encodeMultibase } from "@fedify/vocab-runtime";
-import jsonld from "@fedify/vocab-runtime/jsonld";
-import canonicalJson from "json-canon";
+import { canonicalNQuads, withLinkedDataSignature, withProof } from "./activity-signatures";
 
 type Json = Record<string, unknown>;
 type DocumentLoader = Context<void>["contextLoader"];
@@ -135,7 +133,7 @@ export function createActivitySender(o: ActivitySenderOptions): ActivitySender {
     const key = `${JSON.stringify(before["@context"])}\n${places.join(" ")}`;
     let verdict = verdicts.get(key);
     if (!verdict) {
-      const canonical = (doc: Json) => jsonld.canonize(doc, { format: "application/n-quads", documentLoader: loader as never });
+      const canonical = (doc: Json) => canonicalNQuads(doc, loader);
       // A failure (a context that could not be loaded) is not remembered: Fedify's path decides this time.
       verdict = Promise.all([canonical(before), canonical(after)]).then(([a, b]) => a === b, () => {
         verdicts.delete(key);
@@ -167,8 +165,8 @@ export function createActivitySender(o: ActivitySenderOptions): ActivitySender {
     if (compact.type === "Follow" || "proof" in compact || "signature" in compact) return null;
     const rewritten = rewriteOutgoing(compact);
     if (!rewritten || !(await keepsMeaning(compact, rewritten.doc, rewritten.places, loader))) return null;
-    const proved = ed[0] ? await withProof(rewritten.doc, ed[0].privateKey, ed[0].multikey.id!) : rewritten.doc;
-    return (await signJsonLd(proved, rsa.privateKey, rsa.keyId, { contextLoader: loader })) as Json;
+    const proved = ed[0] ? withProof(rewritten.doc, ed[0].privateKey, ed[0].multikey.id!) : rewritten.doc;
+    return withLinkedDataSignature(proved, rsa.privateKey, rsa.keyId, loader);
   };
 
   return {
@@ -197,37 +195,4 @@ export function createActivitySender(o: ActivitySenderOptions): ActivitySender {
       o.startQueue?.();
     },
   };
-}
-
-/**
- * The eddsa-jcs-2022 proof Fedify's createProof makes (@fedify/fedify sig/proof.ts), over the compact
- * form as sent: SHA-256 of the proof options and of the document (JCS), signed with Ed25519. Placed
- * after `type`, with the document's context, where Fedify's compaction puts it.
- */
-async function withProof(doc: Json, privateKey: CryptoKey, keyId: URL): Promise<Json> {
-  const created = Temporal.Now.instant().toString();
-  const options = {
-    "@context": doc["@context"], type: "DataIntegrityProof", cryptosuite: "eddsa-jcs-2022",
-    verificationMethod: keyId.href, proofPurpose: "assertionMethod", created,
-  };
-  const encoder = new TextEncoder();
-  const [optionsDigest, docDigest] = await Promise.all([
-    crypto.subtle.digest("SHA-256", encoder.encode(canonicalJson(options))),
-    crypto.subtle.digest("SHA-256", encoder.encode(canonicalJson(doc))),
-  ]);
-  const digest = new Uint8Array(optionsDigest.byteLength + docDigest.byteLength);
-  digest.set(new Uint8Array(optionsDigest), 0);
-  digest.set(new Uint8Array(docDigest), optionsDigest.byteLength);
-  const signature = new Uint8Array(await crypto.subtle.sign("Ed25519", privateKey, digest));
-  const proof = {
-    type: "DataIntegrityProof", created, cryptosuite: "eddsa-jcs-2022", proofPurpose: "assertionMethod",
-    proofValue: new TextDecoder().decode(encodeMultibase("base58btc", signature)), verificationMethod: keyId.href,
-    "@context": doc["@context"],
-  };
-  const out: Json = {};
-  for (const [k, v] of Object.entries(doc)) {
-    out[k] = v;
-    if (k === "type") out.proof = proof;
-  }
-  return out;
 }

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
-  createFederation, generateCryptoKeyPair, type MessageQueue, MemoryKvStore, verifyJsonLd, verifyObject,
+  createFederation, createSignature, generateCryptoKeyPair, type MessageQueue, MemoryKvStore, verifyJsonLd, verifyObject,
 } from "@fedify/fedify";
 import { Activity, Announce, Endpoints, Organization, PUBLIC_COLLECTION, type Recipient, Undo } from "@fedify/vocab";
 import { getDocumentLoader } from "@fedify/vocab-runtime";
@@ -58,7 +58,7 @@ async function setUp() {
   const response = await federation.fetch(new Request(HUB, { headers: { accept: "application/activity+json" } }), { contextData: undefined });
   const actorJson = (await response.json()) as Json;
   const loader = async (url: string) => (url.startsWith(HUB) ? { contextUrl: null, documentUrl: url, document: actorJson } : contexts(url));
-  return { federation, fedify: outbox, ours, sender, loader };
+  return { federation, fedify: outbox, ours, sender, loader, rsa };
 }
 
 const recipients: Recipient[] = [
@@ -101,7 +101,7 @@ function comparable(q: Queued) {
 
 describe("an activity serialised and signed once", () => {
   it.each(activities)("%s: the outbox messages equal Fedify's sendActivity's, field for field", async (_name, make) => {
-    const { federation, fedify, ours, sender, loader } = await setUp();
+    const { federation, fedify, ours, sender, loader, rsa } = await setUp();
     await fedifySender(federation, ORIGIN).send(HANDLE, recipients, make(), "order-key");
     await sender.send(HANDLE, recipients, make(), "order-key");
 
@@ -114,6 +114,14 @@ describe("an activity serialised and signed once", () => {
 
     // Fedify's own verifiers accept our integrity proof and Linked Data signature.
     expect(await verifyJsonLd(sent, { documentLoader: loader, contextLoader: loader })).toBe(true);
+    // The Linked Data signature is the one Fedify's signJsonLd makes, byte for byte (RSASSA-PKCS1-v1_5 is
+    // deterministic): ours canonicalises with jsonld's Node build, Fedify with its browser build.
+    const { signature, ...unsigned } = sent as Json & { signature: Json };
+    const created = signature.created as string;
+    const fedifys = await createSignature(unsigned, rsa.privateKey, new URL(signature.creator as string), {
+      contextLoader: loader, created: { toString: () => created } as never,
+    });
+    expect(signature).toEqual(fedifys);
     // The proof covers the activity without the Linked Data signature, which a receiver checks and detaches first.
     const { signature: _signature, ...proved } = sent;
     const verified = await verifyObject(Activity, proved, { documentLoader: loader, contextLoader: loader });
