@@ -7,8 +7,8 @@ import type { Federation } from "@fedify/fedify";
 import type { Recipient } from "@fedify/vocab";
 import type { ActivityRecord, Repositories } from "../node/domain/ports";
 import { activityFromRecord, hubHandleOf } from "./activities";
-import { toRecipient } from "./actors";
 import { federationLogger } from "./log";
+import { inboxesOf, targetsOfFollowers } from "./transport/delivery-targets";
 import { type ActivitySender, fedifySender } from "./transport/outgoing-activity";
 
 const log = federationLogger("relay");
@@ -72,12 +72,16 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     const handle = hubHandleOf(record.actor);
     const activity = activityFromRecord(record, { origin, country: await countryOf(handle) });
     const followers = await repos.followers.all(handle);
-    const extra = opts.extraRecipients ? await opts.extraRecipients() : [];
-    // An inbox that already gets it as a hub follower does not get it twice.
-    const reached = new Set(followers.flatMap((f) => [f.inbox, f.sharedInbox]));
-    const others = extra.filter((r) => !reached.has((r.endpoints?.sharedInbox ?? r.inboxId)?.href ?? ""));
+    const targets = targetsOfFollowers(followers);
+    if (opts.extraRecipients) {
+      // An inbox that already gets it as a hub follower does not get it twice.
+      const reached = new Set<string | null>();
+      for (const f of followers) reached.add(f.inbox).add(f.sharedInbox);
+      const others = (await opts.extraRecipients()).filter((r) => !reached.has((r.endpoints?.sharedInbox ?? r.inboxId)?.href ?? ""));
+      inboxesOf(others, targets);
+    }
     // Create, Update, Delete of one challenge reach each inbox in order.
-    await sender.send(handle, [...followers.map(toRecipient), ...others], activity, record.objectId);
+    await sender.send(handle, targets, activity, record.objectId);
     await repos.activities.markFederated(record.id, new Date().toISOString());
   }
 

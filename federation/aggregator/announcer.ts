@@ -20,6 +20,7 @@ import type { Challenge, ChallengeStatus } from "../../node/domain/types";
 import type { FeedEffect, Follower, Repositories } from "../../node/domain/ports";
 import { toRecipient } from "../actors";
 import { federationLogger } from "../log";
+import { targetsOfFollowers } from "../transport/delivery-targets";
 import { type ActivitySender, fedifySender } from "../transport/outgoing-activity";
 import { forwardEffectId } from "./effects";
 import { type Feed, feedOf, feedsFor } from "./feed-actors";
@@ -194,7 +195,7 @@ export class FeedAnnouncer {
 
   private async send(feed: Feed, activity: Activity, challengeId: string): Promise<void> {
     // Resolves once every delivery is in the durable queue, not delivered.
-    const followers = (await this.o.repos.followers.all(feed.identifier)).map(toRecipient);
+    const followers = targetsOfFollowers(await this.o.repos.followers.all(feed.identifier));
     // Announce, Undo and the next Announce of one challenge reach each inbox in order.
     await this.sender.send(feed.identifier, followers, activity, `${feed.identifier} ${challengeId}`);
   }

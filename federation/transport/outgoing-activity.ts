@@ -17,8 +17,9 @@
 // meaning — returns null, and the caller sends through Fedify's sendActivity as before.
 import { randomUUID } from "node:crypto";
 import { type ActorKeyPair, type Context, exportJwk, type Federation } from "@fedify/fedify";
-import { type Activity, getTypeId, type Recipient } from "@fedify/vocab";
+import { type Activity, getTypeId } from "@fedify/vocab";
 import { canonicalNQuads, withLinkedDataSignature, withProof } from "./activity-signatures";
+import { type Audience, recipientsIn, targetsOf } from "./delivery-targets";
 
 type Json = Record<string, unknown>;
 type DocumentLoader = Context<void>["contextLoader"];
@@ -29,23 +30,6 @@ const ATTACHMENT = new Set(["attachment", "https://www.w3.org/ns/activitystreams
 /** Fedify's traversal bound for the same rewrites. */
 const MAX_DEPTH = 64;
 const MAX_VERDICTS = 256;
-
-/** Where to deliver: Fedify's extractInboxes with preferSharedInbox (one message per shared inbox). */
-export function inboxesOf(recipients: readonly Recipient[]): Map<string, { actorIds: Set<string>; sharedInbox: boolean }> {
-  const inboxes = new Map<string, { actorIds: Set<string>; sharedInbox: boolean }>();
-  for (const r of recipients) {
-    const shared = r.endpoints?.sharedInbox ?? null;
-    const inbox = shared ?? r.inboxId;
-    if (inbox == null || r.id == null) continue;
-    let entry = inboxes.get(inbox.href);
-    if (!entry) {
-      entry = { actorIds: new Set(), sharedInbox: shared !== null };
-      inboxes.set(inbox.href, entry);
-    }
-    entry.actorIds.add(r.id.href);
-  }
-  return inboxes;
-}
 
 /**
  * Fedify's outgoing rewrites (@fedify/fedify compat/outgoing-jsonld.ts, public-audience.ts): `as:Public`
@@ -93,9 +77,9 @@ export function rewriteOutgoing(doc: Json): { doc: Json; places: string[] } | nu
   return nested ? null : { doc: rewritten, places: [...places].sort() };
 }
 
-/** Hands an activity to the delivery queue for its recipients; resolves once every delivery is durable. */
+/** Hands an activity to the delivery queue for its audience; resolves once every delivery is durable. */
 export interface ActivitySender {
-  send(identifier: string, recipients: readonly Recipient[], activity: Activity, orderingKey: string): Promise<void>;
+  send(identifier: string, audience: Audience, activity: Activity, orderingKey: string): Promise<void>;
 }
 
 /**
@@ -105,9 +89,9 @@ export interface ActivitySender {
  */
 export function fedifySender(federation: Federation<void>, origin: string): ActivitySender {
   return {
-    async send(identifier, recipients, activity, orderingKey) {
+    async send(identifier, audience, activity, orderingKey) {
       const ctx = federation.createContext(new URL(origin), undefined);
-      await ctx.sendActivity({ identifier }, [...recipients], activity, { preferSharedInbox: true, fanout: "skip", orderingKey });
+      await ctx.sendActivity({ identifier }, recipientsIn(audience), activity, { preferSharedInbox: true, fanout: "skip", orderingKey });
     },
   };
 }
@@ -170,15 +154,15 @@ export function createActivitySender(o: ActivitySenderOptions): ActivitySender {
   };
 
   return {
-    async send(identifier, recipients, activity, orderingKey) {
-      const inboxes = inboxesOf(recipients);
+    async send(identifier, audience, activity, orderingKey) {
+      const inboxes = targetsOf(audience);
       // Nobody to send to: nothing to sign (Fedify would make the proof before finding that out).
       if (inboxes.size === 0) return;
-      if (activity.id == null || activity.actorId == null) return fallback.send(identifier, recipients, activity, orderingKey);
+      if (activity.id == null || activity.actorId == null) return fallback.send(identifier, inboxes, activity, orderingKey);
       const ctx = o.federation.createContext(new URL(o.origin), undefined);
       const keyPairs = await ctx.getActorKeyPairs(identifier);
       const json = await serialize(activity, keyPairs, ctx.contextLoader);
-      if (!json) return fallback.send(identifier, recipients, activity, orderingKey);
+      if (!json) return fallback.send(identifier, inboxes, activity, orderingKey);
       const keys = await Promise.all(keyPairs.map(async (kp) => ({ keyId: kp.keyId.href, privateKey: await jwkOf(kp.privateKey) })));
       // One instant for every message of the activity: with activityId it names one body (lean-delivery.ts).
       const started = new Date().toISOString();

@@ -11,8 +11,10 @@ import {
 import { Activity, Announce, Endpoints, Organization, PUBLIC_COLLECTION, type Recipient, Undo } from "@fedify/vocab";
 import { getDocumentLoader } from "@fedify/vocab-runtime";
 import { activityFromRecord } from "../../federation/activities";
+import { toRecipient } from "../../federation/actors";
+import { inboxesOf, recipientsOf, targetsOfFollowers } from "../../federation/transport/delivery-targets";
 import { createActivitySender, fedifySender, rewriteOutgoing } from "../../federation/transport/outgoing-activity";
-import type { ActivityRecord } from "../../node/domain/ports";
+import type { ActivityRecord, Follower } from "../../node/domain/ports";
 import type { Challenge } from "../../node/domain/types";
 
 const ORIGIN = "https://de.ipn.example";
@@ -161,5 +163,47 @@ describe("Fedify's outgoing rewrites", () => {
 
   it("leave a document with a nested @context to Fedify (a local context can redefine what they rewrite)", () => {
     expect(rewriteOutgoing({ "@context": "https://www.w3.org/ns/activitystreams", type: "Create", object: { "@context": { Public: "https://evil.example/" }, type: "Note", to: "Public" } })).toBeNull();
+  });
+});
+
+describe("delivery targets straight from stored followers (the relay's and the feeds' audience)", () => {
+  const followers: Follower[] = [
+    { actorId: "https://social.example/users/alice", inbox: "https://social.example/users/alice/inbox", sharedInbox: "https://social.example/inbox", followId: null },
+    { actorId: "https://gts.example/users/carol", inbox: "https://gts.example/users/carol/inbox", sharedInbox: null, followId: null },
+    { actorId: "https://social.example/users/bob", inbox: "https://social.example/users/bob/inbox", sharedInbox: "https://social.example/inbox", followId: null },
+    // A personal inbox that is another server's shared inbox: the first follower met decides the kind, as in Fedify.
+    { actorId: "https://odd.example/users/dave", inbox: "https://odd.example/inbox", sharedInbox: null, followId: null },
+    { actorId: "https://odd.example/users/erin", inbox: "https://odd.example/users/erin/inbox", sharedInbox: "https://odd.example/inbox", followId: null },
+  ];
+  const entries = (t: Map<string, { actorIds: Set<string>; sharedInbox: boolean }>) => [...t].map(([inbox, e]) => [inbox, [...e.actorIds], e.sharedInbox]);
+
+  it("are the inboxes Fedify's extractInboxes makes from the same followers as recipients, in the same order", () => {
+    const ours = targetsOfFollowers(followers);
+    expect(entries(ours)).toEqual(entries(inboxesOf(followers.map(toRecipient))));
+    expect(entries(ours)).toEqual([
+      ["https://social.example/inbox", ["https://social.example/users/alice", "https://social.example/users/bob"], true],
+      ["https://gts.example/users/carol/inbox", ["https://gts.example/users/carol"], false],
+      ["https://odd.example/inbox", ["https://odd.example/users/dave", "https://odd.example/users/erin"], false],
+    ]);
+    // Turned back into recipients (Fedify's path, when ours does not apply), they group the same way.
+    expect(entries(inboxesOf(recipientsOf(ours)))).toEqual(entries(ours));
+  });
+
+  it("give the same outbox messages as the recipients they stand for, on our path and on Fedify's", async () => {
+    const asRecipients = await setUp();
+    const asTargets = await setUp();
+    const make = activities[0]![1];
+    const stored: Follower[] = recipients.map((r) => ({
+      actorId: r.id!.href, inbox: r.inboxId!.href, sharedInbox: r.endpoints?.sharedInbox?.href ?? null, followId: null,
+    }));
+    await asRecipients.sender.send(HANDLE, recipients, make(), "k");
+    await asTargets.sender.send(HANDLE, targetsOfFollowers(stored), make(), "k");
+    await fedifySender(asRecipients.federation, ORIGIN).send(HANDLE, recipients, make(), "k");
+    await fedifySender(asTargets.federation, ORIGIN).send(HANDLE, targetsOfFollowers(stored), make(), "k");
+    const shape = (qs: Queued[]) => qs.map((q) => ({ inbox: q.message.inbox, sharedInbox: q.message.sharedInbox, actorIds: q.message.actorIds, key: q.orderingKey }));
+    expect(asTargets.ours.queued).toHaveLength(2);
+    expect(shape(asTargets.ours.queued)).toEqual(shape(asRecipients.ours.queued));
+    expect(asTargets.fedify.queued).toHaveLength(2);
+    expect(shape(asTargets.fedify.queued)).toEqual(shape(asRecipients.fedify.queued));
   });
 });
