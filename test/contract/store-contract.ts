@@ -696,6 +696,21 @@ export function describeStoreContract(name: string, factory: StoreFactory, trait
         expect(ids((await list({ country: ["FR"] })))).toEqual([a.id]);
       });
 
+      it("finds a batch's challenges by their last text: created and edited in one batch, or edited in a later one", async () => {
+        const a = remote(1);
+        const b = remote(1);
+        const titled = (c: StoredChallenge, revision: number, word: string) => ({ ...write(c, revision), doc: { ...c.doc, revision, title: { en: `${word} pilot` } } });
+        expect(await store.mirror.upsertMany([titled(a, 1, "quayside"), titled(b, 1, "lighthouse"), titled(a, 2, "riverbank")])).toEqual(["created", "created", "updated"]);
+        expect(ids(await list({ q: "riverbank" }))).toEqual([a.id]);
+        expect(await list({ q: "quayside" })).toEqual([]);
+        expect(ids(await list({ q: "lighthouse" }))).toEqual([b.id]);
+        expect(await store.mirror.upsertMany([titled(b, 2, "windmill"), titled(a, 1, "quayside")])).toEqual(["updated", "stale"]);
+        expect(ids(await list({ q: "windmill" }))).toEqual([b.id]);
+        expect(await list({ q: "lighthouse" })).toEqual([]);
+        expect(await list({ q: "quayside" })).toEqual([]);
+        expect(ids(await list({ q: "riverbank" }))).toEqual([a.id]);
+      });
+
       it("withdraws mirrored challenges and lists the live (id, revision) set of an origin in id order", async () => {
         const cs = [remote(2), remote(1), remote(5)];
         await store.mirror.upsertMany(cs.map((c) => write(c)));

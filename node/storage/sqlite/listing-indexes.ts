@@ -6,8 +6,13 @@ import { facetsOf } from "./challenge-rows";
 import type { Db } from "./database";
 import { ftsOf, INSERT_FTS_SQL } from "./fts-row";
 
+/** A full-text write held back to the end of a batch: a row to insert, or (null) the rid's row to delete. */
+interface TextWrite { rid: number; row: ReturnType<typeof ftsOf> | null }
+
 export class ListingIndexes {
   private readonly s;
+  /** Full-text writes of the batch running (see batched()), in their order; null outside one. */
+  private held: TextWrite[] | null = null;
 
   constructor(db: Db) {
     this.s = {
@@ -18,20 +23,50 @@ export class ListingIndexes {
     };
   }
 
+  /**
+   * Runs `work` (inside the caller's transaction) with the full-text writes it makes held back and done
+   * after it, in their order. FTS5 writes the terms it holds for the transaction to disk as a new segment
+   * whenever another statement of the transaction opens a statement savepoint — every INSERT or UPDATE
+   * of a challenge row does (it has triggers). Interleaved with the rows, a batch of 43 mirrored
+   * challenges made 43 segments, which FTS5 then merged; written last, it makes one. Measured with perf
+   * on batches of 43: sqlite3Fts5FlushToDisk 11 % → 3.4 % of the CPU, the mirror's write of a document
+   * 480 → 418 µs (2026-12-06).
+   */
+  batched<T>(work: () => T): T {
+    const held: TextWrite[] = [];
+    this.held = held;
+    try {
+      const out = work();
+      for (const w of held) {
+        if (w.row) this.s.insertFts.run({ rid: w.rid, ...w.row });
+        else this.s.deleteFts.run(w.rid);
+      }
+      return out;
+    } finally {
+      this.held = null;
+    }
+  }
+
   /** After the challenge row is written (inserted, or updated after clear()). */
   write(rid: number, c: StoredChallenge): void {
     for (const f of facetsOf(c)) this.s.insertFacet.run(f.facet, f.value, rid);
-    this.s.insertFts.run({ rid, ...ftsOf(c.doc) });
+    this.text({ rid, row: ftsOf(c.doc) });
   }
 
   /** Before write() again; the facet rows' counts go with them (trigger). */
   clear(rid: number): void {
     this.s.deleteFacets.run(rid);
-    this.s.deleteFts.run(rid);
+    this.text({ rid, row: null });
   }
 
   /** Before the challenge row is deleted: contentless FTS rows are not covered by any cascade. */
   deleteText(rid: number): void {
     this.s.deleteFts.run(rid);
+  }
+
+  private text(w: TextWrite): void {
+    if (this.held) this.held.push(w);
+    else if (w.row) this.s.insertFts.run({ rid: w.rid, ...w.row });
+    else this.s.deleteFts.run(w.rid);
   }
 }

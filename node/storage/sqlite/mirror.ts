@@ -53,7 +53,8 @@ export class SqliteMirrorRepository implements MirrorRepository {
   }
 
   async upsertMany(writes: MirrorWrite[], effects?: MirrorEffectPlanner): Promise<MirrorOutcome[]> {
-    return this.db.transaction(() => writes.map((w) => {
+    // The batch's full-text rows are written after its other rows: one FTS5 segment a batch (listing-indexes.ts).
+    return this.db.transaction(() => this.indexes.batched(() => writes.map((w) => {
       const outcome = this.upsertOne(w);
       // The feed effect of a stored change commits with it (issue 8: no boost lost on a crash).
       if (effects && (outcome === "created" || outcome === "updated")) {
@@ -61,7 +62,7 @@ export class SqliteMirrorRepository implements MirrorRepository {
         if (effect) insertFeedEffect(this.db, effect);
       }
       return outcome;
-    })).immediate();
+    }))).immediate();
   }
 
   private upsertOne(w: MirrorWrite): MirrorOutcome {
