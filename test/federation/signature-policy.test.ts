@@ -149,6 +149,15 @@ describe("malformed input is a 4xx, never a 500", () => {
     const status = await post(inbox, sent, headers);
     expect([400, 401]).toContain(status);
   });
+
+  it("answers with a problem document that says what is wrong, marked not to be sniffed, with the request's id", async () => {
+    const res = await fetch(inbox, { method: "POST", headers: { "content-type": "application/activity+json" }, body: "<script>alert(1)</script>" });
+    expect(res.status).toBe(400);
+    expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await res.json()).toMatchObject({ status: 400, detail: "the body is not JSON" });
+  });
 });
 
 describe("JSON-LD contexts", () => {
