@@ -733,14 +733,18 @@ export function describeStoreContract(name: string, factory: StoreFactory, trait
         const draft = sampleChallenge({ status: "draft" });
         await put(local, draft);
         expect(await store.mirror.revisions(local.origin)).toEqual([{ id: local.id, revision: local.doc.revision }]);
-        const cs = [remote(1), remote(1)];
-        await store.mirror.upsertMany(cs.map((c) => write(c)));
+        const cs = [remote(1, { title: { en: "Quayside sensors" } }), remote(1, { title: { en: "Quayside lighting" } })];
+        const kept = remote(1, { origin: "https://at.ipn.test", country: "AT", title: { en: "Quayside benches" } });
+        await store.mirror.upsertMany([...cs, kept].map((c) => write(c)));
+        expect(ids(await list({ q: "quayside" })).sort()).toEqual([...cs, kept].map((c) => c.id).sort());
         expect(await store.mirror.removeOrigin(FR)).toBe(2);
         expect(await store.mirror.removeOrigin(local.origin)).toBe(0);
         expect(await store.challenges.getById(cs[0]!.id)).toBeNull();
         expect(await store.challenges.getById(local.id)).toEqual(local);
         expect(await list({ country: ["FR"] })).toEqual([]);
-        expect(await list({ q: "zzzznotthere" })).toEqual([]);
+        // Their words go with them; another origin's challenge with the same words stays found.
+        expect(ids(await list({ q: "quayside" }))).toEqual([kept.id]);
+        expect(ids(await list({ q: "sensors" }))).toEqual([]);
       });
     });
 

@@ -59,9 +59,9 @@ export class ListingIndexes {
     this.text({ rid, row: null });
   }
 
-  /** Before the challenge row is deleted: contentless FTS rows are not covered by any cascade. */
+  /** With the challenge row's deletion: contentless FTS rows are not covered by any cascade. */
   deleteText(rid: number): void {
-    this.s.deleteFts.run(rid);
+    this.text({ rid, row: null });
   }
 
   private text(w: TextWrite): void {

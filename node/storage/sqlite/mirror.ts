@@ -118,14 +118,15 @@ export class SqliteMirrorRepository implements MirrorRepository {
   }
 
   async removeOrigin(origin: string): Promise<number> {
-    return this.db.transaction(() => {
+    // The full-text deletes go last, together, as a batch's writes do (listing-indexes.ts).
+    return this.db.transaction(() => this.indexes.batched(() => {
       const rids = (this.s.originRids.all(origin) as { rid: number }[]).map((r) => r.rid);
       for (const rid of rids) {
         this.indexes.deleteText(rid);
         this.s.deleteRid.run(rid);
       }
       return rids.length;
-    }).immediate();
+    })).immediate();
   }
 
 }
