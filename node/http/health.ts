@@ -2,7 +2,8 @@
 // touches the store (a restart would not fix a database outage). /readyz answers "send me traffic":
 // the store answers in time, the queue consumer runs where this process consumes, and no shutdown
 // has begun. Neither needs authentication; neither may be cached.
-import express, { type Router } from "express";
+import express, { type RequestHandler } from "express";
+import { onlyAt } from "./only-at";
 import { problem } from "./problem";
 
 export interface HealthDeps {
@@ -35,7 +36,7 @@ async function storeProblem(ping: () => Promise<void>, timeoutMs: number): Promi
   }
 }
 
-export function healthRouter(deps: HealthDeps): Router {
+export function healthRouter(deps: HealthDeps): RequestHandler {
   const timeoutMs = deps.storeTimeoutMs ?? 2000;
   const router = express.Router();
   router.use(["/healthz", "/readyz"], (_req, res, next) => {
@@ -69,7 +70,7 @@ export function healthRouter(deps: HealthDeps): Router {
     const body = { ...problem(503, `not ready: ${failures.join("; ")}`), checks };
     res.status(503).type("application/problem+json").send(JSON.stringify(body));
   });
-  return router;
+  return onlyAt(["/healthz", "/readyz"], router);
 }
 
 /** Tracks a long-running task (e.g. the queue consumer): running until its promise settles. */

@@ -1,6 +1,7 @@
 // The Express side of the metrics (node/ops/metrics.ts holds the registry): a middleware that times
 // every request, and GET /metrics in the Prometheus text format.
-import express, { type RequestHandler, type Router } from "express";
+import express, { type RequestHandler } from "express";
+import { onlyAt } from "./only-at";
 import type { Registry } from "prom-client";
 import { sameSecret } from "../domain/tokens";
 import type { IpnMetrics } from "../ops/metrics";
@@ -32,7 +33,7 @@ export interface MetricsRouterOptions {
 
 
 /** GET /metrics in the Prometheus text format. */
-export function metricsRouter(registry: Registry, opts: MetricsRouterOptions = {}): Router {
+export function metricsRouter(registry: Registry, opts: MetricsRouterOptions = {}): RequestHandler {
   const expected = opts.token ?? null;
   const router = express.Router();
   router.get("/metrics", async (req, res, next) => {
@@ -51,5 +52,5 @@ export function metricsRouter(registry: Registry, opts: MetricsRouterOptions = {
       next(error);
     }
   });
-  return router;
+  return onlyAt(["/metrics"], router);
 }

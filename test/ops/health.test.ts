@@ -116,3 +116,20 @@ it("watchRunning reports a task as running until it settles, whether it ends or 
   await new Promise((r) => setImmediate(r));
   expect([ok.running(), bad.running()]).toEqual([false, false]);
 });
+
+it("answers its paths as Express routes them, and lets every other request pass by untouched", async () => {
+  const { deps } = probeState();
+  // What comes after the probes in a node: the rest of the app answers anything else.
+  const app = express().use(healthRouter(deps)).use((req, res) => { res.status(404).json({ passedBy: req.path }); });
+  expect((await request(app).get("/healthz/").expect(200)).body).toEqual({ status: "ok" });
+  expect((await request(app).get("/HEALTHZ").expect(200)).body).toEqual({ status: "ok" });
+  expect((await request(app).head("/readyz").expect(200)).headers["cache-control"]).toBe("no-store");
+  for (const p of ["/inbox", "/healthz/deeper", "/api/v1/challenges", "/healthzz"]) {
+    const res = await request(app).get(p).expect(404);
+    expect(res.body).toEqual({ passedBy: p });
+    // Not entered at all: the probes' no-store header is only ever set on their own paths.
+    expect(res.headers["cache-control"]).toBeUndefined();
+  }
+  // A POST to a probe's path enters it, finds no route for the method, and goes on, as before.
+  expect((await request(app).post("/healthz").expect(404)).body).toEqual({ passedBy: "/healthz" });
+});
