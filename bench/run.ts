@@ -29,7 +29,9 @@ interface ChildResult {
 
 function runChild(name: string, quick: boolean, ceilings: Ceilings | null, nativeJson = false): Promise<ChildResult> {
   const entry = BENCHMARKS[name]!;
-  const args = [...(process.env.IPN_BENCH_NODE_ARGS ? process.env.IPN_BENCH_NODE_ARGS.split(" ") : []), "--expose-gc", "--require", "tsx/cjs", path.join(__dirname, "child.ts"), name, ...(quick ? ["--quick"] : [])];
+  // The node runs with the flags `npm start` and the container give it (package.json, deploy/Dockerfile);
+  // IPN_BENCH_NODE_ARGS come after them, so an experiment can override them.
+  const args = ["--max-semi-space-size=16", ...(process.env.IPN_BENCH_NODE_ARGS ? process.env.IPN_BENCH_NODE_ARGS.split(" ") : []), "--expose-gc", "--require", "tsx/cjs", path.join(__dirname, "child.ts"), name, ...(quick ? ["--quick"] : [])];
   const child = spawn(process.execPath, args, {
     cwd: path.join(__dirname, ".."),
     env: { ...process.env, IPN_BENCH_CEILINGS: ceilings ? JSON.stringify(ceilings) : "", IPN_BENCH_NATIVE_JSON: nativeJson ? "1" : "" },
