@@ -36,10 +36,12 @@ async function storeProblem(ping: () => Promise<void>, timeoutMs: number): Promi
   }
 }
 
+const PROBES = ["/healthz", "/readyz"];
+
 export function healthRouter(deps: HealthDeps): RequestHandler {
   const timeoutMs = deps.storeTimeoutMs ?? 2000;
   const router = express.Router();
-  router.use(["/healthz", "/readyz"], (_req, res, next) => {
+  router.use(PROBES, (_req, res, next) => {
     res.set("Cache-Control", "no-store");
     next();
   });
@@ -70,7 +72,7 @@ export function healthRouter(deps: HealthDeps): RequestHandler {
     const body = { ...problem(503, `not ready: ${failures.join("; ")}`), checks };
     res.status(503).type("application/problem+json").send(JSON.stringify(body));
   });
-  return onlyAt(["/healthz", "/readyz"], router);
+  return onlyAt(PROBES, router);
 }
 
 /** Tracks a long-running task (e.g. the queue consumer): running until its promise settles. */
