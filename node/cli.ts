@@ -4,6 +4,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { ConfigError, loadConfig, type Config } from "./config";
 import { configureLogging } from "./ops/logging";
+import { startMemoryTrim } from "./ops/memory-trim";
+import { getLogger } from "@logtape/logtape";
 import { openServices, SOFTWARE, startNode } from "./main";
 import type { Result } from "./domain/errors";
 import { releasePackage } from "./domain/ocds/package";
@@ -20,6 +22,8 @@ function config(): Config {
     throw e;
   }
 }
+
+const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
 
 function fail<T>(r: Result<T>): T {
   if (r.ok) return r.value;
@@ -40,6 +44,13 @@ async function start(): Promise<void> {
   const cfg = config();
   await configureLogging(cfg.logLevel, { json: !process.stdout.isTTY });
   const node = await startNode(cfg);
+  // Process-wide, so here and not in startNode (tests and benchmarks run several nodes in one process).
+  const memoryLog = getLogger(["ipn", "memory"]);
+  const trim = cfg.memoryTrim ? startMemoryTrim({
+    onTrim: (r) => memoryLog.info("quiet after a burst of work: a full collection took {pauseMs} ms; heap in use {heapBefore} → {heapAfter} MiB, resident {rssBefore} → {rssAfter} MiB so far", {
+      pauseMs: Math.round(r.pauseMs), heapBefore: mib(r.heapBefore), heapAfter: mib(r.heapAfter), rssBefore: mib(r.rssBefore), rssAfter: mib(r.rssAfter),
+    }),
+  }) : null;
   const tokenHint = node.adminTokenFile ? `$(cat ${node.adminTokenFile})` : "$IPN_ADMIN_TOKEN";
   console.log([
     ``,
@@ -64,6 +75,7 @@ async function start(): Promise<void> {
     console.log(`${signal}: shutting down…`);
     const force = setTimeout(() => process.exit(1), 30_000);
     force.unref();
+    trim?.stop();
     await node.close();
     process.exit(0);
   };

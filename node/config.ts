@@ -26,6 +26,8 @@ export interface Config {
   allowPrivateNetwork: boolean;
   /** IPN_AUTHORIZED_FETCH: secure mode — the node's actors, objects and collections answer only signed GETs. */
   authorizedFetch: boolean;
+  /** IPN_MEMORY_TRIM: give a burst's memory back once the process is quiet (node/ops/memory-trim.ts). */
+  memoryTrim: boolean;
   logLevel: "debug" | "info" | "warning" | "error";
   role: "all" | "web" | "worker";
   /** IPN_ROLE: a member state's node (default) or the Commission's EEA-wide aggregator (ADR 0007). */
@@ -79,7 +81,7 @@ export class ConfigError extends Error {
 const ENV_NAMES: Record<string, string> = {
   port: "PORT", host: "IPN_HOST", origin: "IPN_ORIGIN", dataDir: "IPN_DATA_DIR", store: "IPN_STORE",
   country: "IPN_COUNTRY", nodeName: "IPN_NODE_NAME", ocdsPrefix: "IPN_OCDS_PREFIX", dataLicence: "IPN_DATA_LICENCE", adminToken: "IPN_ADMIN_TOKEN",
-  allowPrivateNetwork: "IPN_ALLOW_PRIVATE_NETWORK", authorizedFetch: "IPN_AUTHORIZED_FETCH", logLevel: "IPN_LOG_LEVEL", role: "IPN_PROCESS_ROLE", nodeRole: "IPN_ROLE",
+  allowPrivateNetwork: "IPN_ALLOW_PRIVATE_NETWORK", authorizedFetch: "IPN_AUTHORIZED_FETCH", memoryTrim: "IPN_MEMORY_TRIM", logLevel: "IPN_LOG_LEVEL", role: "IPN_PROCESS_ROLE", nodeRole: "IPN_ROLE",
   scheduleCron: "IPN_SCHEDULE_CRON", peers: "IPN_PEERS", reconcileCron: "IPN_RECONCILE_CRON",
   metricsToken: "IPN_METRICS_TOKEN", smtpUrl: "IPN_SMTP_URL", mailFrom: "IPN_MAIL_FROM",
   oidcIssuer: "IPN_OIDC_ISSUER", oidcClientId: "IPN_OIDC_CLIENT_ID", oidcClientSecret: "IPN_OIDC_CLIENT_SECRET", oidcName: "IPN_OIDC_NAME", queueLeaseMs: "IPN_QUEUE_LEASE_MS", shutdownDelayMs: "IPN_SHUTDOWN_DELAY_MS",
@@ -132,6 +134,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     adminToken: get("IPN_ADMIN_TOKEN"),
     allowPrivateNetwork: allowExplicit ?? localDefaults,
     authorizedFetch: bool("IPN_AUTHORIZED_FETCH", get("IPN_AUTHORIZED_FETCH"), problems) ?? false,
+    memoryTrim: bool("IPN_MEMORY_TRIM", get("IPN_MEMORY_TRIM"), problems) ?? true,
     logLevel: get("IPN_LOG_LEVEL") ?? "info",
     role: get("IPN_PROCESS_ROLE") ?? "all",
     nodeRole: get("IPN_ROLE")?.toLowerCase() ?? "national",

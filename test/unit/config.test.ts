@@ -45,6 +45,12 @@ describe("loadConfig", () => {
     expect(all).toMatch(/IPN_ALLOW_PRIVATE_NETWORK must be true or false/);
   });
 
+  it("gives a burst's memory back by default; IPN_MEMORY_TRIM=false turns that off, anything else is refused", () => {
+    expect(loadConfig({}, "/srv/ipn").memoryTrim).toBe(true);
+    expect(loadConfig({ IPN_MEMORY_TRIM: "false" }, "/srv/ipn").memoryTrim).toBe(false);
+    expect(messages({ IPN_MEMORY_TRIM: "sometimes" })).toEqual(['IPN_MEMORY_TRIM must be true or false (got "sometimes")']);
+  });
+
   it("refuses an origin with a path", () => {
     expect(messages({ IPN_ORIGIN: "https://x.example/ipn" }).join("\n")).toMatch(/IPN_ORIGIN/);
   });
