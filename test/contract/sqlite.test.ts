@@ -125,6 +125,10 @@ describe("SQLite store: common search words", () => {
       const page = await store.challenges.list({ q: "drone", limit: 100 });
       expect(page.items.every((c) => c.doc.description?.en === "a drone flight")).toBe(true);
       expect(page.items).toHaveLength(100);
+      // How common a word is, is remembered until the next write: a page asks up to four times.
+      await store.challenges.insert(sampleChallenge({ title: { en: "Survey" }, summary: { en: "x" }, description: { en: "a drone and a kite" } }), null);
+      expect(await store.challenges.count({ q: "drone", limit: 20 })).toBe(n + 1);
+      expect(await store.challenges.count({ q: "kite", limit: 20 })).toBe(301);
     } finally {
       await store.close();
     }

@@ -50,6 +50,10 @@ export class SqliteChallengeRepository implements ChallengeRepository {
           AND ((c.status = 'forthcoming' AND c.start_ms <= @now) OR (c.status = 'open' AND c.deadline_ms <= @now))
         LIMIT @limit`),
       ftsHits: db.prepare("SELECT rowid AS rid FROM challenges_fts WHERE challenges_fts MATCH ? LIMIT ?"),
+      // How many matches, up to a bound: counted inside SQLite, no row handed to JavaScript (a common word
+      // over 20,000 challenges: 0.55 ms against 2.7 for its 5,001 rows read as objects).
+      ftsCountUpTo: db.prepare("SELECT count(*) FROM (SELECT 1 FROM challenges_fts WHERE challenges_fts MATCH ? LIMIT ?)").pluck(),
+      ftsRids: db.prepare("SELECT rowid FROM challenges_fts WHERE challenges_fts MATCH ? LIMIT ?").pluck(),
       byHub: db.prepare(`SELECT ${CHALLENGE_COLUMNS} FROM challenges c WHERE c.hub = ? AND c.key IS NOT NULL`),
       countByHub: db.prepare(`SELECT COUNT(*) AS n FROM challenges c
         WHERE c.hub = ? AND c.listed = 1 AND c.key IS NOT NULL`),
@@ -199,14 +203,16 @@ export class SqliteChallengeRepository implements ChallengeRepository {
   private textFilter(q: string | undefined): TextFilter | null | "none" {
     const probes = q ? toFtsProbes(q) : null;
     if (!probes) return null;
-    const hits = (m: string) => (this.s.ftsHits.all(m, FEW_TEXT_MATCHES + 1) as { rid: number }[]).map((r) => r.rid);
+    // Asked up to four times for one listing page (its page, total and facet counts), and again by the next
+    // visitor: remembered until the database changes.
+    const many = (m: string) => this.counts.get(`more than ${FEW_TEXT_MATCHES} text matches\n${m}`, () => (this.s.ftsCountUpTo.get(m, FEW_TEXT_MATCHES + 1) as number) > FEW_TEXT_MATCHES);
     // The complete words alone (one phrase each, no prefix to expand) first tell a common text: then
     // it is probed as complete words. Otherwise the words with the last as a prefix, and only a rarer
     // text is read with its forms (a phrase per stemmed language), whose matches are a superset.
     const exact = toFtsProbes(q!, false)!;
-    if (hits(exact[0]!).length > FEW_TEXT_MATCHES) return { kind: "probe", match: exact.at(-1)!, probes: exact };
+    if (many(exact[0]!)) return { kind: "probe", match: exact.at(-1)!, probes: exact };
     const match = probes.at(-1)!;
-    const rids = hits(probes[0]!).length > FEW_TEXT_MATCHES ? null : hits(match);
+    const rids = many(probes[0]!) ? null : this.s.ftsRids.all(match, FEW_TEXT_MATCHES + 1) as number[];
     if (rids?.length === 0) return "none";
     if (rids && rids.length <= FEW_TEXT_MATCHES) return { kind: "rids", rids };
     return { kind: "probe", match, probes };
