@@ -49,7 +49,6 @@ export class SqliteChallengeRepository implements ChallengeRepository {
         WHERE c.key IS NOT NULL AND c.withdrawn_at IS NULL
           AND ((c.status = 'forthcoming' AND c.start_ms <= @now) OR (c.status = 'open' AND c.deadline_ms <= @now))
         LIMIT @limit`),
-      ftsHits: db.prepare("SELECT rowid AS rid FROM challenges_fts WHERE challenges_fts MATCH ? LIMIT ?"),
       // How many matches, up to a bound: counted inside SQLite, no row handed to JavaScript (a common word
       // over 20,000 challenges: 0.55 ms against 2.7 for its 5,001 rows read as objects).
       ftsCountUpTo: db.prepare("SELECT count(*) FROM (SELECT 1 FROM challenges_fts WHERE challenges_fts MATCH ? LIMIT ?)").pluck(),
@@ -222,7 +221,7 @@ export class SqliteChallengeRepository implements ChallengeRepository {
   private rankedText(q: string | undefined): TextFilter | "none" | null {
     const match = q ? toFtsMatch(q) : null;
     if (!match) return null;
-    return this.s.ftsHits.get(match, 1) ? { kind: "rank", match } : "none";
+    return this.s.ftsRids.get(match, 1) === undefined ? "none" : { kind: "rank", match };
   }
 
   private appendActivity(a: ActivityRecord): void {
