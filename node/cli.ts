@@ -50,6 +50,7 @@ async function start(): Promise<void> {
     onTrim: (r) => memoryLog.info("quiet after a burst of work: a full collection took {pauseMs} ms; heap in use {heapBefore} → {heapAfter} MiB, resident {rssBefore} → {rssAfter} MiB so far", {
       pauseMs: Math.round(r.pauseMs), heapBefore: mib(r.heapBefore), heapAfter: mib(r.heapAfter), rssBefore: mib(r.rssBefore), rssAfter: mib(r.rssAfter),
     }),
+    onError: (error) => memoryLog.warn("the memory trim stopped, the node goes on without it: {error}", { error }),
   }) : null;
   const tokenHint = node.adminTokenFile ? `$(cat ${node.adminTokenFile})` : "$IPN_ADMIN_TOKEN";
   console.log([

@@ -87,6 +87,8 @@ export interface MemoryTrimOptions {
   collect?: () => void;
   sample?: () => MemorySample;
   onTrim?: (report: TrimReport) => void;
+  /** The collector could not be had, or failed: the trim stops, the node goes on (without it). */
+  onError?: (error: unknown) => void;
 }
 
 function processSample(): MemorySample {
@@ -102,7 +104,14 @@ function processSample(): MemorySample {
 export function startMemoryTrim(opts: MemoryTrimOptions = {}): { stop(): void } {
   const policy = opts.policy ?? DEFAULT_TRIM_POLICY;
   const sample = opts.sample ?? processSample;
-  const collect = opts.collect ?? memoryReducingCollection();
+  let collect: () => void;
+  try {
+    collect = opts.collect ?? memoryReducingCollection();
+  } catch (error) {
+    // An optimisation: a runtime that will not give the collector must not keep the node from starting.
+    opts.onError?.(error);
+    return { stop: () => {} };
+  }
   let previous = sample();
   let floor = 0;
   const timer = setInterval(() => {
@@ -110,7 +119,14 @@ export function startMemoryTrim(opts: MemoryTrimOptions = {}): { stop(): void } 
     if (shouldTrim(floor, previous, now, policy)) {
       const heapBefore = v8.getHeapStatistics().used_heap_size;
       const started = performance.now();
-      collect();
+      try {
+        collect();
+      } catch (error) {
+        // Thrown from a timer it would end the process.
+        clearInterval(timer);
+        opts.onError?.(error);
+        return;
+      }
       const pauseMs = performance.now() - started;
       // The collection's own CPU must not count against the next interval's quiet.
       previous = sample();

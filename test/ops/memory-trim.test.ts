@@ -47,6 +47,22 @@ describe("the trim's timer", () => {
     expect(collected).toEqual([2, 6]);
   });
 
+  it("stops, and says why, if the collector fails: a timer that throws would end the node", async () => {
+    let next = 0;
+    const errors: unknown[] = [];
+    const samples = [at(0, 100, 0), at(20, 300, 1), at(40, 400, 2), at(60, 500, 3)];
+    const trim = startMemoryTrim({
+      intervalMs: 10,
+      sample: () => samples[Math.min(next++, samples.length - 1)]!,
+      collect: () => { throw new Error("no collector here"); },
+      onError: (error) => errors.push(error),
+    });
+    await sleep(100);
+    trim.stop();
+    expect(errors.map(String)).toEqual(["Error: no collector here"]);
+    expect(next).toBe(2); // no sample after the failure: the timer is gone
+  });
+
   it("stays out of a burst: nothing is collected while the process is busy", async () => {
     let cpu = 0;
     let now = 0;
