@@ -134,7 +134,7 @@ export function startMemoryTrim(opts: MemoryTrimOptions = {}): { stop(): void } 
       opts.onTrim?.({ rssBefore: now.rss, rssAfter: previous.rss, heapBefore, heapAfter: v8.getHeapStatistics().used_heap_size, pauseMs });
       return;
     }
-    floor = floor === 0 ? 0 : Math.min(floor, now.rss);
+    floor = Math.min(floor, now.rss); // zero until the first trim
     previous = now;
   }, opts.intervalMs ?? 10_000);
   timer.unref();
