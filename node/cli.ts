@@ -47,7 +47,7 @@ async function start(): Promise<void> {
   // Process-wide, so here and not in startNode (tests and benchmarks run several nodes in one process).
   const memoryLog = getLogger(["ipn", "memory"]);
   const trim = cfg.memoryTrim ? startMemoryTrim({
-    onTrim: (r) => memoryLog.info("quiet after a burst of work: a full collection took {pauseMs} ms; heap in use {heapBefore} → {heapAfter} MiB, resident {rssBefore} → {rssAfter} MiB so far", {
+    onTrim: (r) => memoryLog.info("quiet after its memory grew (start-up or a burst of work): a full collection took {pauseMs} ms; heap in use {heapBefore} → {heapAfter} MiB, resident {rssBefore} → {rssAfter} MiB so far", {
       pauseMs: Math.round(r.pauseMs), heapBefore: mib(r.heapBefore), heapAfter: mib(r.heapAfter), rssBefore: mib(r.rssBefore), rssAfter: mib(r.rssAfter),
     }),
     onError: (error) => memoryLog.warn("the memory trim stopped, the node goes on without it: {error}", { error }),
