@@ -16,7 +16,7 @@ if (!("Temporal" in globalThis)) {
 // lacks and Fedify uses (ArrayBuffer.prototype.transfer, the Set methods, Iterator, Uint8Array base64),
 // but they also replace built-ins that work perfectly well with slower JavaScript versions,
 // process-wide: JSON parse+stringify of a 4 KiB activity drops from ~56,000/s to ~8,000/s
-// (README "Performance"). Load the bundle now, keep what it adds, and put the replaced built-ins back.
+// (docs/performance-history.md, "JSON (fixed)"). Load the bundle now, keep what it adds, and put the replaced built-ins back.
 const builtIns = [
   [JSON, "stringify"],
   [Array.prototype, "push"],
