@@ -17,8 +17,8 @@ export const BENCHMARKS: Record<string, Entry> = {
   listing: {
     load: async () => (require("./listing") as typeof import("./listing")).listing,
     description: "GET /api/v1/challenges over 100k mirrored challenges (SQLite; MongoDB with IPN_BENCH_MONGODB_URL), RSS",
-    // ≈ 6 min on SQLite alone; with FerretDB, whose counts take seconds, ≈ 13 (2026-12-07).
-    timeoutMin: 20,
+    // ≈ 6 min on SQLite alone; ≈ 16 with FerretDB, whose counts take seconds (2026-12-07).
+    timeoutMin: 25,
   },
   fanout: {
     load: async () => (require("./fanout") as typeof import("./fanout")).fanout,
