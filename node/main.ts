@@ -231,11 +231,12 @@ export async function startNode(config: Config): Promise<RunningNode> {
     ],
   });
 
-  const operations = [
-    metricsMiddleware(metrics),
+  const measure = metricsMiddleware(metrics);
+  const probes = [
     healthRouter({ pingStore: () => store.ping(), queueRunning: queue?.running, draining: shutdown.draining }),
     metricsRouter(metrics.registry, { token: config.metricsToken }),
   ];
+  const operations = [measure, ...probes];
   // A worker answers only probes and metrics: the API, pages and inbox are the web processes' job.
   const app = config.role === "worker" ? createOperationsApp(operations) : createApp({
     origin,
@@ -244,7 +245,9 @@ export async function startNode(config: Config): Promise<RunningNode> {
     challenges,
     listingCache: new ListingCache({ stamp: () => store.mirror.changeStamp() }),
     federation: federationMiddleware(federation.federation, federation.mount, origin),
-    early: operations,
+    isInboxPath,
+    measure,
+    probes,
     limits: rateLimits(store.rateLimiter, {
       inboxPerIp: config.rateLimitInbox, inboxPerServer: config.rateLimitInboxServer, apiPerIp: config.rateLimitApi,
     }, isInboxPath),

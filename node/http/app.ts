@@ -1,6 +1,8 @@
-// createApp(deps): the node's Express application, without listening (tests mount it on port 0).
+// createApp(deps): the node's Express application as the server's request listener (inbox POSTs in their
+// own lane, ./inbox-lane.ts), without listening.
 // Order matters: Fedify sees ActivityPub requests (and their raw bodies) first; the JSON API gets its
 // own body parser; HTML pages answer browsers on the same URLs; one error boundary ends the chain.
+import type { RequestListener } from "node:http";
 import express, { type ErrorRequestHandler, type RequestHandler } from "express";
 import helmet from "helmet";
 import type { ChallengeService } from "../domain/challenges.service";
@@ -21,6 +23,7 @@ import { methodNotAllowed } from "./api/method-not-allowed";
 import { API_SCHEMAS } from "./api/request-schemas";
 import { ocdsRouter, type OcdsRouteDeps } from "./api/ocds.routes";
 import { HttpProblem, problem, sendProblem } from "./problem";
+import { withInboxLane } from "./inbox-lane";
 import { serveContext } from "./json-ld";
 import type { ListingCache } from "./api/listing-cache";
 
@@ -35,13 +38,17 @@ export interface AppDeps {
   challenges: ChallengeService;
   /** Fedify, mounted before any body parser. */
   federation: RequestHandler;
+  /** Which POST paths are ActivityPub inboxes (their requests take ./inbox-lane.ts). */
+  isInboxPath: (path: string) => boolean;
   /** HTML pages, after Fedify (same URLs, content negotiation). */
   pages: RequestHandler;
   /** Extra routers mounted before the pages. */
   extra?: RequestHandler[];
-  /** Mounted right after the request id, before helmet and Fedify: metrics middleware, /healthz, /readyz, /metrics. */
-  early?: RequestHandler[];
-  /** Rate limits for the inbox and the API (after `early`: probes and metrics are never limited). */
+  /** Times and counts every request (the metrics middleware), right after the request id and access log. */
+  measure?: RequestHandler;
+  /** /healthz, /readyz, /metrics: after `measure`, before the rate limits (never limited). */
+  probes?: RequestHandler[];
+  /** Rate limits for the inbox and the API (after the probes: probes and metrics are never limited). */
   limits?: RequestHandler;
   /** Express's trust proxy setting, so that req.ip is the client behind a TLS proxy (IPN_TRUST_PROXY). */
   trustProxy?: boolean | number | string;
@@ -53,39 +60,28 @@ export interface AppDeps {
   network?: { peers: PeerService; sync: SyncSource };
 }
 
-export function createApp(deps: AppDeps): express.Express {
+/** The server's request listener: the app, with inbox POSTs in their own lane. */
+export function createApp(deps: AppDeps): RequestListener {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
   app.set("query parser", "extended");
   if (deps.trustProxy !== undefined) app.set("trust proxy", deps.trustProxy);
 
-  app.use(requestContext());
-  app.use((req, res, next) => {
-    const id = requestIdOf(res)!;
-    const started = process.hrtime.bigint();
-    res.on("finish", () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const path = req.originalUrl.split("?")[0]!;
-      const rounded = Math.round(ms * 10) / 10;
-      // Probes and scrapes every few seconds would drown the access log.
-      const quiet = path === "/healthz" || path === "/readyz" || path === "/metrics";
-      log[quiet ? "debug" : "info"](`${req.method} ${path} ${res.statusCode} ${rounded}ms`, { requestId: id, method: req.method, path, status: res.statusCode, ms: rounded });
-    });
-    next();
-  });
-  for (const h of deps.early ?? []) app.use(h);
-  if (deps.limits) app.use(deps.limits);
-  // Inbox POSTs (the node's most frequent request) go to Fedify before helmet and the API router: they
-  // are answered to servers (202, or a problem document), whose answers no browser renders, and
-  // helmet's eleven middlewares were ≈ 3 % of an inbound activity's CPU (bench/inbound.ts). Of its
-  // headers they keep nosniff: a refusal's detail can quote what the sender wrote. Any other POST is
-  // passed on (the adapter only takes inbox paths), and helmet sets its headers as for every request.
-  app.use((req, res, next) => {
-    if (req.method !== "POST") return next();
+  const id = requestContext();
+  const measure = deps.measure ? [deps.measure] : [];
+  const limits = deps.limits ? [deps.limits] : [];
+  // Inbox POSTs (the node's most frequent request) take their own lane (./inbox-lane.ts, ADR 0023): the
+  // request id, access log, metrics and rate limits below, then Fedify, called in order outside Express's
+  // router. The probes never answer an inbox path. Helmet is left out: inbox answers are for servers (202,
+  // or a problem document), no browser renders them, and its eleven middlewares were ≈ 3 % of an inbound
+  // activity's CPU (bench/inbound.ts). Of its headers they keep nosniff: a refusal's detail can quote what
+  // the sender wrote. A middleware every request needs goes in both lists. No other POST is Fedify's.
+  const inbox: RequestHandler = (req, res, next) => {
     res.setHeader("X-Content-Type-Options", "nosniff");
     deps.federation(req, res, next);
-  });
+  };
+  for (const h of [id, accessLog, ...measure, ...(deps.probes ?? []), ...limits]) app.use(h);
 
   app.use(helmet({
     contentSecurityPolicy: {
@@ -148,10 +144,27 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(deps.pages);
 
-  app.use((req, res) => sendProblem(res, problem(404, `nothing at ${req.path}`)));
+  app.use(notFound);
   app.use(errorBoundary);
-  return app;
+  return withInboxLane(app, { isInboxPath: deps.isInboxPath, handlers: [id, accessLog, ...measure, ...limits, inbox], notFound, onError: errorBoundary });
 }
+
+const notFound = (req: express.Request, res: express.Response) => sendProblem(res, problem(404, `nothing at ${req.path}`));
+
+/** One line per request once its answer is sent (probes and scrapes at debug). */
+const accessLog: RequestHandler = (req, res, next) => {
+  const id = requestIdOf(res)!;
+  const started = process.hrtime.bigint();
+  res.on("finish", () => {
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const path = req.originalUrl.split("?")[0]!;
+    const rounded = Math.round(ms * 10) / 10;
+    // Probes and scrapes every few seconds would drown the access log.
+    const quiet = path === "/healthz" || path === "/readyz" || path === "/metrics";
+    log[quiet ? "debug" : "info"](`${req.method} ${path} ${res.statusCode} ${rounded}ms`, { requestId: id, method: req.method, path, status: res.statusCode, ms: rounded });
+  });
+  next();
+};
 
 /** What a worker process serves: request ids, probes and metrics, and a clear 404 for everything else. */
 export function createOperationsApp(operations: RequestHandler[]): express.Express {

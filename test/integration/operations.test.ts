@@ -46,6 +46,17 @@ it("echoes a request id on every answer, and reuses a proxy's plain one", async 
   expect(given.headers["x-request-id"]).toBe("proxy-abc-123");
 });
 
+it("gives an inbox POST what every request gets: a request id, nosniff, a problem document, a count in the metrics", async () => {
+  const refused = await request(node.listenUrl).post("/inbox").set({ "Content-Type": "application/activity+json", "X-Request-Id": "relay-42" }).send("{}");
+  expect(refused.status).toBe(400);
+  expect(refused.body.status).toBe(400);
+  expect(refused.headers["x-request-id"]).toBe("relay-42");
+  expect(refused.headers["x-content-type-options"]).toBe("nosniff");
+  expect(refused.headers["content-type"]).toMatch(/^application\/problem\+json/);
+  const scrape = await request(node.listenUrl).get("/metrics").set({ Authorization: "Bearer metrics-token-0123456789abcdef" });
+  expect(scrape.text).toMatch(/ipn_http_requests_total\{method="POST",route="\/inbox",status_class="4xx"\} [1-9]/);
+});
+
 it("reports not ready while shutting down, then stops", async () => {
   const other = await startTestNode({ IPN_SHUTDOWN_DELAY_MS: "1500" });
   const closing = other.stop();
