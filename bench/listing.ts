@@ -358,20 +358,22 @@ async function runOn(
       ceiling: { name: `${raw.name} + raw HTTP round trip of a page (timed between these requests)`, value: ceiling, unit: "ms" },
       target: { kind: "maxRatio", value: 5, text: "p95 ≤ 5 × ceiling" },
     });
+    // The goal holds each filter to p50 ≤ 2 × and p95 ≤ 5 ×, as it holds the typical requests together.
     for (const [filter, q] of Object.entries(filterQueries())) {
       const samples = perQuery.get(q);
       if (!samples) continue;
       const f = summarize(samples);
-      ctx.emit({
-        id: `P3-${filter}`,
-        ...store,
-        name: `${label}: GET /api/v1/challenges?${q} p50 (${f.n} requests)`,
-        value: f.p50,
-        unit: "ms",
-        ceiling: { name: `${raw.name} + raw HTTP round trip of a page (timed between these requests)`, value: ceiling, unit: "ms" },
-        target: { kind: "maxRatio", value: 2, text: "p50 ≤ 2 × ceiling" },
-        note: `p95 ${f.p95.toFixed(2)} ms`,
-      });
+      for (const [at, value, times] of [["p50", f.p50, 2], ["p95", f.p95, 5]] as const) {
+        ctx.emit({
+          id: at === "p50" ? `P3-${filter}` : `P3-${filter}-p95`,
+          ...store,
+          name: `${label}: GET /api/v1/challenges?${q} ${at} (${f.n} requests)`,
+          value,
+          unit: "ms",
+          ceiling: { name: `${raw.name} + raw HTTP round trip of a page (timed between these requests)`, value: ceiling, unit: "ms" },
+          target: { kind: "maxRatio", value: times, text: `${at} ≤ ${times} × ceiling` },
+        });
+      }
     }
     // The same requests, each right after a write: what a listing costs when it is computed (the
     // listing cache and the totals are invalidated by every write; facet counts stay up to a minute).
